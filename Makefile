@@ -1,0 +1,43 @@
+# Folio. `make run` and `make test` set up whatever is missing first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format install migrate seed bench clean
+
+$(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+## Set up and run Folio on the embedded default: web, Celery worker and beat. Ctrl-C stops all.
+run: seed
+	@echo "Folio: admin http://127.0.0.1:8000/admin/  API docs http://127.0.0.1:8000/api/docs/"
+	$(BIN)/honcho -f Procfile.dev start
+
+## Set up and run the whole test suite (SQLite unless DATABASE_URL is set).
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var $(VENV)

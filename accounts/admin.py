@@ -1,0 +1,188 @@
+"""Users, roles and API keys in the admin. Writes go through accounts.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.models import Group
+
+from accounts import services
+from accounts.models import ApiKey, ApiKeyScope, User
+from accounts.roles import ROLE_NAMES
+from config.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[(r, r) for r in ROLE_NAMES], required=False, **kwargs)
+
+
+class UserCreateForm(forms.ModelForm):
+    password = forms.CharField(widget=forms.PasswordInput, strip=False)
+    roles = RolesField()
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name"]
+
+
+class UserChangeForm(forms.ModelForm):
+    roles = RolesField()
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = self.instance.roles
+
+
+@admin.register(User)
+class UserAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+    list_display = ["email", "full_name", "role_list", "is_active", "last_login"]
+    list_filter = ["is_active", "groups"]
+    search_fields = ["email", "full_name"]
+    ordering = ["email"]
+    readonly_fields = ["last_login", "date_joined"]
+    actions = ["deactivate_users"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = UserChangeForm if obj else UserCreateForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["email", "full_name", "password", "roles"]})]
+        return [
+            (None, {"fields": ["email", "full_name", "is_active", "roles"]}),
+            ("Activity", {"fields": ["last_login", "date_joined"]}),
+        ]
+
+    @admin.display(description="Roles")
+    def role_list(self, obj: User) -> str:
+        return ", ".join(obj.roles) or "—"
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            obj = services.user_update(
+                actor=request.user,
+                user=User.objects.get(pk=obj.pk),
+                data={k: data[k] for k in ("email", "full_name", "is_active")},
+                roles=data["roles"],
+            )
+        else:
+            obj = services.user_create(
+                actor=request.user,
+                email=data["email"],
+                password=data["password"],
+                full_name=data["full_name"],
+                roles=data["roles"],
+            )
+        form.instance = obj
+
+    def save_related(self, request, form, formsets, change):
+        """Roles were saved by the service; nothing else is related."""
+
+    @admin.action(description="Deactivate selected users", permissions=["change"])
+    def deactivate_users(self, request, queryset):
+        for user in queryset:
+            try:
+                services.user_deactivate(actor=request.user, user=user)
+            except SERVICE_ERRORS as exc:
+                report_refusal(request, exc, prefix=f"{user.email}: ")
+            else:
+                messages.success(request, f"Deactivated {user.email}.")
+
+
+class ApiKeyCreateForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=ApiKeyScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["name", "user", "scopes", "expires_at"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    readonly_fields = [
+        "name",
+        "prefix",
+        "user",
+        "scopes",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    actions = ["revoke_keys"]
+    form = ApiKeyCreateForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ["name", "user", "scopes", "expires_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj else super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        key, raw_key = services.api_key_create(
+            actor=request.user,
+            name=data["name"],
+            scopes=data["scopes"],
+            expires_at=data["expires_at"],
+            user=data["user"],
+        )
+        form.instance = key
+        obj.pk = key.pk
+        messages.warning(request, f"Copy this key now; it will not be shown again: {raw_key}")
+
+    @admin.action(description="Revoke selected keys", permissions=["change"])
+    def revoke_keys(self, request, queryset):
+        for key in queryset:
+            services.api_key_revoke(actor=request.user, api_key=key)
+        messages.success(request, f"Revoked {queryset.count()} key(s).")
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(BaseGroupAdmin):
+    """Roles are groups; their permissions come from accounts.roles, so they are read-only here."""
+
+    readonly_fields = ["name", "permissions"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

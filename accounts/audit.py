@@ -1,0 +1,36 @@
+"""The audit hook. Every service calls `audit_record`; governance subscribes and writes
+the tamper-evident log. Accounts cannot import governance (dependencies point one way),
+so the hook is a signal that governance connects to in its AppConfig.ready().
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+from django.dispatch import Signal
+
+# Sent with: actor, action, target, changes, metadata.
+audit_requested = Signal()
+
+# The client IP of the current request, set by config.middleware.RequestContextMiddleware.
+current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: Any = None,
+    changes: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> None:
+    """Ask the audit log to record one event (who did what to which object)."""
+    audit_requested.send(
+        sender=type(target) if target is not None else None,
+        actor=actor,
+        action=action,
+        target=target,
+        changes=changes or {},
+        metadata=metadata or {},
+    )

@@ -1,0 +1,45 @@
+"""DRF authentication: `Bearer <JWT>` or `Api-Key <key>`."""
+
+from __future__ import annotations
+
+from rest_framework import authentication, exceptions
+from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
+
+from accounts.services import api_key_authenticate
+from config.logging import current_user_id
+
+
+class JWTAuthentication(BaseJWTAuthentication):
+    """simplejwt, refusing tokens of inactive users and tokens issued before a password change."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            current_user_id.set(result[0].pk)
+        return result
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Api-Key <key>`. The request acts as the key's user, within its scopes.
+
+    `request.auth` is the ApiKey, so permission classes can check `scopes`.
+    """
+
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0] != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Send the header as `Api-Key <key>`.")
+        key = api_key_authenticate(header[1])
+        if key is None:
+            raise exceptions.AuthenticationFailed(
+                "Invalid, expired or revoked API key.", code="invalid_api_key"
+            )
+        current_user_id.set(key.user_id)
+        return key.user, key
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword

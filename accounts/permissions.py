@@ -1,0 +1,52 @@
+"""DRF permission classes, built from the role matrix (accounts.roles)."""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+from accounts.models import ApiKey, ApiKeyScope
+
+
+def api_key_allows(request, scope: str) -> bool:
+    """True unless the request uses an API key that lacks `scope`."""
+    return not isinstance(request.auth, ApiKey) or scope in request.auth.scopes
+
+
+class HasModelPermission(permissions.BasePermission):
+    """Map each method to the Django model permission the role matrix must grant.
+
+    Views set `permission_model` ("app_label.model"), and API keys must also carry
+    `content:read` for reads and `content:write` for writes.
+    """
+
+    actions = {
+        "GET": "view",
+        "HEAD": "view",
+        "OPTIONS": "view",
+        "POST": "add",
+        "PUT": "change",
+        "PATCH": "change",
+        "DELETE": "delete",
+    }
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        read = request.method in permissions.SAFE_METHODS
+        scope = ApiKeyScope.CONTENT_READ if read else ApiKeyScope.CONTENT_WRITE
+        if not api_key_allows(request, scope):
+            return False
+        app_label, model = view.permission_model.split(".")
+        action = getattr(view, "action_permissions", {}).get(view.action) or self.actions.get(
+            request.method, "view"
+        )
+        return request.user.has_perm(f"{app_label}.{action}_{model}")
+
+
+class RejectApiKeys(permissions.BasePermission):
+    """Account self-service (me, password) is for people, not machine keys."""
+
+    message = "API keys cannot use this endpoint."
+
+    def has_permission(self, request, view) -> bool:
+        return not isinstance(request.auth, ApiKey)

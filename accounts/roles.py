@@ -1,0 +1,54 @@
+"""The role matrix: the one place that says what each role may do.
+
+Roles are Django groups (created by a data migration). Each role's permissions are
+Django permission names ("app_label.codename"), so `user.has_perm()` answers the same
+question in the admin, the API, tasks and commands. `roles_sync()` writes this matrix
+onto the groups after every migrate; permissions of models that do not exist yet are
+skipped and picked up once they do. See docs/permissions.md.
+"""
+
+from __future__ import annotations
+
+ADMINISTRATOR = "Administrator"
+EDITOR = "Editor"
+AUTHOR = "Author"
+REVIEWER = "Reviewer"
+VIEWER = "Viewer"
+ROLE_NAMES = (ADMINISTRATOR, EDITOR, AUTHOR, REVIEWER, VIEWER)
+
+ALL = "*"  # every permission that exists
+
+
+def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(f"{app}.{action}_{model}" for model in models for action in actions)
+
+
+PUBLISHABLE = ("article", "page")
+TAXONOMY = ("category", "tag", "locale", "redirect")
+MEDIA = ("mediaasset",)
+CONTENT_MODELS = PUBLISHABLE + TAXONOMY + MEDIA + ("revision", "reference")
+GOVERNANCE_READ = ("workflow", "workflowstep", "contentpolicy", "reviewtask", "comment")
+
+READ_CONTENT = _perms("content", CONTENT_MODELS, ("view",)) | _perms(
+    "governance", GOVERNANCE_READ, ("view",)
+)
+
+MATRIX: dict[str, frozenset[str] | str] = {
+    ADMINISTRATOR: ALL,
+    EDITOR: READ_CONTENT
+    | _perms("content", PUBLISHABLE + TAXONOMY + MEDIA, ("add", "change", "delete"))
+    | _perms("content", PUBLISHABLE, ("publish",))
+    | frozenset({"governance.add_comment", "governance.mark_reviewed"}),
+    # Authors create and edit; services limit them to their own drafts.
+    AUTHOR: READ_CONTENT
+    | _perms("content", PUBLISHABLE, ("add", "change", "delete"))
+    | _perms("content", MEDIA, ("add", "change"))
+    | frozenset({"governance.add_comment"}),
+    REVIEWER: READ_CONTENT | frozenset({"governance.review_content", "governance.add_comment"}),
+    VIEWER: READ_CONTENT,
+}
+
+
+def role_permissions(role: str) -> frozenset[str] | str:
+    """The permission names the matrix grants to `role` (or ALL)."""
+    return MATRIX[role]

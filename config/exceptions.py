@@ -1,0 +1,127 @@
+"""One error format for the whole API: {"error": {"code", "message", "details"}}.
+
+DRF's exceptions, Django's ValidationError / PermissionDenied / Http404 and the
+domain exceptions below all pass through `api_exception_handler`, so a client
+never sees a different shape, and a Django ValidationError never becomes a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class PreconditionFailed(exceptions.APIException):
+    """The client's version is stale (If-Match / `version`): 412, with the current version."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource has changed since you last read it."
+    default_code = "precondition_failed"
+
+    def __init__(self, *, current_version: int, detail: str | None = None):
+        super().__init__(detail)
+        self.details = {"current_version": current_version}
+
+
+class PreconditionRequired(exceptions.APIException):
+    """An update arrived without If-Match or `version`: 428."""
+
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = 'Send the version you edited, as If-Match: "<version>" or a `version` field.'
+    default_code = "precondition_required"
+
+
+class Conflict(exceptions.APIException):
+    """The request conflicts with the current state (for example, deleting media in use)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The error envelope shared by the API, the middleware and the 404/500 handlers."""
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _from_django(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return exceptions.ValidationError(detail)
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    return exc
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    if isinstance(detail, dict) and detail:
+        key, value = next(iter(detail.items()))
+        message = _first_message(value)
+        return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
+    return str(detail)
+
+
+def _code(exc: exceptions.APIException) -> str:
+    if isinstance(exc, exceptions.ValidationError):
+        return "validation_error"
+    detail = exc.detail
+    if isinstance(detail, dict) and "code" in detail:  # simplejwt's InvalidToken
+        return str(detail["code"])
+    return getattr(detail, "code", None) or exc.default_code
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render every API exception in the error format, keeping DRF's headers (Retry-After)."""
+    exc = _from_django(exc)
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+
+    detail = exc.detail
+    if isinstance(exc, exceptions.ValidationError):
+        details = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        message = _first_message(details)
+    elif isinstance(detail, dict):
+        message = str(detail.get("detail", exc.default_detail))
+        details = {k: v for k, v in detail.items() if k not in ("detail", "code")}
+    else:
+        message, details = str(detail), {}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        details = {"retry_after": int(exc.wait)}
+    details = {**details, **getattr(exc, "details", {})}
+    response.data = error_body(_code(exc), message, details)
+    return response
+
+
+def _api_error(request, status_code: int, code: str, message: str):
+    return JsonResponse(error_body(code, message), status=status_code)
+
+
+def handler404(request, exception=None):
+    """JSON 404 under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(request, 404, "not_found", "Not found.")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    """JSON 500 under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(request, 500, "server_error", "An unexpected error occurred.")
+    from django.views.defaults import server_error
+
+    return server_error(request)

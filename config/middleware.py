@@ -1,0 +1,72 @@
+"""Request-level guards that must act before any view parses the body."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import JsonResponse
+
+from accounts.audit import current_ip
+from config.exceptions import error_body
+from config.logging import current_user_id
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse oversized API bodies with 413 before DRF reads them.
+
+    DRF streams the body to its parsers without Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+    check, so the limit is enforced here from Content-Length. Media uploads have their
+    own, larger limit (MEDIA_MAX_UPLOAD_SIZE).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            limit = self._limit(request)
+            if length < 0:
+                return JsonResponse(
+                    error_body("bad_request", "Invalid Content-Length header."), status=400
+                )
+            if length > limit:
+                return JsonResponse(
+                    error_body(
+                        "request_too_large",
+                        f"The request body exceeds the limit of {limit} bytes.",
+                        {"limit": limit},
+                    ),
+                    status=413,
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _limit(request) -> int:
+        if request.content_type == "multipart/form-data":
+            return getattr(settings, "MEDIA_MAX_UPLOAD_SIZE", settings.API_MAX_BODY_SIZE)
+        return settings.API_MAX_BODY_SIZE
+
+
+class RequestContextMiddleware:
+    """Expose the client IP (for the audit log) and the session user's id (for logs).
+
+    API requests authenticate inside DRF; the authentication classes set the user id there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        user_token = current_user_id.set(
+            user.pk if user is not None and user.is_authenticated else None
+        )
+        ip_token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            return self.get_response(request)
+        finally:
+            current_user_id.reset(user_token)
+            current_ip.reset(ip_token)

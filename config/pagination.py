@@ -1,0 +1,37 @@
+"""Pagination with a bounded, strictly validated `limit`."""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+
+def parse_limit(request, *, default: int, maximum: int) -> int:
+    """Return `?limit=` as an int in 1..maximum; anything else is a 400, never a silent clamp."""
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= maximum:
+        raise ValidationError({"limit": [f"Must be a whole number from 1 to {maximum}."]})
+    return value
+
+
+class LimitPageNumberPagination(PageNumberPagination):
+    """`{"count", "next", "previous", "results"}` with `?page=` and `?limit=` (at most 100)."""
+
+    page_size = 20
+    page_size_query_param = "limit"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        return parse_limit(request, default=self.page_size, maximum=self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({"page": ["Must be a positive whole number."]})
+        return super().paginate_queryset(queryset, request, view)

@@ -17,6 +17,7 @@ from config import health
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("governance.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,22 @@
+"""Filters for the governance API."""
+
+from __future__ import annotations
+
+import django_filters
+
+from governance.models import AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    action = django_filters.CharFilter()
+    action_prefix = django_filters.CharFilter(field_name="action", lookup_expr="startswith")
+    actor = django_filters.NumberFilter(field_name="actor_id")
+    target_type = django_filters.CharFilter()
+    target_id = django_filters.CharFilter()
+    request_id = django_filters.CharFilter()
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEvent
+        fields = []

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
+from config.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from governance.exports import audit_export_response
-from governance.models import AuditEvent
+from governance.models import AuditEvent, Webhook, WebhookDelivery
+from governance.models.webhooks import WebhookEventType
+from governance.services import webhooks as services
 
 
 @admin.register(AuditEvent)
@@ -33,3 +37,93 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected events as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         return audit_export_response(queryset.order_by("id").iterator(), "csv")
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=WebhookEventType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave empty to receive every event.",
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["name", "url", "events", "is_active"]
+
+
+class DeliveryInline(admin.TabularInline):
+    model = WebhookDelivery
+    fields = ["event", "status", "attempts", "last_status_code", "last_error", "delivered_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ["name", "url", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    readonly_fields = ["secret", "created_by", "created_at", "updated_at"]
+    inlines = [DeliveryInline]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in ("name", "url", "events", "is_active")}
+        if change:
+            form.instance = services.webhook_update(
+                actor=request.user, webhook=Webhook.objects.get(pk=obj.pk), data=data
+            )
+        else:
+            form.instance = services.webhook_create(actor=request.user, **data)
+        obj.pk = form.instance.pk
+
+    def save_formset(self, request, form, formset, change):
+        """Deliveries are a read-only log."""
+
+    def delete_model(self, request, obj):
+        services.webhook_delete(actor=request.user, webhook=obj)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "webhook",
+        "event",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "delivered_at",
+    ]
+    list_filter = ["status", "webhook"]
+    list_select_related = ["webhook", "event"]
+    show_full_result_count = False
+    actions = ["redeliver"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Redeliver selected deliveries", permissions=["change"])
+    def redeliver(self, request, queryset):
+        for delivery in queryset:
+            try:
+                services.webhook_delivery_redeliver(actor=request.user, delivery=delivery)
+            except SERVICE_ERRORS as exc:
+                report_refusal(request, exc, prefix=f"Delivery {delivery.pk}: ")
+        messages.success(request, "Queued the selected deliveries again.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from governance.audit import audit_event_append
+from governance.services.audit import audit_event_append
 
 
 def on_audit_requested(sender, *, actor, action, target, changes, metadata, **kwargs) -> None:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from governance.models import AuditEvent
+from governance.models import AuditEvent, Webhook, WebhookDelivery
 
 
 def audit_event_list() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor").order_by("-id")
+
+
+def webhook_list() -> QuerySet[Webhook]:
+    return Webhook.objects.order_by("name", "id")
+
+
+def webhook_delivery_list(*, webhook: Webhook) -> QuerySet[WebhookDelivery]:
+    return webhook.deliveries.select_related("event").order_by("-id")

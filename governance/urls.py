@@ -8,5 +8,6 @@ from governance import views
 
 router = SimpleRouter()
 router.register("governance/audit-events", views.AuditEventViewSet, basename="audit-event")
+router.register("webhooks", views.WebhookViewSet, basename="webhook")
 
 urlpatterns = router.urls

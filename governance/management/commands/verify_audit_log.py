@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.audit import ChainBreak, audit_chain_verify
+from governance.services.audit import ChainBreak, audit_chain_verify
 
 
 class Command(BaseCommand):

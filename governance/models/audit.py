@@ -1,4 +1,4 @@
-"""Governance models. The audit log is append-only and hash-chained."""
+"""The audit log: append-only and hash-chained."""
 
 from __future__ import annotations
 

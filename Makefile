@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format install migrate seed bench clean
+.PHONY: run test test-integration lint format install migrate seed bench clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -31,6 +31,11 @@ run: seed
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## Real services: a real Celery worker over RabbitMQ, beat on the embedded broker, PostgreSQL,
+## Redis. Defaults are the services CI has on 127.0.0.1 (see tests/integration/conftest.py).
+test-integration: install
+	FOLIO_INTEGRATION=1 $(BIN)/pytest -m integration tests/integration $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -41,3 +46,8 @@ format: install
 
 clean:
 	rm -rf var $(VENV)
+
+## Benchmark the delivery API (SCALE=10000 articles; DATABASE_URL for PostgreSQL).
+bench: install
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
+	SCALE=$(or $(SCALE),10000) $(BIN)/python bench/run.py

@@ -73,21 +73,23 @@ class UserAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            obj = services.user_update(
+            saved = services.user_update(
                 actor=request.user,
                 user=User.objects.get(pk=obj.pk),
                 data={k: data[k] for k in ("email", "full_name", "is_active")},
                 roles=data["roles"],
             )
         else:
-            obj = services.user_create(
+            saved = services.user_create(
                 actor=request.user,
                 email=data["email"],
                 password=data["password"],
                 full_name=data["full_name"],
                 roles=data["roles"],
             )
-        form.instance = obj
+        # The admin logs the change and redirects using `obj`; point it at the saved row.
+        obj.pk = saved.pk
+        form.instance = saved
 
     def save_related(self, request, form, formsets, change):
         """Roles were saved by the service; nothing else is related."""

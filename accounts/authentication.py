@@ -43,3 +43,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+def axes_username(request, credentials: dict | None) -> str | None:
+    """The login name django-axes tracks, whichever form or endpoint sent it."""
+    credentials = credentials or {}
+    return credentials.get("email") or credentials.get("username") or request.POST.get("username")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from axes.exceptions import AxesBackendPermissionDenied
-from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
 from rest_framework import exceptions, serializers
-from rest_framework_simplejwt.serializers import (
-    TokenObtainPairSerializer,
-)
+from rest_framework_simplejwt.serializers import PasswordField, TokenObtainPairSerializer
 from rest_framework_simplejwt.serializers import (
     TokenRefreshSerializer as BaseTokenRefreshSerializer,
 )
@@ -81,27 +78,27 @@ class TokenObtainSerializer(StrictFieldsMixin, TokenObtainPairSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"] = serializers.EmailField(max_length=254, write_only=True)
-        self.fields["password"].max_length = 128
+        # Passwords are set untrimmed (UserCreateSerializer), so they are checked untrimmed;
+        # the length cap must be a validator, which setting `max_length` afterwards is not.
+        self.fields["password"] = PasswordField(max_length=128, trim_whitespace=False)
 
     def validate(self, attrs):
         request = self.context["request"]
         # authenticate() goes through django-axes, so API and admin failures share one lockout.
-        try:
-            self.user = authenticate(
-                request=getattr(request, "_request", request),
-                email=attrs["email"],
-                password=attrs["password"],
-            )
-        except AxesBackendPermissionDenied:
-            raise exceptions.Throttled(
-                wait=settings.AXES_COOLOFF_TIME.total_seconds(),
-                detail="Too many failed logins; try again later.",
-            ) from None
+        # A locked-out login returns None here; axes' middleware then answers with a 429
+        # (config.exceptions.axes_lockout_response).
+        self.user = authenticate(
+            request=getattr(request, "_request", request),
+            email=attrs["email"],
+            password=attrs["password"],
+        )
         if self.user is None or not api_settings.USER_AUTHENTICATION_RULE(self.user):
             raise exceptions.AuthenticationFailed(
                 "No active account found with the given credentials.", code="invalid_credentials"
             )
         refresh = self.get_token(self.user)
+        if api_settings.UPDATE_LAST_LOGIN:
+            update_last_login(None, self.user)
         return {"refresh": str(refresh), "access": str(refresh.access_token)}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
@@ -205,6 +206,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
 # --- API keys ---------------------------------------------------------------------------
 
 API_KEY_PREFIX = "folio_"
+_RAW_KEY = re.compile(rf"{API_KEY_PREFIX}([0-9a-f]{{12}})_[A-Za-z0-9_-]+")
 
 
 def api_key_hash(raw_key: str) -> str:
@@ -229,7 +231,7 @@ def api_key_create(
         raise ValidationError({"scopes": [f"Choose from: {', '.join(ApiKeyScope.values)}."]})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": ["Must be in the future."]})
-    prefix = secrets.token_hex(4)
+    prefix = secrets.token_hex(6)  # 48 bits: collisions are practically impossible
     raw_key = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(
         name=name,
@@ -262,10 +264,11 @@ def api_key_revoke(*, actor: User, api_key: ApiKey) -> ApiKey:
 
 def api_key_authenticate(raw_key: str) -> ApiKey | None:
     """Return the usable key matching `raw_key`, and note when it was last used."""
-    parts = raw_key.split("_")
-    if len(parts) < 3 or not raw_key.startswith(API_KEY_PREFIX):
+    # Only well-formed keys reach the database (PostgreSQL refuses NUL bytes, for one).
+    match = _RAW_KEY.fullmatch(raw_key)
+    if match is None:
         return None
-    key = ApiKey.objects.select_related("user").filter(prefix=parts[1]).first()
+    key = ApiKey.objects.select_related("user").filter(prefix=match.group(1)).first()
     if key is None or not secrets.compare_digest(key.key_hash, api_key_hash(raw_key)):
         return None
     if not key.is_usable or not key.user.is_active:

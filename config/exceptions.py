@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -60,6 +62,9 @@ def _from_django(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
+    if isinstance(exc, IntegrityError):
+        # Two requests raced past a service's uniqueness check; the database kept the rule.
+        return Conflict("This conflicts with a change made at the same time; try again.")
     return exc
 
 
@@ -102,6 +107,26 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         details = {"retry_after": int(exc.wait)}
     details = {**details, **getattr(exc, "details", {})}
     response.data = error_body(_code(exc), message, details)
+    return response
+
+
+def axes_lockout_response(request, original_response=None, credentials=None):
+    """django-axes lockout (AXES_LOCKOUT_CALLABLE): the API answers 429 in the error format
+    with Retry-After; the admin gets axes' plain lockout page."""
+    from axes.helpers import get_lockout_message
+
+    wait = int(settings.AXES_COOLOFF_TIME.total_seconds()) if settings.AXES_COOLOFF_TIME else None
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            error_body(
+                "throttled", "Too many failed logins; try again later.", {"retry_after": wait}
+            ),
+            status=429,
+        )
+    else:
+        response = HttpResponse(get_lockout_message(), status=settings.AXES_HTTP_RESPONSE_CODE)
+    if wait:
+        response["Retry-After"] = str(wait)
     return response
 
 

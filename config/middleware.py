@@ -61,12 +61,12 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        user_token = current_user_id.set(
-            user.pk if user is not None and user.is_authenticated else None
-        )
+        # Set afresh on every request but not reset after it: Django logs 4xx and 5xx responses
+        # ("django.request") once the middleware chain has returned, and that line must still
+        # carry the user. django_guid treats the request id the same way.
+        current_user_id.set(user.pk if user is not None and user.is_authenticated else None)
         ip_token = current_ip.set(request.META.get("REMOTE_ADDR"))
         try:
             return self.get_response(request)
         finally:
-            current_user_id.reset(user_token)
             current_ip.reset(ip_token)

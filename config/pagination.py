@@ -6,9 +6,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
-def parse_limit(request, *, default: int, maximum: int) -> int:
+def parse_limit(params, *, default: int, maximum: int) -> int:
     """Return `?limit=` as an int in 1..maximum; anything else is a 400, never a silent clamp."""
-    raw = request.query_params.get("limit")
+    raw = params.get("limit")
     if raw is None:
         return default
     try:
@@ -28,10 +28,14 @@ class LimitPageNumberPagination(PageNumberPagination):
     max_page_size = 100
 
     def get_page_size(self, request):
-        return parse_limit(request, default=self.page_size, maximum=self.max_page_size)
+        return parse_limit(request.query_params, default=self.page_size, maximum=self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        try:
+            page = int(raw)
+        except ValueError:
+            page = 0
+        if page < 1:
             raise ValidationError({"page": ["Must be a positive whole number."]})
         return super().paginate_queryset(queryset, request, view)

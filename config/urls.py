@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import (
@@ -14,10 +15,13 @@ from drf_spectacular.views import (
 )
 
 from config import health
+from content.delivery.feeds import ArticleFeed, PublishedSitemap
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("content.urls")),
     path("", include("governance.urls")),
+    path("delivery/", include("content.delivery.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +33,8 @@ urlpatterns = [
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
     path("metrics", ExportToDjangoView, name="prometheus-metrics"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"content": PublishedSitemap}}, name="sitemap"),
+    path("feeds/articles.atom", ArticleFeed(), name="feed-articles"),
 ]
 
 # Local media in development; production serves it from object storage or the proxy.

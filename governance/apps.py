@@ -11,6 +11,7 @@ class GovernanceConfig(AppConfig):
         from django.contrib.auth import signals as auth_signals
 
         from accounts.audit import audit_requested
+        from content import hooks as content_hooks
         from governance import receivers
 
         # The audit log is governance's: every service's audit_record() lands here.
@@ -24,3 +25,11 @@ class GovernanceConfig(AppConfig):
         auth_signals.user_login_failed.connect(
             receivers.on_user_login_failed, dispatch_uid="governance.audit_login_failed"
         )
+        # Webhook events go to the outbox inside the content change's transaction.
+        for signal, receiver in (
+            (content_hooks.entry_published, receivers.on_entry_published),
+            (content_hooks.entry_unpublished, receivers.on_entry_unpublished),
+            (content_hooks.entry_changed, receivers.on_entry_changed),
+            (content_hooks.references_changed, receivers.on_references_changed),
+        ):
+            signal.connect(receiver, dispatch_uid=f"governance.webhooks.{receiver.__name__}")

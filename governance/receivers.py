@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from governance.services.audit import audit_event_append
+from governance.services.webhooks import webhook_event_emit
 
 
 def on_audit_requested(sender, *, actor, action, target, changes, metadata, **kwargs) -> None:
@@ -24,3 +25,49 @@ def on_user_login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Django has already replaced the password in `credentials` with stars.
     email = str(credentials.get("email") or credentials.get("username") or "")[:254]
     audit_event_append(actor=None, action="auth.login_failed", metadata={"email": email})
+
+
+# --- Webhook events from content ------------------------------------------------------
+
+UNPUBLISH_EVENTS = {"trash": "content.trashed"}
+CHANGE_EVENTS = {"update": "content.updated", "restore": "content.restored"}
+
+
+def _entry_payload(model, entry_id: int, **extra) -> dict:
+    entry = model.objects.filter(pk=entry_id).select_related("locale").first()
+    payload = {"type": model._meta.model_name, "id": entry_id, **extra}
+    if entry is not None:
+        payload.update(
+            title=entry.title,
+            slug=entry.slug,
+            locale=entry.locale.code,
+            status=entry.status,
+            version=entry.version,
+        )
+    return payload
+
+
+def on_entry_published(sender, entry_id: int, revision_id: int, **kwargs) -> None:
+    webhook_event_emit(
+        event_type="content.published",
+        payload=_entry_payload(sender, entry_id, revision=revision_id),
+    )
+
+
+def on_entry_unpublished(sender, entry_id: int, reason: str, **kwargs) -> None:
+    webhook_event_emit(
+        event_type=UNPUBLISH_EVENTS.get(reason, "content.unpublished"),
+        payload=_entry_payload(sender, entry_id, reason=reason),
+    )
+
+
+def on_entry_changed(sender, entry_id: int, action: str, **kwargs) -> None:
+    if action in CHANGE_EVENTS:
+        webhook_event_emit(
+            event_type=CHANGE_EVENTS[action], payload=_entry_payload(sender, entry_id)
+        )
+
+
+def on_references_changed(sender, target_ids, **kwargs) -> None:
+    if sender._meta.model_name == "mediaasset":
+        webhook_event_emit(event_type="media.changed", payload={"ids": list(target_ids)})

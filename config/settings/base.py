@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -111,14 +113,17 @@ def tuned_database(config: dict) -> dict:
     return config
 
 
+# A blank DATABASE_URL means the embedded default, as an unset one does.
 DATABASES = {
     "default": tuned_database(
-        env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'folio.sqlite3'}")
+        env.db_url_config(
+            env.str("DATABASE_URL", default="").strip() or f"sqlite:///{VAR_DIR / 'folio.sqlite3'}"
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-_cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+_cache_url = env.str("CACHE_URL", default="").strip() or env.str("REDIS_URL", default="").strip()
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
@@ -162,7 +167,10 @@ PASSWORD_RESET_URL = env.str(
 # Admin brute-force protection (django-axes): lock out after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Lock the (address, account) pair, so one attacker cannot lock a whole office out.
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+# The API logs in with "email", the admin form with "username".
+AXES_USERNAME_CALLABLE = "accounts.authentication.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # API lockouts answer in the error format (429 + Retry-After), not with axes' HTML page.
@@ -209,7 +217,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.LimitPageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -305,6 +313,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
+# Workers and beat log through LOGGING below (JSON with the task's request id), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Email -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -318,6 +328,8 @@ DJANGO_GUID = {
     "RETURN_HEADER": True,
     "EXPOSE_HEADER": True,
     "UUID_LENGTH": 32,
+    # Tasks log (and audit) under the id of the request that queued them; beat's get a new one.
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
 }
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
@@ -364,3 +376,15 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", defaul
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_BACKOFF_SECONDS = env.int("WEBHOOK_BACKOFF_SECONDS", default=30)
+
+# --- Delivery --------------------------------------------------------------------------
+DELIVERY_REQUIRE_KEY = env.bool("DELIVERY_REQUIRE_KEY", default=False)
+DELIVERY_CACHE_ENABLED = env.bool("DELIVERY_CACHE_ENABLED", default=True)
+DELIVERY_CACHE_SECONDS = env.int("DELIVERY_CACHE_SECONDS", default=60 * 60)
+DELIVERY_CACHE_CONTROL = env.str(
+    "DELIVERY_CACHE_CONTROL", default="public, max-age=60, stale-while-revalidate=300"
+)
+DELIVERY_LOCALE_FALLBACK = env.bool("DELIVERY_LOCALE_FALLBACK", default=True)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["delivery_anon"] = env.str(
+    "THROTTLE_DELIVERY_ANON_RATE", default="3000/min"
+)

@@ -1,23 +1,64 @@
-"""Production: no defaults for secrets, so a missing one stops start-up."""
+"""Production: no defaults for secrets or services, so a missing one stops start-up.
+
+Every variable is documented in `.env.example`; `docs/operations.md` explains how to run.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, env, tuned_database
+from .base import CACHES, CELERY_BROKER_URL, SIMPLE_JWT, env, tuned_database
+
+
+def _required(name: str) -> str:
+    """The variable's value. Unset or blank stops start-up: production has no fallbacks."""
+    value = env.str(name, default="").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"Set the {name} environment variable; production has no default for it "
+            "(see .env.example)."
+        )
+    return value
+
+
+def _secret(name: str, value: str) -> str:
+    """Refuse the placeholder `.env.example` ships: it is public, so anyone could sign with it."""
+    if value.startswith("REPLACE-ME"):
+        raise ImproperlyConfigured(f"{name} is still the placeholder from .env.example.")
+    return value
+
 
 DEBUG = False
-SECRET_KEY = env.str("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-DATABASES = {"default": tuned_database(env.db("DATABASE_URL"))}
-if CELERY_BROKER_URL == "filesystem://":
-    raise RuntimeError("Set CELERY_BROKER_URL to RabbitMQ or Redis in production.")
+SECRET_KEY = _secret("DJANGO_SECRET_KEY", _required("DJANGO_SECRET_KEY"))
+# A blank JWT_SIGNING_KEY falls back to the secret key, never to an empty signing key.
+SIMPLE_JWT = {
+    **SIMPLE_JWT,
+    "SIGNING_KEY": _secret(
+        "JWT_SIGNING_KEY", env.str("JWT_SIGNING_KEY", default="").strip() or SECRET_KEY
+    ),
+}
+ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
+DATABASES = {"default": tuned_database(env.db_url_config(_required("DATABASE_URL")))}
 
+# Throttling, the content-version counter and cached responses must be shared by every
+# web process; a per-process local-memory cache would silently break all three.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    raise ImproperlyConfigured("Set CACHE_URL or REDIS_URL (redis://...) in production.")
+_required("CELERY_BROKER_URL")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    raise ImproperlyConfigured(
+        "Set CELERY_BROKER_URL to RabbitMQ (amqp://) or Redis (redis://) in production."
+    )
+
+# TLS terminates at the load balancer, which sets X-Forwarded-Proto. Health probes come
+# from inside the network over plain HTTP, so they are exempt from the redirect.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -26,4 +67,9 @@ _sentry_dsn = env.str("SENTRY_DSN", default="")
 if _sentry_dsn:
     import sentry_sdk
 
-    sentry_sdk.init(dsn=_sentry_dsn, send_default_pii=False, traces_sample_rate=0.0)
+    sentry_sdk.init(
+        dsn=_sentry_dsn,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -266,3 +266,59 @@ def test_due_time_is_respected(
     assert delivery.next_attempt_at > timezone.now()
     assert webhook_deliveries_sweep() == 0
     assert len(receiver.requests) == 1
+
+
+def test_publishing_sends_one_signed_event(
+    receiver, admin_user, allow_loopback, django_capture_on_commit_callbacks
+):
+    from content import services
+    from tests.content.factories import ArticleFactory
+
+    webhook_create(actor=admin_user, name="site", url=receiver.url)
+    article = ArticleFactory(title="Launch day")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.entry_publish(entry=article, actor=admin_user)
+    assert len(receiver.requests) == 1
+    body = json.loads(receiver.requests[0]["body"])
+    assert body["type"] == "content.published"
+    assert body["data"]["id"] == article.pk
+    assert body["data"]["title"] == "Launch day"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.entry_trash(entry=article, actor=admin_user)
+    assert json.loads(receiver.requests[1]["body"])["type"] == "content.trashed"
+
+
+def test_publish_while_the_broker_is_down_is_delivered_by_the_sweep(
+    receiver, admin_user, allow_loopback, django_capture_on_commit_callbacks, request
+):
+    from content import services
+    from tests.content.factories import ArticleFactory
+
+    webhook_create(actor=admin_user, name="site", url=receiver.url)
+    article = ArticleFactory()
+    request.getfixturevalue("broker_down")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.entry_publish(entry=article, actor=admin_user)
+    assert receiver.requests == []
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.PENDING
+    celery_app.conf.task_always_eager = True
+    webhook_deliveries_sweep()
+    assert json.loads(receiver.requests[0]["body"])["data"]["id"] == article.pk
+
+
+def test_a_rolled_back_change_leaves_nothing_in_the_outbox(admin_user, allow_loopback):
+    from content import services
+    from governance.models import WebhookEvent
+    from tests.content.factories import ArticleFactory
+
+    webhook_create(actor=admin_user, name="site", url="http://127.0.0.1:9/")
+    article = ArticleFactory()
+
+    def publish_then_fail():
+        with transaction.atomic():
+            services.entry_publish(entry=article, actor=admin_user)
+            raise RuntimeError("the request failed after publishing")
+
+    with pytest.raises(RuntimeError):
+        publish_then_fail()
+    assert not WebhookEvent.objects.exists()

@@ -1,0 +1,181 @@
+"""`make bench`: seed published articles, serve with gunicorn, load with wrk, print figures.
+
+Scenarios run with the response cache off, then on. The floor is a bare Django JSON
+view served by the same process and middleware; ratios are requests/s against it.
+Set SCALE for more articles, DURATION for longer runs, DATABASE_URL for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.seed import seed  # noqa: E402
+from content.delivery.query import encode_cursor  # noqa: E402
+from content.models.snapshots import DeliverySnapshot  # noqa: E402
+
+SCALE = int(os.environ.get("SCALE", "10000"))
+DURATION = int(os.environ.get("DURATION", "8"))
+CONNECTIONS = int(os.environ.get("CONNECTIONS", "8"))
+PORT = int(os.environ.get("BENCH_PORT", "8123"))
+BASE = f"http://127.0.0.1:{PORT}"
+API = "/api/v1/delivery/articles/"
+
+
+def scenarios() -> dict[str, str]:
+    deep = min(9000, SCALE - 20)
+    row = (
+        DeliverySnapshot.objects.filter(kind="article", locale=settings.CONTENT_DEFAULT_LOCALE)
+        .order_by("-published_at", "-id")
+        .values("published_at", "id")[deep - 1]
+    )
+    cursor = encode_cursor(row["published_at"].isoformat(), row["id"], "-published_at")
+    slug = (
+        DeliverySnapshot.objects.filter(kind="article")
+        .order_by("id")
+        .values_list("slug", flat=True)[SCALE // 2]
+    )
+    return {
+        "floor (bare Django JSON)": "/bench/floor/",
+        "list limit=20": f"{API}?limit=20",
+        f"deep page, offset {deep}": f"{API}?limit=20&page={deep // 20 + 1}",
+        f"deep page, cursor at {deep}": f"{API}?limit=20&cursor={cursor}",
+        "detail by slug": f"{API}{slug}/",
+        "search": f"{API}?search=garden+travel&limit=20",
+    }
+
+
+def queries_per_request(path: str, cached: bool) -> int:
+    settings.DELIVERY_CACHE_ENABLED = cached
+    cache.clear()
+    client = Client()
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(path).status_code
+    assert status == 200, (path, status)
+    return len(ctx.captured_queries)
+
+
+def serve(cache_on: bool) -> subprocess.Popen:
+    env = {**os.environ, "DELIVERY_CACHE_ENABLED": "1" if cache_on else "0"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--no-control-socket",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{BASE}/health/live/", timeout=1)  # noqa: S310 - loopback
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _ms(text: str) -> float:
+    value = float(re.match(r"[\d.]+", text).group())
+    return value * {"us": 0.001, "ms": 1, "s": 1000}[re.search(r"[a-z]+$", text).group()]
+
+
+def load(path: str) -> dict[str, float]:
+    url = f"{BASE}{path}"
+    for _ in range(20):  # warm up (and fill the cache when it is on)
+        urllib.request.urlopen(url, timeout=5).read()  # noqa: S310 - loopback
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(latency["50"]),
+        "p99": _ms(latency["99"]),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 1
+    call_command("migrate", verbosity=0)
+    have = DeliverySnapshot.objects.filter(kind="article").count()
+    print(f"Database: {connection.vendor}; {have} published articles.")
+    if have < SCALE:
+        print(f"Seeding {SCALE} articles…")
+        seed(SCALE)
+    paths = scenarios()
+    rows = []
+    for cache_on in (False, True):
+        proc = serve(cache_on)
+        try:
+            for name, path in paths.items():
+                result = load(path)
+                result["queries"] = queries_per_request(path, cache_on)
+                rows.append((name, "on" if cache_on else "off", result))
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+    floors = {c: r["rps"] for n, c, r in rows if n.startswith("floor")}
+    header = (
+        "| Scenario | Cache | Requests/s | p50 ms | p99 ms | SQL queries | vs floor | non-2xx |"
+    )
+    lines = [header, "|---|---|---|---|---|---|---|---|"]
+    for name, cache_state, r in rows:
+        ratio = r["rps"] / floors[cache_state] * 100
+        lines.append(
+            f"| {name} | {cache_state} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} "
+            f"| {r['queries']} | {ratio:.0f}% | {r['errors']} |"
+        )
+    table = "\n".join(lines)
+    print(
+        f"\n{SCALE} articles on {connection.vendor}, gunicorn 2 sync workers, "
+        f"wrk -t2 -c{CONNECTIONS} -d{DURATION}s\n"
+    )
+    print(table)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{connection.vendor}-{SCALE}.md").write_text(table + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Filter building blocks shared by every app's API."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
+
+
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC before it reaches the database.
+
+    Python accepts UTC offsets up to ±23:59 but PostgreSQL only up to ±15:59, so an
+    unusual offset passed through as-is is a database error (a 500). Converting to UTC
+    keeps the same instant; one that falls outside the representable years is a 400.
+    """
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None or timezone.is_naive(parsed):
+            return parsed
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a date and time within years 1 to 9999.") from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField

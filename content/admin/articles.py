@@ -1,0 +1,39 @@
+"""Articles in the admin; everything shared with pages lives in EntryAdmin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from content.admin.forms import ArticleForm
+from content.admin.mixins import EntryAdmin
+from content.admin.trash import InTrashFilter
+from content.models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(EntryAdmin):
+    form = ArticleForm
+    list_display = ["title", "status_display", "locale", "category", "owner", "updated_at"]
+    list_filter = [InTrashFilter, "status", "locale", "category", "owner"]
+    list_select_related = ["locale", "category", "owner"]
+    autocomplete_fields = ["category", "tags", "authors", "owner", "cover_image", "og_image"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category")
+
+    def entry_fieldsets(self, request, obj):
+        status = ["live_info", "owner", "publish_at", "expire_at"]
+        return [
+            (None, {"fields": ["title", "slug", "locale", "summary", "body", "base_version"]}),
+            *([("Status", {"fields": status})] if obj else []),
+            ("Classification", {"fields": ["category", "tags", "authors", "published_date"]}),
+            ("Cover", {"fields": ["cover_image"]}),
+            (
+                "SEO and review",
+                {
+                    "classes": ["collapse"],
+                    "fields": ["seo_title", "meta_description", "og_image", "next_review_at"],
+                },
+            ),
+            ("Save", {"fields": ["revision_message"]}),
+        ]

@@ -1,0 +1,94 @@
+"""Forms for the content admin.
+
+`EntryForm` is the base of the Article and Page forms. Editors see the body as HTML
+in the WYSIWYG editor; on save it is parsed back into blocks (content.blocks_html)
+and the service validates and sanitises them. The item's `version` rides along as the
+hidden `base_version`, so a save made on a stale copy is refused instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from django.core.exceptions import ValidationError
+
+from content.admin.widgets import BodyEditorWidget, body_html
+from content.blocks_html import html_to_blocks
+from content.models import Article, MediaAsset, Page
+
+PASTED_IMAGE = (
+    "An image in the body is not from the media library, so it cannot be kept. "
+    "Insert images with the image button and “Browse…”."
+)
+
+
+class EntryForm(forms.ModelForm):
+    body = forms.CharField(label="Body", required=False, widget=BodyEditorWidget)
+    # The version this edit started from (the model field is not editable, hence the name).
+    base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    revision_message = forms.CharField(
+        label="Describe your change",
+        required=False,
+        max_length=500,
+        help_text="Optional; shown in the revision history.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.initial["body"] = body_html(self.instance.body or [])
+        if "base_version" in self.fields and self.instance.pk:
+            self.initial["base_version"] = self.instance.version
+            self.fields["base_version"].required = True  # no blind overwrites
+        for name in ("owner", "locale"):
+            if name in self.fields:
+                # Empty means "keep it" (owner) or "the default locale" (on create).
+                self.fields[name].required = False
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Leave empty to derive it from the title."
+
+    def clean_body(self) -> list[dict]:
+        markup = self.cleaned_data.get("body") or ""
+        blocks = html_to_blocks(markup)
+        # The parser drops an <img> that carries no media id; say so instead of losing it.
+        kept = sum(1 for block in blocks if block["type"] == "image")
+        if markup.count("<img") > kept:
+            raise ValidationError(PASTED_IMAGE)
+        return blocks
+
+
+class ArticleForm(EntryForm):
+    class Meta:
+        model = Article
+        exclude: list[str] = []  # the admin passes the fields from its fieldsets
+
+
+class PageForm(EntryForm):
+    class Meta:
+        model = Page
+        exclude: list[str] = []
+
+
+class ScheduleForm(forms.Form):
+    """Publish at a time, and/or take offline at a time (both empty clears the schedule)."""
+
+    publish_at = forms.SplitDateTimeField(
+        required=False, widget=admin_widgets.AdminSplitDateTime, label="Publish at"
+    )
+    expire_at = forms.SplitDateTimeField(
+        required=False, widget=admin_widgets.AdminSplitDateTime, label="Take offline at"
+    )
+
+
+class MediaUploadForm(forms.ModelForm):
+    """Upload: the file is checked by its content in the media service, not here."""
+
+    class Meta:
+        model = MediaAsset
+        fields = ["file", "title", "alt_text", "caption", "credit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = "Leave empty to use the file name."

@@ -1,0 +1,236 @@
+"""Media in the admin: thumbnails, uploads through the media service, "where used",
+deletion refused while anything uses the asset, and the picker the body editor opens
+to insert an image.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html, format_html_join
+
+from config.admin_services import ServiceFormAdminMixin, error_messages, report_refusal
+from content.admin.forms import MediaUploadForm
+from content.admin.paginators import FastCountPaginator
+from content.admin.transitions import REFUSALS
+from content.admin.widgets import asset_url, thumbnail
+from content.models import MediaAsset, MediaKind
+from content.services import media as media_services
+from content.services.references import usage_entries
+
+METADATA = ["title", "alt_text", "caption", "credit", "focal_point_x", "focal_point_y"]
+FACTS = [
+    "preview",
+    "kind",
+    "mime_type",
+    "dimensions",
+    "size",
+    "sha256",
+    "uploaded_by",
+    "created_at",
+]
+IN_USE = "“{title}” cannot be deleted: it is used by {uses}. Remove it there first."
+PICKER_PAGE_SIZE = 24
+
+
+def _entry_link(row: dict) -> str:
+    try:
+        url = reverse(f"admin:content_{row['type']}_change", args=[row["id"]])
+    except NoReverseMatch:
+        return format_html("{} #{}", row["type"], row["id"])
+    trashed = " (in the trash)" if row["trashed"] else ""
+    return format_html('<a href="{}">{}</a>{} — {}', url, row["title"], trashed, row["field"])
+
+
+@admin.register(MediaAsset)
+class MediaAssetAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+    list_display = [
+        *("thumb", "title", "kind", "dimensions", "file_size", "uploaded_by", "created_at"),
+    ]
+    list_display_links = ["thumb", "title"]
+    list_filter = ["kind", "mime_type"]
+    search_fields = ["title", "alt_text", "caption", "credit"]
+    date_hierarchy = "created_at"
+    list_select_related = ["uploaded_by"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = FastCountPaginator
+    actions = ["delete_unused"]
+
+    class Media:
+        css = {"all": ["content/admin.css"]}
+
+    # --- Display --------------------------------------------------------------------
+
+    @admin.display(description="")
+    def thumb(self, obj: MediaAsset) -> str:
+        return thumbnail(obj)
+
+    @admin.display(description="Preview")
+    def preview(self, obj: MediaAsset) -> str:
+        return thumbnail(obj, "folio-thumb folio-thumb--large")
+
+    @admin.display(description="Size (px)")
+    def dimensions(self, obj: MediaAsset) -> str:
+        return f"{obj.width} x {obj.height}" if obj.width else "—"
+
+    @admin.display(description="File size", ordering="size")
+    def file_size(self, obj: MediaAsset) -> str:
+        return filesizeformat(obj.size)
+
+    @admin.display(description="Where used")
+    def where_used(self, obj: MediaAsset) -> str:
+        rows = usage_entries(target=obj)
+        if not rows:
+            return "Not used anywhere; it can be deleted."
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_entry_link(r),) for r in rows))
+        )
+
+    # --- Lists and forms ------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = MediaUploadForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["file", "title", "alt_text", "caption", "credit"]})]
+        return [
+            (None, {"fields": METADATA}),
+            ("File", {"fields": FACTS}),
+            ("Where used", {"fields": ["where_used"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*FACTS, "where_used"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        data = {k: v for k, v in form.cleaned_data.items() if k in METADATA}
+        if change:
+            asset = media_services.media_update(
+                asset=MediaAsset.objects.get(pk=obj.pk), actor=request.user, data=data
+            )
+        else:
+            asset, created = media_services.media_upload(
+                actor=request.user,
+                file=form.cleaned_data["file"],
+                # An empty title means "use the file name", which the service does.
+                data={k: v for k, v in data.items() if v not in ("", None)},
+            )
+            if not created:
+                messages.info(request, f"This file was already in the library as “{asset}”.")
+        form.instance = asset
+        obj.pk = asset.pk
+
+    # --- Deletion: refused while the asset is in use --------------------------------
+
+    def _in_use_message(self, obj: MediaAsset) -> str | None:
+        rows = usage_entries(target=obj)
+        if not rows:
+            return None
+        uses = ", ".join(f"{r['type']} “{r['title']}” ({r['field']})" for r in rows)
+        return IN_USE.format(title=obj.title, uses=uses)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        message = self._in_use_message(obj) if obj is not None else None
+        if message is None:
+            try:
+                with transaction.atomic():
+                    return super().delete_view(request, object_id, extra_context)
+            except REFUSALS as exc:
+                report_refusal(request, exc, prefix=f"“{obj}”: ")
+        else:
+            messages.error(request, message)
+        return HttpResponseRedirect(reverse("admin:content_mediaasset_change", args=[obj.pk]))
+
+    def delete_model(self, request, obj):
+        media_services.media_delete(asset=obj, actor=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would bypass the in-use check
+        return actions
+
+    @admin.action(description="Delete selected media that is not in use", permissions=["delete"])
+    def delete_unused(self, request, queryset):
+        for asset in queryset:
+            message = self._in_use_message(asset)
+            if message:
+                messages.error(request, message)
+                continue
+            try:
+                media_services.media_delete(asset=asset, actor=request.user)
+            except REFUSALS as exc:
+                report_refusal(request, exc, prefix=f"“{asset}”: ")
+            else:
+                messages.success(request, f"Deleted “{asset}”.")
+
+    # --- The picker the body editor opens ("Browse...") -----------------------------
+
+    def get_urls(self):
+        picker = self.admin_site.admin_view(self.picker_view)
+        return [path("picker/", picker, name="content_mediaasset_picker"), *super().get_urls()]
+
+    def picker_view(self, request):
+        """Choose an image, or upload one, for the editor's image dialog."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form, picked = MediaUploadForm(), None
+        if request.method == "POST":
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            form = MediaUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    picked, _created = media_services.media_upload(
+                        actor=request.user,
+                        file=form.cleaned_data["file"],
+                        data={k: v for k, v in form.cleaned_data.items() if k != "file" and v},
+                    )
+                except REFUSALS as exc:
+                    for field, errors in error_messages(exc).items():
+                        for error in errors:
+                            form.add_error(field if field in form.fields else None, error)
+                else:
+                    if picked.kind != MediaKind.IMAGE:
+                        form.add_error("file", "Only images can go in the body.")
+                        picked = None
+        query = request.GET.get("q", "").strip()
+        images = self.get_queryset(request).filter(kind=MediaKind.IMAGE)
+        if query:
+            images = images.filter(title__icontains=query)
+        page = Paginator(images, PICKER_PAGE_SIZE).get_page(request.GET.get("p"))
+        choices = [
+            {"asset": a, "thumb": thumbnail(a), "url": asset_url(a)} for a in page.object_list
+        ]
+        return TemplateResponse(
+            request,
+            "admin/content/mediaasset/picker.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Choose an image",
+                "opts": self.opts,
+                "is_popup": True,
+                "form": form,
+                "page": page,
+                "choices": choices,
+                "query": query,
+                "func_num": request.GET.get("CKEditorFuncNum", ""),
+                "picked": picked and {"asset": picked, "url": asset_url(picked)},
+                "can_upload": self.has_add_permission(request),
+                "media": self.media,
+            },
+        )

@@ -1,0 +1,370 @@
+"""`EntryAdmin`: what the Article and Page admins share.
+
+- Every write goes through content.services: the form's data goes to entry_create /
+  entry_update (with the version the editor loaded, so a stale save is refused), and
+  buttons and bulk actions call the lifecycle services (content.admin.transitions).
+- The changelist never counts the whole table (FastCountPaginator, no facets, a
+  MIN/MAX date hierarchy) and hides the trash unless asked (content.admin.trash).
+- The change form shows the body editor, the lifecycle buttons the user may use, a
+  preview link and the revision history with diff and revert.
+"""
+
+from __future__ import annotations
+
+from csp.constants import NONCE
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+from js_asset import Media
+
+from config.admin_services import ServiceFormAdminMixin, report_refusal
+from config.exceptions import PreconditionFailed
+from content.admin import transitions
+from content.admin.forms import ScheduleForm
+from content.admin.history import diff_rows, history_rows
+from content.admin.paginators import FastCountPaginator
+from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
+from content.admin.trash import InTrashFilter, trash_context
+from content.admin.widgets import body_html, status_badge
+from content.models import Locale, PublishableCore
+from content.services import entries, lifecycle, rules
+from content.services.preview import preview_link_create
+from content.services.revisions import revision_get
+
+STALE = (
+    "Someone else saved this {kind} (it is now at version {current}) after you opened it, "
+    "so your changes were NOT saved. Copy anything you need, then reload the page to edit "
+    "the latest version."
+)
+
+
+class EntryAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "status_display", "locale", "owner", "updated_at"]
+    list_display_links = ["title"]
+    list_filter = [InTrashFilter, "status", "locale", "owner"]
+    search_fields = ["title", "slug"]
+    date_hierarchy = "updated_at"
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = FastCountPaginator
+    list_per_page = 50
+    actions = [*transitions.BULK_ACTIONS, transitions.bulk_schedule]
+    readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
+
+    class Media:
+        css = {"all": ["content/admin.css"]}
+
+    # --- Display --------------------------------------------------------------------
+
+    @admin.display(description="Status", ordering="status")
+    def status_display(self, obj: PublishableCore) -> str:
+        return status_badge(obj)
+
+    @admin.display(description="Owner")
+    def owner_display(self, obj: PublishableCore) -> str:
+        return str(obj.owner) if obj.owner_id else "—"
+
+    @admin.display(description="Published")
+    def live_info(self, obj: PublishableCore) -> str:
+        if not obj.pk:
+            return "—"
+        live = f"revision {obj.live_revision.number}" if obj.live_revision_id else "not live"
+        latest = obj.latest_revision.number if obj.latest_revision_id else "—"
+        return f"Live: {live} · latest revision {latest} · version {obj.version}"
+
+    @admin.display(description="Body")
+    def body_display(self, obj: PublishableCore) -> str:
+        # Stored bodies passed content.blocks.body_clean, so their HTML is sanitised.
+        return mark_safe(body_html(obj.body or []))  # noqa: S308
+
+    # --- Querysets and permissions ------------------------------------------------
+
+    def get_queryset(self, request) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("locale", "owner", "live_revision", "latest_revision")
+        )
+
+    def _perm(self, request, action: str) -> bool:
+        return rules.has_perm(request.user, self.model, action)
+
+    def has_publish_permission(self, request) -> bool:
+        return self._perm(request, "publish")
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("governance.review_content") or self._perm(request, "publish")
+
+    def has_trash_permission(self, request) -> bool:
+        return self._perm(request, "delete")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Read-only where the service would refuse: trashed items, others' work for Authors.
+        if obj is not None and (
+            obj.deleted_at is not None
+            or not transitions.can(rules.ensure_can_edit, request.user, obj)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Nothing is hard-deleted from the admin: items go to the trash (a service).
+        return False
+
+    # --- The form -----------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        editable = obj is None or self.has_change_permission(request, obj)
+        fieldsets = []
+        for name, options in self.entry_fieldsets(request, obj):
+            fields = [
+                ("body" if editable else "body_display") if f == "body" else f
+                for f in options["fields"]
+                if editable or f not in ("base_version", "revision_message")
+            ]
+            fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
+    def entry_fieldsets(self, request, obj):
+        """Subclasses: the fieldsets, naming "body", "base_version" and "revision_message"."""
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly += [f for f in entries.CREATE_ONLY[self.model] if f != "translation_key"]
+        if not self._perm(request, "publish"):
+            readonly.append("owner")  # Authors may not hand their work to someone else
+        return readonly
+
+    def service_data(self, form, change: bool) -> dict:
+        allowed = set(entries.EDITABLE[self.model])
+        if not change:
+            allowed |= set(entries.CREATE_ONLY[self.model])
+        data = {}
+        for name, value in form.cleaned_data.items():
+            if name not in allowed or (name in ("slug", "owner", "locale") and not value):
+                continue
+            if name == "authors" and not change and not value:
+                continue  # the service makes the creator the author
+            data[name] = list(value) if isinstance(value, QuerySet) else value
+        return data
+
+    def save_model(self, request, obj, form, change):
+        data = self.service_data(form, change)
+        message = form.cleaned_data.get("revision_message", "")
+        if change:
+            try:
+                entry = entries.entry_update(
+                    entry=self.model.objects.get(pk=obj.pk),
+                    actor=request.user,
+                    data=data,
+                    expected_version=form.cleaned_data.get("base_version"),
+                    message=message,
+                )
+            except PreconditionFailed as exc:
+                current = exc.details["current_version"]
+                kind = self.opts.verbose_name
+                raise ValidationError(STALE.format(kind=kind, current=current)) from exc
+        else:
+            entry = entries.entry_create(
+                model=self.model, actor=request.user, data=data, message=message
+            )
+        form.instance = entry
+        obj.pk = entry.pk
+
+    def get_changeform_initial_data(self, request):
+        default = Locale.objects.filter(is_default=True).values_list("pk", flat=True).first()
+        return {"locale": default, **super().get_changeform_initial_data(request)}
+
+    def save_related(self, request, form, formsets, change):
+        """Tags and authors were saved by the service."""
+
+    def _name(self, suffix: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
+
+    def _url(self, suffix: str, *args) -> str:
+        return reverse(f"admin:{self._name(suffix)}", args=args)
+
+    def _people_url(self) -> str:
+        return f"admin:{self._name('people')}"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["widget"] = PeopleSelect(db_field, self.admin_site, url_name=self._people_url())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "authors":
+            kwargs["widget"] = PeopleSelectMultiple(
+                db_field, self.admin_site, url_name=self._people_url()
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {**trash_context(self.model), **(extra_context or {})}
+        )
+
+    # --- The change form: buttons, preview, history, the editor under CSP --------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The editor's import map is an inline <script>; CSP allows it through a nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        if obj is not None:
+            context.update(self.entry_context(request, obj))
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        response._csp_update = {"script-src": [NONCE]}
+        return response
+
+    def entry_context(self, request, obj: PublishableCore) -> dict:
+        user = request.user
+        buttons = [
+            {
+                "name": t.name,
+                "label": t.label,
+                "style": t.style,
+                "url": self._url("transition", obj.pk, t.name),
+            }
+            for t in transitions.TRANSITIONS
+            if t.button and t.offered(user, obj)
+        ]
+        can_schedule = transitions.publisher(user, obj)
+        return {
+            "folio_transitions": buttons,
+            "folio_schedule_url": self._url("schedule", obj.pk) if can_schedule else None,
+            "folio_preview_url": self._url("preview", obj.pk) if obj.latest_revision_id else None,
+            "folio_history": history_rows(obj),
+            "folio_can_revert": self.has_change_permission(request, obj),
+            "folio_status": status_badge(obj),
+        }
+
+    # --- Extra views ----------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        extra = [
+            ("people/", PeopleAutocompleteView.as_view(admin_site=self.admin_site), "people"),
+            ("<path:object_id>/transition/<str:name>/", self.transition_view, "transition"),
+            ("<path:object_id>/schedule/", self.schedule_view, "schedule"),
+            ("<path:object_id>/preview/", self.preview_view, "preview"),
+            ("<path:object_id>/revisions/<int:number>/diff/", self.diff_view, "diff"),
+            ("<path:object_id>/revisions/<int:number>/revert/", self.revert_view, "revert"),
+        ]
+        return [
+            *(path(route, view(fn), name=self._name(suffix)) for route, fn, suffix in extra),
+            *super().get_urls(),
+        ]
+
+    def _entry_or_404(self, request, object_id) -> PublishableCore:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        return obj
+
+    def _back(self, obj) -> HttpResponseRedirect:
+        return HttpResponseRedirect(self._url("change", obj.pk))
+
+    def transition_view(self, request, object_id, name):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        transition = transitions.BY_NAME.get(name)
+        if transition is None:
+            raise Http404
+        obj = self._entry_or_404(request, object_id)
+        transitions.run(request, transition, obj)
+        return self._back(obj)
+
+    def schedule_view(self, request, object_id):
+        obj = self._entry_or_404(request, object_id)
+        form = ScheduleForm(
+            request.POST or None, initial={"publish_at": obj.publish_at, "expire_at": obj.expire_at}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                lifecycle.entry_schedule(entry=obj, actor=request.user, **form.cleaned_data)
+            except transitions.REFUSALS as exc:
+                report_refusal(request, exc, prefix=f"“{obj}”: ")
+            else:
+                messages.success(request, f"“{obj}” was scheduled.")
+                return self._back(obj)
+        return TemplateResponse(
+            request,
+            "admin/content/schedule.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Schedule “{obj}”",
+                "opts": self.opts,
+                "original": obj,
+                "form": form,
+                "media": self.media + form.media,
+                "entries": [obj],
+            },
+        )
+
+    def preview_view(self, request, object_id):
+        obj = self._entry_or_404(request, object_id)
+        try:
+            url = self.preview_url(request, obj)
+        except transitions.REFUSALS as exc:
+            report_refusal(request, exc, prefix=f"“{obj}”: ")
+            return self._back(obj)
+        return HttpResponseRedirect(url)
+
+    def preview_url(self, request, obj: PublishableCore) -> str:
+        """A signed link to the latest revision; it opens in the delivery preview."""
+        link = preview_link_create(entry=obj, actor=request.user)
+        return request.build_absolute_uri(link["url"])
+
+    def diff_view(self, request, object_id, number):
+        obj = self._entry_or_404(request, object_id)
+        try:
+            new = revision_get(entry=obj, number=number)
+            against = int(request.GET.get("against", number - 1))
+            old = revision_get(entry=obj, number=against)
+        except (ValidationError, ValueError):
+            raise Http404 from None
+        return TemplateResponse(
+            request,
+            "admin/content/revision_diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"“{obj}”: revision {old.number} → {new.number}",
+                "opts": self.opts,
+                "original": obj,
+                "old": old,
+                "new": new,
+                "rows": diff_rows(old, new),
+                "can_revert": self.has_change_permission(request, obj),
+                "media": self.media,
+            },
+        )
+
+    def revert_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._entry_or_404(request, object_id)
+        version = request.POST.get("version", "")
+        try:
+            entry = lifecycle.revision_revert(
+                entry=obj,
+                actor=request.user,
+                number=number,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except PreconditionFailed as exc:
+            kind, current = self.opts.verbose_name, exc.details["current_version"]
+            messages.error(request, STALE.format(kind=kind, current=current))
+        except transitions.REFUSALS as exc:
+            report_refusal(request, exc, prefix=f"“{obj}”: ")
+        else:
+            latest = entry.latest_revision.number if entry.latest_revision_id else number
+            messages.success(
+                request, f"Reverted “{entry}” to revision {number} (saved as revision {latest})."
+            )
+        return self._back(obj)

@@ -1,0 +1,98 @@
+"""Widgets for the content admin: the WYSIWYG body editor and small display helpers.
+
+The body editor is django-prose-editor, limited to what the block model can hold
+(content.blocks): paragraphs, h2-h4, bold/italic/links, lists, quotes, code blocks
+and figures. Figures come only from the media library: the editor's "Browse..."
+button opens our media picker, and content/body_editor.js keeps the picked asset's
+id on the <img> as data-media-id, which content.blocks_html turns into an image block.
+"""
+
+from __future__ import annotations
+
+from django.templatetags.static import static
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from content.blocks import body_image_ids
+from content.blocks_html import blocks_to_html
+from content.models import MediaAsset, Status
+
+# Stored rendition specs (canonical form) the admin shows, when they exist already:
+# Celery pre-generates both after an upload; until then the original is shown.
+DISPLAY_SPEC = "max-1200x1200"
+THUMBNAIL_SPEC = "fill-400x300"
+
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Code": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "CodeBlock": True,
+    "Figure": {"pickerUrl": reverse_lazy("admin:content_mediaasset_picker")},
+    "Caption": True,
+    "Image": True,
+}
+
+
+class BodyEditorWidget(AdminProseEditorWidget):
+    """The prose editor with the block-model toolbar and our media-id-keeping Image."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, config={"extensions": BODY_EXTENSIONS}, preset="configurable")
+
+    def get_config(self):
+        config = super().get_config()
+        # Loaded by the "configurable" preset; its `Image` export replaces the stock one.
+        config["js_modules"] = [*config["js_modules"], static("content/body_editor.js")]
+        return config
+
+
+def asset_url(asset: MediaAsset, spec: str = DISPLAY_SPEC) -> str:
+    """A stored rendition's URL, else the original's. Prefetch `renditions` for lists."""
+    for rendition in asset.renditions.all():
+        if rendition.spec == spec:
+            return rendition.file.url
+    return asset.file.url
+
+
+def body_html(body: list[dict]) -> str:
+    """The stored blocks as editor HTML, image blocks pointing at their media's URLs."""
+    ids = body_image_ids(body)
+    assets = MediaAsset.objects.filter(pk__in=ids).prefetch_related("renditions") if ids else []
+    return blocks_to_html(body, media_urls={asset.pk: asset_url(asset) for asset in assets})
+
+
+def thumbnail(asset: MediaAsset | None, css: str = "folio-thumb") -> str:
+    if asset is None or asset.kind != "image":
+        return format_html('<span class="{}">{}</span>', css, asset.mime_type if asset else "—")
+    return format_html(
+        '<img class="{}" src="{}" alt="{}" loading="lazy">',
+        css,
+        asset_url(asset, THUMBNAIL_SPEC),
+        asset.alt_text,
+    )
+
+
+def status_badge(obj) -> str:
+    """A colour-coded status pill; trashed and 'changes not yet published' are flagged too."""
+    if obj.deleted_at is not None:
+        return format_html('<span class="folio-badge folio-badge--{}">In trash</span>', "trashed")
+    badge = format_html(
+        '<span class="folio-badge folio-badge--{}">{}</span>',
+        obj.status,
+        obj.get_status_display(),
+    )
+    if obj.status == Status.PUBLISHED and obj.has_unpublished_changes:
+        return format_html(
+            '{} <span class="folio-badge folio-badge--changes" title="{}">+ changes</span>',
+            badge,
+            "Edited since it was published; the public still sees the published version.",
+        )
+    return badge

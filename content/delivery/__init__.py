@@ -1,0 +1,1 @@
+"""The delivery API: published-only, pre-rendered, cached. See content.models.snapshots."""

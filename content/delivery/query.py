@@ -1,0 +1,235 @@
+"""Strict parsing of delivery query parameters, and the snapshot queries behind them.
+
+Every parameter is validated: an unknown name, a malformed date, an out-of-range
+`limit` or a foreign cursor is a 400, never a silent default or a 500.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import is_naive, make_aware
+from rest_framework.exceptions import ValidationError
+
+from config.pagination import parse_limit
+from content.models.snapshots import DeliverySnapshot, SnapshotFacet
+
+ORDERINGS = {
+    "published_at": ("published_at", "id"),
+    "-published_at": ("-published_at", "-id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+}
+CURSOR_ORDERINGS = ("-published_at", "published_at")
+LIST_PARAMS = {"locale", "fields", "expand", "limit", "page", "cursor", "ordering", "search"}
+ARTICLE_FILTERS = {"category", "tag", "author", "published_after", "published_before"}
+RELATIONS = {"article": ("category", "tags", "authors", "cover_image"), "page": ("parent",)}
+
+
+def _error(name: str, message: str) -> ValidationError:
+    return ValidationError({name: [message]})
+
+
+def check_params(params, allowed: set[str]) -> None:
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+    for name in params:
+        if len(params.getlist(name)) > 1:
+            raise _error(name, "Give this parameter once.")
+
+
+def _datetime(params, name: str) -> datetime | None:
+    raw = params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = parse_datetime(raw)
+        if value is None and (day := parse_date(raw)) is not None:
+            value = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - made aware below
+    except ValueError:
+        value = None
+    if value is None:
+        raise _error(name, "Use an ISO 8601 date or date-time, e.g. 2026-01-31.")
+    return make_aware(value) if is_naive(value) else value
+
+
+def locale_param(params) -> str:
+    locale = params.get("locale", settings.CONTENT_DEFAULT_LOCALE)
+    if not locale or len(locale) > 16:
+        raise _error("locale", "Give a locale code such as 'en'.")
+    return locale
+
+
+def fields_param(params, kind: str, available: tuple[str, ...]) -> list[str] | None:
+    raw = params.get("fields")
+    if raw is None:
+        return None
+    names = [n for n in raw.split(",") if n]
+    unknown = [n for n in names if n not in available]
+    if not names or unknown:
+        raise _error("fields", f"Choose from: {', '.join(available)}.")
+    return names
+
+
+def expand_param(params, kind: str) -> set[str] | None:
+    raw = params.get("expand")
+    if raw is None:
+        return None
+    names = {n for n in raw.split(",") if n}
+    if any("." in n for n in names):
+        raise _error("expand", "Relations expand at most one level.")
+    unknown = names - set(RELATIONS[kind])
+    if unknown:
+        raise _error("expand", f"Choose from: {', '.join(RELATIONS[kind])}.")
+    return names
+
+
+def shape(item: dict[str, Any], kind: str, fields: list[str] | None, expand: set[str] | None):
+    """Apply `fields=` and `expand=`: unexpanded relations collapse to their ids."""
+    if expand is not None:
+        for name in RELATIONS[kind]:
+            if name in expand or name not in item:
+                continue
+            value = item[name]
+            if isinstance(value, list):
+                item[name] = [v["id"] for v in value]
+            elif isinstance(value, dict):
+                item[name] = value["id"]
+    if fields is not None:
+        item = {name: item[name] for name in fields if name in item}
+    return item
+
+
+@dataclass
+class ListQuery:
+    kind: str
+    locale: str
+    ordering: str
+    limit: int
+    page: int | None = None
+    cursor: tuple[str, int, bool] | None = None  # (published_at, id, backwards)
+    search: str | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_list(params, kind: str) -> ListQuery:
+    allowed = LIST_PARAMS | (ARTICLE_FILTERS if kind == "article" else {"parent"})
+    check_params(params, allowed)
+    query = ListQuery(
+        kind=kind,
+        locale=locale_param(params),
+        ordering=params.get("ordering", "-published_at"),
+        limit=parse_limit(params, default=20, maximum=100),
+    )
+    if query.ordering not in ORDERINGS:
+        raise _error("ordering", f"Choose from: {', '.join(ORDERINGS)}.")
+    if "page" in params and "cursor" in params:
+        raise _error("cursor", "Use either page or cursor, not both.")
+    if "page" in params:
+        raw = params["page"]
+        if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+            raise _error("page", "Must be a whole number from 1 to 100000.")
+        query.page = int(raw)
+    if "cursor" in params:
+        query.cursor = decode_cursor(params["cursor"], query.ordering)
+    if "search" in params:
+        term = params["search"].strip()
+        if not 1 <= len(term) <= 200:
+            raise _error("search", "Give 1 to 200 characters.")
+        query.search = term
+    for name in ("category", "tag"):
+        if name in params:
+            query.filters[name] = params[name][:150]
+    if "author" in params:
+        if not params["author"].isdigit():
+            raise _error("author", "Give an author id.")
+        query.filters["author"] = params["author"]
+    if "parent" in params:
+        if not params["parent"].isdigit():
+            raise _error("parent", "Give a page id.")
+        query.filters["parent"] = int(params["parent"])
+    for name in ("published_after", "published_before"):
+        if (value := _datetime(params, name)) is not None:
+            query.filters[name] = value
+    return query
+
+
+def encode_cursor(published_at: str, pk: int, ordering: str, backwards: bool = False) -> str:
+    raw = json.dumps([published_at, pk, ordering, int(backwards)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, ordering: str) -> tuple[str, int, bool]:
+    if ordering not in CURSOR_ORDERINGS:
+        raise _error("cursor", "Cursors work with ordering=-published_at or published_at.")
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        published_at, pk, cursor_ordering, backwards = json.loads(
+            base64.urlsafe_b64decode(padded.encode())
+        )
+        if cursor_ordering != ordering or parse_datetime(published_at) is None:
+            raise ValueError
+        return published_at, int(pk), bool(backwards)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise _error("cursor", "This cursor is invalid; start again from the first page.") from None
+
+
+def _locale_q(kind: str, locale: str) -> Q:
+    """The locale's items, plus default-locale items that have no translation in it."""
+    default = settings.CONTENT_DEFAULT_LOCALE
+    if locale == default or not settings.DELIVERY_LOCALE_FALLBACK:
+        return Q(locale=locale)
+    translated = DeliverySnapshot.objects.filter(
+        kind=kind, locale=locale, translation_key=OuterRef("translation_key")
+    )
+    return Q(locale=locale) | (Q(locale=default) & ~Exists(translated))
+
+
+def _facet(name: str, value: str) -> Exists:
+    return Exists(SnapshotFacet.objects.filter(snapshot=OuterRef("pk"), name=name, value=value))
+
+
+def filtered(query: ListQuery) -> QuerySet[DeliverySnapshot]:
+    qs = DeliverySnapshot.objects.filter(_locale_q(query.kind, query.locale), kind=query.kind)
+    f = query.filters
+    if "category" in f:
+        qs = qs.filter(category_slug=f["category"])
+    if "tag" in f:
+        qs = qs.filter(_facet("tag", f["tag"]))
+    if "author" in f:
+        qs = qs.filter(_facet("author", f["author"]))
+    if "parent" in f:
+        qs = qs.filter(parent_id=f["parent"])
+    if "published_after" in f:
+        qs = qs.filter(published_at__gte=f["published_after"])
+    if "published_before" in f:
+        qs = qs.filter(published_at__lt=f["published_before"])
+    if query.search:
+        qs = search(qs, query.search)
+    return qs
+
+
+def ranked(query: ListQuery, params) -> bool:
+    """Search on PostgreSQL orders by relevance unless the client chose an ordering."""
+    return bool(query.search) and "ordering" not in params and connection.vendor == "postgresql"
+
+
+def search(qs: QuerySet[DeliverySnapshot], term: str) -> QuerySet[DeliverySnapshot]:
+    """PostgreSQL: ranked full-text search on the GIN-indexed vector. SQLite: every word."""
+    if connection.vendor == "postgresql":
+        match = "search_vector @@ websearch_to_tsquery('english', %s)"
+        rank = "ts_rank(search_vector, websearch_to_tsquery('english', %s))"
+        return qs.extra(where=[match], params=[term], select={"rank": rank}, select_params=[term])  # noqa: S610 - parameterised
+    for word in term.split()[:10]:
+        qs = qs.filter(Q(title__icontains=word) | Q(search_text__icontains=word))
+    return qs

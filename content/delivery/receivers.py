@@ -1,0 +1,16 @@
+"""The read model follows content through content.hooks (connected in ContentConfig)."""
+
+from __future__ import annotations
+
+from content.delivery.services import snapshot_refresh
+from content.delivery.tasks import snapshots_rebuild_for_references_task
+
+
+def on_entry_state_changed(sender, entry_id: int, **kwargs) -> None:
+    """Publish, unpublish, expiry, trash, restore: bring the item's snapshot in line."""
+    snapshot_refresh(model=sender, entry_ids=[entry_id])
+
+
+def on_references_changed(sender, target_ids, **kwargs) -> None:
+    """Rebuild, in Celery, the snapshots of live items that use the changed objects."""
+    snapshots_rebuild_for_references_task.delay(sender._meta.label, list(target_ids))

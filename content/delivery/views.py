@@ -1,0 +1,413 @@
+"""Delivery endpoints: read-only, published-only, answered from the snapshot table."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from accounts.authentication import ApiKeyAuthentication
+from accounts.models import ApiKey, ApiKeyScope
+from content.delivery import query as q
+from content.delivery.http import Payload, cache_key, cached_payload, respond, store_payload
+from content.delivery.payloads import Related, media_payload, render
+from content.delivery.schema import (
+    ARTICLE_LIST_PARAMS,
+    PAGE_LIST_PARAMS,
+    DeliveryItemSerializer,
+    DeliveryListSerializer,
+)
+from content.models import Category, MediaAsset, Redirect, Tag
+from content.models.snapshots import DeliverySnapshot
+from content.services import preview_token_load, rendition_get_or_create
+
+SUMMARY_FIELDS = {
+    "article": (
+        "id",
+        "type",
+        "title",
+        "slug",
+        "locale",
+        "translation_key",
+        "url",
+        "published_at",
+        "updated_at",
+        "summary",
+        "published_date",
+        "category",
+        "tags",
+        "authors",
+        "cover_image",
+    ),
+    "page": (
+        "id",
+        "type",
+        "title",
+        "slug",
+        "locale",
+        "translation_key",
+        "url",
+        "published_at",
+        "updated_at",
+        "parent",
+    ),
+}
+DETAIL_EXTRA = ("body", "seo")
+
+
+class DeliveryThrottle(AnonRateThrottle):
+    scope = "delivery_anon"
+
+
+class HasDeliveryKey(BasePermission):
+    message = "Send an API key with the delivery:read scope."
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, ApiKey) and ApiKeyScope.DELIVERY_READ in request.auth.scopes
+
+
+class DeliveryView(APIView):
+    """Public unless DELIVERY_REQUIRE_KEY; anonymous traffic is throttled."""
+
+    throttle_classes = [DeliveryThrottle]
+
+    def get_authenticators(self):
+        return [ApiKeyAuthentication()] if settings.DELIVERY_REQUIRE_KEY else []
+
+    def get_permissions(self):
+        return [HasDeliveryKey()] if settings.DELIVERY_REQUIRE_KEY else [AllowAny()]
+
+    def cached(self, request, build, scope: str):
+        """Serve from the response cache, or build, store and serve."""
+        key = cache_key(request, scope)
+        payload = cached_payload(key)
+        if payload is None:
+            payload = build()
+            store_payload(key, payload)
+        return respond(request, payload)
+
+
+def _list_body(rows, query, fields, expand, extra) -> bytes:
+    if fields is None and expand is None:
+        items = ",".join(row["summary_json"] for row in rows)
+    else:
+        items = ",".join(
+            json.dumps(q.shape(json.loads(row["summary_json"]), query.kind, fields, expand))
+            for row in rows
+        )
+    envelope = json.dumps(extra)[1:-1]
+    return f'{{"results":[{items}],{envelope}}}'.encode()
+
+
+def entry_list(request, kind: str) -> Payload:
+    """A page of summaries: a cursor (default) or page numbers (adds `count`)."""
+    params = request.query_params
+    query = q.parse_list(params, kind)
+    fields = q.fields_param(params, kind, SUMMARY_FIELDS[kind])
+    expand = q.expand_param(params, kind)
+    qs = q.filtered(query)
+    order = q.ORDERINGS[query.ordering]
+    if q.ranked(query, params):
+        # Best matches first; relevance has no stable cursor, so rank pages by number.
+        order = ("-rank", "-id")
+        query.page = query.page or 1
+    columns = ("id", "published_at", "updated_at", "object_id", "summary_json")
+    extra: dict = {}
+    if query.page is not None:
+        count = qs.count()
+        offset = (query.page - 1) * query.limit
+        # Deferred join: walk the index for ids, then fetch only this page's JSON.
+        ids = list(qs.order_by(*order).values_list("id", flat=True)[offset : offset + query.limit])
+        by_id = {r["id"]: r for r in DeliverySnapshot.objects.filter(id__in=ids).values(*columns)}
+        rows = [by_id[i] for i in ids]
+        extra["count"] = count
+        extra["next"] = _page_url(request, query.page + 1) if offset + len(rows) < count else None
+        extra["previous"] = _page_url(request, query.page - 1) if query.page > 1 else None
+    else:
+        rows, extra["next"], extra["previous"] = _cursor_page(request, qs, query, order, columns)
+    last_modified = max((r["updated_at"] for r in rows), default=None)
+    keys = [kind] + [f"{kind}-{r['object_id']}" for r in rows]
+    return Payload(_list_body(rows, query, fields, expand, extra), last_modified, keys)
+
+
+def _cursor_page(request, qs, query, order, columns):
+    backwards = bool(query.cursor and query.cursor[2])
+    descending = order[0].startswith("-")
+    if query.cursor:
+        published_at, pk, _ = query.cursor
+        after = descending != backwards  # walking towards older items
+        if after:
+            qs = qs.filter(
+                Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=pk)
+            )
+        else:
+            qs = qs.filter(
+                Q(published_at__gt=published_at) | Q(published_at=published_at, id__gt=pk)
+            )
+    walk = order if not backwards else tuple(f[1:] if f[0] == "-" else f"-{f}" for f in order)
+    rows = list(qs.order_by(*walk).values(*columns)[: query.limit + 1])
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    if backwards:
+        rows.reverse()
+    if query.ordering not in q.CURSOR_ORDERINGS or not rows:
+        return rows, None, None
+    first, last = rows[0], rows[-1]
+    has_next = more if not backwards else True
+    has_previous = more if backwards else query.cursor is not None
+    next_url = _cursor_url(request, last, query.ordering, False) if has_next else None
+    previous_url = _cursor_url(request, first, query.ordering, True) if has_previous else None
+    return rows, next_url, previous_url
+
+
+def _page_url(request, page: int) -> str:
+    params = request.query_params.copy()
+    params["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def _cursor_url(request, row, ordering: str, backwards: bool) -> str:
+    params = request.query_params.copy()
+    params["cursor"] = q.encode_cursor(
+        row["published_at"].isoformat(), row["id"], ordering, backwards
+    )
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def _detail_body(row: DeliverySnapshot, params, kind: str, extra: dict | None = None) -> bytes:
+    fields = q.fields_param(params, kind, SUMMARY_FIELDS[kind] + DETAIL_EXTRA + tuple(extra or ()))
+    expand = q.expand_param(params, kind)
+    if fields is None and expand is None and not extra:
+        return row.detail_json.encode()
+    item = {**json.loads(row.detail_json), **(extra or {})}
+    return json.dumps(q.shape(item, kind, fields, expand)).encode()
+
+
+def _one(rows: list[DeliverySnapshot], locale: str) -> DeliverySnapshot:
+    """Prefer the requested locale, fall back to the default one."""
+    for wanted in (locale, settings.CONTENT_DEFAULT_LOCALE):
+        for row in rows:
+            if row.locale == wanted:
+                return row
+    raise NotFound()
+
+
+def _detail_payload(row: DeliverySnapshot, body: bytes) -> Payload:
+    return Payload(body, row.updated_at, [row.kind, f"{row.kind}-{row.object_id}"])
+
+
+@extend_schema(tags=["delivery"], parameters=ARTICLE_LIST_PARAMS, responses=DeliveryListSerializer)
+class ArticleListView(DeliveryView):
+    """Published articles: filter, search, order, choose fields, page or scroll by cursor."""
+
+    def get(self, request):
+        return self.cached(request, lambda: entry_list(request, "article"), "articles")
+
+
+@extend_schema(
+    tags=["delivery"],
+    parameters=[OpenApiParameter(n, str) for n in ("locale", "fields", "expand")],
+    responses=DeliveryItemSerializer,
+)
+class ArticleDetailView(DeliveryView):
+    """One published article by slug (in `locale`, falling back to the default locale)."""
+
+    def get(self, request, slug: str):
+        def build():
+            params = request.query_params
+            q.check_params(params, {"locale", "fields", "expand"})
+            locale = q.locale_param(params)
+            rows = list(
+                DeliverySnapshot.objects.filter(
+                    kind="article", slug=slug, locale__in={locale, settings.CONTENT_DEFAULT_LOCALE}
+                )
+            )
+            row = _one(rows, locale)
+            return _detail_payload(row, _detail_body(row, params, "article"))
+
+        return self.cached(request, build, "article")
+
+
+def _page_extras(row: DeliverySnapshot) -> dict:
+    """Breadcrumbs (ancestors) and children, from the published pages only; one query."""
+    steplen = 4
+    ancestors = [row.tree_path[:i] for i in range(steplen, len(row.tree_path), steplen)]
+    related = DeliverySnapshot.objects.filter(
+        Q(tree_path__in=ancestors) | Q(parent_id=row.object_id), kind="page"
+    ).values("object_id", "title", "url_path", "tree_path", "parent_id", "sort_order")
+    crumbs, children = [], []
+    for r in sorted(related, key=lambda r: (r["tree_path"], r["sort_order"])):
+        ref = {"id": r["object_id"], "title": r["title"], "url": r["url_path"]}
+        (children if r["parent_id"] == row.object_id else crumbs).append(ref)
+    return {"breadcrumbs": crumbs, "children": children}
+
+
+@extend_schema(tags=["delivery"], parameters=PAGE_LIST_PARAMS, responses=DeliveryListSerializer)
+class PageListView(DeliveryView):
+    """Published pages; `?path=/about/team/` returns that one page instead."""
+
+    def get(self, request):
+        if "path" not in request.query_params:
+            return self.cached(request, lambda: entry_list(request, "page"), "pages")
+
+        def build():
+            params = request.query_params
+            q.check_params(params, {"path", "locale", "fields", "expand"})
+            locale = q.locale_param(params)
+            path = params["path"]
+            path = path if path.endswith("/") else f"{path}/"
+            rows = list(
+                DeliverySnapshot.objects.filter(
+                    kind="page", url_path=path, locale__in={locale, settings.CONTENT_DEFAULT_LOCALE}
+                )
+            )
+            row = _one(rows, locale)
+            return _detail_payload(row, _detail_body(row, params, "page", _page_extras(row)))
+
+        return self.cached(request, build, "page-path")
+
+
+@extend_schema(
+    tags=["delivery"],
+    parameters=[OpenApiParameter(n, str) for n in ("fields", "expand")],
+    responses=DeliveryItemSerializer,
+)
+class PageDetailView(DeliveryView):
+    """One published page by id, with breadcrumbs and children."""
+
+    def get(self, request, pk: int):
+        def build():
+            params = request.query_params
+            q.check_params(params, {"fields", "expand"})
+            row = get_object_or_404(DeliverySnapshot, kind="page", object_id=pk)
+            return _detail_payload(row, _detail_body(row, params, "page", _page_extras(row)))
+
+        return self.cached(request, build, "page")
+
+
+def _taxonomy(model, request, scope: str):
+    params = request.query_params
+    q.check_params(params, {"locale"})
+    rows = model.objects.filter(locale__code=q.locale_param(params)).order_by("name")
+    items = [{"id": r.pk, "name": r.name, "slug": r.slug} for r in rows]
+    if model is Category:
+        parents = dict(rows.values_list("pk", "parent_id"))
+        for item in items:
+            item["parent"] = parents[item["id"]]
+    body = json.dumps({"results": items, "next": None, "previous": None}).encode()
+    return Payload(body, None, [scope])
+
+
+@extend_schema(
+    tags=["delivery"],
+    parameters=[OpenApiParameter("locale", str)],
+    responses=DeliveryListSerializer,
+)
+class CategoryListView(DeliveryView):
+    """Every category of a locale, with its parent."""
+
+    def get(self, request):
+        return self.cached(
+            request, lambda: _taxonomy(Category, request, "categories"), "categories"
+        )
+
+
+@extend_schema(
+    tags=["delivery"],
+    parameters=[OpenApiParameter("locale", str)],
+    responses=DeliveryListSerializer,
+)
+class TagListView(DeliveryView):
+    """Every tag of a locale."""
+
+    def get(self, request):
+        return self.cached(request, lambda: _taxonomy(Tag, request, "tags"), "tags")
+
+
+@extend_schema(
+    tags=["delivery"],
+    parameters=[OpenApiParameter("rendition", str, description="e.g. fill-800x600|format-webp")],
+    responses=DeliveryItemSerializer,
+)
+class MediaDetailView(DeliveryView):
+    """A media asset, or one of its renditions (made on first request, then stored)."""
+
+    def get(self, request, pk: int):
+        def build():
+            params = request.query_params
+            q.check_params(params, {"rendition"})
+            asset = get_object_or_404(MediaAsset, pk=pk)
+            item = media_payload(asset)
+            if "rendition" in params:
+                rendition = rendition_get_or_create(asset=asset, spec=params["rendition"][:100])
+                item["rendition"] = {
+                    "spec": rendition.spec,
+                    "url": rendition.file.url,
+                    "width": rendition.width,
+                    "height": rendition.height,
+                }
+            return Payload(json.dumps(item).encode(), asset.updated_at, [f"media-{asset.pk}"])
+
+        return self.cached(request, build, "media")
+
+
+@extend_schema(
+    tags=["delivery"],
+    parameters=[
+        OpenApiParameter("path", str, required=True),
+        OpenApiParameter("locale", str),
+    ],
+    responses=DeliveryItemSerializer,
+)
+class RedirectLookupView(DeliveryView):
+    """Where an old path lives now: `{old_path, new_path, permanent}`, or 404."""
+
+    def get(self, request):
+        def build():
+            params = request.query_params
+            q.check_params(params, {"path", "locale"})
+            if not params.get("path"):
+                raise q.ValidationError({"path": ["Give the path to look up."]})
+            redirect = (
+                Redirect.objects.filter(
+                    old_path=params["path"][:1024], locale__code=q.locale_param(params)
+                )
+                .select_related("target_content_type")
+                .first()
+            )
+            new_path = redirect.new_path if redirect else None
+            if redirect and redirect.target_object_id:
+                live = DeliverySnapshot.objects.filter(
+                    kind=redirect.target_content_type.model, object_id=redirect.target_object_id
+                ).values_list("url_path", flat=True)
+                new_path = next(iter(live), None)
+            if not new_path:
+                raise NotFound()
+            body = {
+                "old_path": redirect.old_path,
+                "new_path": new_path,
+                "permanent": redirect.is_permanent,
+            }
+            return Payload(json.dumps(body).encode(), redirect.created_at, ["redirects"])
+
+        return self.cached(request, build, "redirect")
+
+
+@extend_schema(tags=["delivery"], responses=DeliveryItemSerializer)
+class PreviewView(DeliveryView):
+    """The draft revision a preview token is bound to, in the delivery shape. Never cached."""
+
+    def get(self, request, token: str):
+        q.check_params(request.query_params, set())
+        revision = preview_token_load(token)
+        entry = revision.content_type.model_class().objects.get(pk=revision.object_id)
+        rendered = render(entry, revision, Related.load([revision.snapshot]))
+        payload = Payload(json.dumps(rendered.detail).encode(), revision.created_at, [])
+        return respond(request, payload, cache_control="private, no-store")

@@ -1,0 +1,39 @@
+"""Extension points content offers to apps that depend on it (governance, delivery).
+
+Dependencies point one way (governance → content), so content announces and others
+subscribe, each receiver connected in its AppConfig.ready() with a dispatch_uid.
+
+Guards, sent inside the service's transaction *before* the change; a receiver blocks
+the transition by raising django.core.exceptions.ValidationError (→ 400) or
+PermissionDenied (→ 403), and the whole transaction rolls back:
+- `publish_requested(sender=model, entry, actor, revision, scheduled)`: from publish
+  and from the scheduler. Governance enforces workflows and blocking policies here.
+- `submit_requested(sender=model, entry, actor, revision)`: from submit.
+
+Notifications, sent inside the service's transaction right after the change, so what a
+receiver writes (the delivery snapshot, the webhook outbox) commits or rolls back with
+it. Receivers must not raise, and queue anything outside the database (Celery tasks,
+cache purges) with transaction.on_commit:
+- `entry_published(sender=model, entry_id, revision_id)`
+- `entry_unpublished(sender=model, entry_id, reason)`: unpublish, expiry, archive, trash.
+- `entry_changed(sender=model, entry_id, action)`: any other write (update, restore...).
+- `references_changed(sender=model, target_ids)`: sent on commit, since it only asks for
+  a rebuild in Celery: a referenced object (media, category, tag) changed, so snapshots
+  that use it need rebuilding.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+publish_requested = Signal()
+submit_requested = Signal()
+entry_published = Signal()
+entry_unpublished = Signal()
+entry_changed = Signal()
+references_changed = Signal()
+
+
+def announce(signal: Signal, entry, **kwargs) -> None:
+    """Send a notification about `entry` inside the current transaction."""
+    signal.send(sender=type(entry), entry_id=entry.pk, **kwargs)

@@ -1,0 +1,35 @@
+"""Content models, split by subdomain. Import from here: `from content.models import Article`."""
+
+from __future__ import annotations
+
+from content.models.articles import Article
+from content.models.base import PublishableCore, Status
+from content.models.locales import Locale
+from content.models.media import MediaAsset, MediaKind, Rendition
+from content.models.pages import Page
+from content.models.redirects import Redirect
+from content.models.references import Reference
+from content.models.revisions import Revision
+from content.models.snapshots import DeliverySnapshot, SnapshotFacet
+from content.models.taxonomy import Category, Tag
+
+__all__ = [
+    "Article",
+    "Category",
+    "DeliverySnapshot",
+    "Locale",
+    "MediaAsset",
+    "MediaKind",
+    "Page",
+    "PublishableCore",
+    "Redirect",
+    "Reference",
+    "Rendition",
+    "Revision",
+    "SnapshotFacet",
+    "Status",
+    "Tag",
+]
+
+# Every concrete publishable type; services and the scheduler iterate over these.
+PUBLISHABLE_MODELS = (Article, Page)

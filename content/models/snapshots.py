@@ -1,0 +1,68 @@
+"""The delivery read model: one row per published item, holding its public JSON.
+
+Delivery endpoints read only this table, so drafts cannot leak. Rows are written by
+content.delivery.services when an item is published and removed when it goes offline.
+`summary_json` and `detail_json` are pre-rendered JSON text, so a list response joins
+strings instead of serialising objects. On PostgreSQL a generated `search_vector`
+column with a GIN index (added by migration, not declared here) backs full-text search.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DeliverySnapshot(models.Model):
+    kind = models.CharField(max_length=16)  # "article" or "page"
+    object_id = models.PositiveBigIntegerField()
+    revision_id = models.PositiveBigIntegerField()
+    locale = models.CharField(max_length=16)
+    translation_key = models.UUIDField()
+    slug = models.CharField(max_length=255)
+    url_path = models.CharField(max_length=1024)
+    # Pages only: the materialised tree path, parent and sibling order.
+    tree_path = models.CharField(max_length=255, blank=True)
+    parent_id = models.PositiveBigIntegerField(null=True, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    category_slug = models.CharField(max_length=150, blank=True)
+    title = models.CharField(max_length=255)
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    search_text = models.TextField(blank=True)
+    summary_json = models.TextField()
+    detail_json = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="snapshot_one_per_item")
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "locale", "-published_at", "-id"], name="snapshot_kind_pub"
+            ),
+            models.Index(fields=["kind", "-published_at", "-id"], name="snapshot_pub"),
+            models.Index(fields=["kind", "locale", "slug"], name="snapshot_slug"),
+            models.Index(fields=["kind", "locale", "url_path"], name="snapshot_url"),
+            models.Index(
+                fields=["kind", "category_slug", "-published_at"], name="snapshot_category"
+            ),
+            models.Index(fields=["parent_id", "sort_order"], name="snapshot_parent"),
+            models.Index(fields=["kind", "title"], name="snapshot_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"
+
+
+class SnapshotFacet(models.Model):
+    """A many-valued filter value of a snapshot: its tag slugs and author ids."""
+
+    snapshot = models.ForeignKey(DeliverySnapshot, on_delete=models.CASCADE, related_name="facets")
+    name = models.CharField(max_length=16)  # "tag" or "author"
+    value = models.CharField(max_length=150)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "value", "snapshot"], name="facet_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -1,0 +1,1 @@
+"""Shapes of the content management API. No rules here: services hold them."""

@@ -1,0 +1,186 @@
+"""Articles and pages: output shapes, and input shapes for create / update."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import User
+from config.serializers import StrictSerializer
+from content.models import Article, Category, Locale, MediaAsset, Page, Revision, Status, Tag
+
+
+class LocaleCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        super().__init__(**kwargs)
+
+
+CORE_OUT = [
+    "id",
+    "title",
+    "slug",
+    "locale",
+    "translation_key",
+    "status",
+    "version",
+    "body",
+    "owner",
+    "has_unpublished_changes",
+    "live_revision",
+    "latest_revision",
+    "first_published_at",
+    "last_published_at",
+    "publish_at",
+    "expire_at",
+    "deleted_at",
+    "next_review_at",
+    "seo_title",
+    "meta_description",
+    "og_image",
+    "created_at",
+    "updated_at",
+]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    locale = LocaleCodeField(read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    body = serializers.ListField(child=serializers.DictField(), read_only=True)
+    live_revision = serializers.IntegerField(
+        source="live_revision_number", read_only=True, allow_null=True, default=None
+    )
+    latest_revision = serializers.IntegerField(
+        source="latest_revision_number", read_only=True, allow_null=True, default=None
+    )
+
+    def to_representation(self, instance):
+        # Objects fresh from a service lack the selector's annotations; read the numbers.
+        for name in ("live_revision", "latest_revision"):
+            if not hasattr(instance, f"{name}_number"):
+                revision = getattr(instance, name)
+                setattr(instance, f"{name}_number", revision.number if revision else None)
+        return super().to_representation(instance)
+
+
+class ArticleSerializer(EntrySerializer):
+    class Meta:
+        model = Article
+        fields = [
+            *CORE_OUT,
+            "summary",
+            "category",
+            "tags",
+            "authors",
+            "cover_image",
+            "published_date",
+            "url_path",
+        ]
+        read_only_fields = fields
+
+
+class PageSerializer(EntrySerializer):
+    class Meta:
+        model = Page
+        fields = [*CORE_OUT, "parent", "url_path", "depth", "sort_order"]
+        read_only_fields = fields
+
+
+def _pk(model, **kwargs):
+    return serializers.PrimaryKeyRelatedField(queryset=model.objects.all(), **kwargs)
+
+
+class EntryWriteSerializer(StrictSerializer):
+    """Shape only; the service validates the body, slugs and permissions."""
+
+    title = serializers.CharField(max_length=255)
+    slug = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    body = serializers.ListField(child=serializers.DictField(), required=False, max_length=500)
+    seo_title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    meta_description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    og_image = _pk(MediaAsset, required=False, allow_null=True)
+    next_review_at = serializers.DateTimeField(required=False, allow_null=True)
+    owner = _pk(User, required=False)
+
+
+class ArticleWriteFields(serializers.Serializer):
+    summary = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    cover_image = _pk(MediaAsset, required=False, allow_null=True)
+    category = _pk(Category, required=False, allow_null=True)
+    tags = _pk(Tag, many=True, required=False)
+    authors = _pk(User, many=True, required=False)
+    published_date = serializers.DateField(required=False, allow_null=True)
+
+
+class CreateFields(serializers.Serializer):
+    locale = LocaleCodeField(queryset=Locale.objects.all(), required=False)
+    translation_key = serializers.UUIDField(required=False)
+
+
+class UpdateFields(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ArticleCreateSerializer(CreateFields, ArticleWriteFields, EntryWriteSerializer):
+    pass
+
+
+class ArticleUpdateSerializer(UpdateFields, ArticleWriteFields, EntryWriteSerializer):
+    pass
+
+
+class PageCreateSerializer(CreateFields, EntryWriteSerializer):
+    parent = _pk(Page, required=False, allow_null=True)
+
+
+class PageUpdateSerializer(UpdateFields, EntryWriteSerializer):
+    pass
+
+
+class PageMoveSerializer(StrictSerializer):
+    parent = _pk(Page, allow_null=True)
+    sort_order = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+
+class MessageSerializer(StrictSerializer):
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class ScheduleSerializer(StrictSerializer):
+    publish_at = serializers.DateTimeField(required=False, allow_null=True)
+    expire_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class RevertSerializer(StrictSerializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class PreviewLinkSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    url = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    revision = serializers.IntegerField()
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    author = serializers.PrimaryKeyRelatedField(read_only=True)
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Revision
+        fields = ["number", "author", "author_name", "message", "created_at"]
+        read_only_fields = fields
+
+    def get_author_name(self, obj: Revision) -> str | None:
+        return obj.author.get_full_name() if obj.author else None
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    class Meta(RevisionSerializer.Meta):
+        fields = [*RevisionSerializer.Meta.fields, "snapshot"]
+        read_only_fields = fields
+
+
+class RevisionDiffSerializer(serializers.Serializer):
+    old = serializers.IntegerField()
+    new = serializers.IntegerField()
+    changes = serializers.DictField(child=serializers.DictField())

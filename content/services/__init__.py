@@ -1,0 +1,60 @@
+"""Every write to content goes through these services (the admin, API, tasks and commands).
+
+Generic functions work on any publishable type; `article_*` / `page_*` names are
+aliases for readability at call sites, not separate logic.
+"""
+
+from __future__ import annotations
+
+from content.services.entries import entry_create, entry_update, locale_default
+from content.services.lifecycle import (
+    entry_approve,
+    entry_archive,
+    entry_publish,
+    entry_reject,
+    entry_restore,
+    entry_schedule,
+    entry_submit,
+    entry_trash,
+    entry_unpublish,
+    revision_revert,
+)
+from content.services.media import media_delete, media_update, media_upload
+from content.services.pages import page_move
+from content.services.preview import preview_link_create, preview_token_load
+from content.services.renditions import rendition_get_or_create
+from content.services.scheduling import publish_scheduled
+
+article_publish = page_publish = entry_publish
+article_unpublish = page_unpublish = entry_unpublish
+article_update = page_update = entry_update
+
+__all__ = [
+    "article_publish",
+    "article_unpublish",
+    "article_update",
+    "entry_approve",
+    "entry_archive",
+    "entry_create",
+    "entry_publish",
+    "entry_reject",
+    "entry_restore",
+    "entry_schedule",
+    "entry_submit",
+    "entry_trash",
+    "entry_unpublish",
+    "entry_update",
+    "locale_default",
+    "media_delete",
+    "media_update",
+    "media_upload",
+    "page_move",
+    "page_publish",
+    "page_unpublish",
+    "page_update",
+    "preview_link_create",
+    "preview_token_load",
+    "publish_scheduled",
+    "rendition_get_or_create",
+    "revision_revert",
+]

@@ -1,0 +1,347 @@
+"""Transitions of publishable items: submit, approve, reject, publish, unpublish,
+schedule, archive, trash, restore and revert. Each locks the row, checks the role
+matrix and the current status, bumps `version`, audits, and announces on commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from content import hooks
+from content.models import Article, Page, PublishableCore, Revision, Status
+from content.services import rules
+from content.services.entries import entry_update, lock, model_label, unique_slug
+from content.services.pages import descendants, page_refresh_url_paths
+from content.services.redirects import redirect_auto_create
+from content.services.references import references_rebuild
+from content.services.revisions import revision_create, revision_data, revision_get
+
+LIVE = (Status.PUBLISHED,)
+
+
+def _finish(
+    entry: PublishableCore, actor: Any, verb: str, fields: list[str], **audit: Any
+) -> PublishableCore:
+    entry.version += 1
+    entry.save(update_fields=[*fields, "version", "updated_at"])
+    audit_record(actor=actor, action=f"{model_label(entry)}.{verb}", target=entry, **audit)
+    return entry
+
+
+# --- Review -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_submit(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
+    """Send a draft for review (draft → in_review); Authors only their own."""
+    entry = lock(entry)
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_edit(actor, entry)
+    rules.ensure_status(entry, (Status.DRAFT,), "submit")
+    hooks.submit_requested.send(
+        sender=type(entry), entry=entry, actor=actor, revision=entry.latest_revision
+    )
+    entry.status = Status.IN_REVIEW
+    hooks.announce(hooks.entry_changed, entry, action="submit")
+    return _finish(entry, actor, "submit", ["status"], metadata={"message": message})
+
+
+@transaction.atomic
+def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
+    """Approve an item in review (in_review → approved); reviewers and publishers only."""
+    entry = lock(entry)
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_review(actor, entry)
+    rules.ensure_status(entry, (Status.IN_REVIEW,), "approve")
+    entry.status = Status.APPROVED
+    hooks.announce(hooks.entry_changed, entry, action="approve")
+    return _finish(entry, actor, "approve", ["status"], metadata={"message": message})
+
+
+@transaction.atomic
+def entry_reject(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
+    """Send an item in review back to draft (in_review → draft), with an optional reason."""
+    entry = lock(entry)
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_review(actor, entry)
+    rules.ensure_status(entry, (Status.IN_REVIEW,), "reject")
+    entry.status = Status.DRAFT
+    hooks.announce(hooks.entry_changed, entry, action="reject")
+    return _finish(entry, actor, "reject", ["status"], metadata={"message": message})
+
+
+# --- Publishing -------------------------------------------------------------------------
+
+
+def _publish_locked(entry: PublishableCore, actor: Any, *, scheduled: bool) -> PublishableCore:
+    """Make the latest revision live; the caller holds the lock and checked permissions."""
+    now = timezone.now()
+    if entry.status == Status.PUBLISHED and not entry.has_unpublished_changes:
+        raise ValidationError("This item is already published with no unpublished changes.")
+    if entry.expire_at is not None and entry.expire_at <= now:
+        raise ValidationError({"expire_at": ["The expiry time has passed; change it first."]})
+    revision = entry.latest_revision or revision_create(entry=entry, actor=actor)
+    # Governance subscribes here (workflows, blocking policies); a receiver raises to refuse.
+    hooks.publish_requested.send(
+        sender=type(entry), entry=entry, actor=actor, revision=revision, scheduled=scheduled
+    )
+    previous: Revision | None = entry.live_revision
+    fields = [
+        "live_revision",
+        "status",
+        "first_published_at",
+        "last_published_at",
+        "publish_at",
+        "has_unpublished_changes",
+        "latest_revision",
+    ]
+    entry.latest_revision = revision
+    entry.live_revision = revision
+    entry.status = Status.PUBLISHED
+    entry.first_published_at = entry.first_published_at or now
+    entry.last_published_at = now
+    entry.publish_at = None
+    entry.has_unpublished_changes = False
+    if isinstance(entry, Article):
+        if entry.published_date is None:
+            entry.published_date = timezone.localdate(now)
+            fields.append("published_date")
+        old_slug = previous.snapshot.get("slug") if previous else None
+        if old_slug and old_slug != entry.slug:
+            old_path = entry.url_path.replace(f"/{entry.slug}/", f"/{old_slug}/")
+            redirect_auto_create(
+                old_path=old_path, new_path=entry.url_path, locale=entry.locale, target=entry
+            )
+    _finish(
+        entry,
+        actor,
+        "publish",
+        fields,
+        metadata={"revision": revision.number, "scheduled": scheduled},
+    )
+    if isinstance(entry, Page):
+        # The draft slug becomes public now; the subtree's URLs follow, with redirects.
+        page_refresh_url_paths(page=entry, publishing=entry)
+    references_rebuild(entry=entry)
+    hooks.announce(hooks.entry_published, entry, revision_id=revision.pk)
+    return entry
+
+
+@transaction.atomic
+def entry_publish(*, entry: PublishableCore, actor: Any) -> PublishableCore:
+    """Make the latest revision live; the only path to published."""
+    entry = lock(entry)
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_publish(actor, entry)
+    return _publish_locked(entry, actor, scheduled=False)
+
+
+def _take_offline(entry: PublishableCore) -> bool:
+    was_live = entry.live_revision_id is not None
+    entry.live_revision = None
+    entry.has_unpublished_changes = True
+    return was_live
+
+
+def _unpublish_locked(entry: PublishableCore, actor: Any, *, verb: str) -> PublishableCore:
+    rules.ensure_status(entry, (Status.PUBLISHED, Status.SCHEDULED), verb)
+    was_live = _take_offline(entry)
+    entry.status = Status.DRAFT
+    entry.publish_at = None
+    entry.expire_at = None
+    fields = ["live_revision", "has_unpublished_changes", "status", "publish_at", "expire_at"]
+    _finish(entry, actor, verb, fields)
+    references_rebuild(entry=entry)
+    if was_live:
+        hooks.announce(hooks.entry_unpublished, entry, reason=verb)
+    return entry
+
+
+@transaction.atomic
+def entry_unpublish(*, entry: PublishableCore, actor: Any) -> PublishableCore:
+    """Take a published item offline (or cancel a schedule); it becomes a draft."""
+    entry = lock(entry)
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_publish(actor, entry)
+    return _unpublish_locked(entry, actor, verb="unpublish")
+
+
+@transaction.atomic
+def entry_schedule(
+    *,
+    entry: PublishableCore,
+    actor: Any,
+    publish_at: datetime | None,
+    expire_at: datetime | None = None,
+) -> PublishableCore:
+    """Publish at `publish_at` and/or unpublish at `expire_at`; both None clears the schedule."""
+    entry = lock(entry)
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_publish(actor, entry)
+    now = timezone.now()
+    if entry.status == Status.ARCHIVED:
+        raise ValidationError({"status": ["Archived items cannot be scheduled; publish them."]})
+    if publish_at is not None and publish_at <= now:
+        raise ValidationError({"publish_at": ["Must be in the future; to publish now, publish."]})
+    if expire_at is not None and expire_at <= (publish_at or now):
+        raise ValidationError({"expire_at": ["Must be later than the publish time and now."]})
+    if expire_at is not None and publish_at is None and entry.status != Status.PUBLISHED:
+        raise ValidationError({"publish_at": ["Required unless the item is already published."]})
+    before = {"publish_at": entry.publish_at, "expire_at": entry.expire_at, "status": entry.status}
+    entry.publish_at, entry.expire_at = publish_at, expire_at
+    if entry.status != Status.PUBLISHED:
+        entry.status = Status.SCHEDULED if publish_at else Status.DRAFT
+    changes = {
+        name: [before[name], getattr(entry, name)]
+        for name in before
+        if before[name] != getattr(entry, name)
+    }
+    hooks.announce(hooks.entry_changed, entry, action="schedule")
+    return _finish(entry, actor, "schedule", ["publish_at", "expire_at", "status"], changes=changes)
+
+
+@transaction.atomic
+def entry_archive(*, entry: PublishableCore, actor: Any) -> PublishableCore:
+    """Retire an item: it goes offline and leaves every schedule; publishing revives it."""
+    entry = lock(entry)
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_publish(actor, entry)
+    if entry.status == Status.ARCHIVED:
+        raise ValidationError({"status": ["The item is already archived."]})
+    was_live = _take_offline(entry)
+    entry.status = Status.ARCHIVED
+    entry.publish_at = entry.expire_at = None
+    fields = ["live_revision", "has_unpublished_changes", "status", "publish_at", "expire_at"]
+    _finish(entry, actor, "archive", fields)
+    references_rebuild(entry=entry)
+    if was_live:
+        hooks.announce(hooks.entry_unpublished, entry, reason="archive")
+    return entry
+
+
+# --- Trash ------------------------------------------------------------------------------
+
+
+def _trash_one(entry: PublishableCore, now: datetime) -> bool:
+    was_live = _take_offline(entry)
+    if entry.status in (Status.PUBLISHED, Status.SCHEDULED):
+        entry.status = Status.DRAFT
+    entry.deleted_at = now
+    entry.publish_at = entry.expire_at = None
+    entry.version += 1
+    entry.save(
+        update_fields=[
+            "live_revision",
+            "has_unpublished_changes",
+            "status",
+            "deleted_at",
+            "publish_at",
+            "expire_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    references_rebuild(entry=entry)
+    if was_live:
+        hooks.announce(hooks.entry_unpublished, entry, reason="trash")
+    return was_live
+
+
+@transaction.atomic
+def entry_trash(*, entry: PublishableCore, actor: Any) -> PublishableCore:
+    """Move an item (for pages, the subtree) to the trash; it goes offline and can be restored."""
+    entry = lock(entry)
+    rules.ensure_can_trash(actor, entry)
+    if entry.deleted_at is not None:
+        raise ValidationError("The item is already in the trash.")
+    now = timezone.now()
+    subtree = []
+    if isinstance(entry, Page):
+        subtree = list(descendants(entry).filter(deleted_at=None).select_for_update())
+        if subtree and rules.is_restricted(actor, entry):
+            raise ValidationError("This page has subpages; ask an editor to trash it.")
+    was_live = _trash_one(entry, now)
+    for page in subtree:
+        _trash_one(page, now)
+    audit_record(
+        actor=actor,
+        action=f"{model_label(entry)}.trash",
+        target=entry,
+        metadata={"was_live": was_live, "subpages": len(subtree)},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_restore(*, entry: PublishableCore, actor: Any) -> PublishableCore:
+    """Bring an item (and pages trashed with it) back from the trash, as it was, offline."""
+    entry = lock(entry)
+    rules.ensure_can_trash(actor, entry)
+    if entry.deleted_at is None:
+        raise ValidationError("The item is not in the trash.")
+    restored = [entry]
+    if isinstance(entry, Page):
+        if (
+            entry.parent_id
+            and Page.objects.filter(pk=entry.parent_id, deleted_at__isnull=False).exists()
+        ):
+            raise ValidationError(
+                {"parent": ["The parent page is in the trash; restore it first."]}
+            )
+        restored += list(
+            descendants(entry)
+            .filter(deleted_at=entry.deleted_at)
+            .order_by("path")
+            .select_for_update()
+        )
+    renamed = {}
+    for item in restored:
+        item.deleted_at = None
+        # Someone may have taken the slug meanwhile; a suffix keeps both items reachable.
+        slug = unique_slug(item, item.slug)
+        if slug != item.slug:
+            renamed[item.pk] = [item.slug, slug]
+            item.slug = slug
+        item.version += 1
+        item.save(update_fields=["deleted_at", "slug", "version", "updated_at"])
+        if item.pk in renamed:
+            revision = revision_create(entry=item, actor=actor, message="Slug changed on restore")
+            type(item).objects.filter(pk=item.pk).update(latest_revision=revision)
+            item.latest_revision = revision
+        hooks.announce(hooks.entry_changed, item, action="restore")
+    if isinstance(entry, Page):
+        page_refresh_url_paths(page=entry)
+    audit_record(
+        actor=actor,
+        action=f"{model_label(entry)}.restore",
+        target=entry,
+        metadata={"subpages": len(restored) - 1, "renamed": renamed},
+    )
+    return entry
+
+
+# --- Revisions --------------------------------------------------------------------------
+
+
+def revision_revert(
+    *,
+    entry: PublishableCore,
+    actor: Any,
+    number: int,
+    expected_version: int | None = None,
+) -> PublishableCore:
+    """Restore the content of revision `number` as a new revision (history is never rewritten)."""
+    revision = revision_get(entry=entry, number=number)
+    return entry_update(
+        entry=entry,
+        actor=actor,
+        data=revision_data(revision),
+        expected_version=expected_version,
+        message=f"Reverted to revision {number}",
+    )

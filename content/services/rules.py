@@ -1,0 +1,88 @@
+"""Permission rules for publishable items, read from the role matrix via `has_perm`.
+
+A system actor (`None`: the scheduler, migrations, commands run as the system) passes
+every check. Anyone who may change an item type but not publish it (the Author role)
+is restricted to their own drafts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+
+from content.models import PublishableCore, Status
+
+DENIED = "You do not have permission to perform this action."
+
+
+def perm_name(model: type[Model] | Model, action: str) -> str:
+    meta = model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+def has_perm(actor: Any, model: type[Model] | Model, action: str) -> bool:
+    return actor is None or actor.has_perm(perm_name(model, action))
+
+
+def ensure_perm(actor: Any, model: type[Model] | Model, action: str) -> None:
+    """Refuse unless the matrix grants `<action>_<model>`."""
+    if not has_perm(actor, model, action):
+        raise PermissionDenied(DENIED)
+
+
+def is_restricted(actor: Any, model: type[Model] | Model) -> bool:
+    """Authors: may edit the type but not publish it, so only their own drafts."""
+    return actor is not None and not has_perm(actor, model, "publish")
+
+
+def _ensure_own_draft(actor: Any, entry: PublishableCore, verb: str) -> None:
+    if is_restricted(actor, entry) and not (
+        entry.owner_id == actor.pk and entry.status == Status.DRAFT
+    ):
+        raise PermissionDenied(f"You may {verb} only your own drafts.")
+
+
+def ensure_can_edit(actor: Any, entry: PublishableCore) -> None:
+    """Change permission; Authors only on their own drafts."""
+    ensure_perm(actor, entry, "change")
+    _ensure_own_draft(actor, entry, "edit")
+
+
+def ensure_can_trash(actor: Any, entry: PublishableCore) -> None:
+    """Delete permission; Authors only on their own drafts."""
+    ensure_perm(actor, entry, "delete")
+    _ensure_own_draft(actor, entry, "trash or restore")
+
+
+def ensure_can_publish(actor: Any, entry: PublishableCore) -> None:
+    """Publish, unpublish, schedule and archive need the publish permission."""
+    ensure_perm(actor, entry, "publish")
+
+
+def ensure_can_review(actor: Any, entry: PublishableCore) -> None:
+    """Approve or reject: reviewers (governance.review_content) and publishers."""
+    if actor is None or actor.has_perm("governance.review_content"):
+        return
+    if not has_perm(actor, entry, "publish"):
+        raise PermissionDenied(DENIED)
+
+
+def ensure_not_trashed(entry: PublishableCore) -> None:
+    if entry.deleted_at is not None:
+        raise ValidationError("This item is in the trash; restore it first.")
+
+
+def ensure_status(entry: PublishableCore, allowed: tuple[str, ...], verb: str) -> None:
+    """Refuse a transition from a status it does not start from."""
+    if entry.status not in allowed:
+        names = ", ".join(Status(s).label.lower() for s in allowed)
+        raise ValidationError(
+            {
+                "status": [
+                    f"Cannot {verb} an item that is {entry.get_status_display().lower()}; "
+                    f"it must be {names}."
+                ]
+            }
+        )

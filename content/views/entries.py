@@ -1,0 +1,296 @@
+"""Articles and pages: CRUD on drafts, transitions, revisions and preview links."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from accounts.permissions import HasModelPermission
+from content import selectors, services
+from content.filters import ArticleFilter, PageFilter
+from content.models import Article, Page, Revision
+from content.serializers.entries import (
+    ArticleCreateSerializer,
+    ArticleSerializer,
+    ArticleUpdateSerializer,
+    MessageSerializer,
+    PageCreateSerializer,
+    PageMoveSerializer,
+    PageSerializer,
+    PageUpdateSerializer,
+    PreviewLinkSerializer,
+    RevertSerializer,
+    RevisionDetailSerializer,
+    RevisionDiffSerializer,
+    RevisionSerializer,
+    ScheduleSerializer,
+)
+from content.services.revisions import revision_diff, revision_list
+from content.views.versioning import etag, expected_version
+
+ACTION_PERMISSIONS = {
+    "submit": "change",
+    "approve": "view",  # the service asks for review or publish rights
+    "reject": "view",
+    "publish": "publish",
+    "unpublish": "publish",
+    "schedule": "publish",
+    "archive": "publish",
+    "trash": "delete",
+    "restore": "delete",
+    "preview_link": "view",
+    "revisions": "view",
+    "revision_detail": "view",
+    "revision_revert": "change",
+    "revision_diff": "view",
+    "move": "change",
+}
+
+
+class EntryViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Shared by articles and pages: every write calls a content service."""
+
+    permission_classes = [HasModelPermission]
+    action_permissions = ACTION_PERMISSIONS
+    versioned = True  # PUT/PATCH document 412/428 in the schema
+    extra_error_statuses = {"409": "Conflicts with the current state."}
+    model: type
+    create_serializer_class: type
+    update_serializer_class: type
+
+    def get_queryset(self):
+        return selectors.entry_list(model=self.model)
+
+    def filter_queryset(self, queryset):
+        # Filters (and the trash rule) shape lists; detail routes reach trashed items too.
+        if self.action == "list":
+            return super().filter_queryset(queryset)
+        return queryset
+
+    def _respond(self, entry, status_code=status.HTTP_200_OK) -> Response:
+        response = Response(self.get_serializer(entry).data, status=status_code)
+        response["ETag"] = etag(entry.version)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.create_serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.entry_create(
+            model=self.model, actor=request.user, data=dict(serializer.validated_data)
+        )
+        return self._respond(entry, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        entry = self.get_object()
+        serializer = self.update_serializer_class(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = expected_version(request, body_version=data.pop("version", None))
+        entry = services.entry_update(
+            entry=entry, actor=request.user, data=data, expected_version=version
+        )
+        return self._respond(entry)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        """Move the item to the trash (restore with `restore/`)."""
+        services.entry_trash(entry=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _message(self, request) -> str:
+        serializer = MessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data.get("message", "")
+
+    @extend_schema(request=MessageSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Send a draft for review."""
+        entry = services.entry_submit(
+            entry=self.get_object(), actor=request.user, message=self._message(request)
+        )
+        return self._respond(entry)
+
+    @extend_schema(request=MessageSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve an item in review."""
+        entry = services.entry_approve(
+            entry=self.get_object(), actor=request.user, message=self._message(request)
+        )
+        return self._respond(entry)
+
+    @extend_schema(request=MessageSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Send an item in review back to draft."""
+        entry = services.entry_reject(
+            entry=self.get_object(), actor=request.user, message=self._message(request)
+        )
+        return self._respond(entry)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Make the latest revision live."""
+        return self._respond(services.entry_publish(entry=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, pk=None):
+        """Take the item offline (or cancel its schedule)."""
+        return self._respond(services.entry_unpublish(entry=self.get_object(), actor=request.user))
+
+    @extend_schema(request=ScheduleSerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        """Publish at `publish_at` and/or unpublish at `expire_at`; both null clears."""
+        serializer = ScheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entry = services.entry_schedule(
+            entry=self.get_object(),
+            actor=request.user,
+            publish_at=data.get("publish_at"),
+            expire_at=data.get("expire_at"),
+        )
+        return self._respond(entry)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        """Retire the item: offline, out of every schedule."""
+        return self._respond(services.entry_archive(entry=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def trash(self, request, pk=None):
+        """Move the item to the trash."""
+        return self._respond(services.entry_trash(entry=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        """Bring the item back from the trash."""
+        return self._respond(services.entry_restore(entry=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None, responses={200: PreviewLinkSerializer})
+    @action(detail=True, methods=["post"], url_path="preview-link")
+    def preview_link(self, request, pk=None):
+        """A signed link to preview the latest revision; it expires."""
+        link = services.preview_link_create(entry=self.get_object(), actor=request.user)
+        return Response(PreviewLinkSerializer(link).data)
+
+    # --- Revisions ------------------------------------------------------------------
+
+    @extend_schema(responses={200: RevisionSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        """The item's revisions, newest first."""
+        page = self.paginate_queryset(revision_list(entry=self.get_object()))
+        return self.get_paginated_response(RevisionSerializer(page, many=True).data)
+
+    def _revision(self, entry, number: str) -> Revision:
+        revision = revision_list(entry=entry).filter(number=int(number)).first()
+        if revision is None:
+            raise NotFound(f"Revision {number} does not exist.")
+        return revision
+
+    @extend_schema(responses={200: RevisionDetailSerializer})
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>\d{1,9})")
+    def revision_detail(self, request, pk=None, number=None):
+        """One revision with its full snapshot."""
+        revision = self._revision(self.get_object(), number)
+        return Response(RevisionDetailSerializer(revision).data)
+
+    @extend_schema(request=RevertSerializer)
+    @action(detail=True, methods=["post"], url_path=r"revisions/(?P<number>\d{1,9})/revert")
+    def revision_revert(self, request, pk=None, number=None):
+        """Write a new revision with the content of revision `number`."""
+        entry = self.get_object()
+        revision = self._revision(entry, number)
+        serializer = RevertSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        version = serializer.validated_data.get("version")
+        if request.headers.get("If-Match") is not None or version is not None:
+            version = expected_version(request, body_version=version)
+        entry = services.revision_revert(
+            entry=entry, actor=request.user, number=revision.number, expected_version=version
+        )
+        return self._respond(entry)
+
+    @extend_schema(responses={200: RevisionDiffSerializer})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"revisions/(?P<number>\d{1,9})/diff/(?P<other>\d{1,9})",
+    )
+    def revision_diff(self, request, pk=None, number=None, other=None):
+        """Field-by-field changes from revision `number` to revision `other`."""
+        entry = self.get_object()
+        old, new = self._revision(entry, number), self._revision(entry, other)
+        return Response(
+            {"old": old.number, "new": new.number, "changes": revision_diff(old=old, new=new)}
+        )
+
+
+@extend_schema_view(
+    create=extend_schema(request=ArticleCreateSerializer, responses={201: ArticleSerializer}),
+    update=extend_schema(request=ArticleUpdateSerializer),
+    partial_update=extend_schema(request=ArticleUpdateSerializer),
+)
+@extend_schema(tags=["articles"])
+class ArticleViewSet(EntryViewSet):
+    """Articles in the management API."""
+
+    model = Article
+    permission_model = "content.article"
+    serializer_class = ArticleSerializer
+    create_serializer_class = ArticleCreateSerializer
+    update_serializer_class = ArticleUpdateSerializer
+    filterset_class = ArticleFilter
+
+
+@extend_schema_view(
+    create=extend_schema(request=PageCreateSerializer, responses={201: PageSerializer}),
+    update=extend_schema(request=PageUpdateSerializer),
+    partial_update=extend_schema(request=PageUpdateSerializer),
+)
+@extend_schema(tags=["pages"])
+class PageViewSet(EntryViewSet):
+    """Pages (a tree) in the management API."""
+
+    model = Page
+    permission_model = "content.page"
+    serializer_class = PageSerializer
+    create_serializer_class = PageCreateSerializer
+    update_serializer_class = PageUpdateSerializer
+    filterset_class = PageFilter
+
+    @extend_schema(request=PageMoveSerializer, responses={200: PageSerializer})
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the page (and its subtree) under another parent, or reorder it."""
+        serializer = PageMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        page = services.page_move(
+            page=self.get_object(),
+            actor=request.user,
+            parent=serializer.validated_data["parent"],
+            sort_order=serializer.validated_data.get("sort_order"),
+        )
+        return self._respond(page)

@@ -1,0 +1,52 @@
+"""Fixtures for the content tests: one user and one API client per role."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.roles import ROLE_NAMES
+from tests.content.factories import UserFactory
+
+ROLES = (*ROLE_NAMES, "anonymous")
+
+
+@pytest.fixture
+def users(db) -> dict:
+    """{role: user} for every Folio role."""
+    return {
+        role: UserFactory(role=role, email=f"{role.lower()}@example.com") for role in ROLE_NAMES
+    }
+
+
+@pytest.fixture
+def editor(users):
+    return users["Editor"]
+
+
+@pytest.fixture
+def author(users):
+    return users["Author"]
+
+
+@pytest.fixture
+def client_for(users):
+    """client_for("Editor") → an APIClient authenticated as that role ("anonymous": none)."""
+
+    def make(role: str) -> APIClient:
+        client = APIClient()
+        if role != "anonymous":
+            client.force_authenticate(users[role])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def editor_client(client_for) -> APIClient:
+    return client_for("Editor")
+
+
+@pytest.fixture
+def author_client(client_for) -> APIClient:
+    return client_for("Author")

@@ -1,0 +1,441 @@
+"""The editors' admin, through the Django test client: what each role sees and may do.
+
+Every write in the admin goes through content.services, so these tests check what a
+user notices: which buttons and actions are offered, what a refusal says, and that a
+refused request changed nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import ROLE_NAMES
+from content import services
+from content.models import Article, MediaAsset, Page, Status
+from tests.content.factories import (
+    ArticleFactory,
+    PageFactory,
+    make_category,
+    make_image,
+    png_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = ["article", "page", "mediaasset", "category", "tag", "locale", "redirect"]
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"admin:content_{name}", args=args)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def form_data(response, **overrides) -> dict:
+    """What the browser would post back: the change form's current values, plus overrides."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+    return {**data, **overrides, "_save": "Save"}
+
+
+def seed(n: int, owner) -> None:
+    for i in range(n):
+        article = ArticleFactory(owner=owner, title=f"Seed {i}")
+        PageFactory(title=f"Seed page {i}")
+        make_image(title=f"Seed image {i}")
+        if i % 2:
+            services.entry_publish(entry=article, actor=None)
+    make_category(name=f"Category {n}")
+
+
+# --- Changelists -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_changelists_load_for_every_role_in_constant_queries(client, users, role):
+    login(client, users[role])
+    seed(2, users["Author"])
+    baseline = {}
+    for model in CHANGELISTS:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(f"{model}_changelist")).status_code == 200
+        baseline[model] = len(queries)
+    seed(8, users["Author"])  # four times the rows: the query count must not grow
+    for model in CHANGELISTS:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url(f"{model}_changelist"))
+        assert response.status_code == 200
+        assert len(queries) <= baseline[model], (model, len(queries), baseline[model])
+
+
+def test_article_changelist_never_counts_the_whole_table(client, users):
+    login(client, users["Editor"])
+    seed(3, users["Author"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("article_changelist"))
+    assert response.status_code == 200
+    sql = [q["sql"].upper() for q in queries]
+    counts = [s for s in sql if "COUNT(" in s]
+    assert counts, "the paginator counts, but boundedly"
+    assert all("LIMIT" in s for s in counts), counts
+    assert not any("DISTINCT" in s and "UPDATED_AT" in s for s in sql), "date hierarchy scans"
+
+
+def test_changelist_shows_status_badges_and_hides_the_trash(client, users):
+    login(client, users["Editor"])
+    live = ArticleFactory(title="Live one", published=True)
+    ArticleFactory(title="Binned", trashed=True)
+    html = client.get(url("article_changelist")).content.decode()
+    assert "folio-badge--published" in html
+    assert live.title in html
+    assert "Binned" not in html
+    assert "Trash (1)" in html
+    trash = client.get(url("article_changelist") + "?trash=only").content.decode()
+    assert "Binned" in trash
+    assert "Live one" not in trash
+
+
+# --- Authors cannot publish; editors can --------------------------------------------------
+
+
+def test_author_is_not_offered_publish(client, users):
+    author = users["Author"]
+    article = ArticleFactory(owner=author)
+    login(client, author)
+    html = client.get(url("article_change", article.pk)).content.decode()
+    assert 'data-transition="submit"' in html
+    assert 'data-transition="publish"' not in html
+    assert 'data-transition="schedule"' not in html
+    changelist = client.get(url("article_changelist"))
+    actions = dict(changelist.context["action_form"].fields["action"].choices)
+    assert "bulk_submit" in actions
+    assert "bulk_publish" not in actions
+    assert "bulk_schedule" not in actions
+
+
+def test_author_publishing_directly_is_refused(client, users):
+    author = users["Author"]
+    article = ArticleFactory(owner=author)
+    login(client, author)
+    response = client.post(url("article_transition", article.pk, "publish"), follow=True)
+    assert any("permission" in m for m in messages_of(response)), messages_of(response)
+    action = client.post(
+        url("article_changelist"), {"action": "bulk_publish", "_selected_action": [article.pk]}
+    )
+    assert action.status_code in (200, 302)
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    assert article.live_revision_id is None
+
+
+def test_author_submits_own_draft_then_cannot_edit_it(client, users):
+    author = users["Author"]
+    article = ArticleFactory(owner=author)
+    login(client, author)
+    response = client.post(url("article_transition", article.pk, "submit"), follow=True)
+    assert any("submitted for review" in m for m in messages_of(response))
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    page = client.get(url("article_change", article.pk))
+    assert page.context["has_change_permission"] is False  # read-only while in review
+    assert 'data-transition="publish"' not in page.content.decode()
+
+
+def test_editor_publishes_from_the_change_form_and_in_bulk(client, users):
+    editor = users["Editor"]
+    one, two, three = ArticleFactory(in_review=True), ArticleFactory(), ArticleFactory()
+    login(client, editor)
+    html = client.get(url("article_change", one.pk)).content.decode()
+    assert 'data-transition="publish"' in html
+    response = client.post(url("article_transition", one.pk, "publish"), follow=True)
+    assert any("was published" in m for m in messages_of(response))
+    response = client.post(
+        url("article_changelist"),
+        {"action": "bulk_publish", "_selected_action": [one.pk, two.pk, three.pk]},
+        follow=True,
+    )
+    msgs = messages_of(response)
+    assert any("already published" in m for m in msgs), msgs  # the refusal, per item
+    assert sum("was published" in m for m in msgs) == 2
+    for article in (one, two, three):
+        article.refresh_from_db()
+        assert article.status == Status.PUBLISHED
+        assert article.live_revision_id is not None
+
+
+def test_bulk_schedule_asks_for_a_time_then_schedules(client, users):
+    article = ArticleFactory()
+    login(client, users["Editor"])
+    changelist = url("article_changelist")
+    ask = client.post(changelist, {"action": "bulk_schedule", "_selected_action": [article.pk]})
+    assert ask.status_code == 200
+    assert b"Publish at" in ask.content
+    response = client.post(
+        changelist,
+        {
+            "action": "bulk_schedule",
+            "_selected_action": [article.pk],
+            "apply": "1",
+            "publish_at_0": "2099-01-01",
+            "publish_at_1": "10:00:00",
+        },
+        follow=True,
+    )
+    assert any("was scheduled" in m for m in messages_of(response))
+    article.refresh_from_db()
+    assert article.status == Status.SCHEDULED
+    assert article.publish_at.year == 2099
+
+
+# --- Saving: body editor, versions --------------------------------------------------------
+
+
+def test_saving_the_form_turns_editor_html_into_blocks_with_media_ids(client, users):
+    author = users["Author"]
+    image = make_image(title="Sunrise")
+    article = ArticleFactory(owner=author)
+    login(client, author)
+    page = client.get(url("article_change", article.pk))
+    body = (
+        "<h2>Intro</h2><p>Hello <strong>world</strong></p>"
+        f'<figure><img src="/whatever.png" alt="Sun" data-media-id="{image.pk}">'
+        "<figcaption>Morning</figcaption></figure>"
+    )
+    data = form_data(page, title="Edited", body=body, revision_message="Added a picture")
+    response = client.post(url("article_change", article.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.title == "Edited"
+    assert article.body[0] == {"type": "heading", "value": {"text": "Intro", "level": 2}}
+    assert article.body[2]["value"] == {"image": image.pk, "alt": "Sun", "caption": "Morning"}
+    assert article.latest_revision.message == "Added a picture"
+    assert article.version == page.context["original"].version + 1
+
+
+def test_an_image_not_from_the_library_is_refused_not_dropped(client, users):
+    article = ArticleFactory()
+    login(client, users["Editor"])
+    page = client.get(url("article_change", article.pk))
+    data = form_data(page, body='<p>Hi</p><img src="https://evil.example/x.png">')
+    response = client.post(url("article_change", article.pk), data)
+    assert response.status_code == 200
+    assert "media library" in str(response.context["adminform"].form.errors["body"])
+    article.refresh_from_db()
+    assert article.body == [{"type": "paragraph", "value": {"text": "Hello"}}]
+
+
+def test_a_stale_save_is_refused_with_a_message_and_saves_nothing(client, users):
+    editor = users["Editor"]
+    article = ArticleFactory(title="Original")
+    login(client, editor)
+    page = client.get(url("article_change", article.pk))  # the editor opens version N
+    services.entry_update(entry=article, actor=None, data={"title": "Theirs"})  # N+1
+    response = client.post(url("article_change", article.pk), form_data(page, title="Mine"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert any("your changes were NOT saved" in e for e in errors), errors
+    assert "your changes were NOT saved" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Theirs"
+
+
+def test_the_body_field_shows_html_not_json(client, users):
+    body = [{"type": "paragraph", "value": {"text": "Plain <em>words</em>"}}]
+    article = ArticleFactory(body=body)
+    login(client, users["Editor"])
+    html = client.get(url("article_change", article.pk)).content.decode()
+    assert "&lt;p&gt;Plain &lt;em&gt;words&lt;/em&gt;&lt;/p&gt;" in html  # the textarea's HTML
+    assert "&quot;paragraph&quot;" not in html
+    assert "data-django-prose-editor-configurable" in html
+
+
+def test_the_editor_runs_under_csp_with_a_nonce(client, users):
+    article = ArticleFactory()
+    login(client, users["Editor"])
+    response = client.get(url("article_change", article.pk))
+    policy = response["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert f'<script type="importmap" nonce="{nonce}">' in response.content.decode()
+
+
+def test_creating_an_article_through_the_form(client, users):
+    author = users["Author"]
+    login(client, author)
+    page = client.get(url("article_add"))
+    data = form_data(page, title="Brand new", body="<p>First words</p>")
+    response = client.post(url("article_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(title="Brand new")
+    assert article.owner == author
+    assert article.slug == "brand-new"
+    assert article.body == [{"type": "paragraph", "value": {"text": "First words"}}]
+
+
+def test_pages_are_created_under_a_parent(client, users):
+    parent = PageFactory(title="About")
+    login(client, users["Editor"])
+    page = client.get(url("page_add"))
+    data = form_data(page, title="Team", parent=str(parent.pk), body="<p>Us</p>")
+    response = client.post(url("page_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Page.objects.get(title="Team").url_path == "/about/team/"
+
+
+def test_people_autocomplete_works_for_authors(client, users):
+    login(client, users["Author"])
+    response = client.get(
+        url("article_people"),
+        {"app_label": "content", "model_name": "article", "field_name": "authors", "term": "edit"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == [str(users["Editor"])]
+
+
+# --- History: diff and revert -------------------------------------------------------------
+
+
+def test_history_lists_revisions_and_reverts(client, users):
+    editor = users["Editor"]
+    article = ArticleFactory(title="First title")
+    services.entry_update(entry=article, actor=editor, data={"title": "Second"}, message="Retitle")
+    login(client, editor)
+    page = client.get(url("article_change", article.pk))
+    html = page.content.decode()
+    assert "Revision history" in html
+    assert "Retitle" in html
+    diff = client.get(url("article_diff", article.pk, 2))
+    assert diff.status_code == 200
+    assert [row["field"] for row in diff.context["rows"]] == ["title"]
+    assert "First title" in diff.content.decode()
+    article.refresh_from_db()
+    response = client.post(
+        url("article_revert", article.pk, 1), {"version": article.version}, follow=True
+    )
+    assert any("Reverted" in m for m in messages_of(response)), messages_of(response)
+    article.refresh_from_db()
+    assert article.title == "First title"
+    assert article.latest_revision.number == 3  # a revert writes a new revision
+
+
+def test_a_stale_revert_is_refused(client, users):
+    article = ArticleFactory(title="One")
+    services.entry_update(entry=article, actor=None, data={"title": "Two"})
+    login(client, users["Editor"])
+    response = client.post(url("article_revert", article.pk, 1), {"version": 1}, follow=True)
+    assert any("NOT saved" in m for m in messages_of(response))
+    article.refresh_from_db()
+    assert article.title == "Two"
+
+
+def test_preview_redirects_to_a_signed_link(client, users):
+    article = ArticleFactory()
+    login(client, users["Author"])
+    response = client.get(url("article_preview", article.pk))
+    assert response.status_code == 302
+    assert "/api/v1/delivery/preview/" in response["Location"]
+
+
+# --- Trash ----------------------------------------------------------------------------------
+
+
+def test_trash_and_restore(client, users):
+    author = users["Author"]
+    article = ArticleFactory(owner=author, title="Oops")
+    login(client, author)
+    client.post(url("article_transition", article.pk, "trash"))
+    article.refresh_from_db()
+    assert article.deleted_at is not None
+    listed = client.get(url("article_changelist")).context["cl"].result_list
+    assert article.pk not in [a.pk for a in listed]
+    trashed = client.get(url("article_change", article.pk)).content.decode()
+    assert 'data-transition="restore"' in trashed
+    response = client.post(
+        url("article_changelist") + "?trash=only",
+        {"action": "bulk_restore", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert any("restored" in m for m in messages_of(response)), messages_of(response)
+    article.refresh_from_db()
+    assert article.deleted_at is None
+
+
+def test_nothing_is_hard_deleted_from_the_admin(client, users):
+    article = ArticleFactory()
+    login(client, users["Administrator"])
+    assert client.post(url("article_delete", article.pk), {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+# --- Media --------------------------------------------------------------------------------
+
+
+def test_media_upload_through_the_service(client, users):
+    login(client, users["Author"])
+    upload = SimpleUploadedFile("photo.png", png_bytes(20, 10, "blue"), content_type="image/png")
+    response = client.post(url("mediaasset_add"), {"file": upload, "alt_text": "Blue"})
+    assert response.status_code == 302
+    asset = MediaAsset.objects.get(alt_text="Blue")
+    assert (asset.width, asset.height, asset.mime_type) == (20, 10, "image/png")
+    assert asset.uploaded_by == users["Author"]
+
+
+def test_a_fake_image_is_refused_in_the_form(client, users):
+    login(client, users["Editor"])
+    fake = SimpleUploadedFile("photo.png", b"not an image at all", content_type="image/png")
+    response = client.post(url("mediaasset_add"), {"file": fake, "title": "Fake"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["file"]
+    assert not MediaAsset.objects.filter(title="Fake").exists()
+
+
+def test_media_in_use_cannot_be_deleted(client, users):
+    image = make_image(title="Used")
+    article = ArticleFactory(title="User of it")
+    services.entry_update(entry=article, actor=None, data={"cover_image": image.pk})
+    spare = make_image(title="Spare")
+    login(client, users["Editor"])
+    change = client.get(url("mediaasset_change", image.pk)).content.decode()
+    assert "User of it" in change  # the "where used" panel
+    response = client.post(url("mediaasset_delete", image.pk), {"post": "yes"}, follow=True)
+    assert any("cannot be deleted" in m for m in messages_of(response)), messages_of(response)
+    assert MediaAsset.objects.filter(pk=image.pk).exists()
+    response = client.post(
+        url("mediaasset_changelist"),
+        {"action": "delete_unused", "_selected_action": [image.pk, spare.pk]},
+        follow=True,
+    )
+    assert MediaAsset.objects.filter(pk=image.pk).exists()
+    assert not MediaAsset.objects.filter(pk=spare.pk).exists()
+
+
+def test_the_media_picker_lists_images_and_uploads(client, users):
+    image = make_image(title="Pickable")
+    login(client, users["Author"])
+    picker = client.get(url("mediaasset_picker"), {"CKEditorFuncNum": "-1"})
+    html = picker.content.decode()
+    assert f'data-media-id="{image.pk}"' in html
+    assert "media_picker.js" in html
+    upload = SimpleUploadedFile("new.png", png_bytes(9, 9, "green"), content_type="image/png")
+    response = client.post(
+        url("mediaasset_picker") + "?CKEditorFuncNum=-1", {"file": upload, "alt_text": "Green"}
+    )
+    new = MediaAsset.objects.get(alt_text="Green")
+    assert f'data-autopick data-media-id="{new.pk}"' in response.content.decode()

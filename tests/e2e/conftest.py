@@ -1,0 +1,96 @@
+"""Browser tests: Playwright (sync API) driving Debian's chromium against pytest-django's
+live server. They skip cleanly where chromium or playwright is missing; CI has both.
+
+Run: `.venv/bin/pytest -m e2e tests/e2e` (screenshots land in tests/e2e/screenshots/).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = None
+    if sync_playwright is None:
+        reason = "playwright is not installed"
+    elif not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    for item in items:
+        if "e2e" in item.keywords and reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def _close_db_pools(django_db_setup, live_server):
+    """The live server's threads leave PostgreSQL connections in the pool; stop the server
+    and close the pools before the test database is dropped, or the drop fails with
+    "being accessed by other users"."""
+    yield
+    live_server.stop()
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
+
+
+@pytest.fixture
+def e2e_settings(settings, tmp_path):
+    """Real files on disk, served by the live server, and rendition tasks run inline."""
+    settings.ROOT_URLCONF = "tests.e2e.urls"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.AXES_ENABLED = False
+    return settings
+
+
+@pytest.fixture
+def browser_page(live_server, e2e_settings, monkeypatch, _close_db_pools):
+    """A chromium page on the live server; `shot(name)` saves a full-page screenshot."""
+    # Playwright's sync API keeps an event loop in this thread, which makes Django treat
+    # the test's own ORM calls as async-unsafe; requests are served by the live server's
+    # thread, so the test thread's checks are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.base_url = live_server.url
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda msg: page.errors.append(msg.text) if msg.type == "error" else None,
+        )
+        counter = iter(range(1, 100))
+
+        def shot(name: str) -> None:
+            page.screenshot(path=SCREENSHOTS / f"{next(counter):02d}-{name}.png", full_page=True)
+
+        page.shot = shot
+        yield page
+        context.close()
+        browser.close()

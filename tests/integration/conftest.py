@@ -1,0 +1,212 @@
+"""Integration tests: real processes (celery worker and beat) over real services.
+
+They are skipped unless FOLIO_INTEGRATION=1, which the integration leg of `.ci/run` and
+`make test-integration` set. Once it is set nothing here skips: an unreachable service is
+a failure, so CI can never go green by skipping.
+
+The services default to the ones CI has on 127.0.0.1; override them with
+FOLIO_TEST_BROKER_URL, FOLIO_TEST_RESULT_BACKEND, FOLIO_TEST_REDIS_URL and
+FOLIO_TEST_DATABASE_URL. Child processes get their whole configuration explicitly, so
+these tests do not depend on the settings the test run itself uses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ENABLED = os.environ.get("FOLIO_INTEGRATION") == "1"
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+BROKER_URL = os.environ.get("FOLIO_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+RESULT_BACKEND = os.environ.get("FOLIO_TEST_RESULT_BACKEND", "redis://127.0.0.1:6379/2")
+REDIS_URL = os.environ.get("FOLIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
+DATABASE_URL = os.environ.get(
+    "FOLIO_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+
+# Settings a developer's shell or CI leg may carry that must not leak into a child process.
+_FOLIO_ENV = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "CELERY_QUEUE_DIR",
+    "EMAIL_URL",
+    "SENTRY_DSN",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    if ENABLED:
+        return
+    skip = pytest.mark.skip(reason="needs real services: set FOLIO_INTEGRATION=1 (see .ci/run)")
+    for item in items:
+        if item.get_closest_marker("integration"):
+            item.add_marker(skip)
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment for a Folio child process: ours, minus Folio's settings, plus these."""
+    env = {k: v for k, v in os.environ.items() if k not in _FOLIO_ENV}
+    env.update(LOG_FORMAT="plain", LOG_LEVEL="INFO", PYTHONUNBUFFERED="1")
+    env.update(overrides)
+    return env
+
+
+def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """`config.settings.production` on the real broker, result backend and cache."""
+    settings = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'folio.sqlite3'}",
+        "CACHE_URL": REDIS_URL,
+        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_RESULT_BACKEND": RESULT_BACKEND,
+    }
+    return child_env(**(settings | overrides))
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 120) -> str:
+    """Run `manage.py <args>` in a child process; its stdout, or a failure with its output."""
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(
+            f"manage.py {args[0]} exited {proc.returncode}\n"
+            f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+        )
+    return proc.stdout
+
+
+def django_shell(code: str, *, env: dict[str, str], timeout: float = 120) -> dict:
+    """Run Python in `manage.py shell` and return the JSON it prints on its `RESULT=` line."""
+    out = manage("shell", "--no-imports", "-c", code, env=env, timeout=timeout)
+    for line in out.splitlines():
+        if line.startswith("RESULT="):
+            return json.loads(line.removeprefix("RESULT="))
+    pytest.fail(f"no RESULT= line in the shell's output:\n{out}")
+
+
+@dataclass
+class Process:
+    """A long-running child (celery worker or beat) whose output goes to a log file."""
+
+    name: str
+    args: list[str]
+    env: dict[str, str]
+    log_path: Path
+    popen: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self) -> Process:
+        self._log = self.log_path.open("w")
+        self.popen = subprocess.Popen(  # noqa: S603
+            self.args,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for_log(self, text: str, timeout: float = 60) -> None:
+        """Wait until the process has logged `text`; fail early if it dies."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.log():
+                return
+            if self.popen.poll() is not None:
+                pytest.fail(f"{self.name} exited {self.popen.returncode}:\n{self.log()}")
+            time.sleep(0.2)
+        pytest.fail(f"{self.name} did not log {text!r} within {timeout}s:\n{self.log()}")
+
+    def stop(self, timeout: float = 30) -> int:
+        """SIGTERM (celery's warm shutdown) and wait; SIGKILL and fail if it hangs."""
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+                self._log.close()
+                pytest.fail(f"{self.name} ignored SIGTERM for {timeout}s:\n{self.log()}")
+        self._log.close()
+        return self.popen.returncode
+
+
+def celery(*args: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "config", *args]
+
+
+def worker_args(*extra: str) -> list[str]:
+    """A worker as production runs it (prefork), trimmed of cluster chatter for speed."""
+    name = f"folio-ci-{secrets.token_hex(4)}@%h"
+    return celery(
+        "worker",
+        "--loglevel=INFO",
+        "--concurrency=1",
+        f"--hostname={name}",
+        "--without-gossip",
+        "--without-mingle",
+        *extra,
+    )
+
+
+@pytest.fixture
+def processes() -> Iterator[list[Process]]:
+    """Children started by a test. Each must have exited cleanly (status 0) by teardown."""
+    started: list[Process] = []
+    yield started
+    failures = []
+    for proc in reversed(started):
+        code = proc.stop()
+        if code != 0:
+            failures.append(f"{proc.name} exited {code} on SIGTERM:\n{proc.log()[-4000:]}")
+    if failures:
+        pytest.fail("\n\n".join(failures))
+
+
+def read_emails(mail_dir: Path) -> list[str]:
+    """The messages Django's file-based email backend wrote into `mail_dir`."""
+    if not mail_dir.is_dir():
+        return []
+    return [path.read_text() for path in sorted(mail_dir.glob("*.log"))]
+
+
+def wait_for_email(mail_dir: Path, needle: str, *, timeout: float, proc: Process) -> str:
+    """The first email containing `needle`, waiting for the worker to write it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in read_emails(mail_dir):
+            if needle in message:
+                return message
+        if proc.popen.poll() is not None:
+            pytest.fail(f"{proc.name} exited {proc.popen.returncode}:\n{proc.log()}")
+        time.sleep(0.5)
+    pytest.fail(f"no email containing {needle!r} within {timeout}s:\n{proc.log()}")

@@ -38,7 +38,7 @@ MATRIX: dict[str, frozenset[str] | str] = {
     EDITOR: READ_CONTENT
     | _perms("content", PUBLISHABLE + TAXONOMY + MEDIA, ("add", "change", "delete"))
     | _perms("content", PUBLISHABLE, ("publish",))
-    | frozenset({"governance.add_comment", "governance.mark_reviewed"}),
+    | frozenset({"governance.add_comment"}),
     # Authors create and edit; services limit them to their own drafts.
     AUTHOR: READ_CONTENT
     | _perms("content", PUBLISHABLE, ("add", "change", "delete"))

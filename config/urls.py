@@ -16,6 +16,7 @@ from drf_spectacular.views import (
 
 from config import health
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
+from governance.dashboard import dashboard_view
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -25,6 +26,11 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path(
+        "admin/governance/dashboard/",
+        admin.site.admin_view(dashboard_view),
+        name="governance-dashboard",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

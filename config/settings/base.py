@@ -388,3 +388,12 @@ DELIVERY_LOCALE_FALLBACK = env.bool("DELIVERY_LOCALE_FALLBACK", default=True)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["delivery_anon"] = env.str(
     "THROTTLE_DELIVERY_ANON_RATE", default="3000/min"
 )
+
+# --- Governance ------------------------------------------------------------------------
+# Days until an item is due for review again, per type; "Mark reviewed" restarts the clock.
+CONTENT_REVIEW_INTERVAL_DAYS = {
+    "article": env.int("REVIEW_INTERVAL_ARTICLE_DAYS", default=180),
+    "page": env.int("REVIEW_INTERVAL_PAGE_DAYS", default=365),
+}
+# Items not changed for this long count as stale in the reports.
+CONTENT_STALE_AFTER_DAYS = env.int("CONTENT_STALE_AFTER_DAYS", default=365)

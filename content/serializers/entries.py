@@ -145,6 +145,10 @@ class MessageSerializer(StrictSerializer):
     message = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
+class OwnerSerializer(StrictSerializer):
+    owner = serializers.IntegerField(min_value=1, help_text="The new owner's user id.")
+
+
 class ScheduleSerializer(StrictSerializer):
     publish_at = serializers.DateTimeField(required=False, allow_null=True)
     expire_at = serializers.DateTimeField(required=False, allow_null=True)

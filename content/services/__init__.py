@@ -23,6 +23,7 @@ from content.services.media import media_delete, media_update, media_upload
 from content.services.pages import page_move
 from content.services.preview import preview_link_create, preview_token_load
 from content.services.renditions import rendition_get_or_create
+from content.services.review import entry_mark_reviewed, entry_set_owner
 from content.services.scheduling import publish_scheduled
 
 article_publish = page_publish = entry_publish
@@ -36,10 +37,12 @@ __all__ = [
     "entry_approve",
     "entry_archive",
     "entry_create",
+    "entry_mark_reviewed",
     "entry_publish",
     "entry_reject",
     "entry_restore",
     "entry_schedule",
+    "entry_set_owner",
     "entry_submit",
     "entry_trash",
     "entry_unpublish",

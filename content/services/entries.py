@@ -279,6 +279,7 @@ def entry_create(
         owner=actor,
         status=Status.DRAFT,
         slug="",
+        next_review_at=rules.review_due_date(model),
     )
     if data.get("translation_key"):
         try:

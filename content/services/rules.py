@@ -7,10 +7,13 @@ is restricted to their own drafts.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
+from django.utils import timezone
 
 from content.models import PublishableCore, Status
 
@@ -86,3 +89,9 @@ def ensure_status(entry: PublishableCore, allowed: tuple[str, ...], verb: str) -
                 ]
             }
         )
+
+
+def review_due_date(model: type[PublishableCore], start: datetime | None = None) -> datetime:
+    """When an item of `model` is next due for review (CONTENT_REVIEW_INTERVAL_DAYS)."""
+    days = settings.CONTENT_REVIEW_INTERVAL_DAYS.get(model._meta.model_name, 365)
+    return (start or timezone.now()) + timedelta(days=days)

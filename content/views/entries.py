@@ -17,6 +17,7 @@ from content.serializers.entries import (
     ArticleSerializer,
     ArticleUpdateSerializer,
     MessageSerializer,
+    OwnerSerializer,
     PageCreateSerializer,
     PageMoveSerializer,
     PageSerializer,
@@ -47,6 +48,8 @@ ACTION_PERMISSIONS = {
     "revision_revert": "change",
     "revision_diff": "view",
     "move": "change",
+    "mark_reviewed": "view",  # the service lets owners and mark_reviewed holders through
+    "set_owner": "change",
 }
 
 
@@ -194,6 +197,26 @@ class EntryViewSet(
         """A signed link to preview the latest revision; it expires."""
         link = services.preview_link_create(entry=self.get_object(), actor=request.user)
         return Response(PreviewLinkSerializer(link).data)
+
+    @extend_schema(request=MessageSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-reviewed")
+    def mark_reviewed(self, request, pk=None):
+        """Confirm the item is still right; its next review date moves one interval on."""
+        entry = services.entry_mark_reviewed(
+            entry=self.get_object(), actor=request.user, note=self._message(request)
+        )
+        return self._respond(entry)
+
+    @extend_schema(request=OwnerSerializer)
+    @action(detail=True, methods=["post"], url_path="owner")
+    def set_owner(self, request, pk=None):
+        """Hand the item to another user (Editors and Administrators)."""
+        serializer = OwnerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.entry_set_owner(
+            entry=self.get_object(), actor=request.user, owner_id=serializer.validated_data["owner"]
+        )
+        return self._respond(entry)
 
     # --- Revisions ------------------------------------------------------------------
 

@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from governance.models.audit import AppendOnlyError, AuditEvent
+from governance.models.policies import (
+    ContentPolicy,
+    ExternalLinkCheck,
+    PolicyKind,
+    PolicyOverride,
+    PolicyResult,
+    PolicySeverity,
+)
 from governance.models.webhooks import (
     DeliveryStatus,
     Webhook,
     WebhookDelivery,
     WebhookEvent,
+)
+from governance.models.workflows import (
+    Comment,
+    Decision,
+    ReviewLink,
+    ReviewTask,
+    Submission,
+    SubmissionStatus,
+    Workflow,
+    WorkflowStep,
 )
 
 __all__ = [
@@ -17,4 +35,18 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "WebhookEvent",
+    "Comment",
+    "Decision",
+    "ReviewLink",
+    "ReviewTask",
+    "Submission",
+    "SubmissionStatus",
+    "Workflow",
+    "WorkflowStep",
+    "ContentPolicy",
+    "ExternalLinkCheck",
+    "PolicyKind",
+    "PolicyOverride",
+    "PolicyResult",
+    "PolicySeverity",
 ]

@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -38,19 +37,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(scope="session")
-def _close_db_pools(django_db_setup, live_server):
-    """The live server's threads leave PostgreSQL connections in the pool; stop the server
-    and close the pools before the test database is dropped, or the drop fails with
-    "being accessed by other users"."""
-    yield
-    live_server.stop()
-    for connection in connections.all(initialized_only=True):
-        connection.close()
-        if hasattr(connection, "close_pool"):
-            connection.close_pool()
-
-
 @pytest.fixture
 def e2e_settings(settings, tmp_path):
     """Real files on disk, served by the live server, and rendition tasks run inline."""
@@ -65,7 +51,7 @@ def e2e_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def browser_page(live_server, e2e_settings, monkeypatch, _close_db_pools):
+def browser_page(live_server, e2e_settings, monkeypatch):
     """A chromium page on the live server; `shot(name)` saves a full-page screenshot."""
     # Playwright's sync API keeps an event loop in this thread, which makes Django treat
     # the test's own ORM calls as async-unsafe; requests are served by the live server's

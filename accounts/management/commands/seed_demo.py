@@ -1,24 +1,70 @@
-"""Seed demo data: one user per role and a demo administrator. Safe to run again."""
+"""Seed a demo site: one user per role, then realistic content. Safe to run again.
+
+`make run` calls this on every start, so the second run must cost nothing: users are
+made once (the password is printed only then) and content only on a site with none.
+`--articles N` tops the demo up to N articles with the bulk seeder, resumably.
+"""
 
 from __future__ import annotations
 
 import secrets
+import sys
+import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import ROLE_NAMES
 from accounts.services import user_create
+from content.models import Article, Page
+from content.seeding import articles_bulk_create, bulk_count
+from content.seeding.demo import (
+    BULK_PREFIX,
+    HAND_MADE,
+    Cast,
+    content_exists,
+    demo_content_create,
+    demo_fixtures,
+)
 
 DEMO_DOMAIN = "folio.local"
+DEFAULT_ARTICLES = 200
+MAX_ARTICLES = 10_000_000
 
 
 class Command(BaseCommand):
-    help = "Create demo users in every role. Prints the login once, when first created."
+    help = (
+        "Create demo users in every role (the login is printed once) and, on a site "
+        "without content, demo pages, articles, taxonomy and images. --articles N tops "
+        "the demo up to N articles in bulk."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=None,
+            help=f"Total demo articles to reach (default {DEFAULT_ARTICLES} on a fresh site).",
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help="Articles per bulk transaction."
+        )
+        parser.add_argument("--no-content", action="store_true", help="Create the users only.")
+
+    def handle(self, *args, articles: int | None, batch_size: int, no_content: bool, **options):
+        if articles is not None and not 0 <= articles <= MAX_ARTICLES:
+            raise CommandError(f"--articles must be between 0 and {MAX_ARTICLES}.")
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        self._users()
+        if not no_content:
+            self._content(articles, batch_size)
+
+    # --- Users ----------------------------------------------------------------------------
 
     @transaction.atomic
-    def handle(self, *args, **options) -> None:
+    def _users(self) -> None:
         admin_email = f"admin@{DEMO_DOMAIN}"
         if User.objects.filter(email=admin_email).exists():
             self.stdout.write(
@@ -52,3 +98,79 @@ class Command(BaseCommand):
         self.stdout.write(f"  email:    {admin_email}\n  password: {password}")
         emails = ", ".join(f"{r.lower()}@{DEMO_DOMAIN}" for r in names)
         self.stdout.write(f"  The same password works for {emails}.\n")
+
+    # --- Content --------------------------------------------------------------------------
+
+    def _cast(self) -> Cast:
+        # A missing demo user (deleted by hand) falls back to the system actor (None).
+        users = {u.email: u for u in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")}
+        return Cast(
+            **{
+                role: users.get(f"{role}@{DEMO_DOMAIN}")
+                for role in ("admin", "editor", "author", "reviewer")
+            }
+        )
+
+    def _content(self, articles: int | None, batch_size: int) -> None:
+        cast = self._cast()
+        if content_exists():
+            if articles is None:
+                self.stdout.write(
+                    f"Demo content exists ({Article.objects.count()} articles, "
+                    f"{Page.objects.count()} pages); nothing to do."
+                )
+                return
+        else:
+            started = time.monotonic()
+            self.stdout.write("Creating demo content through the services…")
+            demo_content_create(cast=cast, log=self.stdout.write)
+            self.stdout.write(f"  done in {time.monotonic() - started:.1f}s")
+        target = max((DEFAULT_ARTICLES if articles is None else articles) - HAND_MADE, 0)
+        fixtures = demo_fixtures(cast=cast)
+        have = bulk_count(locale=fixtures.locale, slug_prefix=BULK_PREFIX)
+        if have >= target:
+            self.stdout.write(f"Demo articles: {Article.objects.count()}; nothing to add.")
+            return
+        self.stdout.write(f"Bulk-seeding {target - have} articles (batches of {batch_size})…")
+        started = time.monotonic()
+        created = articles_bulk_create(
+            fixtures=fixtures,
+            total=target,
+            slug_prefix=BULK_PREFIX,
+            batch_size=batch_size,
+            progress=ProgressBar(self.stdout, start=have),
+        )
+        elapsed = max(time.monotonic() - started, 1e-6)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {created} articles in {elapsed:.1f}s ({created / elapsed:,.0f}/s); "
+                f"{Article.objects.count()} articles in all."
+            )
+        )
+
+
+class ProgressBar:
+    """`[#####-----] 50000/100000 12,345 articles/s`, redrawn in place on a terminal."""
+
+    width = 30
+
+    def __init__(self, out, *, start: int = 0) -> None:
+        self.out, self.start, self.started = out, start, time.monotonic()
+        self.tty = sys.stdout.isatty()
+        self.last_tenth = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = int(self.width * done / total) if total else self.width
+        rate = (done - self.start) / max(time.monotonic() - self.started, 1e-6)
+        line = (
+            f"[{'#' * filled}{'-' * (self.width - filled)}] {done}/{total} {rate:,.0f} articles/s"
+        )
+        if self.tty:
+            self.out.write(f"\r{line}", ending="\n" if done >= total else "")
+            self.out.flush()
+            return
+        # Logs (CI, `make run` piped through honcho) get a line per tenth, not per batch.
+        tenth = 10 * done // total if total else 10
+        if tenth != self.last_tenth:
+            self.last_tenth = tenth
+            self.out.write(line)

@@ -1,0 +1,113 @@
+"""Owners and review dates, reports and the governance dashboard."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from content import services
+from content.models import Article
+from governance import reports
+from governance.models import AuditEvent
+from tests.content.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_items_get_a_review_date_from_their_type_interval(settings):
+    settings.CONTENT_REVIEW_INTERVAL_DAYS = {"article": 30, "page": 90}
+    article = ArticleFactory()
+    expected = timezone.now() + timedelta(days=30)
+    assert abs((article.next_review_at - expected).total_seconds()) < 60
+
+
+def test_owner_marks_reviewed_and_the_date_moves_on():
+    author = UserFactory(role="Author")
+    article = ArticleFactory(owner=author)
+    Article.objects.filter(pk=article.pk).update(next_review_at=timezone.now() - timedelta(days=1))
+    client = APIClient()
+    client.force_authenticate(author)
+    response = client.post(f"/api/v1/articles/{article.pk}/mark-reviewed/", {"message": "Checked"})
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.next_review_at > timezone.now() + timedelta(days=100)
+    event = AuditEvent.objects.get(action="article.mark_reviewed")
+    assert event.actor == author
+    assert event.metadata == {"note": "Checked"}
+
+
+def test_others_cannot_mark_someone_elses_item_reviewed_but_editors_can():
+    article = ArticleFactory(owner=UserFactory(role="Author"))
+    client = APIClient()
+    client.force_authenticate(UserFactory(role="Viewer"))
+    denied = client.post(f"/api/v1/articles/{article.pk}/mark-reviewed/")
+    assert denied.status_code == 403
+    assert denied.json()["error"]["code"] == "permission_denied"
+    client.force_authenticate(UserFactory(role="Editor"))
+    assert client.post(f"/api/v1/articles/{article.pk}/mark-reviewed/").status_code == 200
+
+
+def test_editor_hands_ownership_over():
+    article = ArticleFactory(owner=UserFactory(role="Author"))
+    new_owner = UserFactory(role="Author")
+    client = APIClient()
+    client.force_authenticate(UserFactory(role="Author"))
+    assert (
+        client.post(f"/api/v1/articles/{article.pk}/owner/", {"owner": new_owner.pk}).status_code
+        == 403
+    )
+    client.force_authenticate(UserFactory(role="Editor"))
+    bad = client.post(f"/api/v1/articles/{article.pk}/owner/", {"owner": 999999})
+    assert bad.status_code == 400
+    ok = client.post(f"/api/v1/articles/{article.pk}/owner/", {"owner": new_owner.pk})
+    assert ok.status_code == 200
+    article.refresh_from_db()
+    assert article.owner == new_owner
+
+
+def test_reports_list_overdue_stale_and_activity(settings):
+    settings.CONTENT_STALE_AFTER_DAYS = 10
+    overdue = ArticleFactory(title="Overdue")
+    ArticleFactory(title="Fresh")
+    Article.objects.filter(pk=overdue.pk).update(
+        next_review_at=timezone.now() - timedelta(days=2),
+        updated_at=timezone.now() - timedelta(days=20),
+    )
+    assert [r["title"] for r in reports.overdue_reviews()] == ["Overdue"]
+    assert [r["title"] for r in reports.stale_content()] == ["Overdue"]
+    ArticleFactory(published=True)
+    days = reports.publishing_activity(days=30)
+    assert len(days) == 30
+    assert days[-1].published == 1
+    assert sum(d.published for d in days) == 1
+
+
+def test_dashboard_shows_counts_overdue_and_the_chart(client):
+    editor = UserFactory(role="Editor")
+    item = ArticleFactory(title="Needs a look", published=True)
+    Article.objects.filter(pk=item.pk).update(next_review_at=timezone.now() - timedelta(days=1))
+    client.force_login(editor)
+    response = client.get("/admin/governance/dashboard/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Needs a look" in html
+    assert "<svg" in html
+    assert "Published in the last 30 days: 1" in html
+    assert client.get("/admin/").status_code == 200
+
+
+def test_dashboard_needs_a_staff_login(client):
+    response = client.get("/admin/governance/dashboard/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_mark_reviewed_service_refuses_strangers():
+    from django.core.exceptions import PermissionDenied
+
+    article = ArticleFactory(owner=UserFactory(role="Author"))
+    with pytest.raises(PermissionDenied):
+        services.entry_mark_reviewed(entry=article, actor=UserFactory(role="Author"))

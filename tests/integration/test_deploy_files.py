@@ -1,0 +1,73 @@
+"""The Dockerfile and docker-compose.yml, checked by reading them (CI has no Docker engine)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.integration.conftest import BASE_DIR
+
+yaml = pytest.importorskip("yaml")
+
+REQUIRED = ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL")
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_every_process_on_the_real_services(compose):
+    services = compose["services"]
+    assert {*APP_SERVICES, "postgres", "redis", "rabbitmq"} <= set(services)
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production", name
+        assert set(REQUIRED) <= set(env), name
+        assert "@postgres:5432/" in env["DATABASE_URL"], name
+        assert env["CACHE_URL"].startswith("redis://redis:"), name
+        assert env["CELERY_BROKER_URL"].startswith("amqp://"), name
+        assert "@rabbitmq:5672/" in env["CELERY_BROKER_URL"], name
+    assert services["web"]["command"][:2] == ["gunicorn", "config.wsgi"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert (
+        "--scheduler=django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+    )
+
+
+def test_compose_starts_the_app_after_migrations_and_healthy_services(compose):
+    services = compose["services"]
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        for backing in ("postgres", "redis", "rabbitmq"):
+            assert depends[backing]["condition"] == "service_healthy", (name, backing)
+            assert "healthcheck" in services[backing], backing
+    # The image's HEALTHCHECK probes gunicorn: processes without one must not inherit it.
+    assert services["beat"]["healthcheck"] == {"disable": True}
+    assert "inspect ping" in services["worker"]["healthcheck"]["test"][-1]
+
+
+def test_dockerfile_is_multi_stage_non_root_and_healthchecked():
+    text = (BASE_DIR / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM\s+\S+\s+AS\s+(\w+)", text, re.M | re.I)
+    assert stages == ["builder", "runtime"]
+    runtime = text.split("AS runtime", 1)[1]
+    assert "--find-links=/wheels" in runtime
+    assert "--no-index" in runtime
+    users = re.findall(r"^USER\s+(\S+)", runtime, re.M)
+    assert users
+    assert not users[-1].startswith(("root", "0"))
+    assert "collectstatic --noinput" in runtime
+    assert re.search(r"^HEALTHCHECK .*\n?.*docker/healthcheck\.py", runtime, re.M)
+    assert re.search(r'^CMD \["gunicorn", "config\.wsgi"', runtime, re.M)
+    assert (BASE_DIR / "docker" / "healthcheck.py").is_file()
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out():
+    ignored = (BASE_DIR / ".dockerignore").read_text().split()
+    for entry in (".env", ".git", ".venv", "var"):
+        assert entry in ignored

@@ -27,7 +27,14 @@ PUBLISHABLE = ("article", "page")
 TAXONOMY = ("category", "tag", "locale", "redirect")
 MEDIA = ("mediaasset",)
 CONTENT_MODELS = PUBLISHABLE + TAXONOMY + MEDIA + ("revision", "reference")
-GOVERNANCE_READ = ("workflow", "workflowstep", "contentpolicy", "reviewtask", "comment")
+GOVERNANCE_READ = (
+    "workflow",
+    "workflowstep",
+    "contentpolicy",
+    "reviewtask",
+    "comment",
+    "submission",
+)
 
 READ_CONTENT = _perms("content", CONTENT_MODELS, ("view",)) | _perms(
     "governance", GOVERNANCE_READ, ("view",)
@@ -38,7 +45,9 @@ MATRIX: dict[str, frozenset[str] | str] = {
     EDITOR: READ_CONTENT
     | _perms("content", PUBLISHABLE + TAXONOMY + MEDIA, ("add", "change", "delete"))
     | _perms("content", PUBLISHABLE, ("publish",))
-    | frozenset({"governance.add_comment"}),
+    | frozenset({"governance.add_comment"})
+    # Review links for outside reviewers: create, list and revoke.
+    | _perms("governance", ("reviewlink",), ("add", "view", "change")),
     # Authors create and edit; services limit them to their own drafts.
     AUTHOR: READ_CONTENT
     | _perms("content", PUBLISHABLE, ("add", "change", "delete"))

@@ -2,7 +2,8 @@
 
 Each article has a category, 3 tags, a cover image, 2 authors and a body of about
 1,500 words, with a live revision and a delivery snapshot exactly as
-content.seeding.articles_bulk_create writes them for `seed_demo --articles N`.
+content.seeding.articles_bulk_create writes them for `seed_demo --articles N`,
+then `snapshots_rebuild_all` builds the read model through the publishing code path.
 Only the benchmark's own fixtures (taxonomy, authors, images) are made here.
 """
 
@@ -16,6 +17,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from accounts.models import User
+from content.delivery.services import snapshots_rebuild_all
 from content.models import Category, MediaAsset, Tag
 from content.seeding import BulkFixtures, articles_bulk_create
 from content.services import locale_default
@@ -90,4 +92,6 @@ def seed(total: int, *, batch: int = 1000, log=print) -> None:
         words=(60, 120),
         progress=progress,
     )
+    log("  building the delivery read model…")
+    snapshots_rebuild_all(batch_size=500)
     log(f"  done in {time.monotonic() - started:.0f}s")

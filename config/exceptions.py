@@ -57,7 +57,10 @@ def _from_django(exc: Exception) -> Exception:
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
-        return exceptions.ValidationError(detail)
+        converted = exceptions.ValidationError(detail)
+        # Structured extras a service attached (e.g. each policy violation as an object).
+        converted.details = getattr(exc, "details", {})
+        return converted
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):

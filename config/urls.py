@@ -19,10 +19,11 @@ from content.delivery.feeds import ArticleFeed, PublishedSitemap
 from governance.dashboard import dashboard_view
 
 api_v1 = [
+    # The delivery API takes most traffic: match it before the routers' many patterns.
+    path("delivery/", include("content.delivery.urls")),
     path("", include("accounts.urls")),
     path("", include("content.urls")),
     path("", include("governance.urls")),
-    path("delivery/", include("content.delivery.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,8 @@ urlpatterns = [
         name="governance-dashboard",
     ),
     path("admin/", admin.site.urls),
+    # Outside reviewers open review links here, without an account (governance item 2).
+    path("review/", include("governance.review_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

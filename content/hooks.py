@@ -9,6 +9,11 @@ PermissionDenied (→ 403), and the whole transaction rolls back:
 - `publish_requested(sender=model, entry, actor, revision, scheduled)`: from publish
   and from the scheduler. Governance enforces workflows and blocking policies here.
 - `submit_requested(sender=model, entry, actor, revision)`: from submit.
+- `review_requested(sender=model, entry, actor, decision, message)`: from approve and
+  reject, after content's own checks. A receiver that owns the review (governance's
+  workflows) records the decision and returns True ("taken over"); the service then
+  writes nothing itself, since the receiver moves the status through these same
+  services once the review is complete.
 
 Notifications, sent inside the service's transaction right after the change, so what a
 receiver writes (the delivery snapshot, the webhook outbox) commits or rolls back with
@@ -28,10 +33,16 @@ from django.dispatch import Signal
 
 publish_requested = Signal()
 submit_requested = Signal()
+review_requested = Signal()
 entry_published = Signal()
 entry_unpublished = Signal()
 entry_changed = Signal()
 references_changed = Signal()
+
+
+def taken_over(responses: list[tuple[object, object]]) -> bool:
+    """Whether a receiver of a guard signal took the transition over (returned True)."""
+    return any(response is True for _receiver, response in responses)
 
 
 def announce(signal: Signal, entry, **kwargs) -> None:

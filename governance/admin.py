@@ -5,10 +5,22 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 
-from config.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
+from config.admin_services import (
+    SERVICE_ERRORS,
+    ServiceFormAdminMixin,
+    error_messages,
+    report_refusal,
+)
 from governance.exports import audit_export_response
 from governance.models import AuditEvent, Webhook, WebhookDelivery
+from governance.models.policies import (
+    ContentPolicy,
+    ExternalLinkCheck,
+    PolicyOverride,
+    PolicyResult,
+)
 from governance.models.webhooks import WebhookEventType
+from governance.services import policies as policy_services
 from governance.services import webhooks as services
 
 
@@ -127,3 +139,117 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
             except SERVICE_ERRORS as exc:
                 report_refusal(request, exc, prefix=f"Delivery {delivery.pk}: ")
         messages.success(request, "Queued the selected deliveries again.")
+
+
+# --- Content policies -------------------------------------------------------------------
+
+
+class ContentPolicyForm(forms.ModelForm):
+    params = forms.JSONField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        help_text=(
+            'JSON, per kind. Examples: banned_terms {"terms": ["foo"]}; required_fields '
+            '{"fields": ["summary", "seo_title"]}; length_limits {"title": {"max": 70}}; '
+            'readability {"min_score": 50}; external_links {"timeout": 5}.'
+        ),
+    )
+    content_types = forms.MultipleChoiceField(
+        choices=[("article", "Articles"), ("page", "Pages")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave empty for every type.",
+    )
+
+    class Meta:
+        model = ContentPolicy
+        fields = [
+            "name",
+            "kind",
+            "params",
+            "severity",
+            "content_types",
+            "category",
+            "page_subtree",
+            "is_active",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            cleaned.update(policy_services.policy_clean(cleaned))
+        except SERVICE_ERRORS as exc:
+            for field, msgs in error_messages(exc).items():
+                for msg in msgs:
+                    self.add_error(field if field in self.fields else None, msg)
+        return cleaned
+
+
+@admin.register(ContentPolicy)
+class ContentPolicyAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+    form = ContentPolicyForm
+    list_display = ["name", "kind", "severity", "is_active", "category", "page_subtree"]
+    list_filter = ["kind", "severity", "is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["category", "page_subtree"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data.get(f) for f in policy_services.POLICY_FIELDS}
+        if change:
+            form.instance = policy_services.policy_update(
+                actor=request.user, policy=ContentPolicy.objects.get(pk=obj.pk), data=data
+            )
+        else:
+            form.instance = policy_services.policy_create(actor=request.user, data=data)
+        obj.pk = form.instance.pk
+
+    def delete_model(self, request, obj):
+        policy_services.policy_delete(actor=request.user, policy=obj)
+
+    def delete_queryset(self, request, queryset):
+        for policy in queryset:
+            policy_services.policy_delete(actor=request.user, policy=policy)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Stored outcomes: written by the services, never edited by hand."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyResult)
+class PolicyResultAdmin(_ReadOnlyAdmin):
+    list_display = ["revision", "policy", "passed", "checked_at"]
+    list_filter = ["passed", "policy__severity", "policy"]
+    list_select_related = ["revision__content_type", "policy"]
+    date_hierarchy = "checked_at"
+    show_full_result_count = False
+
+
+@admin.register(PolicyOverride)
+class PolicyOverrideAdmin(_ReadOnlyAdmin):
+    list_display = ["revision", "actor", "created_at"]
+    list_select_related = ["revision__content_type", "actor"]
+    search_fields = ["reason"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ExternalLinkCheck)
+class ExternalLinkCheckAdmin(_ReadOnlyAdmin):
+    list_display = ["url", "ok", "status_code", "error", "checked_at"]
+    list_filter = ["ok"]
+    search_fields = ["url"]
+    show_full_result_count = False

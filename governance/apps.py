@@ -33,3 +33,22 @@ class GovernanceConfig(AppConfig):
             (content_hooks.references_changed, receivers.on_references_changed),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.webhooks.{receiver.__name__}")
+        # Review workflows: submit opens a review, approve/reject go through it, and
+        # publishing needs an approved submission for the revision (or a bypass).
+        from governance import workflow_receivers
+
+        for signal, receiver in (
+            (content_hooks.submit_requested, workflow_receivers.on_submit_requested),
+            (content_hooks.review_requested, workflow_receivers.on_review_requested),
+            (content_hooks.publish_requested, workflow_receivers.on_publish_requested),
+            (content_hooks.entry_changed, workflow_receivers.on_entry_changed),
+        ):
+            signal.connect(receiver, dispatch_uid=f"governance.workflows.{receiver.__name__}")
+        # Content policies: blocking violations refuse submit and publish (400).
+        from governance import policy_receivers
+
+        for signal, receiver in (
+            (content_hooks.submit_requested, policy_receivers.on_submit_requested),
+            (content_hooks.publish_requested, policy_receivers.on_publish_requested),
+        ):
+            signal.connect(receiver, dispatch_uid=f"governance.policies.{receiver.__name__}")

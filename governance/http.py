@@ -91,3 +91,39 @@ def post_json(url: str, body: bytes, headers: dict[str, str], timeout: float) ->
         response.release_conn()
     elapsed_ms = int((time.monotonic() - started) * 1000)
     return HttpResult(response.status, sample.decode("utf-8", "replace"), elapsed_ms)
+
+
+def head_or_get(url: str, timeout: float) -> int:
+    """The status of `url` through the checked address: HEAD, or GET when HEAD is refused.
+
+    Redirects are not followed (a 3xx means the link still leads somewhere); at most
+    4 KB of a GET body is read. Raises UnsafeTarget for refused targets, and urllib3's
+    errors for network failures and timeouts.
+    """
+    scheme, host, port, ip = resolve_safe(url)
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    pool_kwargs = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False}
+    if scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            ip, port, server_hostname=host, assert_hostname=host, **pool_kwargs
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(ip, port, **pool_kwargs)
+    headers = {
+        "Host": host if port in (80, 443) else f"{host}:{port}",
+        "User-Agent": "Folio-LinkCheck/1.0",
+    }
+    with pool:
+        for method in ("HEAD", "GET"):
+            response = pool.urlopen(
+                method, path, headers=headers, redirect=False, preload_content=False
+            )
+            if method == "GET":
+                response.read(4096)
+            response.release_conn()
+            if response.status not in (405, 501):
+                break
+    return response.status

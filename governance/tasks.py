@@ -17,3 +17,11 @@ def webhook_deliver_task(delivery_id: int) -> None:
 def webhook_sweep_task() -> int:
     """Every minute: send pending deliveries, including any the broker missed."""
     return webhook_deliveries_sweep()
+
+
+@shared_task(ignore_result=True, soft_time_limit=300, time_limit=330)
+def external_links_check_task(revision_id: int) -> int:
+    """Check a revision's external links (SSRF-guarded, with timeouts) and store the outcome."""
+    from governance.services.policies import external_links_check
+
+    return external_links_check(revision_id=revision_id)

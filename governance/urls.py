@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from governance import views
+from governance import policy_api, views, views_workflows
 
 router = SimpleRouter()
 router.register("governance/audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("webhooks", views.WebhookViewSet, basename="webhook")
+router.register("governance/policies", policy_api.ContentPolicyViewSet, basename="policy")
+router.register("governance/tasks", views_workflows.ReviewQueueViewSet, basename="governance-task")
+router.register(
+    "governance/workflows", views_workflows.WorkflowViewSet, basename="governance-workflow"
+)
+router.register(
+    "governance/comments", views_workflows.CommentViewSet, basename="governance-comment"
+)
+router.register(
+    "governance/review-links", views_workflows.ReviewLinkViewSet, basename="review-link-api"
+)
 
 urlpatterns = router.urls
+
+# `{id}/checks/` of articles and pages (content's URL space; governance's code, see policy_api).
+for _prefix, _viewset in (
+    ("articles", policy_api.ArticleChecksViewSet),
+    ("pages", policy_api.PageChecksViewSet),
+):
+    urlpatterns += [
+        path(
+            f"{_prefix}/<int:pk>/checks/",
+            _viewset.as_view({"get": "retrieve"}),
+            name=f"{_prefix[:-1]}-checks",
+        ),
+        path(
+            f"{_prefix}/<int:pk>/checks/override/",
+            _viewset.as_view({"post": "override"}),
+            name=f"{_prefix[:-1]}-checks-override",
+        ),
+    ]

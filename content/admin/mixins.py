@@ -127,7 +127,8 @@ class EntryAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
                 for f in options["fields"]
                 if editable or f not in ("base_version", "revision_message")
             ]
-            fieldsets.append((name, {**options, "fields": fields}))
+            if fields:  # read-only views drop the "Save" fieldset entirely
+                fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets
 
     def entry_fieldsets(self, request, obj):

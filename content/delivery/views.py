@@ -8,13 +8,22 @@ from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    Throttled,
+)
 from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import ApiKeyAuthentication
 from accounts.models import ApiKey, ApiKeyScope
+from config.exceptions import api_exception_handler
 from content.delivery import query as q
 from content.delivery.http import Payload, cache_key, cached_payload, respond, store_payload
 from content.delivery.payloads import Related, media_payload, render
@@ -74,8 +83,15 @@ class HasDeliveryKey(BasePermission):
 
 
 class DeliveryView(APIView):
-    """Public unless DELIVERY_REQUIRE_KEY; anonymous traffic is throttled."""
+    """Public unless DELIVERY_REQUIRE_KEY; anonymous traffic is throttled.
 
+    `dispatch` is trimmed for the hot path: these endpoints only read, answer pre-rendered
+    JSON and need no content negotiation, so the handler gets Django's request as is and
+    only the checks delivery needs run (throttle, optional API key). Errors still go
+    through the API's one exception handler, so they keep the error format.
+    """
+
+    http_method_names = ["get"]
     throttle_classes = [DeliveryThrottle]
 
     def get_authenticators(self):
@@ -83,6 +99,39 @@ class DeliveryView(APIView):
 
     def get_permissions(self):
         return [HasDeliveryKey()] if settings.DELIVERY_REQUIRE_KEY else [AllowAny()]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.args, self.kwargs, self.request, self.headers = args, kwargs, request, {}
+        try:
+            if request.method not in ("GET", "HEAD"):
+                raise MethodNotAllowed(request.method)
+            self._check_access(request)
+            return self.get(request, *args, **kwargs)
+        except Exception as exc:
+            return self._error(request, exc)
+
+    def _check_access(self, request) -> None:
+        if settings.DELIVERY_REQUIRE_KEY:
+            result = ApiKeyAuthentication().authenticate(request)
+            if result is None:
+                raise NotAuthenticated(HasDeliveryKey.message)
+            request.user, request.auth = result
+            if not HasDeliveryKey().has_permission(request, self):
+                raise PermissionDenied(HasDeliveryKey.message)
+        throttle = DeliveryThrottle()
+        if not throttle.allow_request(request, self):
+            raise Throttled(throttle.wait())
+
+    def _error(self, request, exc: Exception):
+        response = api_exception_handler(exc, {"request": request, "view": self})
+        if response is None:
+            raise exc
+        if isinstance(exc, NotAuthenticated | AuthenticationFailed):
+            response["WWW-Authenticate"] = ApiKeyAuthentication.keyword
+        response.accepted_renderer = JSONRenderer()
+        response.accepted_media_type = "application/json"
+        response.renderer_context = {"request": request, "response": response, "view": self}
+        return response
 
     def cached(self, request, build, scope: str):
         """Serve from the response cache, or build, store and serve."""
@@ -108,7 +157,7 @@ def _list_body(rows, query, fields, expand, extra) -> bytes:
 
 def entry_list(request, kind: str) -> Payload:
     """A page of summaries: a cursor (default) or page numbers (adds `count`)."""
-    params = request.query_params
+    params = request.GET
     query = q.parse_list(params, kind)
     fields = q.fields_param(params, kind, SUMMARY_FIELDS[kind])
     expand = q.expand_param(params, kind)
@@ -168,13 +217,13 @@ def _cursor_page(request, qs, query, order, columns):
 
 
 def _page_url(request, page: int) -> str:
-    params = request.query_params.copy()
+    params = request.GET.copy()
     params["page"] = str(page)
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 def _cursor_url(request, row, ordering: str, backwards: bool) -> str:
-    params = request.query_params.copy()
+    params = request.GET.copy()
     params["cursor"] = q.encode_cursor(
         row["published_at"].isoformat(), row["id"], ordering, backwards
     )
@@ -221,7 +270,7 @@ class ArticleDetailView(DeliveryView):
 
     def get(self, request, slug: str):
         def build():
-            params = request.query_params
+            params = request.GET
             q.check_params(params, {"locale", "fields", "expand"})
             locale = q.locale_param(params)
             rows = list(
@@ -254,11 +303,11 @@ class PageListView(DeliveryView):
     """Published pages; `?path=/about/team/` returns that one page instead."""
 
     def get(self, request):
-        if "path" not in request.query_params:
+        if "path" not in request.GET:
             return self.cached(request, lambda: entry_list(request, "page"), "pages")
 
         def build():
-            params = request.query_params
+            params = request.GET
             q.check_params(params, {"path", "locale", "fields", "expand"})
             locale = q.locale_param(params)
             path = params["path"]
@@ -284,7 +333,7 @@ class PageDetailView(DeliveryView):
 
     def get(self, request, pk: int):
         def build():
-            params = request.query_params
+            params = request.GET
             q.check_params(params, {"fields", "expand"})
             row = get_object_or_404(DeliverySnapshot, kind="page", object_id=pk)
             return _detail_payload(row, _detail_body(row, params, "page", _page_extras(row)))
@@ -293,7 +342,7 @@ class PageDetailView(DeliveryView):
 
 
 def _taxonomy(model, request, scope: str):
-    params = request.query_params
+    params = request.GET
     q.check_params(params, {"locale"})
     rows = model.objects.filter(locale__code=q.locale_param(params)).order_by("name")
     items = [{"id": r.pk, "name": r.name, "slug": r.slug} for r in rows]
@@ -341,7 +390,7 @@ class MediaDetailView(DeliveryView):
 
     def get(self, request, pk: int):
         def build():
-            params = request.query_params
+            params = request.GET
             q.check_params(params, {"rendition"})
             asset = get_object_or_404(MediaAsset, pk=pk)
             item = media_payload(asset)
@@ -371,7 +420,7 @@ class RedirectLookupView(DeliveryView):
 
     def get(self, request):
         def build():
-            params = request.query_params
+            params = request.GET
             q.check_params(params, {"path", "locale"})
             if not params.get("path"):
                 raise q.ValidationError({"path": ["Give the path to look up."]})
@@ -405,7 +454,7 @@ class PreviewView(DeliveryView):
     """The draft revision a preview token is bound to, in the delivery shape. Never cached."""
 
     def get(self, request, token: str):
-        q.check_params(request.query_params, set())
+        q.check_params(request.GET, set())
         revision = preview_token_load(token)
         entry = revision.content_type.model_class().objects.get(pk=revision.object_id)
         rendered = render(entry, revision, Related.load([revision.snapshot]))

@@ -210,7 +210,7 @@ def _pages(demo: Demo, cast: Cast, rng: random.Random) -> None:
             page = services.entry_create(model=Page, actor=cast.editor, data=data)
             keys.setdefault(key, page.translation_key)
             if published:
-                page = services.entry_publish(entry=page, actor=cast.editor)
+                page = _through_review(page, cast, submitter=cast.editor)
             made[key] = page
 
 
@@ -229,15 +229,26 @@ def _article(demo: Demo, rng: random.Random, actor: Any, code: str = "en", **ext
     return services.entry_create(model=Article, actor=actor, data=data)
 
 
+def _approve(entry: Any, cast: Cast, *, submitter: Any) -> Any:
+    """Submit and approve: the "Standard review" workflow needs it before any publish."""
+    entry = services.entry_submit(entry=entry, actor=submitter, message="Ready for review")
+    return services.entry_approve(entry=entry, actor=cast.reviewer, message="Looks good")
+
+
+def _through_review(entry: Any, cast: Cast, *, submitter: Any) -> Any:
+    """Authors write, reviewers approve, editors publish: the flow the admin shows."""
+    entry = _approve(entry, cast, submitter=submitter)
+    return services.entry_publish(entry=entry, actor=cast.editor)
+
+
 def _articles(demo: Demo, cast: Cast, rng: random.Random) -> None:
-    publish = services.entry_publish
     published = []
     for _ in range(PUBLISHED):
-        # Authors write, editors publish: the workflow the admin shows.
-        published.append(publish(entry=_article(demo, rng, cast.author), actor=cast.editor))
+        article = _article(demo, rng, cast.author)
+        published.append(_through_review(article, cast, submitter=cast.author))
     for _ in range(EDITED):
         # Published, then edited: the public keeps the live version until the next publish.
-        article = publish(entry=_article(demo, rng, cast.editor), actor=cast.editor)
+        article = _through_review(_article(demo, rng, cast.editor), cast, submitter=cast.editor)
         services.entry_update(
             entry=article,
             actor=cast.editor,
@@ -254,17 +265,17 @@ def _articles(demo: Demo, cast: Cast, rng: random.Random) -> None:
         if n >= IN_REVIEW:
             services.entry_approve(entry=article, actor=cast.reviewer, message="Looks good")
     for days in range(1, SCHEDULED + 1):
+        # Approved first: the scheduler publishes only what the workflow approved.
+        article = _approve(_article(demo, rng, cast.editor), cast, submitter=cast.editor)
         services.entry_schedule(
-            entry=_article(demo, rng, cast.editor),
-            actor=cast.editor,
-            publish_at=timezone.now() + timedelta(days=days),
+            entry=article, actor=cast.editor, publish_at=timezone.now() + timedelta(days=days)
         )
     for _ in range(ARCHIVED):
-        article = publish(entry=_article(demo, rng, cast.editor), actor=cast.editor)
+        article = _through_review(_article(demo, rng, cast.editor), cast, submitter=cast.editor)
         services.entry_archive(entry=article, actor=cast.editor)
     for original in published[:FRENCH]:
         # French translations share the English item's translation key.
         translation = _article(
             demo, rng, cast.editor, code="fr", translation_key=str(original.translation_key)
         )
-        publish(entry=translation, actor=cast.editor)
+        _through_review(translation, cast, submitter=cast.editor)

@@ -52,6 +52,17 @@ def entry_submit(*, entry: PublishableCore, actor: Any, message: str = "") -> Pu
     return _finish(entry, actor, "submit", ["status"], metadata={"message": message})
 
 
+def _review_taken_over(entry: PublishableCore, actor: Any, decision: str, message: str) -> bool:
+    """Let a workflow own the decision; if it did, reload what it wrote."""
+    responses = hooks.review_requested.send(
+        sender=type(entry), entry=entry, actor=actor, decision=decision, message=message
+    )
+    if not hooks.taken_over(responses):
+        return False
+    entry.refresh_from_db()
+    return True
+
+
 @transaction.atomic
 def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
     """Approve an item in review (in_review → approved); reviewers and publishers only."""
@@ -59,6 +70,8 @@ def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> P
     rules.ensure_not_trashed(entry)
     rules.ensure_can_review(actor, entry)
     rules.ensure_status(entry, (Status.IN_REVIEW,), "approve")
+    if _review_taken_over(entry, actor, "approve", message):
+        return entry
     entry.status = Status.APPROVED
     hooks.announce(hooks.entry_changed, entry, action="approve")
     return _finish(entry, actor, "approve", ["status"], metadata={"message": message})
@@ -71,6 +84,8 @@ def entry_reject(*, entry: PublishableCore, actor: Any, message: str = "") -> Pu
     rules.ensure_not_trashed(entry)
     rules.ensure_can_review(actor, entry)
     rules.ensure_status(entry, (Status.IN_REVIEW,), "reject")
+    if _review_taken_over(entry, actor, "reject", message):
+        return entry
     entry.status = Status.DRAFT
     hooks.announce(hooks.entry_changed, entry, action="reject")
     return _finish(entry, actor, "reject", ["status"], metadata={"message": message})

@@ -86,7 +86,12 @@ def params_dict(params: Any, allowed: set[str]) -> dict[str, Any]:
     unknown = sorted(set(params) - allowed)
     if unknown:
         raise ValidationError(
-            {"params": [f"Unknown parameter(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(allowed))}."]}
+            {
+                "params": [
+                    f"Unknown parameter(s): {', '.join(unknown)}. "
+                    f"Allowed: {', '.join(sorted(allowed)) or 'none'}."
+                ]
+            }
         )
     return params
 

@@ -37,13 +37,17 @@ def required_fields_params(params: Any) -> dict:
     unknown = sorted(set(fields) - set(CHECKABLE_FIELDS))
     if unknown:
         raise ValidationError(
-            {"params": [f"Unknown field(s): {', '.join(unknown)}. Use: {', '.join(CHECKABLE_FIELDS)}."]}
+            {
+                "params": [
+                    f"Unknown field(s): {', '.join(unknown)}. Use: {', '.join(CHECKABLE_FIELDS)}."
+                ]
+            }
         )
     return {"fields": fields}
 
 
 def required_fields(snapshot: dict, params: dict) -> list[Violation]:
-    """Each listed field must be filled in (fields a type lacks, e.g. a page's summary, are skipped)."""
+    """Each listed field is filled in; fields the type lacks (a page's summary) are skipped."""
     return [
         Violation(name, "required_fields", f"{name.replace('_', ' ').capitalize()} is required.")
         for name in params["fields"]
@@ -54,10 +58,12 @@ def required_fields(snapshot: dict, params: dict) -> list[Violation]:
 def length_limits_params(params: Any) -> dict:
     params = params_dict(params, set(TEXT_LENGTH_FIELDS))
     if not params:
-        raise ValidationError({"params": ["Give at least one field, e.g. {\"title\": {\"max\": 70}}."]})
+        raise ValidationError({"params": ['Give at least one field, e.g. {"title": {"max": 70}}.']})
     for name, limits in params.items():
         if not isinstance(limits, dict) or not limits or set(limits) - {"min", "max"}:
-            raise ValidationError({"params": [f"`{name}` must be an object with `min` and/or `max`."]})
+            raise ValidationError(
+                {"params": [f"`{name}` must be an object with `min` and/or `max`."]}
+            )
         for key, value in limits.items():
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValidationError({"params": [f"`{name}.{key}` must be a whole number ≥ 0."]})
@@ -76,10 +82,18 @@ def length_limits(snapshot: dict, params: dict) -> list[Violation]:
         label = name.replace("_", " ").capitalize()
         if "min" in limits and length < limits["min"]:
             violations.append(
-                Violation(name, "length_limits", f"{label} has {length} characters; at least {limits['min']} are required.")
+                Violation(
+                    name,
+                    "length_limits",
+                    f"{label} has {length} characters; at least {limits['min']} are required.",
+                )
             )
         if "max" in limits and length > limits["max"]:
             violations.append(
-                Violation(name, "length_limits", f"{label} has {length} characters; at most {limits['max']} are allowed.")
+                Violation(
+                    name,
+                    "length_limits",
+                    f"{label} has {length} characters; at most {limits['max']} are allowed.",
+                )
             )
     return violations

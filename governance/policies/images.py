@@ -31,7 +31,9 @@ def image_alt_text(snapshot: dict, params: dict) -> list[Violation]:
         .values_list("pk", flat=True)
     )
     return [
-        Violation(field, "image_alt_text", f"Image {pk} has no alt text; describe it for screen readers.")
+        Violation(
+            field, "image_alt_text", f"Image {pk} has no alt text; describe it for screen readers."
+        )
         for field, pk in wanted
         if pk not in with_alt
     ]

@@ -50,3 +50,16 @@ def editor_client(client_for) -> APIClient:
 @pytest.fixture
 def author_client(client_for) -> APIClient:
     return client_for("Author")
+
+
+@pytest.fixture(autouse=True)
+def _no_review_workflow(db):
+    """Content's tests exercise content's own rules with no review workflow active.
+
+    That is a supported setup (an Administrator may deactivate "Standard review"), and it
+    keeps these tests about content. The seeded workflow, the approval rule for publishing
+    and how content's approve/reject hand over to it are tested in tests/governance/.
+    """
+    from governance.models import Workflow
+
+    Workflow.objects.update(is_active=False)

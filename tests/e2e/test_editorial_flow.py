@@ -1,6 +1,8 @@
 """The editorial flow in a real browser: an Author writes an article with an image in its
 body (uploaded through the editor's media picker), saves it twice, sees its revisions and
-submits it for review, and is never offered Publish; an Editor then publishes it.
+submits it for review, and is never offered Publish; a Reviewer approves it (the seeded
+"Standard review" workflow needs an approval before anything is published), and an Editor
+publishes it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def test_author_writes_and_submits_editor_publishes(browser_page, tmp_path):
     page = browser_page
     author = UserFactory(role="Author", email="ada@example.com", full_name="Ada Author")
     UserFactory(role="Editor", email="eve@example.com", full_name="Eve Editor")
+    UserFactory(role="Reviewer", email="rex@example.com", full_name="Rex Reviewer")
 
     # 1. The Author signs in and starts an article.
     log_in(page, author.email)
@@ -95,7 +98,17 @@ def test_author_writes_and_submits_editor_publishes(browser_page, tmp_path):
     page.shot("author-submitted")
     log_out(page)
 
-    # 5. The Editor publishes it.
+    # 5. A Reviewer approves the submitted revision; reviewers cannot publish either.
+    log_in(page, "rex@example.com")
+    page.goto(page.base_url + "/admin/content/article/")
+    page.click("text=Sunrise over the bay")
+    assert page.locator("[data-transition=publish]").count() == 0
+    page.click("[data-transition=approve]")
+    page.wait_for_selector("text=was approved")
+    page.shot("reviewer-approved")
+    log_out(page)
+
+    # 6. The Editor publishes it.
     log_in(page, "eve@example.com")
     page.goto(page.base_url + "/admin/content/article/")
     page.click("text=Sunrise over the bay")

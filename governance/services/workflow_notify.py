@@ -1,0 +1,52 @@
+"""Review notifications: emails queued through Celery once the transaction commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from accounts.tasks import email_send_task
+
+
+def _send_on_commit(*, subject: str, template: str, context: dict[str, Any], to: list[str]):
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return
+    body = render_to_string(template, context)
+    transaction.on_commit(lambda: email_send_task.delay(subject=subject, body=body, to=recipients))
+
+
+def _title(submission: Any) -> str:
+    return submission.revision.snapshot.get("title") or str(submission)
+
+
+def notify_step(*, submission: Any, step: Any, reviewers: Any) -> None:
+    """Tell the step's reviewers (never the submitter) that an item waits for them."""
+    to = [u.email for u in reviewers if u.pk != submission.submitted_by_id]
+    _send_on_commit(
+        subject=f"Review requested: {_title(submission)}",
+        template="governance/emails/review_requested.txt",
+        context={"submission": submission, "step": step, "title": _title(submission)},
+        to=to,
+    )
+
+
+def notify_decision(*, submission: Any, decision: str, reviewer_name: str, comment: str) -> None:
+    """Tell the submitter about each decision on their submission."""
+    submitter = submission.submitted_by
+    if submitter is None:
+        return
+    _send_on_commit(
+        subject=f"Review {decision}d: {_title(submission)}",
+        template="governance/emails/review_decided.txt",
+        context={
+            "submission": submission,
+            "decision": decision,
+            "reviewer": reviewer_name,
+            "comment": comment,
+            "title": _title(submission),
+        },
+        to=[submitter.email],
+    )

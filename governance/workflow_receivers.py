@@ -1,0 +1,42 @@
+"""Workflows subscribe to content's guard hooks (see content/hooks.py).
+
+Each receiver is thin: it calls the service that holds the rule.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from governance.services import workflows
+
+
+def on_submit_requested(sender, *, entry, actor, revision, **kwargs) -> None:
+    workflows.submission_start(entry=entry, actor=actor, revision=revision)
+
+
+def on_review_requested(sender, *, entry, actor, decision, message, **kwargs) -> bool | None:
+    """Content's approve/reject hand the decision to review_decide when a workflow applies."""
+    if workflows.is_writing_status():
+        return None  # review_decide itself is writing the outcome through content
+    submission = workflows.submission_current(entry)
+    if submission is None:
+        if decision == "reject" or workflows.workflow_for(entry) is None:
+            return None  # nothing to review against; content's own rules decide
+        raise ValidationError(
+            "This item has no open review submission for its current revision; submit it again."
+        )
+    workflows.review_decide(submission=submission, actor=actor, decision=decision, comment=message)
+    return True
+
+
+def on_publish_requested(sender, *, entry, actor, revision, scheduled, **kwargs) -> None:
+    workflows.workflow_publish_check(
+        entry=entry, actor=actor, revision=revision, scheduled=scheduled
+    )
+
+
+def on_entry_changed(sender, *, entry_id, action, **kwargs) -> None:
+    if action == "update":
+        entry = sender.objects.filter(pk=entry_id).first()
+        if entry is not None:
+            workflows.submission_cancel_stale(entry=entry)

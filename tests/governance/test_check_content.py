@@ -1,0 +1,77 @@
+"""manage.py check_content: every active policy over all content, exit code for CI."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command, execute_from_command_line
+from django.core.management.base import CommandError
+
+from governance.services.policies import policy_create, policy_override_create
+from tests.content.factories import ArticleFactory, PageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("check_content", *args, stdout=out)
+    return out.getvalue()
+
+
+def policy(severity="block"):
+    return policy_create(
+        actor=None,
+        data={
+            "name": "No jargon",
+            "kind": "banned_terms",
+            "params": {"terms": ["synergy"]},
+            "severity": severity,
+        },
+    )
+
+
+def test_passes_without_policies():
+    ArticleFactory(title="Synergy")
+    assert "against 0 active policies" in run()
+
+
+def test_blocking_violation_exits_non_zero():
+    policy()
+    article = ArticleFactory(title="Synergy now")
+    PageFactory(title="Fine page")
+    ArticleFactory(title="Synergy in the bin", trashed=True)
+    with pytest.raises(CommandError) as caught:
+        run()
+    assert caught.value.returncode == 1
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["manage.py", "check_content"])
+    assert exited.value.code == 1
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_content", stdout=out)
+    text = out.getvalue()
+    assert f"BLOCK article {article.pk}" in text
+    assert "title: Uses the banned term “synergy”." in text
+    assert "Checked 2 item(s)" in text  # the trashed one is left out
+
+
+def test_warnings_and_overrides_do_not_fail():
+    policy(severity="warn")
+    ArticleFactory(title="Synergy")
+    assert "WARN" in run()
+
+
+def test_overridden_revision_does_not_fail():
+    policy()
+    article = ArticleFactory(title="Synergy")
+    policy_override_create(entry=article, actor=None, reason="Brand name")
+    assert "1 overridden" in run()
+
+
+def test_published_only():
+    policy(severity="warn")
+    ArticleFactory(title="Synergy draft")
+    ArticleFactory(title="Fine", published=True)
+    assert "Checked 1 item(s)" in run("--published-only")

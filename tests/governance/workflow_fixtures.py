@@ -1,0 +1,32 @@
+"""Shared helpers for the workflow and review-link tests."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.roles import ROLE_NAMES
+from tests.content.factories import UserFactory
+
+
+@pytest.fixture
+def users(db) -> dict:
+    """{role: user} for every Folio role, plus a second Reviewer."""
+    found = {
+        role: UserFactory(role=role, email=f"{role.lower()}@example.com") for role in ROLE_NAMES
+    }
+    found["Reviewer2"] = UserFactory(role="Reviewer", email="reviewer2@example.com")
+    return found
+
+
+@pytest.fixture
+def client_for(users):
+    """client_for("Editor") is an API client authenticated as that user."""
+
+    def make(who: str) -> APIClient:
+        client = APIClient()
+        if who != "anonymous":
+            client.force_authenticate(users[who])
+        return client
+
+    return make

@@ -37,9 +37,9 @@ class HasModelPermission(permissions.BasePermission):
         if not api_key_allows(request, scope):
             return False
         app_label, model = view.permission_model.split(".")
-        action = getattr(view, "action_permissions", {}).get(view.action) or self.actions.get(
-            request.method, "view"
-        )
+        action = getattr(view, "action_permissions", {}).get(
+            getattr(view, "action", None)
+        ) or self.actions.get(request.method, "view")
         return request.user.has_perm(f"{app_label}.{action}_{model}")
 
 

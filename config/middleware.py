@@ -50,6 +50,36 @@ class RequestBodyLimitMiddleware:
         return settings.API_MAX_BODY_SIZE
 
 
+class NulCharacterGuardMiddleware:
+    """Refuse API requests with a NUL character in the path or the query string: 400.
+
+    PostgreSQL text cannot hold NUL, so such a value reaching any filter or lookup is a
+    database error (a 500) on PostgreSQL, while SQLite takes it. No real client sends one;
+    refusing it here covers every endpoint's parameters at once.
+    """
+
+    message = "NUL characters are not allowed."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            bad = ["path"] if "\x00" in request.path else []
+            if "%00" in request.META.get("QUERY_STRING", ""):
+                bad += [
+                    name
+                    for name, values in request.GET.lists()
+                    if "\x00" in name or any("\x00" in value for value in values)
+                ]
+            if bad:
+                details = {name.replace("\x00", "\\x00"): [self.message] for name in bad}
+                return JsonResponse(
+                    error_body("validation_error", self.message, details), status=400
+                )
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     """Expose the client IP (for the audit log) and the session user's id (for logs).
 

@@ -11,6 +11,7 @@ from config.admin_services import (
     error_messages,
     report_refusal,
 )
+from governance import admin_workflows  # noqa: F401 (registers the workflow admins)
 from governance.exports import audit_export_response
 from governance.models import AuditEvent, Webhook, WebhookDelivery
 from governance.models.policies import (

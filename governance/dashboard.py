@@ -9,6 +9,7 @@ from django.contrib.admin import site as admin_site
 from django.template.response import TemplateResponse
 
 from governance import reports
+from governance.services.workflows import review_queue_for
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,6 @@ def activity_bars(days: list[reports.DayCount]) -> list[Bar]:
     return bars
 
 
-def review_queue(user) -> list:
-    """Review steps waiting for this user, if the workflow module is installed."""
-    try:
-        from governance.selectors import review_queue_for
-    except ImportError:
-        return []
-    return list(review_queue_for(user))[:10]
-
-
 def dashboard_view(request):
     """/admin/governance/dashboard/: what needs attention, at a glance."""
     days = reports.publishing_activity(days=30)
@@ -55,7 +47,7 @@ def dashboard_view(request):
         "overdue": reports.overdue_reviews(limit=10),
         "my_overdue": reports.overdue_reviews(owner=request.user, limit=10),
         "violations": reports.policy_violations(limit=10),
-        "queue": review_queue(request.user),
+        "queue": list(review_queue_for(request.user)[:10]),
         "bars": activity_bars(days),
         "bar_width": CHART_WIDTH // 30 - BAR_GAP,
         "chart_width": CHART_WIDTH,

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from content.models import PUBLISHABLE_MODELS, PublishableCore
 from governance.models import AuditEvent
+from governance.models.policies import PolicyResult
 
 
 def _live_items(model: type[PublishableCore]) -> QuerySet:
@@ -71,13 +71,8 @@ def status_counts() -> dict[str, dict[str, int]]:
 
 def policy_violations(*, limit: int = 100) -> list[dict[str, Any]]:
     """Blocking or warning violations on the latest revisions (empty without policies)."""
-    if not apps.is_installed("governance") or "policyresult" not in {
-        m._meta.model_name for m in apps.get_app_config("governance").get_models()
-    }:
-        return []
-    result_model = apps.get_model("governance", "PolicyResult")
     results = (
-        result_model.objects.filter(passed=False)
+        PolicyResult.objects.filter(passed=False)
         .select_related("policy", "revision__content_type")
         .order_by("-checked_at")[:limit]
     )

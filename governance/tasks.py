@@ -25,3 +25,11 @@ def external_links_check_task(revision_id: int) -> int:
     from governance.services.policies import external_links_check
 
     return external_links_check(revision_id=revision_id)
+
+
+@shared_task(ignore_result=True)
+def review_digest_task() -> int:
+    """Weekly: email each owner the list of their items whose review date has passed."""
+    from governance.services.review_digest import review_digest_send
+
+    return review_digest_send()

@@ -22,7 +22,10 @@ router.register(
     "governance/review-links", views_workflows.ReviewLinkViewSet, basename="review-link-api"
 )
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("governance/reports/<slug:name>/", views.ReportView.as_view(), name="governance-report"),
+]
 
 # `{id}/checks/` of articles and pages (content's URL space; governance's code, see policy_api).
 for _prefix, _viewset in (

@@ -126,6 +126,8 @@ class CommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
     serializer_class = CommentSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Comment.objects.none()
         ref = EntryRefSerializer(data=self.request.query_params.dict())
         ref.is_valid(raise_exception=True)
         entry = entry_get(ref.validated_data["type"], ref.validated_data["id"])

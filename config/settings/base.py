@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
+    "config.middleware.NulCharacterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -400,3 +401,4 @@ CONTENT_REVIEW_INTERVAL_DAYS = {
 }
 # Items not changed for this long count as stale in the reports.
 CONTENT_STALE_AFTER_DAYS = env.int("CONTENT_STALE_AFTER_DAYS", default=365)
+FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default="http://127.0.0.1:8000/admin/")

@@ -18,7 +18,7 @@ inserting rows, and one rebuild also repairs a run that was interrupted).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -52,11 +52,17 @@ class BulkFixtures:
 
 @dataclass
 class _Batch:
+    """One transaction's rows. Link rows are plain tuples: instances would cost more
+    than the insert itself, and COPY takes tuples as they are."""
+
     articles: list[Article]
     revisions: list[Revision]
-    tags: list[Any]
-    authors: list[Any]
-    references: list[Reference]
+    tag_ids: list[list[int]]
+    author_ids: list[list[int]]
+    # (article_id, tag_id), (article_id, user_id) and the Reference columns, by _link.
+    tags: list[tuple[int, int]]
+    authors: list[tuple[int, int]]
+    references: list[tuple[int, int, int, int, str]]
 
 
 def bulk_count(*, locale: Locale, slug_prefix: str) -> int:
@@ -104,15 +110,17 @@ def _build(
 ) -> _Batch:
     rng = pool.rng
     image_ids = [image.pk for image in fixtures.images]
-    tag_through, author_through = Article.tags.through, Article.authors.through
-    batch = _Batch([], [], [], [], [])
+    batch = _Batch([], [], [], [], [], [], [])
+    slugs: dict[str, str] = {}
     for n in numbers:
         # Newest first in listings, one minute apart, like a site with a long history.
         published = now - timedelta(minutes=n)
         title = pool.title()
+        if title not in slugs:  # pooled titles repeat; slugify is slow enough to matter
+            slugs[title] = slugify(title)[:60]
         article = Article(
             title=title,
-            slug=f"{slug_prefix}{n}-{slugify(title)[:60]}",
+            slug=f"{slug_prefix}{n}-{slugs[title]}",
             locale=fixtures.locale,
             owner=fixtures.owner,
             status=Status.PUBLISHED,
@@ -139,8 +147,8 @@ def _build(
                 message="Seeded",
             )
         )
-        batch.tags.append([tag_through(tag_id=t) for t in tags])
-        batch.authors.append([author_through(user_id=u) for u in authors])
+        batch.tag_ids.append(tags)
+        batch.author_ids.append(authors)
     return batch
 
 
@@ -151,33 +159,28 @@ def _sample(rng: random.Random, population: Sequence[Any], k: int) -> list[Any]:
 def _link(batch: _Batch, article_type: ContentType) -> None:
     """Fill in the keys that tie the batch together, once article and revision ids exist."""
     for article, revision, tags, authors in zip(
-        batch.articles, batch.revisions, batch.tags, batch.authors, strict=True
+        batch.articles, batch.revisions, batch.tag_ids, batch.author_ids, strict=True
     ):
         revision.content_type = article_type
         revision.object_id = article.pk
         article.live_revision_id = article.latest_revision_id = revision.pk
-        for row in (*tags, *authors):
-            row.article_id = article.pk
-        batch.references.extend(_references(article, revision.snapshot, article_type))
-
-
-def _references(article: Article, snapshot: dict, article_type: ContentType) -> list[Reference]:
-    """The rows references_rebuild would write, from the same target rules."""
-    return [
-        Reference(
-            source_content_type=article_type,
-            source_object_id=article.pk,
+        batch.tags.extend((article.pk, t) for t in tags)
+        batch.authors.extend((article.pk, u) for u in authors)
+        batch.references.extend(
+            # The rows references_rebuild would write, from the same target rules.
             # get_for_model is served from ContentType's own cache after the first call.
-            target_content_type=ContentType.objects.get_for_model(model),
-            target_object_id=pk,
-            field=field,
+            (article_type.pk, article.pk, ContentType.objects.get_for_model(model).pk, pk, field)
+            for model, pk, field in reference_targets(revision.snapshot)
         )
-        for model, pk, field in reference_targets(snapshot)
-    ]
 
 
-def _flat(groups: list[list[Any]]) -> list[Any]:
-    return [row for group in groups for row in group]
+REFERENCE_COLUMNS = (
+    "source_content_type_id",
+    "source_object_id",
+    "target_content_type_id",
+    "target_object_id",
+    "field",
+)
 
 
 # --- Writers ----------------------------------------------------------------------------
@@ -208,9 +211,14 @@ def _write_orm(batch: _Batch, article_type: ContentType) -> None:
             revision.pk = ids[revision.object_id]
     _link(batch, article_type)
     Article.objects.bulk_update(batch.articles, ["live_revision", "latest_revision"])
-    Article.tags.through.objects.bulk_create(_flat(batch.tags))
-    Article.authors.through.objects.bulk_create(_flat(batch.authors))
-    Reference.objects.bulk_create(batch.references)
+    tag_through, author_through = Article.tags.through, Article.authors.through
+    tag_through.objects.bulk_create(tag_through(article_id=a, tag_id=t) for a, t in batch.tags)
+    author_through.objects.bulk_create(
+        author_through(article_id=a, user_id=u) for a, u in batch.authors
+    )
+    Reference.objects.bulk_create(
+        Reference(**dict(zip(REFERENCE_COLUMNS, row, strict=True))) for row in batch.references
+    )
 
 
 def _write_copy(batch: _Batch, article_type: ContentType) -> None:
@@ -220,11 +228,11 @@ def _write_copy(batch: _Batch, article_type: ContentType) -> None:
             row.pk = pk
     _link(batch, article_type)
     # Revisions first: articles point at them (Django's FKs are deferred anyway).
-    _copy(Revision, batch.revisions, with_pk=True)
-    _copy(Article, batch.articles, with_pk=True)
-    _copy(Article.tags.through, _flat(batch.tags))
-    _copy(Article.authors.through, _flat(batch.authors))
-    _copy(Reference, batch.references)
+    _copy(Revision, batch.revisions)
+    _copy(Article, batch.articles)
+    _copy_rows(Article.tags.through, ("article_id", "tag_id"), batch.tags)
+    _copy_rows(Article.authors.through, ("article_id", "user_id"), batch.authors)
+    _copy_rows(Reference, REFERENCE_COLUMNS, batch.references)
 
 
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -237,18 +245,21 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _copy(model: type[models.Model], objs: list[models.Model], *, with_pk: bool = False) -> None:
-    """Stream `objs` into the model's table with COPY, values prepared as Django saves them."""
-    if not objs:
-        return
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+def _copy(model: type[models.Model], objs: list[models.Model]) -> None:
+    """COPY instances (primary keys included), values prepared as Django saves them."""
+    fields = model._meta.concrete_fields
+    rows = (
+        [f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection) for f in fields]
+        for obj in objs
+    )
+    _copy_rows(model, [f.column for f in fields], rows)
+
+
+def _copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Any]) -> None:
+    """Stream ready-made rows into the model's table with COPY."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for obj in objs:
-            copy.write_row(
-                [
-                    f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection)
-                    for f in fields
-                ]
-            )
+        for row in rows:
+            copy.write_row(row)

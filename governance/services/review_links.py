@@ -111,7 +111,7 @@ def review_link_load(token: str, *, lock: bool = False) -> ReviewLink:
         raise ReviewLinkInvalid(INVALID) from None
     links = ReviewLink.objects.select_related("submission__revision", "submission__current_step")
     if lock:
-        links = links.select_for_update()
+        links = links.select_for_update(of=("self",))
     link = links.filter(token_hash=_hash(token)).first()
     if link is None or review_link_state(link) != "active":
         raise ReviewLinkInvalid(INVALID)

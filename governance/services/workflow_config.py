@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.audit import audit_record
+from accounts.roles import ROLE_NAMES
 from governance.models import Comment, Submission, Workflow, WorkflowStep
 
 FIELDS = ("name", "is_active", "page", "category")
@@ -26,6 +27,8 @@ def _clean_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for index, step in enumerate(steps):
         if bool(step.get("role")) == bool(step.get("group")):
             errors[f"steps.{index}"] = ["Give a role or a group, not both."]
+        elif step.get("role") and step["role"] not in ROLE_NAMES:
+            errors[f"steps.{index}"] = [f"Role must be one of: {', '.join(ROLE_NAMES)}."]
         order = step.get("order", index + 1)
         if order in orders:
             errors[f"steps.{index}"] = ["Step orders must be unique."]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from governance.services.policies import policy_create, policy_override_create
@@ -44,10 +44,8 @@ def test_blocking_violation_exits_non_zero():
     ArticleFactory(title="Synergy in the bin", trashed=True)
     with pytest.raises(CommandError) as caught:
         run()
+    # run_from_argv (manage.py) exits with a CommandError's returncode.
     assert caught.value.returncode == 1
-    with pytest.raises(SystemExit) as exited:
-        execute_from_command_line(["manage.py", "check_content"])
-    assert exited.value.code == 1
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("check_content", stdout=out)
@@ -75,3 +73,23 @@ def test_published_only():
     ArticleFactory(title="Synergy draft")
     ArticleFactory(title="Fine", published=True)
     assert "Checked 1 item(s)" in run("--published-only")
+
+
+def test_manage_py_exit_codes(monkeypatch):
+    """Through manage.py's own path (run_from_argv): 1 when something blocks, else 0."""
+    from django.db import connections
+
+    from governance.management.commands.check_content import Command
+
+    # run_from_argv closes every connection when done; the test database must stay open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    ArticleFactory(title="Synergy")
+    Command(stdout=io.StringIO(), stderr=io.StringIO()).run_from_argv(
+        ["manage.py", "check_content"]
+    )  # no policy: returns normally (exit 0)
+    policy()
+    with pytest.raises(SystemExit) as exited:
+        Command(stdout=io.StringIO(), stderr=io.StringIO()).run_from_argv(
+            ["manage.py", "check_content"]
+        )
+    assert exited.value.code == 1

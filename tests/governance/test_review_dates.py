@@ -111,3 +111,40 @@ def test_mark_reviewed_service_refuses_strangers():
     article = ArticleFactory(owner=UserFactory(role="Author"))
     with pytest.raises(PermissionDenied):
         services.entry_mark_reviewed(entry=article, actor=UserFactory(role="Author"))
+
+
+def test_reports_api(settings):
+    settings.CONTENT_STALE_AFTER_DAYS = 10
+    item = ArticleFactory(title="Old one")
+    Article.objects.filter(pk=item.pk).update(
+        next_review_at=timezone.now() - timedelta(days=1),
+        updated_at=timezone.now() - timedelta(days=30),
+    )
+    client = APIClient()
+    client.force_authenticate(UserFactory(role="Viewer"))
+    for name in ("stale", "overdue-reviews"):
+        body = client.get(f"/api/v1/governance/reports/{name}/").json()
+        assert [r["title"] for r in body["results"]] == ["Old one"]
+    activity = client.get("/api/v1/governance/reports/activity/", {"days": 7}).json()
+    assert len(activity["results"]) == 7
+    assert client.get("/api/v1/governance/reports/activity/", {"days": 0}).status_code == 400
+    assert client.get("/api/v1/governance/reports/stale/", {"x": 1}).status_code == 400
+    assert client.get("/api/v1/governance/reports/nope/").status_code == 404
+    assert APIClient().get("/api/v1/governance/reports/stale/").status_code == 401
+
+
+def test_weekly_digest_emails_each_owner_their_overdue_items(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from governance.tasks import review_digest_task
+
+    owner = UserFactory(role="Author", email="owner@example.com")
+    late = ArticleFactory(title="Late item", owner=owner)
+    ArticleFactory(title="On time", owner=owner)
+    Article.objects.filter(pk=late.pk).update(next_review_at=timezone.now() - timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert review_digest_task() == 1
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["owner@example.com"]
+    assert "Late item" in mailoutbox[0].body
+    assert "On time" not in mailoutbox[0].body

@@ -374,3 +374,93 @@ def test_factory_approved_trait_goes_through_the_workflow(users, client_for):
     article = ArticleFactory(approved=True)
     assert Submission.objects.get().status == SubmissionStatus.APPROVED
     assert client_for("Editor").post(f"/api/v1/articles/{article.pk}/publish/").status_code == 200
+
+
+# --- Admin and the panel selector -----------------------------------------------------------
+
+
+def _admin_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_admin_workflow_with_inline_steps_is_saved_through_the_service(users):
+    client = _admin_client(users["Administrator"])
+    article_type = ContentType.objects.get(app_label="content", model="article")
+    data = {
+        "name": "Two-person rule",
+        "is_active": "on",
+        "content_types": [article_type.pk],
+        "steps-TOTAL_FORMS": "1",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "1",
+        "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-order": "1",
+        "steps-0-name": "Peer",
+        "steps-0-role": "Reviewer",
+        "steps-0-approvals_required": "2",
+    }
+    response = client.post("/admin/governance/workflow/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    workflow = Workflow.objects.get(name="Two-person rule")
+    assert [(s.role, s.approvals_required) for s in workflow.steps.all()] == [("Reviewer", 2)]
+    assert AuditEvent.objects.filter(action="workflow.create").exists()
+    both = {**data, "name": "Both", "steps-0-group": users["Editor"].groups.get().pk}
+    refused = client.post("/admin/governance/workflow/add/", both)
+    assert refused.status_code == 200
+    assert "Give a role or a group" in refused.content.decode()
+    assert not Workflow.objects.filter(name="Both").exists()
+
+
+def test_admin_review_queue_approves_and_creates_links(users):
+    article = _submitted(users, title="Queue item")
+    reviewer = _admin_client(users["Reviewer"])
+    page = reviewer.get("/admin/governance/submission/?queue=mine")
+    assert page.status_code == 200
+    assert "Queue item" in page.content.decode()
+    assert (
+        "Queue item"
+        not in _admin_client(users["Editor"])
+        .get("/admin/governance/submission/?queue=mine")
+        .content.decode()
+    )
+    submission = submission_current(article)
+    editor = _admin_client(users["Editor"])
+    response = editor.post(
+        "/admin/governance/submission/",
+        {"action": "create_review_link", "_selected_action": [submission.pk]},
+        follow=True,
+    )
+    assert "/review/" in response.content.decode()
+    response = reviewer.post(
+        "/admin/governance/submission/",
+        {"action": "approve_selected", "_selected_action": [submission.pk]},
+        follow=True,
+    )
+    assert "Approved 1 submission" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == Status.APPROVED
+
+
+def test_workflow_panel_selector(users):
+    from governance.selectors import workflow_state_for
+    from governance.services.workflow_config import comment_create
+
+    article = _submitted(users)
+    first = comment_create(entry=article, actor=users["Reviewer"], body="Question?")
+    comment_create(entry=article, actor=users["Author"], body="Answer.", parent=first)
+    state = workflow_state_for(article, users["Reviewer"])
+    assert state["workflow"] == "Standard review"
+    assert state["submission"]["step"]["approvals"] == 0
+    assert state["can_decide"] is True
+    assert state["approved_revision_is_latest"] is False
+    assert state["comments"][0]["replies"][0]["body"] == "Answer."
+    assert workflow_state_for(article, users["Author"])["can_decide"] is False
+    review_decide(
+        submission=submission_current(article), actor=users["Reviewer"], decision="approve"
+    )
+    state = workflow_state_for(Article.objects.get(pk=article.pk), users["Reviewer"])
+    assert state["approved_revision_is_latest"] is True
+    assert state["decisions"][0]["decision"] == "approve"

@@ -44,3 +44,25 @@ def test_audit_filter_accepts_any_utc_offset_python_parses(admin_api, offset):
 def test_audit_filter_outside_the_calendar_is_a_400(admin_api, value):
     response = admin_api.get("/api/v1/governance/audit-events/", {"created_after": value})
     assert_error(response, 400, "validation_error")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/delivery/categories/?locale=%F1%A9%9D%AA%C3%89%C3%B7E%00BJW",
+        "/api/v1/delivery/articles/?search=a%00b",
+        "/api/v1/delivery/tags/?%00=1",
+        "/api/v1/delivery/articles/a%00b/",
+    ],
+)
+def test_nul_characters_in_the_url_are_a_400(url):
+    # PostgreSQL text cannot hold NUL: it used to reach the database and answer 500 there.
+    error = assert_error(APIClient().get(url), 400, "validation_error")
+    assert error["details"]
+
+
+def test_nul_characters_in_authenticated_filters_are_a_400(admin_api):
+    response = admin_api.get("/api/v1/governance/audit-events/", {"action": "a\x00b"})
+    assert assert_error(response, 400, "validation_error")["details"] == {
+        "action": ["NUL characters are not allowed."]
+    }

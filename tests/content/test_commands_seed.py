@@ -1,0 +1,142 @@
+"""seed_demo: demo content through the services, idempotent reruns, and the bulk seeder
+shared with bench/seed.py (COPY on PostgreSQL, bulk_create elsewhere)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from content.models import (
+    Article,
+    Category,
+    DeliverySnapshot,
+    Locale,
+    MediaAsset,
+    Page,
+    Reference,
+    Revision,
+    Status,
+)
+from content.seeding.demo import BULK_PREFIX, HAND_MADE
+from content.services.references import references_rebuild
+from content.services.revisions import entry_snapshot
+from governance.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(*args: str) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _public_count() -> int:
+    return sum(
+        m.objects.filter(status=Status.PUBLISHED, deleted_at=None, live_revision__isnull=False)
+        .count()
+        for m in (Article, Page)
+    )
+
+
+def test_first_run_writes_a_realistic_site_through_the_services():
+    out = _seed("--articles", "60")
+    assert "password:" in out
+    assert set(Locale.objects.values_list("code", flat=True)) == {"en", "fr"}
+    en_pages = set(Page.objects.filter(locale__code="en").values_list("url_path", flat=True))
+    assert {"/about/", "/about/team/", "/about/jobs/", "/contact/"} <= en_pages
+    assert Category.objects.get(locale__code="en", slug="tech").parent.slug == "news"
+    assert MediaAsset.objects.filter(kind="image", width__gt=0).count() == 10
+    assert Article.objects.count() == 60
+    statuses = set(Article.objects.values_list("status", flat=True))
+    assert {"draft", "in_review", "approved", "scheduled", "published", "archived"} <= statuses
+    # Translations share a key with their English original.
+    fr = Article.objects.filter(locale__code="fr").first()
+    assert Article.objects.filter(locale__code="en", translation_key=fr.translation_key).exists()
+    # Hand-made items were published by the demo editor, with revisions and an audit trail.
+    editor = User.objects.get(email="editor@folio.local")
+    assert AuditEvent.objects.filter(action="article.publish", actor=editor).exists()
+    hand_made = Article.objects.exclude(slug__startswith=BULK_PREFIX)
+    assert hand_made.count() == HAND_MADE
+    assert all(a.latest_revision_id for a in hand_made)
+    # One item is published with a newer draft: the public keeps the live title.
+    edited = Article.objects.filter(
+        title__endswith="(updated draft)", status=Status.PUBLISHED
+    ).first()
+    assert edited.has_unpublished_changes
+    live = DeliverySnapshot.objects.get(kind="article", object_id=edited.pk)
+    assert live.title == edited.title.removesuffix(" (updated draft)")
+    # Bodies hold several blocks, including an image.
+    body_types = {block["type"] for block in hand_made.first().body}
+    assert {"paragraph", "image"} <= body_types
+    assert DeliverySnapshot.objects.count() == _public_count()
+
+
+def test_second_run_does_nothing():
+    _seed("--articles", "40")
+    before = (Article.objects.count(), Page.objects.count(), Revision.objects.count())
+    out = _seed()
+    assert "Demo users already exist" in out
+    assert "nothing to do" in out
+    assert (Article.objects.count(), Page.objects.count(), Revision.objects.count()) == before
+
+
+def test_articles_tops_up_in_bulk_and_resumes():
+    _seed("--articles", "40")
+    out = _seed("--articles", "75", "--batch-size", "7")
+    assert "Seeded 35 articles" in out
+    assert Article.objects.count() == 75
+    assert DeliverySnapshot.objects.filter(kind="article").count() == Article.objects.filter(
+        status=Status.PUBLISHED, live_revision__isnull=False
+    ).count()
+    again = _seed("--articles", "75")
+    assert "nothing to add" in again
+    assert Article.objects.count() == 75
+
+
+def test_bulk_rows_are_what_the_services_would_write():
+    _seed("--articles", f"{HAND_MADE + 12}", "--batch-size", "5")
+    article_type = ContentType.objects.get_for_model(Article)
+    bulk = Article.objects.filter(slug__startswith=BULK_PREFIX).order_by("pk")
+    assert bulk.count() == 12
+    for article in bulk:
+        revision = Revision.objects.get(content_type=article_type, object_id=article.pk)
+        assert article.live_revision_id == article.latest_revision_id == revision.pk
+        assert revision.number == 1
+        assert revision.snapshot == entry_snapshot(article)  # m2m included
+        assert article.tags.count() == 2 and article.authors.count() == 1
+        assert {b["type"] for b in article.body} >= {"paragraph", "image"}
+    # The references match a rebuild by the service.
+    sample = bulk.first()
+    refs = Reference.objects.filter(source_content_type=article_type, source_object_id=sample.pk)
+    seeded = set(refs.values_list("target_content_type", "target_object_id", "field"))
+    references_rebuild(entry=sample)
+    assert set(refs.values_list("target_content_type", "target_object_id", "field")) == seeded
+    assert {field for _, _, field in seeded} >= {"category", "cover_image", "tags", "body"}
+
+
+def test_bench_seed_reuses_the_shared_seeder():
+    from bench.seed import seed
+
+    lines: list[str] = []
+    seed(5, batch=2, log=lines.append)
+    bench = Article.objects.filter(slug__startswith="bench-")
+    assert bench.count() == 5
+    assert all(a.live_revision_id for a in bench)
+    assert DeliverySnapshot.objects.filter(kind="article", object_id__in=bench.values("pk"))
+    assert DeliverySnapshot.objects.filter(kind="article").count() == 5
+    assert any("5/5" in line for line in lines)
+
+
+def test_users_only_and_bad_arguments():
+    out = _seed("--no-content")
+    assert "password:" in out
+    assert not Article.objects.exists()
+    with pytest.raises(CommandError, match="--articles"):
+        call_command("seed_demo", "--articles", "-1")
+    with pytest.raises(CommandError, match="--batch-size"):
+        call_command("seed_demo", "--batch-size", "0")

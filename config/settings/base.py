@@ -265,6 +265,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PolicyKindEnum": "governance.models.policies.PolicyKind",
         "EntryTypeEnum": [("article", "article"), ("page", "page")],
+        "ContentStatusEnum": "content.models.base.Status",
+        "SubmissionStatusEnum": "governance.models.workflows.SubmissionStatus",
+        "DeliveryStatusEnum": "governance.models.webhooks.DeliveryStatus",
     },
 }
 

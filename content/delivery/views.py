@@ -252,10 +252,15 @@ def _detail_payload(row: DeliverySnapshot, body: bytes) -> Payload:
     return Payload(body, row.updated_at, [row.kind, f"{row.kind}-{row.object_id}"])
 
 
-@extend_schema(tags=["delivery"], parameters=ARTICLE_LIST_PARAMS, responses=DeliveryListSerializer)
 class ArticleListView(DeliveryView):
     """Published articles: filter, search, order, choose fields, page or scroll by cursor."""
 
+    @extend_schema(
+        tags=["delivery"],
+        operation_id="delivery_articles_list",
+        parameters=ARTICLE_LIST_PARAMS,
+        responses=DeliveryListSerializer,
+    )
     def get(self, request):
         return self.cached(request, lambda: entry_list(request, "article"), "articles")
 
@@ -298,10 +303,15 @@ def _page_extras(row: DeliverySnapshot) -> dict:
     return {"breadcrumbs": crumbs, "children": children}
 
 
-@extend_schema(tags=["delivery"], parameters=PAGE_LIST_PARAMS, responses=DeliveryListSerializer)
 class PageListView(DeliveryView):
     """Published pages; `?path=/about/team/` returns that one page instead."""
 
+    @extend_schema(
+        tags=["delivery"],
+        operation_id="delivery_pages_list",
+        parameters=PAGE_LIST_PARAMS,
+        responses=DeliveryListSerializer,
+    )
     def get(self, request):
         if "path" not in request.GET:
             return self.cached(request, lambda: entry_list(request, "page"), "pages")

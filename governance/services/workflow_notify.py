@@ -35,15 +35,16 @@ def notify_step(*, submission: Any, step: Any, reviewers: Any) -> None:
 
 def notify_decision(*, submission: Any, decision: str, reviewer_name: str, comment: str) -> None:
     """Tell the submitter about each decision on their submission."""
+    decided = {"approve": "approved", "reject": "rejected"}[decision]
     submitter = submission.submitted_by
     if submitter is None:
         return
     _send_on_commit(
-        subject=f"Review {decision}d: {_title(submission)}",
+        subject=f"Review {decided}: {_title(submission)}",
         template="governance/emails/review_decided.txt",
         context={
             "submission": submission,
-            "decision": decision,
+            "decision": decided,
             "reviewer": reviewer_name,
             "comment": comment,
             "title": _title(submission),

@@ -45,6 +45,7 @@ from governance.services.workflow_notify import notify_decision, notify_step
 
 REVIEW_PERM = "governance.review_content"
 BYPASS_PERM = "governance.bypass_workflow"
+PAST = {Decision.APPROVE: "Approved", Decision.REJECT: "Rejected"}
 
 # Set while review_decide writes the item's status through content's services, so the
 # review_requested receiver lets that write through instead of taking it over again.
@@ -271,7 +272,7 @@ def review_decide(
             revision=submission.revision,
             author=actor,
             external_name=external_name,
-            body=f"{Decision(decision).label}d: {comment}",
+            body=f"{PAST[decision]}: {comment}",
         )
     metadata = {
         "submission": submission.pk,

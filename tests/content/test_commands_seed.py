@@ -37,8 +37,9 @@ def _seed(*args: str) -> str:
 
 def _public_count() -> int:
     return sum(
-        m.objects.filter(status=Status.PUBLISHED, deleted_at=None, live_revision__isnull=False)
-        .count()
+        m.objects.filter(
+            status=Status.PUBLISHED, deleted_at=None, live_revision__isnull=False
+        ).count()
         for m in (Article, Page)
     )
 
@@ -90,9 +91,10 @@ def test_articles_tops_up_in_bulk_and_resumes():
     out = _seed("--articles", "75", "--batch-size", "7")
     assert "Seeded 35 articles" in out
     assert Article.objects.count() == 75
-    assert DeliverySnapshot.objects.filter(kind="article").count() == Article.objects.filter(
-        status=Status.PUBLISHED, live_revision__isnull=False
-    ).count()
+    assert (
+        DeliverySnapshot.objects.filter(kind="article").count()
+        == Article.objects.filter(status=Status.PUBLISHED, live_revision__isnull=False).count()
+    )
     again = _seed("--articles", "75")
     assert "nothing to add" in again
     assert Article.objects.count() == 75
@@ -108,7 +110,8 @@ def test_bulk_rows_are_what_the_services_would_write():
         assert article.live_revision_id == article.latest_revision_id == revision.pk
         assert revision.number == 1
         assert revision.snapshot == entry_snapshot(article)  # m2m included
-        assert article.tags.count() == 2 and article.authors.count() == 1
+        assert article.tags.count() == 2
+        assert article.authors.count() == 1
         assert {b["type"] for b in article.body} >= {"paragraph", "image"}
     # The references match a rebuild by the service.
     sample = bulk.first()

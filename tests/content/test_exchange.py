@@ -137,10 +137,12 @@ def _export(tmp_path: Path) -> Path:
 
 def test_round_trip_into_an_empty_database_reproduces_the_content(site, tmp_path):
     before = _fingerprint()
-    assert before["snapshots"] and before["redirects"]
+    assert before["snapshots"]
+    assert before["redirects"]
     path = _export(tmp_path)
     _empty_content()
-    assert not Article.objects.exists() and not MediaAsset.objects.exists()
+    assert not Article.objects.exists()
+    assert not MediaAsset.objects.exists()
 
     out = StringIO()
     call_command("import_content", str(path), stdout=out)
@@ -161,7 +163,8 @@ def test_export_to_standard_output_is_pure_jsonl(site, capsys):
     # Natural keys only: media by digest, categories by slug, no database ids.
     article = next(r for r in records if r["type"] == "article" and r["latest"].get("category"))
     assert isinstance(article["latest"]["category"], str)
-    assert "id" not in article and "Exported" in captured.err
+    assert "id" not in article
+    assert "Exported" in captured.err
 
 
 def test_importing_twice_changes_nothing(site, tmp_path):

@@ -162,6 +162,8 @@ def test_reject_needs_a_comment_and_sends_the_item_back(
     assert Submission.objects.get().status == SubmissionStatus.REJECTED
     assert mail.outbox[-1].to == ["author@example.com"]
     assert "Cite your sources." in mail.outbox[-1].body
+    assert mail.outbox[-1].subject.startswith("Review rejected")
+    assert Comment.objects.get().body == "Rejected: Cite your sources."
     comment = Comment.objects.get()
     assert comment.author == users["Reviewer"]
     assert "Cite your sources." in comment.body

@@ -126,7 +126,8 @@ def render(entry: PublishableCore, revision: Revision, related: Related) -> Rend
         "slug": snap["slug"],
         "locale": snap["locale"],
         "translation_key": str(entry.translation_key),
-        "url": snap["url_path"] if kind == "page" else entry_url(entry, snap["slug"]),
+        # Pages: the row's url_path, recomputed from the public slugs when publishing.
+        "url": entry.url_path if kind == "page" else entry_url(entry, snap["slug"]),
         "published_at": (entry.first_published_at or revision.created_at).isoformat(),
         "updated_at": (entry.last_published_at or revision.created_at).isoformat(),
     }

@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.delivery.payloads import Related, render
-from content.models import PUBLISHABLE_MODELS, PublishableCore, Reference, Revision, Status
+from content.models import (
+    PUBLISHABLE_MODELS,
+    Page,
+    PublishableCore,
+    Reference,
+    Revision,
+    Status,
+)
 from content.models.snapshots import DeliverySnapshot, SnapshotFacet
 
 logger = logging.getLogger(__name__)
@@ -115,8 +122,20 @@ def _write(kind: str, entries: list[PublishableCore]) -> None:
 
 
 def snapshot_refresh(*, model: type[PublishableCore], entry_ids: Iterable[int]) -> None:
-    """Re-read the entries and bring their snapshots in line (publish, unpublish, trash...)."""
+    """Re-read the entries and bring their snapshots in line (publish, unpublish, trash...).
+
+    For pages, live descendants are refreshed too: their public paths and breadcrumbs
+    follow an ancestor's slug or position.
+    """
     entry_ids = list(entry_ids)
+    if model is Page:
+        prefixes = Page.objects.filter(pk__in=entry_ids).values_list("path", flat=True)
+        for prefix in prefixes:
+            entry_ids += (
+                DeliverySnapshot.objects.filter(kind="page", tree_path__startswith=prefix)
+                .exclude(object_id__in=entry_ids)
+                .values_list("object_id", flat=True)
+            )
     entries = list(model.objects.filter(pk__in=entry_ids))
     found = {e.pk for e in entries}
     missing = [pk for pk in entry_ids if pk not in found]

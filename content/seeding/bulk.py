@@ -30,7 +30,7 @@ from django.utils.text import slugify
 
 from content.models import Article, Category, Locale, MediaAsset, Reference, Revision, Status, Tag
 from content.seeding.text import Pool
-from content.services.references import _targets as reference_targets
+from content.services.references import reference_targets
 from content.services.revisions import entry_snapshot
 
 Progress = Callable[[int, int], None]

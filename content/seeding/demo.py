@@ -78,16 +78,14 @@ PAGES = {
     ],
 }
 # How many hand-made articles end in each state; the rest of the demo is bulk-seeded.
-PUBLISHED, EDITED, DRAFTS, IN_REVIEW, APPROVED, SCHEDULED, ARCHIVED, FRENCH = (
-    16,
-    2,
-    4,
-    2,
-    1,
-    2,
-    1,
-    6,
-)  # noqa: E501
+PUBLISHED = 16
+EDITED = 2  # published, then edited without publishing again
+DRAFTS = 4
+IN_REVIEW = 2
+APPROVED = 1
+SCHEDULED = 2
+ARCHIVED = 1
+FRENCH = 6  # translations of published English articles
 HAND_MADE = PUBLISHED + EDITED + DRAFTS + IN_REVIEW + APPROVED + SCHEDULED + ARCHIVED + FRENCH
 
 

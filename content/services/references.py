@@ -47,7 +47,7 @@ def _link_targets(paths: set[str], locale_code: str) -> set[tuple[type, int]]:
     return found
 
 
-def _targets(snapshot: dict[str, Any]) -> set[tuple[type, int, str]]:
+def reference_targets(snapshot: dict[str, Any]) -> set[tuple[type, int, str]]:
     targets = {(MediaAsset, pk, "body") for pk in body_image_ids(snapshot.get("body") or [])}
     for name, model in _FIELD_TARGETS:
         if snapshot.get(name):
@@ -64,7 +64,7 @@ def references_rebuild(*, entry: PublishableCore) -> None:
     snapshots = [r.snapshot for r in (entry.latest_revision, entry.live_revision) if r]
     targets: set[tuple[type, int, str]] = set()
     for snapshot in snapshots:
-        targets |= _targets(snapshot)
+        targets |= reference_targets(snapshot)
     Reference.objects.filter(source_content_type=source_type, source_object_id=entry.pk).delete()
     types = {model: ContentType.objects.get_for_model(model) for model, _, _ in targets}
     Reference.objects.bulk_create(

@@ -316,3 +316,26 @@ def test_taxonomy_media_and_redirects(api_client, article, category, on_commit):
     assert found.status_code == 200
     assert found.json()["new_path"] == "/articles/new-name/"
     assert_error(api_client.get("/api/v1/delivery/redirects/", {"path": "/never/"}), 404)
+
+
+def test_a_renamed_page_is_served_at_its_new_path(api_client, page, on_commit):
+    about = page(title="About", published=True)
+    team = page(title="Team", parent=about.pk, published=True)
+    on_commit(services.entry_update, entry=team, actor=None, data={"slug": "people"})
+    on_commit(services.entry_publish, entry=type(team).objects.get(pk=team.pk), actor=None)
+    found = api_client.get("/api/v1/delivery/pages/", {"path": "/about/people/"})
+    assert found.status_code == 200
+    assert found.json()["url"] == "/about/people/"
+    assert api_client.get("/api/v1/delivery/pages/", {"path": "/about/team/"}).status_code == 404
+    moved = api_client.get("/api/v1/delivery/redirects/", {"path": "/about/team/"}).json()
+    assert moved["new_path"] == "/about/people/"
+
+
+def test_renaming_a_parent_moves_its_published_children(api_client, page, on_commit):
+    about = page(title="About", published=True)
+    team = page(title="Team", parent=about.pk, published=True)
+    on_commit(services.entry_update, entry=about, actor=None, data={"slug": "company"})
+    on_commit(services.entry_publish, entry=type(about).objects.get(pk=about.pk), actor=None)
+    child = api_client.get(f"/api/v1/delivery/pages/{team.pk}/").json()
+    assert child["url"] == "/company/team/"
+    assert child["breadcrumbs"][0]["url"] == "/company/"

@@ -66,3 +66,9 @@ def test_nul_characters_in_authenticated_filters_are_a_400(admin_api):
     assert assert_error(response, 400, "validation_error")["details"] == {
         "action": ["NUL characters are not allowed."]
     }
+
+
+def test_a_malformed_id_in_the_url_is_a_404(admin_api):
+    # The router's id pattern lets "null,null" through; the lookup must not turn it into a 500.
+    response = admin_api.post("/api/v1/governance/review-links/null,null/revoke/")
+    assert_error(response, 404)

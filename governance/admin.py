@@ -25,15 +25,8 @@ from governance.services import policies as policy_services
 from governance.services import webhooks as services
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_repr", "action", "target_type", "target_repr", "ip"]
-    list_filter = ["action", "target_type", "created_at"]
-    search_fields = ["actor_repr", "action", "target_repr", "target_id", "request_id"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor"]
-    show_full_result_count = False
-    actions = ["export_csv"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Stored outcomes: written by the services, never edited by hand."""
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
@@ -46,6 +39,17 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_repr", "action", "target_type", "target_repr", "ip"]
+    list_filter = ["action", "target_type", "created_at"]
+    search_fields = ["actor_repr", "action", "target_repr", "target_id", "request_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor"]
+    show_full_result_count = False
+    actions = ["export_csv"]
 
     @admin.action(description="Export selected events as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
@@ -107,7 +111,7 @@ class WebhookAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "webhook",
@@ -123,14 +127,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = ["redeliver"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def has_change_permission(self, request, obj=None):
+        # Redelivery is a change; the record itself stays read-only.
+        return admin.ModelAdmin.has_change_permission(self, request, obj)
 
     @admin.action(description="Redeliver selected deliveries", permissions=["change"])
     def redeliver(self, request, queryset):
@@ -215,24 +214,8 @@ class ContentPolicyAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
             policy_services.policy_delete(actor=request.user, policy=policy)
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Stored outcomes: written by the services, never edited by hand."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(PolicyResult)
-class PolicyResultAdmin(_ReadOnlyAdmin):
+class PolicyResultAdmin(ReadOnlyAdmin):
     list_display = ["revision", "policy", "passed", "checked_at"]
     list_filter = ["passed", "policy__severity", "policy"]
     list_select_related = ["revision__content_type", "policy"]
@@ -241,7 +224,7 @@ class PolicyResultAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(PolicyOverride)
-class PolicyOverrideAdmin(_ReadOnlyAdmin):
+class PolicyOverrideAdmin(ReadOnlyAdmin):
     list_display = ["revision", "actor", "created_at"]
     list_select_related = ["revision__content_type", "actor"]
     search_fields = ["reason"]
@@ -249,7 +232,7 @@ class PolicyOverrideAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(ExternalLinkCheck)
-class ExternalLinkCheckAdmin(_ReadOnlyAdmin):
+class ExternalLinkCheckAdmin(ReadOnlyAdmin):
     list_display = ["url", "ok", "status_code", "error", "checked_at"]
     list_filter = ["ok"]
     search_fields = ["url"]

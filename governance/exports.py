@@ -9,23 +9,9 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 
 from governance.models import AuditEvent
+from governance.services.audit import HASHED_FIELDS
 
-EXPORT_FIELDS = (
-    "id",
-    "created_at",
-    "actor_id",
-    "actor_repr",
-    "action",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "changes",
-    "metadata",
-    "ip",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
+EXPORT_FIELDS = ("id", *HASHED_FIELDS, "prev_hash", "hash")
 
 
 def _row(event: AuditEvent) -> dict:

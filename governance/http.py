@@ -61,8 +61,15 @@ def validate_public_url(url: str) -> None:
     resolve_safe(url)
 
 
-def post_json(url: str, body: bytes, headers: dict[str, str], timeout: float) -> HttpResult:
-    """POST `body` to `url` through the checked address; redirects are not followed."""
+@dataclass(frozen=True)
+class _Target:
+    pool: urllib3.HTTPConnectionPool
+    path: str
+    host_header: str
+
+
+def _connect(url: str, timeout: float) -> _Target:
+    """A connection pool pinned to the checked address of `url`, with its path and Host."""
     scheme, host, port, ip = resolve_safe(url)
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -75,14 +82,19 @@ def post_json(url: str, body: bytes, headers: dict[str, str], timeout: float) ->
         )
     else:
         pool = urllib3.HTTPConnectionPool(ip, port, **pool_kwargs)
-    host_header = host if port in (80, 443) else f"{host}:{port}"
+    return _Target(pool, path, host if port in (80, 443) else f"{host}:{port}")
+
+
+def post_json(url: str, body: bytes, headers: dict[str, str], timeout: float) -> HttpResult:
+    """POST `body` to `url` through the checked address; redirects are not followed."""
+    target = _connect(url, timeout)
     started = time.monotonic()
-    with pool:
-        response = pool.urlopen(
+    with target.pool:
+        response = target.pool.urlopen(
             "POST",
-            path,
+            target.path,
             body=body,
-            headers={**headers, "Host": host_header},
+            headers={**headers, "Host": target.host_header},
             redirect=False,
             preload_content=False,
         )
@@ -100,26 +112,12 @@ def head_or_get(url: str, timeout: float) -> int:
     4 KB of a GET body is read. Raises UnsafeTarget for refused targets, and urllib3's
     errors for network failures and timeouts.
     """
-    scheme, host, port, ip = resolve_safe(url)
-    parts = urlsplit(url)
-    path = parts.path or "/"
-    if parts.query:
-        path = f"{path}?{parts.query}"
-    pool_kwargs = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False}
-    if scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            ip, port, server_hostname=host, assert_hostname=host, **pool_kwargs
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(ip, port, **pool_kwargs)
-    headers = {
-        "Host": host if port in (80, 443) else f"{host}:{port}",
-        "User-Agent": "Folio-LinkCheck/1.0",
-    }
-    with pool:
+    target = _connect(url, timeout)
+    headers = {"Host": target.host_header, "User-Agent": "Folio-LinkCheck/1.0"}
+    with target.pool:
         for method in ("HEAD", "GET"):
-            response = pool.urlopen(
-                method, path, headers=headers, redirect=False, preload_content=False
+            response = target.pool.urlopen(
+                method, target.path, headers=headers, redirect=False, preload_content=False
             )
             if method == "GET":
                 response.read(4096)

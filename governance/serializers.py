@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from config.serializers import StrictSerializer
+from governance.exports import EXPORT_FIELDS
 from governance.models import AuditEvent, Webhook, WebhookDelivery
 from governance.models.webhooks import WebhookEventType
 
@@ -12,22 +13,8 @@ from governance.models.webhooks import WebhookEventType
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = [
-            "id",
-            "created_at",
-            "actor",
-            "actor_repr",
-            "action",
-            "target_type",
-            "target_id",
-            "target_repr",
-            "changes",
-            "metadata",
-            "ip",
-            "request_id",
-            "prev_hash",
-            "hash",
-        ]
+        # The export's columns, with the actor as a plain id field.
+        fields = [("actor" if f == "actor_id" else f) for f in EXPORT_FIELDS]
         read_only_fields = fields
 
 

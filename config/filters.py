@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_filters.fields import IsoDateTimeField
+
+
+def to_utc(value: datetime, name: str) -> datetime:
+    """`value` in UTC (naive values are taken as the current time zone).
+
+    PostgreSQL only takes UTC offsets up to ±15:59, so every date-time from outside is
+    converted before it reaches a query; one outside the representable years is a 400.
+    """
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValidationError({name: ["Enter a date and time within years 1 to 9999."]}) from None
 
 
 class UTCIsoDateTimeField(IsoDateTimeField):

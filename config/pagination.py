@@ -39,3 +39,15 @@ class LimitPageNumberPagination(PageNumberPagination):
         if page < 1:
             raise ValidationError({"page": ["Must be a positive whole number."]})
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        """Document the bounds enforced above, so clients and schema fuzzers stay within them."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(
+                    minimum=1, maximum=self.max_page_size, default=self.page_size
+                )
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"].update(minimum=1)
+        return parameters

@@ -14,7 +14,8 @@ ENTRY_TYPES = ("article", "page")
 
 
 class WorkflowStepSerializer(serializers.ModelSerializer):
-    group = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    # Null for a step that names a role instead of a group (the schema must say so).
+    group = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     role = serializers.CharField(read_only=True)
 
     class Meta:

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import ValidationError
 
+from config.filters import to_utc
 from config.pagination import parse_limit
 from content.models.snapshots import DeliverySnapshot, SnapshotFacet
 
@@ -60,7 +60,7 @@ def _datetime(params, name: str) -> datetime | None:
         value = None
     if value is None:
         raise _error(name, "Use an ISO 8601 date or date-time, e.g. 2026-01-31.")
-    return make_aware(value) if is_naive(value) else value
+    return to_utc(value, name)
 
 
 def locale_param(params) -> str:

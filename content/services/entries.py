@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from accounts.audit import audit_record
 from config.exceptions import PreconditionFailed
+from config.filters import to_utc
 from content.blocks import body_clean
 from content.hooks import announce, entry_changed
 from content.models import (
@@ -116,10 +117,12 @@ def _instances(model: type[Model], values: Any, name: str) -> list[Model]:
 
 
 def _parse_datetime(value: Any, name: str) -> datetime | None:
-    if value is None or isinstance(value, datetime):
+    if value is None:
         return value
+    if isinstance(value, datetime):
+        return to_utc(value, name)
     try:
-        return datetime.fromisoformat(value)
+        return to_utc(datetime.fromisoformat(value), name)
     except (TypeError, ValueError):
         raise ValidationError({name: ["Must be an ISO 8601 date-time."]}) from None
 

@@ -339,3 +339,12 @@ def test_renaming_a_parent_moves_its_published_children(api_client, page, on_com
     child = api_client.get(f"/api/v1/delivery/pages/{team.pk}/").json()
     assert child["url"] == "/company/team/"
     assert child["breadcrumbs"][0]["url"] == "/company/"
+
+
+@pytest.mark.parametrize("value", ["2000-01-01T00:00:00+16:50", "0001-01-01T00:00:00+05:00"])
+def test_odd_utc_offsets_are_converted_or_refused_never_a_500(api_client, article, value):
+    article(published=True)
+    response = api_client.get(URL, {"published_after": value})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert_error(response, 400)

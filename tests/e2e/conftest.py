@@ -6,6 +6,7 @@ Run: `.venv/bin/pytest -m e2e tests/e2e` (screenshots land in tests/e2e/screensh
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,9 @@ def pytest_collection_modifyitems(config, items):
         reason = "playwright is not installed"
     elif not Path(CHROMIUM).exists():
         reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    if reason and os.environ.get("FOLIO_REQUIRE_E2E"):
+        # CI installs the browser; a missing one there must fail, not skip quietly.
+        raise pytest.UsageError(f"FOLIO_REQUIRE_E2E is set but {reason}")
     for item in items:
         if "e2e" in item.keywords and reason:
             item.add_marker(pytest.mark.skip(reason=reason))

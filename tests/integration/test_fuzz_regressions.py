@@ -72,3 +72,11 @@ def test_a_malformed_id_in_the_url_is_a_404(admin_api):
     # The router's id pattern lets "null,null" through; the lookup must not turn it into a 500.
     response = admin_api.post("/api/v1/governance/review-links/null,null/revoke/")
     assert_error(response, 404)
+
+
+def test_the_schema_admits_a_workflow_step_without_a_group(admin_api):
+    # The seeded "Standard review" step names a role, so its group is null in responses.
+    steps = admin_api.get("/api/v1/governance/workflows/").json()["results"][0]["steps"]
+    assert any(step["group"] is None for step in steps)
+    schema = admin_api.get("/api/schema/", {"format": "json"}).json()
+    assert schema["components"]["schemas"]["WorkflowStep"]["properties"]["group"]["nullable"]

@@ -105,6 +105,8 @@ def tuned_database(config: dict) -> dict:
         options.setdefault("connect_timeout", 5)
         config["CONN_HEALTH_CHECKS"] = True
     elif config["ENGINE"] == "django.db.backends.sqlite3":
+        # Opening SQLite (and setting its pragmas) per request costs more than most queries.
+        config.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=600))
         # WAL lets the web process and the Celery worker share the file without locking out.
         options.update(
             init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import (
     AuthenticationFailed,
@@ -186,20 +188,22 @@ def entry_list(request, kind: str) -> Payload:
     return Payload(_list_body(rows, query, fields, expand, extra), last_modified, keys)
 
 
+_SNAP = DeliverySnapshot._meta.db_table
+
+
 def _cursor_page(request, qs, query, order, columns):
     backwards = bool(query.cursor and query.cursor[2])
     descending = order[0].startswith("-")
     if query.cursor:
         published_at, pk, _ = query.cursor
         after = descending != backwards  # walking towards older items
-        if after:
-            qs = qs.filter(
-                Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=pk)
-            )
-        else:
-            qs = qs.filter(
-                Q(published_at__gt=published_at) | Q(published_at=published_at, id__gt=pk)
-            )
+        # A row-value comparison, so SQLite and PostgreSQL both seek the (published_at, id)
+        # index instead of scanning: page 500 costs what page 1 does.
+        value = connection.ops.adapt_datetimefield_value(parse_datetime(published_at))
+        qs = qs.extra(  # noqa: S610 - fixed SQL, parameterised values
+            where=[f"({_SNAP}.published_at, {_SNAP}.id) {'<' if after else '>'} (%s, %s)"],
+            params=[value, pk],
+        )
     walk = order if not backwards else tuple(f[1:] if f[0] == "-" else f"-{f}" for f in order)
     rows = list(qs.order_by(*walk).values(*columns)[: query.limit + 1])
     more = len(rows) > query.limit

@@ -9,6 +9,8 @@ skipped and picked up once they do. See docs/permissions.md.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 ADMINISTRATOR = "Administrator"
 EDITOR = "Editor"
 AUTHOR = "Author"
@@ -17,6 +19,7 @@ VIEWER = "Viewer"
 ROLE_NAMES = (ADMINISTRATOR, EDITOR, AUTHOR, REVIEWER, VIEWER)
 
 ALL = "*"  # every permission that exists
+DENIED = "You do not have permission to perform this action."
 
 
 def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> frozenset[str]:
@@ -61,3 +64,9 @@ MATRIX: dict[str, frozenset[str] | str] = {
 def role_permissions(role: str) -> frozenset[str] | str:
     """The permission names the matrix grants to `role` (or ALL)."""
     return MATRIX[role]
+
+
+def require_perm(actor, perm: str, message: str = DENIED) -> None:
+    """Refuse unless `actor` holds `perm`; the system (actor None) acts with every right."""
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(message)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -21,15 +21,10 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from accounts.audit import audit_record
 from accounts.models import ApiKey, ApiKeyScope, User
-from accounts.roles import ALL, ROLE_NAMES, role_permissions
+from accounts.roles import ALL, ROLE_NAMES, require_perm, role_permissions
 from accounts.tasks import email_send_task
 
 USER_EDITABLE_FIELDS = ("full_name", "email")
-
-
-def _require(actor: User | None, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied("You do not have permission to perform this action.")
 
 
 # --- Roles ------------------------------------------------------------------------------
@@ -78,7 +73,7 @@ def user_create(
     roles: Iterable[str] = (),
 ) -> User:
     """Create an active user with roles; only Administrators (or the system) may."""
-    _require(actor, "accounts.add_user")
+    require_perm(actor, "accounts.add_user")
     roles = _validate_roles(roles)
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -103,7 +98,7 @@ def user_create(
 def user_update(*, actor: User, user: User, data: dict, roles: Iterable[str] | None = None) -> User:
     """Change profile fields (self or admin), roles and active flag (admin only)."""
     if actor.pk != user.pk or roles is not None or "is_active" in data:
-        _require(actor, "accounts.change_user")
+        require_perm(actor, "accounts.change_user")
     if data.get("is_active") is False and user.pk == actor.pk:
         raise ValidationError({"is_active": ["You cannot deactivate yourself."]})
     changes: dict[str, list] = {}
@@ -224,7 +219,7 @@ def api_key_create(
     user: User | None = None,
 ) -> tuple[ApiKey, str]:
     """Issue a key; the raw key is returned once and only its hash is kept."""
-    _require(actor, "accounts.add_apikey")
+    require_perm(actor, "accounts.add_apikey")
     scopes = list(dict.fromkeys(scopes))
     unknown = [s for s in scopes if s not in ApiKeyScope.values]
     if not scopes or unknown:
@@ -254,7 +249,7 @@ def api_key_create(
 @transaction.atomic
 def api_key_revoke(*, actor: User, api_key: ApiKey) -> ApiKey:
     """Revoke a key for good; requests using it get 401 from then on."""
-    _require(actor, "accounts.change_apikey")
+    require_perm(actor, "accounts.change_apikey")
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])

@@ -15,9 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.utils import timezone
 
+from accounts.roles import DENIED
 from content.models import PublishableCore, Status
-
-DENIED = "You do not have permission to perform this action."
 
 
 def perm_name(model: type[Model] | Model, action: str) -> str:

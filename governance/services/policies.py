@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from accounts.roles import require_perm
 from content.models import Page, PublishableCore, Revision
 from governance.models import (
     ContentPolicy,
@@ -35,6 +36,7 @@ from governance.models import (
 from governance.policies import params_clean, rule_check
 from governance.policies.links import external_urls, url_hash
 
+_DENIED = "You do not have permission to manage content policies."
 logger = logging.getLogger(__name__)
 
 OVERRIDE_PERMISSION = "governance.override_policy"
@@ -68,11 +70,6 @@ class PolicyViolationError(ValidationError):
 # --- Configuration ----------------------------------------------------------------------
 
 
-def _require(actor: Any, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied("You do not have permission to manage content policies.")
-
-
 def policy_clean(data: dict[str, Any]) -> dict[str, Any]:
     """Validate a policy's fields together: params per kind, types, one section at most."""
     data = dict(data)
@@ -100,7 +97,7 @@ def policy_clean(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def policy_create(*, actor: Any, data: dict[str, Any]) -> ContentPolicy:
     """Add a content policy (Administrators); params are validated for its kind."""
-    _require(actor, "governance.add_contentpolicy")
+    require_perm(actor, "governance.add_contentpolicy", _DENIED)
     data = policy_clean({"severity": PolicySeverity.BLOCK, "is_active": True, **data})
     policy = ContentPolicy.objects.create(
         **{f: data[f] for f in POLICY_FIELDS if f in data}, created_by=actor
@@ -117,7 +114,7 @@ def policy_create(*, actor: Any, data: dict[str, Any]) -> ContentPolicy:
 @transaction.atomic
 def policy_update(*, actor: Any, policy: ContentPolicy, data: dict[str, Any]) -> ContentPolicy:
     """Change a policy; the merged fields are validated together."""
-    _require(actor, "governance.change_contentpolicy")
+    require_perm(actor, "governance.change_contentpolicy", _DENIED)
     policy = ContentPolicy.objects.select_for_update().get(pk=policy.pk)
     before = _describe(policy)
     merged = policy_clean({f: getattr(policy, f) for f in POLICY_FIELDS} | data)
@@ -133,7 +130,7 @@ def policy_update(*, actor: Any, policy: ContentPolicy, data: dict[str, Any]) ->
 @transaction.atomic
 def policy_delete(*, actor: Any, policy: ContentPolicy) -> None:
     """Remove a policy and its stored results (overrides stay: they are history)."""
-    _require(actor, "governance.delete_contentpolicy")
+    require_perm(actor, "governance.delete_contentpolicy", _DENIED)
     audit_record(actor=actor, action="policy.delete", target=policy, changes=_describe(policy))
     policy.delete()
 

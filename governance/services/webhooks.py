@@ -12,23 +12,20 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from accounts.roles import require_perm
 from governance.http import UnsafeTarget, post_json, validate_public_url
 from governance.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 from governance.models.webhooks import WebhookEventType
 
+_DENIED = "You do not have permission to manage webhooks."
 logger = logging.getLogger(__name__)
 
 WEBHOOK_FIELDS = ("name", "url", "events", "is_active")
-
-
-def _require(actor, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied("You do not have permission to manage webhooks.")
 
 
 def _validate_events(events: Iterable[str]) -> list[str]:
@@ -42,7 +39,7 @@ def _validate_events(events: Iterable[str]) -> list[str]:
 @transaction.atomic
 def webhook_create(*, actor, name: str, url: str, events: Iterable[str] = (), is_active=True):
     """Register a webhook; its URL must be a public http(s) target."""
-    _require(actor, "governance.add_webhook")
+    require_perm(actor, "governance.add_webhook", _DENIED)
     validate_public_url(url)
     webhook = Webhook.objects.create(
         name=name, url=url, events=_validate_events(events), is_active=is_active, created_by=actor
@@ -59,7 +56,7 @@ def webhook_create(*, actor, name: str, url: str, events: Iterable[str] = (), is
 @transaction.atomic
 def webhook_update(*, actor, webhook: Webhook, data: dict[str, Any]) -> Webhook:
     """Change a webhook's name, URL, events or active flag."""
-    _require(actor, "governance.change_webhook")
+    require_perm(actor, "governance.change_webhook", _DENIED)
     if "url" in data:
         validate_public_url(data["url"])
     if "events" in data:
@@ -80,7 +77,7 @@ def webhook_update(*, actor, webhook: Webhook, data: dict[str, Any]) -> Webhook:
 @transaction.atomic
 def webhook_delete(*, actor, webhook: Webhook) -> None:
     """Remove a webhook and its delivery log."""
-    _require(actor, "governance.delete_webhook")
+    require_perm(actor, "governance.delete_webhook", _DENIED)
     audit_record(actor=actor, action="webhook.delete", target=webhook)
     webhook.delete()
 
@@ -196,7 +193,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
 @transaction.atomic
 def webhook_delivery_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery again by hand (from dead-letter or after success); audited."""
-    _require(actor, "governance.change_webhook")
+    require_perm(actor, "governance.change_webhook", _DENIED)
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
     delivery.next_attempt_at = timezone.now()

@@ -25,6 +25,15 @@ cache purges) with transaction.on_commit:
 - `references_changed(sender=model, target_ids)`: sent on commit, since it only asks for
   a rebuild in Celery: a referenced object (media, category, tag) changed, so snapshots
   that use it need rebuilding.
+
+Queries, sent outside any transaction to ask what to *offer* (the service still decides);
+receivers only read:
+- `review_allowed(sender=model, entry, actor, decision)`: may `actor` approve or reject
+  (`decision`) this item now? A receiver that owns the review (governance's workflows)
+  answers True or False; None means "no opinion", and content's own rules decide.
+- `admin_panels(sender=model, entry, user)`: panels for the item's admin change form.
+  A receiver returns a dict `{"template": ..., ...}` (or None for no panel); the change
+  form includes each template with the dict as `panel`.
 """
 
 from __future__ import annotations
@@ -38,11 +47,18 @@ entry_published = Signal()
 entry_unpublished = Signal()
 entry_changed = Signal()
 references_changed = Signal()
+review_allowed = Signal()
+admin_panels = Signal()
 
 
 def taken_over(responses: list[tuple[object, object]]) -> bool:
     """Whether a receiver of a guard signal took the transition over (returned True)."""
     return any(response is True for _receiver, response in responses)
+
+
+def allowed(responses: list[tuple[object, object]]) -> bool:
+    """The answer to a yes/no query: allowed unless some receiver answered False."""
+    return not any(response is False for _receiver, response in responses)
 
 
 def announce(signal: Signal, entry, **kwargs) -> None:

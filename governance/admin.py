@@ -11,7 +11,10 @@ from config.admin_services import (
     error_messages,
     report_refusal,
 )
-from governance import admin_workflows  # noqa: F401 (registers the workflow admins)
+from governance import (
+    admin_panels,
+    admin_workflows,  # noqa: F401 (registers the workflow admins)
+)
 from governance.exports import audit_export_response
 from governance.models import AuditEvent, Webhook, WebhookDelivery
 from governance.models.policies import (
@@ -225,10 +228,18 @@ class PolicyResultAdmin(ReadOnlyAdmin):
 
 @admin.register(PolicyOverride)
 class PolicyOverrideAdmin(ReadOnlyAdmin):
+    """Read-only; overrides are made from the item's policy panel (admin_panels)."""
+
     list_display = ["revision", "actor", "created_at"]
     list_select_related = ["revision__content_type", "actor"]
     search_fields = ["reason"]
     date_hierarchy = "created_at"
+
+    def get_urls(self):
+        # Overrides posted from the item's policy panel.
+        view = admin_panels.policy_override_view
+        urls = admin_panels.entry_urls(self.admin_site, "policyoverride", view)
+        return [*urls, *super().get_urls()]
 
 
 @admin.register(ExternalLinkCheck)

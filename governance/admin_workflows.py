@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from config.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
+from governance import admin_panels
 from governance.models import (
     Comment,
     ReviewLink,
@@ -226,6 +227,11 @@ class CommentAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
+
+    def get_urls(self):
+        # Comments and replies posted from the item's workflow panel.
+        add = admin_panels.comment_add_view
+        return [*admin_panels.entry_urls(self.admin_site, "comment", add), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         model = form.cleaned_data["content_type"].model_class()

@@ -42,6 +42,7 @@ class GovernanceConfig(AppConfig):
             (content_hooks.review_requested, workflow_receivers.on_review_requested),
             (content_hooks.publish_requested, workflow_receivers.on_publish_requested),
             (content_hooks.entry_changed, workflow_receivers.on_entry_changed),
+            (content_hooks.review_allowed, workflow_receivers.on_review_allowed),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.workflows.{receiver.__name__}")
         # Content policies: blocking violations refuse submit and publish (400).
@@ -52,3 +53,10 @@ class GovernanceConfig(AppConfig):
             (content_hooks.publish_requested, policy_receivers.on_publish_requested),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.policies.{receiver.__name__}")
+        # The content change form's policy-check and workflow panels.
+        from governance import admin_panels
+
+        for receiver in (admin_panels.policy_panel, admin_panels.workflow_panel):
+            content_hooks.admin_panels.connect(
+                receiver, dispatch_uid=f"governance.panels.{receiver.__name__}"
+            )

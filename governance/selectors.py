@@ -54,7 +54,7 @@ def workflow_state_for(entry, user=None) -> dict:
     from django.contrib.contenttypes.models import ContentType
 
     from governance.models import Comment, Submission, SubmissionStatus
-    from governance.services.workflows import holds_step, workflow_for
+    from governance.services.workflows import review_may_decide, workflow_for
 
     content_type = ContentType.objects.get_for_model(entry)
     own = {"content_type": content_type, "object_id": entry.pk}
@@ -99,14 +99,7 @@ def workflow_state_for(entry, user=None) -> dict:
                 "approvals_required": step.approvals_required,
             },
         }
-        can_decide = bool(
-            user is not None
-            and submission.status == SubmissionStatus.IN_PROGRESS
-            and user.has_perm("governance.review_content")
-            and holds_step(user, step)
-            and user.pk not in (submission.submitted_by_id, entry.owner_id)
-            and not any(t.reviewer_id == user.pk and t.step_id == step.pk for t in tasks)
-        )
+        can_decide = review_may_decide(submission=submission, entry=entry, actor=user)
     approved = Submission.objects.filter(
         **own, status=SubmissionStatus.APPROVED, revision_id=entry.latest_revision_id
     ).exists()

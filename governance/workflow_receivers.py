@@ -29,6 +29,16 @@ def on_review_requested(sender, *, entry, actor, decision, message, **kwargs) ->
     return True
 
 
+def on_review_allowed(sender, *, entry, actor, decision, **kwargs) -> bool | None:
+    """What the admin may offer: the same answer on_review_requested + review_decide give."""
+    submission = workflows.submission_current(entry)
+    if submission is None:
+        if decision == "reject" or workflows.workflow_for(entry) is None:
+            return None  # content's own rules decide
+        return False  # approving needs an open submission
+    return workflows.review_may_decide(submission=submission, entry=entry, actor=actor)
+
+
 def on_publish_requested(sender, *, entry, actor, revision, scheduled, **kwargs) -> None:
     workflows.workflow_publish_check(
         entry=entry, actor=actor, revision=revision, scheduled=scheduled

@@ -81,6 +81,42 @@ class ScheduleForm(forms.Form):
     )
 
 
+class RejectForm(forms.Form):
+    """Send an item back to its author; the comment says what to change."""
+
+    message = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+        help_text="Tell the author what to change.",
+        error_messages={"required": "A rejection needs a comment."},
+    )
+
+
+class PageMoveForm(forms.Form):
+    """Where to move a page: a new parent (or none, for the top level) and a position."""
+
+    parent = forms.ModelChoiceField(
+        queryset=Page.objects.all(),
+        required=False,
+        label="New parent",
+        help_text="Leave empty to make it a top-level page. Its subpages move with it.",
+    )
+    sort_order = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="Position among its siblings",
+        help_text="0 is first. Leave empty to put it last (or keep its place, same parent).",
+    )
+
+    def __init__(self, *args, admin_site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if admin_site is not None:
+            self.fields["parent"].widget = admin_widgets.AutocompleteSelect(
+                Page._meta.get_field("parent"), admin_site
+            )
+
+
 class MediaUploadForm(forms.ModelForm):
     """Upload: the file is checked by its content in the media service, not here."""
 

@@ -6,7 +6,8 @@
 - The changelist never counts the whole table (FastCountPaginator, no facets, a
   MIN/MAX date hierarchy) and hides the trash unless asked (content.admin.trash).
 - The change form shows the body editor, the lifecycle buttons the user may use, a
-  preview link and the revision history with diff and revert.
+  preview link, the panels other apps add (content.admin.review) and the revision
+  history with diff and revert.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from content.admin.forms import ScheduleForm
 from content.admin.history import diff_rows, history_rows
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
+from content.admin.review import ReviewAdminMixin
 from content.admin.trash import InTrashFilter, trash_context
 from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
@@ -43,7 +45,7 @@ STALE = (
 )
 
 
-class EntryAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class EntryAdmin(ReviewAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["title"]
     list_filter = [InTrashFilter, "status", "locale", "owner"]
@@ -243,6 +245,7 @@ class EntryAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
             "folio_history": history_rows(obj),
             "folio_can_revert": self.has_change_permission(request, obj),
             "folio_status": status_badge(obj),
+            **self.review_context(request, obj),
         }
 
     # --- Extra views ----------------------------------------------------------------
@@ -253,6 +256,7 @@ class EntryAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
             ("people/", PeopleAutocompleteView.as_view(admin_site=self.admin_site), "people"),
             ("<path:object_id>/transition/<str:name>/", self.transition_view, "transition"),
             ("<path:object_id>/schedule/", self.schedule_view, "schedule"),
+            ("<path:object_id>/reject/", self.reject_view, "reject"),
             ("<path:object_id>/preview/", self.preview_view, "preview"),
             ("<path:object_id>/revisions/<int:number>/diff/", self.diff_view, "diff"),
             ("<path:object_id>/revisions/<int:number>/revert/", self.revert_view, "revert"),
@@ -281,6 +285,24 @@ class EntryAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
         transitions.run(request, transition, obj)
         return self._back(obj)
 
+    def form_page(self, request, obj, form, *, title: str, intro: str, submit: str, **extra):
+        """A small form on one item (admin/content/entry_tool.html): move, reject..."""
+        return TemplateResponse(
+            request,
+            extra.pop("template", "admin/content/entry_tool.html"),
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.opts,
+                "original": obj,
+                "form": form,
+                "intro": intro,
+                "submit": submit,
+                "media": self.media + form.media,
+                **extra,
+            },
+        )
+
     def schedule_view(self, request, object_id):
         obj = self._entry_or_404(request, object_id)
         form = ScheduleForm(
@@ -294,18 +316,15 @@ class EntryAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
             else:
                 messages.success(request, f"“{obj}” was scheduled.")
                 return self._back(obj)
-        return TemplateResponse(
+        return self.form_page(
             request,
-            "admin/content/schedule.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Schedule “{obj}”",
-                "opts": self.opts,
-                "original": obj,
-                "form": form,
-                "media": self.media + form.media,
-                "entries": [obj],
-            },
+            obj,
+            form,
+            title=f"Schedule “{obj}”",
+            intro="",
+            submit="Schedule",
+            template="admin/content/schedule.html",
+            entries=[obj],
         )
 
     def preview_view(self, request, object_id):

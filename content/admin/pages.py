@@ -1,14 +1,19 @@
-"""Pages in the admin: the changelist reads as a tree (ordered by path, indented)."""
+"""Pages in the admin: the changelist reads as a tree (ordered by path, indented), and
+"Move…" puts a page (with its subtree) under another parent through page_move."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import path
 from django.utils.html import format_html
 
-from content.admin.forms import PageForm
+from config.admin_services import report_refusal
+from content.admin import transitions
+from content.admin.forms import PageForm, PageMoveForm
 from content.admin.mixins import EntryAdmin
 from content.admin.trash import InTrashFilter
 from content.models import Page
+from content.services.pages import ensure_can_move, page_move
 
 
 @admin.register(Page)
@@ -42,5 +47,41 @@ class PageAdmin(EntryAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Moving a page is its own operation (content.services.pages.page_move).
+        # Moving a page is its own operation ("Move…", content.services.pages.page_move).
         return [*super().get_readonly_fields(request, obj), "url_path"]
+
+    def entry_context(self, request, obj: Page) -> dict:
+        can_move = transitions.can(ensure_can_move, request.user, obj)
+        return {
+            **super().entry_context(request, obj),
+            "folio_move_url": self._url("move", obj.pk) if can_move else None,
+        }
+
+    def get_urls(self):
+        move = self.admin_site.admin_view(self.move_view)
+        return [
+            path("<path:object_id>/move/", move, name=self._name("move")),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request, object_id):
+        page = self._entry_or_404(request, object_id)
+        form = PageMoveForm(
+            request.POST or None, initial={"parent": page.parent_id}, admin_site=self.admin_site
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                page = page_move(page=page, actor=request.user, **form.cleaned_data)
+            except transitions.REFUSALS as exc:
+                report_refusal(request, exc, prefix=f"“{page}”: ")
+            else:
+                messages.success(request, f"“{page}” was moved; its address is now {page.url_path}")
+                return self._back(page)
+        return self.form_page(
+            request,
+            page,
+            form,
+            title=f"Move “{page}”",
+            intro=f"Now at {page.url_path}. Published addresses that change get redirects.",
+            submit="Move",
+        )

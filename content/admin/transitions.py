@@ -3,6 +3,8 @@
 Each transition names its service (content.services.lifecycle) and when to offer it.
 Offering is only a courtesy to the user: the service checks the role matrix and the
 status again and refuses otherwise, so a hand-crafted POST gets the same answer.
+Reject asks for a comment first, so it is an object tool with its own form
+(content.admin.review), not a one-click transition.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.template.response import TemplateResponse
 from rest_framework.exceptions import APIException
 
 from config.admin_services import SERVICE_ERRORS, report_refusal
+from content import hooks
 from content.models import PublishableCore, Status
 from content.services import lifecycle, rules
 
@@ -39,6 +42,19 @@ def _live(entry: PublishableCore) -> bool:
 
 def publisher(user: Any, entry: PublishableCore) -> bool:
     return _live(entry) and can(rules.ensure_can_publish, user, entry)
+
+
+def reviewer(user: Any, entry: PublishableCore, decision: str) -> bool:
+    """May `user` approve or reject (`decision`) the item now? Content's role rules, then
+    whoever owns the review (governance's workflows: a reviewer on the current step)."""
+    if not (_live(entry) and entry.status == Status.IN_REVIEW):
+        return False
+    if not can(rules.ensure_can_review, user, entry):
+        return False
+    answers = hooks.review_allowed.send(
+        sender=type(entry), entry=entry, actor=user, decision=decision
+    )
+    return hooks.allowed(answers)
 
 
 @dataclass(frozen=True)
@@ -68,9 +84,7 @@ TRANSITIONS = (
         "approved",
         lifecycle.entry_approve,
         "review",
-        lambda u, e: (
-            _live(e) and e.status == Status.IN_REVIEW and can(rules.ensure_can_review, u, e)
-        ),
+        lambda u, e: reviewer(u, e, "approve"),
     ),
     Transition(
         "publish",

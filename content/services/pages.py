@@ -102,17 +102,23 @@ def _ensure_slug_free(page: Page, parent: Page | None) -> None:
         raise ValidationError({"slug": ["A page with this slug already exists under that parent."]})
 
 
+def ensure_can_move(actor: Any, page: Page) -> None:
+    """Edit rights on the page; publish rights too when it or a page under it is live."""
+    rules.ensure_not_trashed(page)
+    rules.ensure_can_edit(actor, page)
+    if rules.has_perm(actor, Page, "publish"):
+        return
+    if page.live_revision_id or descendants(page).filter(live_revision__isnull=False).exists():
+        raise PermissionDenied("Moving a published page needs the publish permission.")
+
+
 @transaction.atomic
 def page_move(
     *, page: Page, actor: Any, parent: Page | None, sort_order: int | None = None
 ) -> Page:
     """Move a page (and its subtree) under `parent`; live URLs change at once and redirect."""
     page = Page.objects.select_for_update().get(pk=page.pk)
-    rules.ensure_not_trashed(page)
-    rules.ensure_can_edit(actor, page)
-    subtree_live = descendants(page).filter(live_revision__isnull=False).exists()
-    if (page.live_revision_id or subtree_live) and not rules.has_perm(actor, Page, "publish"):
-        raise PermissionDenied("Moving a published page needs the publish permission.")
+    ensure_can_move(actor, page)
     if parent is not None:
         if parent.path.startswith(page.path):
             raise ValidationError({"parent": ["A page cannot move under itself."]})

@@ -220,6 +220,22 @@ def _ensure_can_decide(submission: Submission, entry: Any, actor: Any) -> None:
         raise PermissionDenied("No one may review their own submission.")
 
 
+def review_may_decide(*, submission: Submission, entry: Any, actor: Any) -> bool:
+    """Whether review_decide would take `actor`'s decision on the current step now (reads only)."""
+    if actor is None or submission.status != SubmissionStatus.IN_PROGRESS:
+        return False
+    if entry.deleted_at is not None or submission.revision_id != entry.latest_revision_id:
+        return False
+    try:
+        _ensure_can_decide(submission, entry, actor)
+    except PermissionDenied:
+        return False
+    decided = ReviewTask.objects.filter(
+        submission=submission, step_id=submission.current_step_id, reviewer=actor
+    )
+    return not decided.exists()
+
+
 def _finish_submission(submission: Submission, status: str) -> None:
     submission.status, submission.finished_at = status, timezone.now()
     submission.save(update_fields=["status", "finished_at", "current_step"])

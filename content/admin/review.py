@@ -1,0 +1,63 @@
+"""Review on the change form: Reject with a comment, and panels other apps add.
+
+Approve is a one-click transition (content.admin.transitions); Reject first asks for a
+comment, which governance's workflows require and the author needs. Both are offered
+only to a user who may decide now (`transitions.reviewer`, which asks the
+`review_allowed` hook); the service decides again on POST.
+
+Panels: content does not know governance, so the change form asks the `admin_panels`
+hook (content.hooks) for extra panels (policy checks, workflow state and comments) and
+includes each one's template. A panel's own forms post to its app's admin views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+
+from config.admin_services import report_refusal
+from content import hooks
+from content.admin import transitions
+from content.admin.forms import RejectForm
+from content.models import PublishableCore
+from content.services import lifecycle
+
+
+def entry_panels(user: Any, entry: PublishableCore) -> list[dict[str, Any]]:
+    """The panels receivers of `admin_panels` offer for `entry`, in connection order."""
+    answers = hooks.admin_panels.send(sender=type(entry), entry=entry, user=user)
+    return [panel for _receiver, panel in answers if panel]
+
+
+class ReviewAdminMixin:
+    """For EntryAdmin: the Reject view and the context of the review tools and panels."""
+
+    def review_context(self, request, obj: PublishableCore) -> dict[str, Any]:
+        can_reject = transitions.reviewer(request.user, obj, "reject")
+        return {
+            "folio_reject_url": self._url("reject", obj.pk) if can_reject else None,
+            "folio_panels": entry_panels(request.user, obj),
+        }
+
+    def reject_view(self, request, object_id):
+        obj = self._entry_or_404(request, object_id)
+        form = RejectForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                lifecycle.entry_reject(
+                    entry=obj, actor=request.user, message=form.cleaned_data["message"]
+                )
+            except transitions.REFUSALS as exc:
+                report_refusal(request, exc, prefix=f"“{obj}”: ")
+            else:
+                messages.success(request, f"“{obj}” was rejected and sent back to draft.")
+                return self._back(obj)
+        return self.form_page(
+            request,
+            obj,
+            form,
+            title=f"Reject “{obj}”",
+            intro="The item goes back to draft; your comment tells the author why.",
+            submit="Reject",
+        )

@@ -13,9 +13,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.utils import timezone
 
 from content.blocks import body_image_ids, plain_text
-from content.models import Article, Category, MediaAsset, Page, PublishableCore, Revision, Tag
+from content.models import (
+    Article,
+    Category,
+    MediaAsset,
+    Page,
+    PublishableCore,
+    Revision,
+    Status,
+    Tag,
+)
 
 
 def media_payload(asset: MediaAsset | None) -> dict[str, Any] | None:
@@ -67,8 +79,30 @@ class Related:
             categories=Category.objects.in_bulk(categories),
             tags=Tag.objects.in_bulk(tags),
             authors=user_model.objects.only("id", "full_name", "email").in_bulk(authors),
-            pages=Page.objects.only("id", "title", "url_path").in_bulk(pages),
+            pages=_live_pages(pages),
         )
+
+
+def _live_pages(ids: set[int]) -> dict[int, Page]:
+    """Parent pages as the public sees them: live ones only, with their live title.
+
+    `Page.title` is the draft's; a parent's unpublished edit (or a draft parent) must not
+    show through its children's payloads.
+    """
+    if not ids:
+        return {}
+    live = Page.objects.filter(
+        Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()),
+        pk__in=ids,
+        status=Status.PUBLISHED,
+        deleted_at__isnull=True,
+        live_revision__isnull=False,
+    ).annotate(live_title=KeyTextTransform("title", "live_revision__snapshot"))
+    pages = {}
+    for page in live.only("id", "url_path"):
+        page.title = page.live_title
+        pages[page.pk] = page
+    return pages
 
 
 def body_text(body: list[dict[str, Any]]) -> str:

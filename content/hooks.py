@@ -9,6 +9,12 @@ PermissionDenied (→ 403), and the whole transaction rolls back:
 - `publish_requested(sender=model, entry, actor, revision, scheduled)`: from publish
   and from the scheduler. Governance enforces workflows and blocking policies here.
 - `submit_requested(sender=model, entry, actor, revision)`: from submit.
+- `schedule_requested(sender=model, entry, actor, revision, publish_at)`: from schedule,
+  when a publish time is set and something new would go live. Governance checks here
+  what the scheduler will check when the time comes (workflows, blocking policies), so
+  the person scheduling is refused now. Its own signal, not `publish_requested`: there,
+  `scheduled=True` means the scheduler is publishing as the system, which a person
+  scheduling is not (and the system may schedule what it may not yet publish).
 - `review_requested(sender=model, entry, actor, decision, message)`: from approve and
   reject, after content's own checks. A receiver that owns the review (governance's
   workflows) records the decision and returns True ("taken over"); the service then
@@ -42,6 +48,7 @@ from django.dispatch import Signal
 
 publish_requested = Signal()
 submit_requested = Signal()
+schedule_requested = Signal()
 review_requested = Signal()
 entry_published = Signal()
 entry_unpublished = Signal()

@@ -41,16 +41,18 @@ class GovernanceConfig(AppConfig):
             (content_hooks.submit_requested, workflow_receivers.on_submit_requested),
             (content_hooks.review_requested, workflow_receivers.on_review_requested),
             (content_hooks.publish_requested, workflow_receivers.on_publish_requested),
+            (content_hooks.schedule_requested, workflow_receivers.on_schedule_requested),
             (content_hooks.entry_changed, workflow_receivers.on_entry_changed),
             (content_hooks.review_allowed, workflow_receivers.on_review_allowed),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.workflows.{receiver.__name__}")
-        # Content policies: blocking violations refuse submit and publish (400).
+        # Content policies: blocking violations refuse submit, publish and scheduling (400).
         from governance import policy_receivers
 
         for signal, receiver in (
             (content_hooks.submit_requested, policy_receivers.on_submit_requested),
             (content_hooks.publish_requested, policy_receivers.on_publish_requested),
+            (content_hooks.schedule_requested, policy_receivers.on_schedule_requested),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.policies.{receiver.__name__}")
         # The content change form's policy-check and workflow panels.

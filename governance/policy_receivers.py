@@ -1,6 +1,8 @@
 """Content policies enforced on content's guard hooks (connected in GovernanceConfig.ready).
 
-Both run inside the content service's transaction, before the change; raising refuses it.
+Each runs inside the content service's transaction, before the change; raising refuses it.
+Scheduling a publish is checked like a publish, so the person scheduling is refused now
+(an override of that exact revision lets it through, then and when the time comes).
 
 Scheduled publishes act as the system with no one to give a reason, so an item whose
 revision fails a blocking policy is refused (the scheduler records and logs the refusal
@@ -18,6 +20,10 @@ logger = logging.getLogger(__name__)
 
 def on_submit_requested(sender, *, entry, actor, revision, **kwargs) -> None:
     ensure_policies_pass(entry=entry, revision=revision, actor=actor, transition="submit")
+
+
+def on_schedule_requested(sender, *, entry, actor, revision, **kwargs) -> None:
+    ensure_policies_pass(entry=entry, revision=revision, actor=actor, transition="schedule")
 
 
 def on_publish_requested(sender, *, entry, actor, revision, scheduled=False, **kwargs) -> None:

@@ -45,6 +45,12 @@ def on_publish_requested(sender, *, entry, actor, revision, scheduled, **kwargs)
     )
 
 
+def on_schedule_requested(sender, *, entry, actor, revision, publish_at, **kwargs) -> None:
+    workflows.workflow_schedule_check(
+        entry=entry, actor=actor, revision=revision, publish_at=publish_at
+    )
+
+
 def on_entry_changed(sender, *, entry_id, action, **kwargs) -> None:
     if action == "update":
         entry = sender.objects.filter(pk=entry_id).first()

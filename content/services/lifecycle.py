@@ -195,7 +195,10 @@ def entry_schedule(
     publish_at: datetime | None,
     expire_at: datetime | None = None,
 ) -> PublishableCore:
-    """Publish at `publish_at` and/or unpublish at `expire_at`; both None clears the schedule."""
+    """Publish at `publish_at` and/or unpublish at `expire_at`; both None clears the schedule.
+
+    A publish time is checked now as a publish would be (`schedule_requested`); an expiry
+    alone, or clearing the schedule, puts nothing new live and is not."""
     entry = lock(entry)
     rules.ensure_not_trashed(entry)
     rules.ensure_can_publish(actor, entry)
@@ -208,6 +211,18 @@ def entry_schedule(
         raise ValidationError({"expire_at": ["Must be later than the publish time and now."]})
     if expire_at is not None and publish_at is None and entry.status != Status.PUBLISHED:
         raise ValidationError({"publish_at": ["Required unless the item is already published."]})
+    if publish_at is not None and (
+        entry.status != Status.PUBLISHED or entry.has_unpublished_changes
+    ):
+        # Governance refuses now what the scheduler would refuse when due (no approval,
+        # a blocking policy), so the person scheduling hears it instead of a silent retry.
+        hooks.schedule_requested.send(
+            sender=type(entry),
+            entry=entry,
+            actor=actor,
+            revision=entry.latest_revision,
+            publish_at=publish_at,
+        )
     before = {"publish_at": entry.publish_at, "expire_at": entry.expire_at, "status": entry.status}
     entry.publish_at, entry.expire_at = publish_at, expire_at
     if entry.status != Status.PUBLISHED:

@@ -18,6 +18,7 @@ from governance.models.webhooks import (
     WebhookEvent,
 )
 from governance.models.workflows import (
+    BypassTransition,
     Comment,
     Decision,
     ReviewLink,
@@ -25,12 +26,14 @@ from governance.models.workflows import (
     Submission,
     SubmissionStatus,
     Workflow,
+    WorkflowBypass,
     WorkflowStep,
 )
 
 __all__ = [
     "AppendOnlyError",
     "AuditEvent",
+    "BypassTransition",
     "Comment",
     "ContentPolicy",
     "Decision",
@@ -48,5 +51,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "Workflow",
+    "WorkflowBypass",
     "WorkflowStep",
 ]

@@ -239,3 +239,37 @@ class ReviewLink(models.Model):
 
     def __str__(self) -> str:
         return f"Review link #{self.pk} for {self.submission}"
+
+
+class BypassTransition(models.TextChoices):
+    PUBLISH = "publish", "Publish"
+    SCHEDULE = "schedule", "Schedule"
+
+
+class WorkflowBypass(models.Model):
+    """A holder of `bypass_workflow` let one exact revision go live without an approved
+    submission: at once (publish), or when its publish time comes (schedule). The
+    scheduler, acting as the system, honours a schedule bypass for that revision only;
+    an edit writes a new revision, which needs approval (or a bypass) again. Each one is
+    also in the audit log as `workflow.bypass`."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    entry = GenericForeignKey("content_type", "object_id")
+    revision = models.ForeignKey("content.Revision", on_delete=models.CASCADE, related_name="+")
+    workflow = models.ForeignKey(
+        Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    transition = models.CharField(max_length=10, choices=BypassTransition.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "workflow bypasses"
+        indexes = [models.Index(fields=["content_type", "object_id"], name="bypass_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.transition} bypass of {self.content_type.model} {self.object_id}"

@@ -11,8 +11,12 @@ Content owns the item's status; governance owns the review. The flow:
   submission for exactly the revision being published, unless the actor holds
   `governance.bypass_workflow` (audited as `workflow.bypass`). The system actor (None:
   seeding, imports, factories) bypasses a direct publish, audited with `system: true`,
-  but a *scheduled* publish needs the approval like anyone: whoever scheduled it is not
-  known to the scheduler, and an item edited after scheduling must not go out unreviewed.
+  but a *scheduled* publish needs the approval like anyone: the scheduler acts as the
+  system, and an item edited after scheduling must not go out unreviewed.
+- `workflow_schedule_check` runs on `schedule_requested`: scheduling a publish needs the
+  same approval now, so a refusal reaches the person scheduling rather than a log line
+  when the time comes. A bypass holder may schedule anyway; that bypass is recorded for
+  the exact revision (governance.services.workflow_bypass) and the scheduler honours it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from accounts.audit import audit_record
 from accounts.roles import ADMINISTRATOR
 from content.models import Article, Page
 from governance.models import (
+    BypassTransition,
     Comment,
     Decision,
     ReviewTask,
@@ -41,6 +46,7 @@ from governance.models import (
     Workflow,
     WorkflowStep,
 )
+from governance.services.workflow_bypass import bypass_record, schedule_bypass_for
 from governance.services.workflow_notify import notify_decision, notify_step
 
 REVIEW_PERM = "governance.review_content"
@@ -340,33 +346,64 @@ def approved_for(entry: Any, revision: Any) -> bool:
     ).exists()
 
 
+def _unapproved(workflow: Workflow, revision: Any, verb: str) -> ValidationError:
+    number = f"revision {revision.number}" if revision is not None else "the item"
+    return ValidationError(
+        {
+            "workflow": [
+                f'"{workflow.name}" applies: {number} has no approved submission. '
+                f"Submit it for review and {verb} it once it is approved."
+            ]
+        }
+    )
+
+
 def workflow_publish_check(*, entry: Any, actor: Any, revision: Any, scheduled: bool) -> None:
     """Publishing needs an approved submission for the revision, or bypass_workflow (audited)."""
     workflow = workflow_for(entry)
     if workflow is None or approved_for(entry, revision):
         return
-    system = actor is None and not scheduled
-    if system or (actor is not None and actor.has_perm(BYPASS_PERM)):
-        audit_record(
-            actor=actor,
-            action="workflow.bypass",
-            target=entry,
-            metadata={
-                "workflow": workflow.name,
-                "revision": revision.number,
-                "system": actor is None,
-                "scheduled": scheduled,
-            },
+    bypass = {"workflow": workflow, "revision": revision, "transition": BypassTransition.PUBLISH}
+    if actor is not None and actor.has_perm(BYPASS_PERM):
+        bypass_record(entry=entry, actor=actor, scheduled=scheduled, **bypass)
+        return
+    if actor is None and not scheduled:
+        bypass_record(entry=entry, actor=None, scheduled=False, **bypass)
+        return
+    granted = schedule_bypass_for(entry, revision) if actor is None else None
+    if granted is not None and granted.actor is not None and granted.actor.has_perm(BYPASS_PERM):
+        # A bypass holder (still one) scheduled this very revision; the scheduler carries it out.
+        bypass_record(
+            entry=entry,
+            actor=None,
+            scheduled=True,
+            granted_by=granted.actor_id,
+            granted_bypass=granted.pk,
+            **bypass,
         )
         return
-    raise ValidationError(
-        {
-            "workflow": [
-                f'"{workflow.name}" applies: revision {revision.number} has no approved '
-                "submission. Submit it for review and publish once it is approved."
-            ]
-        }
-    )
+    raise _unapproved(workflow, revision, "publish")
+
+
+def workflow_schedule_check(*, entry: Any, actor: Any, revision: Any, publish_at: Any) -> None:
+    """Scheduling a publish needs an approved submission for the revision now, or
+    bypass_workflow (recorded for that revision, so the scheduler honours it; audited)."""
+    if actor is None:
+        return  # the system may schedule; the scheduler checks the approval when it is due
+    workflow = workflow_for(entry)
+    if workflow is None or (revision is not None and approved_for(entry, revision)):
+        return
+    if revision is not None and actor.has_perm(BYPASS_PERM):
+        bypass_record(
+            entry=entry,
+            actor=actor,
+            workflow=workflow,
+            revision=revision,
+            transition=BypassTransition.SCHEDULE,
+            publish_at=publish_at.isoformat(),
+        )
+        return
+    raise _unapproved(workflow, revision, "schedule")
 
 
 # --- Queue --------------------------------------------------------------------------------

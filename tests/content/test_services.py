@@ -256,6 +256,31 @@ def test_publish_hook_can_block(editor):
     assert article.live_revision is None
 
 
+def test_schedule_hook_is_asked_only_when_something_new_would_go_live(editor):
+    asked = []
+
+    def refuse(sender, *, entry, revision, publish_at, **kwargs):
+        asked.append((entry.pk, revision.pk, publish_at))
+        raise ValidationError("Not approved.")
+
+    article = ArticleFactory()
+    live = ArticleFactory(published=True)
+    soon = timezone.now() + timedelta(hours=1)
+    hooks.schedule_requested.connect(refuse, dispatch_uid="test-refuse-schedule")
+    try:
+        with pytest.raises(ValidationError, match="Not approved"):
+            services.entry_schedule(entry=article, actor=editor, publish_at=soon)
+        # An expiry alone, clearing, or re-timing an unchanged live item: nothing goes live.
+        services.entry_schedule(entry=live, actor=editor, publish_at=None, expire_at=soon)
+        services.entry_schedule(entry=article, actor=editor, publish_at=None)
+        services.entry_schedule(entry=live, actor=editor, publish_at=soon)
+    finally:
+        hooks.schedule_requested.disconnect(dispatch_uid="test-refuse-schedule")
+    assert asked == [(article.pk, article.latest_revision_id, soon)]
+    article.refresh_from_db()
+    assert (article.status, article.publish_at) == (Status.DRAFT, None)
+
+
 def test_published_signal_is_sent_inside_the_transaction(editor):
     """Receivers (read model, webhook outbox) commit or roll back with the publish."""
     from django.db import connection

@@ -227,7 +227,10 @@ def test_system_publish_bypasses_and_is_audited():
 def test_scheduled_publish_needs_an_approved_revision(users):
     article = ArticleFactory(owner=users["Author"])
     soon = timezone.now() + timedelta(minutes=5)
-    services.entry_schedule(entry=article, actor=users["Editor"], publish_at=soon)
+    with pytest.raises(ValidationError, match="no approved submission"):  # refused up front
+        services.entry_schedule(entry=article, actor=users["Editor"], publish_at=soon)
+    # Scheduled by the system (an import, say): the scheduler still asks for the approval.
+    services.entry_schedule(entry=article, actor=None, publish_at=soon)
     later = timezone.now() + timedelta(minutes=10)
     Article.objects.filter(pk=article.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
     run = services.publish_scheduled()

@@ -111,9 +111,10 @@ class PageMoveForm(forms.Form):
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if admin_site is not None:
-            self.fields["parent"].widget = admin_widgets.AutocompleteSelect(
-                Page._meta.get_field("parent"), admin_site
+        if admin_site is not None:  # search pages as the change form's parent field does
+            parent = self.fields["parent"]
+            parent.widget = admin_widgets.AutocompleteSelect(
+                Page._meta.get_field("parent"), admin_site, choices=parent.choices
             )
 
 

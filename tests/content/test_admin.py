@@ -439,3 +439,96 @@ def test_the_media_picker_lists_images_and_uploads(client, users):
     )
     new = MediaAsset.objects.get(alt_text="Green")
     assert f'data-autopick data-media-id="{new.pk}"' in response.content.decode()
+
+
+# --- Reviewing: approve, reject with a comment (no workflow here; see tests/governance) ----
+
+
+def test_an_author_is_offered_no_review_or_publishing_on_their_item_in_review(client, users):
+    author = users["Author"]
+    article = ArticleFactory(owner=author, in_review=True)
+    login(client, author)
+    html = client.get(url("article_change", article.pk)).content.decode()
+    for tool in ("approve", "reject", "publish", "schedule"):
+        assert f'data-transition="{tool}"' not in html, tool
+    assert client.get(url("article_reject", article.pk)).status_code == 200  # only a form
+    response = client.post(url("article_reject", article.pk), {"message": "No"}, follow=True)
+    assert any("permission" in m for m in messages_of(response)), messages_of(response)
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+
+
+def test_reject_asks_for_a_comment_and_sends_the_item_back(client, users):
+    article = ArticleFactory(in_review=True)
+    login(client, users["Editor"])
+    html = client.get(url("article_change", article.pk)).content.decode()
+    assert 'data-transition="approve"' in html
+    assert f'href="{url("article_reject", article.pk)}" data-transition="reject"' in html
+    empty = client.post(url("article_reject", article.pk), {"message": "   "})
+    assert empty.status_code == 200
+    assert empty.context["form"].errors["message"] == ["A rejection needs a comment."]
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    response = client.post(
+        url("article_reject", article.pk), {"message": "Needs a source."}, follow=True
+    )
+    assert any("rejected" in m for m in messages_of(response)), messages_of(response)
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    html = client.get(url("article_change", article.pk)).content.decode()
+    assert 'data-transition="reject"' not in html  # nothing in review any more
+
+
+# --- Moving pages ---------------------------------------------------------------------------
+
+
+def test_editor_moves_a_page_with_its_subtree(client, users):
+    about = PageFactory(title="About")
+    team = PageFactory(title="Team", parent=about.pk)
+    PageFactory(title="Alice", parent=team.pk)
+    company = PageFactory(title="Company")
+    login(client, users["Editor"])
+    html = client.get(url("page_change", team.pk)).content.decode()
+    assert f'href="{url("page_move", team.pk)}" data-transition="move"' in html
+    form = client.get(url("page_move", team.pk))
+    assert form.status_code == 200
+    assert "admin-autocomplete" in form.content.decode()  # parent is chosen by search
+    response = client.post(
+        url("page_move", team.pk), {"parent": company.pk, "sort_order": "0"}, follow=True
+    )
+    assert any("/company/team/" in m for m in messages_of(response)), messages_of(response)
+    team.refresh_from_db()
+    assert (team.parent_id, team.sort_order, team.url_path) == (company.pk, 0, "/company/team/")
+    assert Page.objects.get(title="Alice").url_path == "/company/team/alice/"
+    response = client.post(url("page_move", team.pk), {"parent": ""}, follow=True)  # top level
+    team.refresh_from_db()
+    assert team.parent_id is None
+    assert team.url_path == "/team/"
+
+
+def test_moving_a_page_under_its_own_descendant_is_refused_clearly(client, users):
+    about = PageFactory(title="About")
+    team = PageFactory(title="Team", parent=about.pk)
+    login(client, users["Editor"])
+    response = client.post(url("page_move", about.pk), {"parent": team.pk})
+    assert response.status_code == 200  # the form again, with the reason
+    assert any("cannot move under itself" in m for m in messages_of(response))
+    about.refresh_from_db()
+    assert (about.parent_id, about.url_path) == (None, "/about/")
+    bad = client.post(url("page_move", about.pk), {"parent": "999999"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors["parent"]
+
+
+def test_moving_is_offered_only_where_the_service_allows_it(client, users):
+    author = users["Author"]
+    own = PageFactory(owner=author, title="Mine")
+    live = PageFactory(owner=author, title="Live", published=True)
+    login(client, author)
+    assert 'data-transition="move"' in client.get(url("page_change", own.pk)).content.decode()
+    html = client.get(url("page_change", live.pk)).content.decode()
+    assert 'data-transition="move"' not in html  # published: needs the publish permission
+    response = client.post(url("page_move", live.pk), {"parent": own.pk}, follow=True)
+    assert any("permission" in m for m in messages_of(response)), messages_of(response)
+    live.refresh_from_db()
+    assert live.parent_id is None

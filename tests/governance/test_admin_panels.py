@@ -1,0 +1,268 @@
+"""Governance on the content change form, through the Django test client: review buttons
+offered only to who may decide the step, Reject with a comment, the policy-check panel
+with its override, and the workflow panel with threaded comments. "Standard review" (one
+Reviewer step) is active, as seeded.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from content import services
+from content.models import Article, Status
+from governance.models import AuditEvent, Comment, PolicyOverride, SubmissionStatus
+from governance.services.policies import policy_checks, policy_create
+from governance.services.workflows import submission_current
+from tests.content.factories import ArticleFactory, PageFactory
+from tests.governance import workflow_fixtures
+
+pytestmark = pytest.mark.django_db
+users = workflow_fixtures.users
+
+REVIEW_TOOLS = ('data-transition="approve"', 'data-transition="reject"')
+
+
+@pytest.fixture
+def admin_for(users):
+    """admin_for("Editor") is a Django test client signed in as that user."""
+
+    def make(who: str) -> Client:
+        client = Client()
+        client.force_login(users[who])
+        return client
+
+    return make
+
+
+def change_url(entry) -> str:
+    return reverse(f"admin:content_{entry._meta.model_name}_change", args=[entry.pk])
+
+
+def admin_url(entry, name: str) -> str:
+    return reverse(f"admin:content_{entry._meta.model_name}_{name}", args=[entry.pk])
+
+
+def panel_url(entry, name: str) -> str:
+    return reverse(f"admin:governance_{name}_entry", args=[entry._meta.model_name, entry.pk])
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def submitted(users, **kwargs) -> Article:
+    article = ArticleFactory(owner=users["Author"], **kwargs)
+    return services.entry_submit(entry=article, actor=users["Author"])
+
+
+def blocking_policy():
+    return policy_create(
+        actor=None,
+        data={
+            "name": "No jargon",
+            "kind": "banned_terms",
+            "params": {"terms": ["class"]},
+            "severity": "block",
+        },
+    )
+
+
+# --- Review buttons -----------------------------------------------------------------------
+
+
+def test_approve_and_reject_are_offered_only_to_who_may_decide_the_step(users, admin_for):
+    article = submitted(users)
+    offered = {}
+    for who in ("Author", "Editor", "Reviewer", "Administrator", "Viewer"):
+        html = admin_for(who).get(change_url(article)).content.decode()
+        offered[who] = [tool for tool in REVIEW_TOOLS if tool in html]
+    assert offered["Reviewer"] == list(REVIEW_TOOLS)
+    assert offered["Administrator"] == list(REVIEW_TOOLS)  # holds every step
+    assert offered["Editor"] == []  # publishes, but is not on the Reviewer step
+    assert offered["Author"] == []
+    assert offered["Viewer"] == []
+    author_html = admin_for("Author").get(change_url(article)).content.decode()
+    assert 'data-transition="publish"' not in author_html
+    # The service gives the same answer to a hand-made POST.
+    response = admin_for("Editor").post(
+        reverse("admin:content_article_transition", args=[article.pk, "approve"]), follow=True
+    )
+    assert any("Only Reviewer reviewers" in m for m in messages_of(response))
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+
+def test_once_a_reviewer_decided_the_buttons_go(users, admin_for):
+    article = submitted(users)
+    reviewer = admin_for("Reviewer")
+    response = reviewer.post(
+        reverse("admin:content_article_transition", args=[article.pk, "approve"]), follow=True
+    )
+    assert any("was approved" in m for m in messages_of(response)), messages_of(response)
+    assert Article.objects.get(pk=article.pk).status == Status.APPROVED
+    html = reviewer.get(change_url(article)).content.decode()
+    assert not any(tool in html for tool in REVIEW_TOOLS)
+    editor_html = admin_for("Editor").get(change_url(article)).content.decode()
+    assert 'data-transition="publish"' in editor_html  # approved: the Editor publishes
+
+
+def test_bulk_approve_reports_each_refusal(users, admin_for):
+    one, two = submitted(users, title="First"), submitted(users, title="Second")
+    changelist = reverse("admin:content_article_changelist")
+    selected = {"action": "bulk_approve", "_selected_action": [one.pk, two.pk]}
+    response = admin_for("Editor").post(changelist, selected, follow=True)
+    refusals = [m for m in messages_of(response) if "Only Reviewer reviewers" in m]
+    assert len(refusals) == 2
+    assert any(m.startswith("“First”") for m in refusals)
+    assert Article.objects.filter(status=Status.IN_REVIEW).count() == 2
+    response = admin_for("Reviewer").post(changelist, selected, follow=True)
+    assert sum("was approved" in m for m in messages_of(response)) == 2
+    assert Article.objects.filter(status=Status.APPROVED).count() == 2
+
+
+def test_reject_needs_a_comment_and_goes_through_the_workflow(users, admin_for):
+    article = submitted(users)
+    reviewer = admin_for("Reviewer")
+    reject = admin_url(article, "reject")
+    empty = reviewer.post(reject, {"message": ""})
+    assert empty.status_code == 200
+    assert empty.context["form"].errors["message"] == ["A rejection needs a comment."]
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+    assert submission_current(article) is not None
+    response = reviewer.post(reject, {"message": "Cite the survey."}, follow=True)
+    assert any("rejected" in m for m in messages_of(response)), messages_of(response)
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+    assert submission_current(article) is None
+    html = reviewer.get(change_url(article)).content.decode()
+    assert "Rejected: Cite the survey." in html  # the decision is a comment on the item
+    assert "rejected" in html  # and the submission's status
+
+
+def test_an_editor_not_on_the_step_cannot_reject_either(users, admin_for):
+    article = submitted(users)
+    response = admin_for("Editor").post(
+        admin_url(article, "reject"), {"message": "Not good"}, follow=True
+    )
+    assert any("Only Reviewer reviewers" in m for m in messages_of(response))
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+
+# --- The policy-check panel -----------------------------------------------------------------
+
+
+def test_policy_panel_lists_each_violation_and_override_is_for_holders_only(users, admin_for):
+    blocking_policy()
+    article = ArticleFactory(title="Top class", owner=users["Author"])
+    html = admin_for("Editor").get(change_url(article)).content.decode()
+    assert "has not been checked yet" in html
+    policy_checks(entry=article)  # stores the results (as the API, submit and publish do)
+    for who in ("Author", "Editor"):
+        html = admin_for(who).get(change_url(article)).content.decode()
+        assert 'data-policy-status="block"' in html
+        assert 'data-violation="banned_terms"' in html
+        assert "Uses the banned term “class”." in html
+        assert ">title<" in html  # the field
+        assert 'folio-severity--block">block<' in html
+        assert 'data-action="override"' not in html, who
+    admin_html = admin_for("Administrator").get(change_url(article)).content.decode()
+    assert 'data-action="override"' in admin_html
+
+
+def test_override_needs_a_reason_and_the_permission(users, admin_for):
+    blocking_policy()
+    article = ArticleFactory(title="Top class")
+    policy_checks(entry=article)
+    override = panel_url(article, "policyoverride")
+    response = admin_for("Editor").post(override, {"reason": "Please"}, follow=True)
+    assert any("override_policy permission" in m for m in messages_of(response))
+    administrator = admin_for("Administrator")
+    response = administrator.post(override, {"reason": "   "}, follow=True)
+    assert any("Explain why" in m for m in messages_of(response)), messages_of(response)
+    assert not PolicyOverride.objects.exists()
+    assert administrator.get(override).status_code == 405
+    response = administrator.post(override, {"reason": "Quoting a source."}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(change_url(article) + "#policy-checks")
+    assert any("overridden" in m for m in messages_of(response)), messages_of(response)
+    assert PolicyOverride.objects.get().reason == "Quoting a source."
+    assert AuditEvent.objects.filter(action="policy.override").exists()
+    html = response.content.decode()
+    assert 'data-policy-status="overridden"' in html
+    assert "“Quoting a source.”" in html
+    assert 'data-action="override"' not in html  # nothing left to override
+    services.entry_submit(entry=article, actor=None)  # the override lets it through
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+
+# --- The workflow panel and comments ----------------------------------------------------
+
+
+def test_workflow_panel_shows_the_state_and_threaded_comments(users, admin_for):
+    article = submitted(users)
+    reviewer = admin_for("Reviewer")
+    html = reviewer.get(change_url(article)).content.decode()
+    assert "Workflow: Standard review." in html
+    assert f"submitted by {users['Author']}" in html
+    assert "<span data-approvals>0 of 1</span>" in html
+    assert "You may decide this step" in html
+    comments = panel_url(article, "comment")
+    response = reviewer.post(comments, {"body": "Which survey?"}, follow=True)
+    assert "Comment added." in messages_of(response)
+    question = Comment.objects.get(body="Which survey?")
+    assert response.redirect_chain[-1][0].endswith(f"#comment-{question.pk}")
+    response = admin_for("Author").post(
+        comments, {"body": "The 2024 one.", "parent": question.pk}, follow=True
+    )
+    assert "Your reply was added." in messages_of(response)
+    assert Comment.objects.get(body="The 2024 one.").parent == question
+    html = response.content.decode()
+    thread = html[html.index(f'id="comment-{question.pk}"') :]
+    assert thread.index("Which survey?") < thread.index("<ul>") < thread.index("The 2024 one.")
+    editor_html = admin_for("Editor").get(change_url(article)).content.decode()
+    assert "You may decide this step" not in editor_html
+
+
+def test_bad_comments_are_refused_and_viewers_get_no_form(users, admin_for):
+    article = submitted(users)
+    other = ArticleFactory()
+    foreign = Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(other),
+        object_id=other.pk,
+        body="Elsewhere",
+    )
+    comments = panel_url(article, "comment")
+    editor = admin_for("Editor")
+    response = editor.post(comments, {"body": "  "}, follow=True)
+    assert any("cannot be empty" in m for m in messages_of(response)), messages_of(response)
+    response = editor.post(comments, {"body": "Hi", "parent": foreign.pk}, follow=True)
+    assert any("same item" in m for m in messages_of(response)), messages_of(response)
+    response = admin_for("Viewer").post(comments, {"body": "Let me in"}, follow=True)
+    assert any("permission" in m for m in messages_of(response)), messages_of(response)
+    assert Comment.objects.count() == 1
+    viewer_html = admin_for("Viewer").get(change_url(article)).content.decode()
+    assert 'data-action="comment"' not in viewer_html
+
+
+def test_pages_have_both_panels_and_a_move_tool(users, admin_for):
+    page = PageFactory(title="Legal", owner=users["Author"])
+    services.entry_submit(entry=page, actor=users["Author"])
+    html = admin_for("Reviewer").get(change_url(page)).content.decode()
+    assert 'id="policy-checks"' in html
+    assert 'id="workflow"' in html
+    assert 'data-transition="approve"' in html
+    assert 'data-transition="move"' not in html  # Reviewers do not edit pages
+    editor_html = admin_for("Editor").get(change_url(page)).content.decode()
+    assert 'data-transition="move"' in editor_html
+    submission = submission_current(page)
+    assert submission.status == SubmissionStatus.IN_PROGRESS
+
+
+def test_panel_views_refuse_unknown_items(users, admin_for):
+    article = ArticleFactory()
+    client = admin_for("Editor")
+    missing = reverse("admin:governance_comment_entry", args=["article", 999999])
+    assert client.post(missing, {"body": "a"}).status_code == 404
+    unknown = reverse("admin:governance_comment_entry", args=["user", article.pk])
+    assert client.post(unknown, {"body": "a"}).status_code == 404

@@ -16,6 +16,11 @@ from content.admin.widgets import BodyEditorWidget, body_html
 from content.blocks_html import html_to_blocks
 from content.models import Article, MediaAsset, Page
 
+STALE = (
+    "Someone else saved this {kind} (it is now at version {current}) after you opened it, "
+    "so your changes were NOT saved. Copy anything you need, then reload the page to edit "
+    "the latest version."
+)
 PASTED_IMAGE = (
     "An image in the body is not from the media library, so it cannot be kept. "
     "Insert images with the image button and “Browse…”."

@@ -1,4 +1,4 @@
-"""The revision history of an item in the admin: the panel rows and the diff.
+"""The revision history of an item in the admin: the panel rows, the diff and revert.
 
 Diffs compare two stored snapshots field by field (content.services.revisions). The
 body is shown as one line of plain text per block, so an editor sees which
@@ -10,11 +10,20 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
 
+from config.admin_services import report_refusal
+from config.exceptions import PreconditionFailed
+from content.admin import transitions
+from content.admin.forms import STALE
 from content.blocks import plain_text
 from content.models import Category, MediaAsset, Page, PublishableCore, Revision, Tag
-from content.services.revisions import revision_diff, revision_list
+from content.services import lifecycle
+from content.services.revisions import revision_diff, revision_get, revision_list
 
 HISTORY_LIMIT = 50
 RELATED = {
@@ -92,3 +101,55 @@ def diff_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+class HistoryAdminMixin:
+    """For EntryAdmin: the diff of two revisions, and revert (a new revision, via the service)."""
+
+    def diff_view(self, request, object_id, number):
+        obj = self._entry_or_404(request, object_id)
+        try:
+            new = revision_get(entry=obj, number=number)
+            against = int(request.GET.get("against", number - 1))
+            old = revision_get(entry=obj, number=against)
+        except (ValidationError, ValueError):
+            raise Http404 from None
+        return TemplateResponse(
+            request,
+            "admin/content/revision_diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"“{obj}”: revision {old.number} → {new.number}",
+                "opts": self.opts,
+                "original": obj,
+                "old": old,
+                "new": new,
+                "rows": diff_rows(old, new),
+                "can_revert": self.has_change_permission(request, obj),
+                "media": self.media,
+            },
+        )
+
+    def revert_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._entry_or_404(request, object_id)
+        version = request.POST.get("version", "")
+        try:
+            entry = lifecycle.revision_revert(
+                entry=obj,
+                actor=request.user,
+                number=number,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except PreconditionFailed as exc:
+            kind, current = self.opts.verbose_name, exc.details["current_version"]
+            messages.error(request, STALE.format(kind=kind, current=current))
+        except transitions.REFUSALS as exc:
+            report_refusal(request, exc, prefix=f"“{obj}”: ")
+        else:
+            latest = entry.latest_revision.number if entry.latest_revision_id else number
+            messages.success(
+                request, f"Reverted “{entry}” to revision {number} (saved as revision {latest})."
+            )
+        return self._back(obj)

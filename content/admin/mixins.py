@@ -26,8 +26,8 @@ from js_asset import Media
 from config.admin_services import ServiceFormAdminMixin, report_refusal
 from config.exceptions import PreconditionFailed
 from content.admin import transitions
-from content.admin.forms import ScheduleForm
-from content.admin.history import diff_rows, history_rows
+from content.admin.forms import STALE, ScheduleForm
+from content.admin.history import HistoryAdminMixin, history_rows
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
 from content.admin.review import ReviewAdminMixin
@@ -36,16 +36,9 @@ from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
 from content.services import entries, lifecycle, rules
 from content.services.preview import preview_link_create
-from content.services.revisions import revision_get
-
-STALE = (
-    "Someone else saved this {kind} (it is now at version {current}) after you opened it, "
-    "so your changes were NOT saved. Copy anything you need, then reload the page to edit "
-    "the latest version."
-)
 
 
-class EntryAdmin(ReviewAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["title"]
     list_filter = [InTrashFilter, "status", "locale", "owner"]
@@ -340,51 +333,3 @@ class EntryAdmin(ReviewAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
         """A signed link to the latest revision; it opens in the delivery preview."""
         link = preview_link_create(entry=obj, actor=request.user)
         return request.build_absolute_uri(link["url"])
-
-    def diff_view(self, request, object_id, number):
-        obj = self._entry_or_404(request, object_id)
-        try:
-            new = revision_get(entry=obj, number=number)
-            against = int(request.GET.get("against", number - 1))
-            old = revision_get(entry=obj, number=against)
-        except (ValidationError, ValueError):
-            raise Http404 from None
-        return TemplateResponse(
-            request,
-            "admin/content/revision_diff.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"“{obj}”: revision {old.number} → {new.number}",
-                "opts": self.opts,
-                "original": obj,
-                "old": old,
-                "new": new,
-                "rows": diff_rows(old, new),
-                "can_revert": self.has_change_permission(request, obj),
-                "media": self.media,
-            },
-        )
-
-    def revert_view(self, request, object_id, number):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self._entry_or_404(request, object_id)
-        version = request.POST.get("version", "")
-        try:
-            entry = lifecycle.revision_revert(
-                entry=obj,
-                actor=request.user,
-                number=number,
-                expected_version=int(version) if version.isdigit() else None,
-            )
-        except PreconditionFailed as exc:
-            kind, current = self.opts.verbose_name, exc.details["current_version"]
-            messages.error(request, STALE.format(kind=kind, current=current))
-        except transitions.REFUSALS as exc:
-            report_refusal(request, exc, prefix=f"“{obj}”: ")
-        else:
-            latest = entry.latest_revision.number if entry.latest_revision_id else number
-            messages.success(
-                request, f"Reverted “{entry}” to revision {number} (saved as revision {latest})."
-            )
-        return self._back(obj)

@@ -527,8 +527,8 @@ def test_moving_is_offered_only_where_the_service_allows_it(client, users):
     login(client, author)
     assert 'data-transition="move"' in client.get(url("page_change", own.pk)).content.decode()
     html = client.get(url("page_change", live.pk)).content.decode()
-    assert 'data-transition="move"' not in html  # published: needs the publish permission
+    assert 'data-transition="move"' not in html  # published: no longer the Author's draft
     response = client.post(url("page_move", live.pk), {"parent": own.pk}, follow=True)
-    assert any("permission" in m for m in messages_of(response)), messages_of(response)
+    assert any("only your own drafts" in m for m in messages_of(response)), messages_of(response)
     live.refresh_from_db()
     assert live.parent_id is None

@@ -32,8 +32,8 @@ cache purges) with transaction.on_commit:
   a rebuild in Celery: a referenced object (media, category, tag) changed, so snapshots
   that use it need rebuilding.
 
-Queries, sent outside any transaction to ask what to *offer* (the service still decides);
-receivers only read:
+Queries, sent to ask what to *offer* (the service still decides when asked to act);
+receivers only read, and must not raise:
 - `review_allowed(sender=model, entry, actor, decision)`: may `actor` approve or reject
   (`decision`) this item now? A receiver that owns the review (governance's workflows)
   answers True or False; None means "no opinion", and content's own rules decide.

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
@@ -30,6 +31,7 @@ ORDERINGS = {
     "-title": ("-title", "-id"),
 }
 CURSOR_ORDERINGS = ("-published_at", "published_at")
+MAX_ID = 2**63 - 1  # the largest id the databases store; a bigger one is a forged cursor
 LIST_PARAMS = {"locale", "fields", "expand", "limit", "page", "cursor", "ordering", "search"}
 ARTICLE_FILTERS = {"category", "tag", "author", "published_after", "published_before"}
 RELATIONS = {"article": ("category", "tags", "authors", "cover_image"), "page": ("parent",)}
@@ -142,6 +144,9 @@ def parse_list(params, kind: str) -> ListQuery:
         query.page = int(raw)
     if "cursor" in params:
         query.cursor = decode_cursor(params["cursor"], query.ordering)
+    elif query.page is None and query.ordering not in CURSOR_ORDERINGS:
+        # Titles have no cursor: number the pages, so `next` still leads to the rest.
+        query.page = 1
     if "search" in params:
         term = params["search"].strip()
         if not 1 <= len(term) <= 200:
@@ -177,10 +182,14 @@ def decode_cursor(token: str, ordering: str) -> tuple[str, int, bool]:
         published_at, pk, cursor_ordering, backwards = json.loads(
             base64.urlsafe_b64decode(padded.encode())
         )
-        if cursor_ordering != ordering or parse_datetime(published_at) is None:
+        moment = parse_datetime(published_at)
+        if cursor_ordering != ordering or moment is None or backwards not in (0, 1):
             raise ValueError
-        return published_at, int(pk), bool(backwards)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        if not isinstance(pk, int) or not 0 <= pk <= MAX_ID:
+            raise ValueError
+        # Cursors come back from clients: an instant the database can compare, in UTC.
+        return to_utc(moment, "cursor").isoformat(), pk, bool(backwards)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, DjangoValidationError):
         raise _error("cursor", "This cursor is invalid; start again from the first page.") from None
 
 

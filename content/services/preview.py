@@ -46,13 +46,18 @@ def preview_link_create(
 
 
 def preview_token_load(token: str) -> Revision:
-    """The revision a preview token is bound to; invalid or expired tokens are refused."""
+    """The revision a preview token is bound to; invalid or expired tokens are refused, and
+    so are links to an item since trashed or deleted (the trash hides it everywhere)."""
     try:
         payload = signing.TimestampSigner(salt=SALT).unsign_object(
             token, max_age=settings.CONTENT_PREVIEW_MAX_AGE
         )
-        return Revision.objects.select_related("content_type").get(
+        revision = Revision.objects.select_related("content_type").get(
             pk=payload["r"], object_id=payload["e"], content_type__model=payload["t"]
         )
     except (signing.BadSignature, KeyError, TypeError, Revision.DoesNotExist):
         raise ValidationError({"token": ["This preview link is invalid or has expired."]}) from None
+    model = revision.content_type.model_class()
+    if not model.objects.filter(pk=revision.object_id, deleted_at__isnull=True).exists():
+        raise ValidationError({"token": ["The previewed item is in the trash or was deleted."]})
+    return revision

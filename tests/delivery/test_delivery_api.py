@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -348,3 +350,50 @@ def test_odd_utc_offsets_are_converted_or_refused_never_a_500(api_client, articl
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert_error(response, 400)
+
+
+def _cursor(*values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ("2026-01-01T00:00:00+00:00", 10**30, "-published_at", 0),  # beyond any integer column
+        ("2026-01-01T00:00:00+00:00", 2**63, "-published_at", 0),
+        ("2026-01-01T00:00:00+00:00", -1, "-published_at", 0),
+        ("2026-01-01T00:00:00+00:00", "7", "-published_at", 0),
+        ("2026-01-01T00:00:00+00:00", 7, "-published_at", "yes"),
+        ("0001-01-01T00:00:00+05:00", 7, "-published_at", 0),  # before year 1 in UTC
+        ("9999-12-31T23:59:59-05:00", 7, "-published_at", 0),  # after year 9999 in UTC
+        ("2026-02-30T00:00:00+00:00", 7, "-published_at", 0),
+    ],
+)
+def test_forged_cursors_get_a_400_never_a_500(api_client, article, values):
+    article(published=True)
+    response = api_client.get(URL, {"cursor": _cursor(*values)})
+    assert_error(response, 400)
+    assert "cursor" in response.json()["error"]["details"]
+
+
+def test_a_cursor_with_an_odd_utc_offset_means_the_same_instant(api_client, article):
+    from content.models.snapshots import DeliverySnapshot
+
+    older, middle, _newer = (article(title=f"C{i}", published=True) for i in range(3))
+    row = DeliverySnapshot.objects.get(kind="article", object_id=middle.pk)
+    # PostgreSQL refuses offsets beyond ±15:59, so the cursor's instant is converted first.
+    odd = row.published_at.astimezone(timezone.get_fixed_timezone(16 * 60 + 50)).isoformat()
+    response = api_client.get(URL, {"cursor": _cursor(odd, row.pk, "-published_at", 0)})
+    assert response.status_code == 200, response.content
+    assert ids(response) == [older.pk]
+
+
+def test_title_ordering_pages_by_number_so_next_reaches_every_item(api_client, article):
+    for title in ("Cherry", "Apple", "Banana"):
+        article(title=title, published=True)
+    first = api_client.get(URL, {"ordering": "title", "limit": 2, "fields": "title"}).json()
+    assert [i["title"] for i in first["results"]] == ["Apple", "Banana"]
+    assert first["count"] == 3
+    second = api_client.get(first["next"]).json()
+    assert [i["title"] for i in second["results"]] == ["Cherry"]
+    assert second["next"] is None

@@ -22,9 +22,18 @@ def webhook_sweep_task() -> int:
 @shared_task(ignore_result=True, soft_time_limit=300, time_limit=330)
 def external_links_check_task(revision_id: int) -> int:
     """Check a revision's external links (SSRF-guarded, with timeouts) and store the outcome."""
-    from governance.services.policies import external_links_check
+    from governance.services.link_checks import external_links_check
 
     return external_links_check(revision_id=revision_id)
+
+
+@shared_task(ignore_result=True, soft_time_limit=300, time_limit=330)
+def external_links_recheck_task() -> dict[str, int]:
+    """Periodically: fetch again the links current content uses once their check is stale."""
+    from governance.services.link_checks import external_links_recheck
+
+    run = external_links_recheck()
+    return {"checked": run.checked, "changed": run.changed, "reevaluated": run.reevaluated}
 
 
 @shared_task(ignore_result=True)

@@ -407,3 +407,7 @@ CONTENT_REVIEW_INTERVAL_DAYS = {
 # Items not changed for this long count as stale in the reports.
 CONTENT_STALE_AFTER_DAYS = env.int("CONTENT_STALE_AFTER_DAYS", default=365)
 FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default="http://127.0.0.1:8000/admin/")
+# The periodic re-check of external links (a beat task, hourly by default): links current
+# content uses whose last check is older than this are fetched again, at most BATCH a run.
+POLICY_EXTERNAL_LINK_RECHECK_HOURS = env.float("POLICY_EXTERNAL_LINK_RECHECK_HOURS", default=24)
+POLICY_EXTERNAL_LINK_RECHECK_BATCH = env.int("POLICY_EXTERNAL_LINK_RECHECK_BATCH", default=100)

@@ -5,7 +5,8 @@ its parameters, a severity and a scope. PolicyResult stores one policy's verdict
 revision (revisions are immutable, so a verdict stays true for that content).
 PolicyOverride records that someone holding `override_policy` let one exact revision
 through despite blocking violations, and why. ExternalLinkCheck is the last known state
-of an outbound URL, written by a Celery task so that checks never wait on the network.
+of an outbound URL, written by a Celery task so that checks never wait on the network,
+and re-checked periodically while current content uses it.
 """
 
 from __future__ import annotations
@@ -115,9 +116,15 @@ class ExternalLinkCheck(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
     checked_at = models.DateTimeField()
+    # Revisions whose body holds this link: the periodic re-check fetches only links that
+    # current content uses, and refreshes those revisions' results when the outcome changes.
+    revisions = models.ManyToManyField(
+        "content.Revision", blank=True, related_name="external_link_checks"
+    )
 
     class Meta:
         ordering = ["-checked_at"]
+        indexes = [models.Index(fields=["checked_at"], name="link_check_checked_at")]
 
     def __str__(self) -> str:
         return f"{self.url}: {'ok' if self.ok else 'broken'}"

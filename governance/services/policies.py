@@ -2,7 +2,9 @@
 
 Rules live in governance.policies (one check per kind); this module decides which
 policies apply to an item, stores one PolicyResult per (revision, policy), and enforces
-blocking ones on submit and publish through content's hooks (see governance.receivers).
+blocking ones on submit, publish and scheduling through content's hooks (see
+governance.policy_receivers). External links are fetched in Celery
+(governance.services.link_checks).
 
 Overrides: a holder of `governance.override_policy` records a PolicyOverride with a
 written reason for one exact revision (API `{id}/checks/override/`, the admin, or
@@ -17,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -184,7 +185,7 @@ def policies_evaluate(
     now = timezone.now()
     results = []
     for policy in policies:
-        violations = [v.as_dict() for v in rule_check(policy.kind, snapshot, _params(policy))]
+        violations = [v.as_dict() for v in rule_check(policy.kind, snapshot, policy_params(policy))]
         result, _ = PolicyResult.objects.update_or_create(
             revision=revision,
             policy=policy,
@@ -200,8 +201,9 @@ def policies_evaluate(
     return results
 
 
-def _params(policy: ContentPolicy) -> dict[str, Any]:
-    # Stored params were validated on save; cleaning again fills defaults added since.
+def policy_params(policy: ContentPolicy) -> dict[str, Any]:
+    """The policy's params with their defaults (validated on save; cleaned again here)."""
+    # Cleaning again fills defaults added since the policy was saved.
     try:
         return params_clean(policy.kind, policy.params)
     except ValidationError:
@@ -211,15 +213,22 @@ def _params(policy: ContentPolicy) -> dict[str, Any]:
 
 def _schedule_link_check(revision: Revision, policies: list[ContentPolicy]) -> None:
     """Queue a link check when a link in the revision is unknown or due again."""
-    params = [_params(p) for p in policies if p.kind == PolicyKind.EXTERNAL_LINKS]
+    from governance.services.link_checks import link_uses_record
+
+    params = [policy_params(p) for p in policies if p.kind == PolicyKind.EXTERNAL_LINKS]
     hours = min(p["recheck_after_hours"] for p in params)
     urls = {u for _, u in external_urls(revision.snapshot or {})}
     if not urls:
         return
-    fresh = ExternalLinkCheck.objects.filter(
-        url_hash__in={url_hash(u) for u in urls},
-        checked_at__gte=timezone.now() - timedelta(hours=hours),
-    ).count()
+    known = dict(
+        ExternalLinkCheck.objects.filter(url_hash__in={url_hash(u) for u in urls}).values_list(
+            "pk", "checked_at"
+        )
+    )
+    # Known links are tied to this revision now; the task ties the new ones once checked.
+    link_uses_record(revision=revision, check_ids=known)
+    cutoff = timezone.now() - timedelta(hours=hours)
+    fresh = sum(1 for checked_at in known.values() if checked_at >= cutoff)
     if fresh < len(urls):
         from governance.tasks import external_links_check_task
 
@@ -366,68 +375,6 @@ def checks_summary(revision: Revision, results: list[PolicyResult]) -> dict[str,
         },
         "results": rows,
     }
-
-
-# --- External links ---------------------------------------------------------------------
-
-
-def external_links_check(*, revision_id: int) -> int:
-    """Check the revision's external links that are unknown or due, store the outcome,
-    and refresh the revision's stored results. Returns how many links were fetched."""
-    from governance.http import UnsafeTarget, head_or_get
-
-    revision = Revision.objects.filter(pk=revision_id).first()
-    if revision is None:
-        return 0
-    entry = _entry_of(revision)
-    if entry is None:
-        return 0
-    snapshot = revision.snapshot or {}
-    policies = [
-        p
-        for p in policies_applicable(entry=entry, snapshot=snapshot)
-        if p.kind == PolicyKind.EXTERNAL_LINKS
-    ]
-    if not policies:
-        return 0
-    params = [_params(p) for p in policies]
-    timeout = min(p["timeout"] for p in params)
-    cutoff = timezone.now() - timedelta(hours=min(p["recheck_after_hours"] for p in params))
-    urls = dict.fromkeys(u for _, u in external_urls(snapshot))
-    fresh = set(
-        ExternalLinkCheck.objects.filter(
-            url_hash__in={url_hash(u) for u in urls}, checked_at__gte=cutoff
-        ).values_list("url_hash", flat=True)
-    )
-    fetched = 0
-    for url in urls:
-        if url_hash(url) in fresh:
-            continue
-        status, error = None, ""
-        try:
-            status = head_or_get(url, timeout=timeout)
-        except UnsafeTarget as exc:
-            error = "; ".join(exc.messages)[:500]
-        except Exception as exc:  # any network failure means "broken"
-            error = f"{type(exc).__name__}: {exc}"[:500]
-        ExternalLinkCheck.objects.update_or_create(
-            url_hash=url_hash(url),
-            defaults={
-                "url": url[:2000],
-                "ok": status is not None and status < 400,
-                "status_code": status,
-                "error": error,
-                "checked_at": timezone.now(),
-            },
-        )
-        fetched += 1
-    policies_evaluate(entry=entry, revision=revision, schedule_external=False)
-    return fetched
-
-
-def _entry_of(revision: Revision) -> PublishableCore | None:
-    model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
-    return model.objects.filter(pk=revision.object_id).first() if model else None
 
 
 # --- Whole-site check (manage.py check_content) -----------------------------------------

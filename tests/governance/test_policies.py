@@ -24,10 +24,10 @@ from governance.policies.links import url_hash
 from governance.policies.personal_data import find_personal_data, iban_valid, luhn_valid
 from governance.policies.readability import flesch_reading_ease
 from governance.selectors import policy_results_for
+from governance.services.link_checks import external_links_check
 from governance.services.policies import (
     PolicyViolationError,
     ensure_policies_pass,
-    external_links_check,
     policies_evaluate,
     policy_create,
     policy_override_create,

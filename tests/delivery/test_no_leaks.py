@@ -709,3 +709,5 @@ def test_a_preview_link_dies_with_the_trashed_item(api_client, revisions, on_com
     assert "trash" in response.json()["error"]["message"]
     on_commit(services.entry_restore, entry=_reload(revisions), actor=None)
     assert api_client.get(f"{API}/preview/{token}/").status_code == 200
+    Article.objects.filter(pk=revisions.pk).delete()  # deleted outright: its revisions stay
+    assert_error(api_client.get(f"{API}/preview/{token}/"), 400)

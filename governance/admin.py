@@ -225,6 +225,12 @@ class PolicyResultAdmin(ReadOnlyAdmin):
     date_hierarchy = "checked_at"
     show_full_result_count = False
 
+    def get_urls(self):
+        # "Check now" from the item's policy panel.
+        view = admin_panels.policy_check_view
+        urls = admin_panels.entry_urls(self.admin_site, "policyresult", view)
+        return [*urls, *super().get_urls()]
+
 
 @admin.register(PolicyOverride)
 class PolicyOverrideAdmin(ReadOnlyAdmin):

@@ -5,7 +5,8 @@ connects the two receivers below. They only read (governance.selectors). The vie
 the same services as the API and report refusals as admin messages, then return to the
 item's change form:
 - the policy-check panel: the stored results of the latest revision, every violation,
-  and "Override" (override_policy + a reason → policy_override_create);
+  "Check now" (policy_checks, as the API's `checks/`: a refused submit rolls its results
+  back) and "Override" (override_policy + a reason → policy_override_create);
 - the workflow panel: workflow, current step, approvals, who submitted, the decisions,
   and the threaded comments with a form to comment or reply (comment_create).
 """
@@ -26,6 +27,7 @@ from governance.models import Comment, SubmissionStatus
 from governance.selectors import policy_results_for, workflow_state_for
 from governance.services.policies import (
     OVERRIDE_PERMISSION,
+    policy_checks,
     policy_override_create,
     policy_override_for,
 )
@@ -70,6 +72,7 @@ def policy_panel(sender, *, entry, user, **kwargs) -> dict[str, Any]:
         "passed": [row["policy"]["name"] for row in checks["results"] if row["status"] == "pass"],
         "override": policy_override_for(entry.latest_revision) if checks["override"] else None,
         "override_url": _panel_url("policyoverride", entry) if may_override else None,
+        "check_url": _panel_url("policyresult", entry) if entry.latest_revision_id else None,
     }
 
 
@@ -98,6 +101,15 @@ def _entry_or_404(request, model_name: str, object_id: str) -> Any:
     if entry is None or not model_admin.has_view_permission(request, entry):
         raise Http404
     return entry
+
+
+@require_POST
+def policy_check_view(request, model_name: str, object_id: str):
+    """Evaluate the latest revision now and store the results the panel shows."""
+    entry = _entry_or_404(request, model_name, object_id)
+    checks = policy_checks(entry=entry)
+    messages.success(request, f"“{entry}”: {STATUS_LABELS[checks['status']]}")
+    return HttpResponseRedirect(_entry_url(entry, "#policy-checks"))
 
 
 @require_POST

@@ -156,9 +156,12 @@ def test_an_editor_not_on_the_step_cannot_reject_either(users, admin_for):
 def test_policy_panel_lists_each_violation_and_override_is_for_holders_only(users, admin_for):
     blocking_policy()
     article = ArticleFactory(title="Top class", owner=users["Author"])
-    html = admin_for("Editor").get(change_url(article)).content.decode()
+    editor = admin_for("Editor")
+    html = editor.get(change_url(article)).content.decode()
     assert "has not been checked yet" in html
-    policy_checks(entry=article)  # stores the results (as the API, submit and publish do)
+    assert editor.get(panel_url(article, "policyresult")).status_code == 405
+    response = editor.post(panel_url(article, "policyresult"), follow=True)  # "Check now"
+    assert any("Blocked" in m for m in messages_of(response)), messages_of(response)
     for who in ("Author", "Editor"):
         html = admin_for(who).get(change_url(article)).content.decode()
         assert 'data-policy-status="block"' in html
@@ -174,7 +177,7 @@ def test_policy_panel_lists_each_violation_and_override_is_for_holders_only(user
 def test_override_needs_a_reason_and_the_permission(users, admin_for):
     blocking_policy()
     article = ArticleFactory(title="Top class")
-    policy_checks(entry=article)
+    policy_checks(entry=article)  # stores the results, as "Check now" and the API do
     override = panel_url(article, "policyoverride")
     response = admin_for("Editor").post(override, {"reason": "Please"}, follow=True)
     assert any("override_policy permission" in m for m in messages_of(response))

@@ -30,7 +30,12 @@ def on_user_login_failed(sender, credentials, request=None, **kwargs) -> None:
 # --- Webhook events from content ------------------------------------------------------
 
 UNPUBLISH_EVENTS = {"trash": "content.trashed"}
-CHANGE_EVENTS = {"update": "content.updated", "restore": "content.restored"}
+# A live item's trash comes as an unpublish; a draft's as a change. Both are "trashed".
+CHANGE_EVENTS = {
+    "update": "content.updated",
+    "trash": "content.trashed",
+    "restore": "content.restored",
+}
 
 
 def _entry_payload(model, entry_id: int, **extra) -> dict:

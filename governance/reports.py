@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -70,9 +70,13 @@ def status_counts() -> dict[str, dict[str, int]]:
 
 
 def policy_violations(*, limit: int = 100) -> list[dict[str, Any]]:
-    """Blocking or warning violations on the latest revisions (empty without policies)."""
+    """Open violations: failed results of active policies on the latest revision of items
+    not in the trash (a fixed item's older revisions no longer count)."""
+    current = Q()
+    for model in PUBLISHABLE_MODELS:
+        current |= Q(revision__in=_live_items(model).values("latest_revision"))
     results = (
-        PolicyResult.objects.filter(passed=False)
+        PolicyResult.objects.filter(current, passed=False, policy__is_active=True)
         .select_related("policy", "revision__content_type")
         .order_by("-checked_at")[:limit]
     )

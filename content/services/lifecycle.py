@@ -79,13 +79,15 @@ def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> P
 
 @transaction.atomic
 def entry_reject(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
-    """Send an item in review back to draft (in_review → draft), with an optional reason."""
+    """Send an item in review back to draft (in_review → draft); a rejection needs a comment."""
     entry = lock(entry)
     rules.ensure_not_trashed(entry)
     rules.ensure_can_review(actor, entry)
     rules.ensure_status(entry, (Status.IN_REVIEW,), "reject")
     if _review_taken_over(entry, actor, "reject", message):
-        return entry
+        return entry  # a workflow decided (and asked for its own comment)
+    if not (message or "").strip():
+        raise ValidationError({"message": ["A rejection needs a comment."]})
     entry.status = Status.DRAFT
     hooks.announce(hooks.entry_changed, entry, action="reject")
     return _finish(entry, actor, "reject", ["status"], metadata={"message": message})
@@ -280,6 +282,8 @@ def _trash_one(entry: PublishableCore, now: datetime) -> bool:
     references_rebuild(entry=entry)
     if was_live:
         hooks.announce(hooks.entry_unpublished, entry, reason="trash")
+    else:
+        hooks.announce(hooks.entry_changed, entry, action="trash")  # a draft: nothing goes offline
     return was_live
 
 

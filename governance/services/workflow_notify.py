@@ -34,11 +34,10 @@ def notify_step(*, submission: Any, step: Any, reviewers: Any) -> None:
 
 
 def notify_decision(*, submission: Any, decision: str, reviewer_name: str, comment: str) -> None:
-    """Tell the submitter about each decision on their submission."""
+    """Tell the submitter, and the item's owner (its author) too, about each decision."""
     decided = {"approve": "approved", "reject": "rejected"}[decision]
-    submitter = submission.submitted_by
-    if submitter is None:
-        return
+    entry = submission.entry
+    people = [submission.submitted_by, getattr(entry, "owner", None)]
     _send_on_commit(
         subject=f"Review {decided}: {_title(submission)}",
         template="governance/emails/review_decided.txt",
@@ -49,5 +48,5 @@ def notify_decision(*, submission: Any, decision: str, reviewer_name: str, comme
             "comment": comment,
             "title": _title(submission),
         },
-        to=[submitter.email],
+        to=[person.email for person in people if person is not None and person.is_active],
     )

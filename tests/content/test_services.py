@@ -180,6 +180,14 @@ def test_unpublish_and_archive(editor):
     assert revived.status == Status.PUBLISHED
 
 
+def test_a_rejection_needs_a_comment(editor):
+    article = ArticleFactory(in_review=True)
+    for message in ("", "   "):
+        with pytest.raises(ValidationError, match="needs a comment"):
+            services.entry_reject(entry=article, actor=editor, message=message)
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+
 def test_schedule_rules(editor):
     article = ArticleFactory()
     past = timezone.now() - timedelta(minutes=1)

@@ -148,3 +148,59 @@ def test_weekly_digest_emails_each_owner_their_overdue_items(
     assert mailoutbox[0].to == ["owner@example.com"]
     assert "Late item" in mailoutbox[0].body
     assert "On time" not in mailoutbox[0].body
+
+
+def test_violations_report_lists_open_violations_of_current_revisions_only():
+    from governance.services.policies import policies_evaluate, policy_create
+
+    policy = policy_create(
+        actor=None,
+        data={"name": "No jargon", "kind": "banned_terms", "params": {"terms": ["synergy"]}},
+    )
+    fixed = ArticleFactory(title="Synergy at first")
+    policies_evaluate(entry=fixed, revision=fixed.latest_revision)
+    fixed = services.entry_update(entry=fixed, actor=None, data={"title": "Plain words"})
+    policies_evaluate(entry=fixed, revision=fixed.latest_revision)
+    open_one = ArticleFactory(title="Synergy still")
+    policies_evaluate(entry=open_one, revision=open_one.latest_revision)
+    trashed = ArticleFactory(title="Synergy, binned")
+    policies_evaluate(entry=trashed, revision=trashed.latest_revision)
+    services.entry_trash(entry=trashed, actor=None)
+
+    assert [(r["id"], r["policy"]) for r in reports.policy_violations()] == [
+        (open_one.pk, "No jargon")
+    ]
+    client = APIClient()
+    client.force_authenticate(UserFactory(role="Viewer"))
+    body = client.get("/api/v1/governance/reports/violations/").json()
+    assert [r["id"] for r in body["results"]] == [open_one.pk]
+    assert body["results"][0]["violations"][0]["rule"] == "banned_terms"
+    policy.is_active = False
+    policy.save(update_fields=["is_active"])
+    assert reports.policy_violations() == []
+
+
+def test_dashboard_shows_my_review_queue_and_open_violations(client):
+    from governance.services.policies import policies_evaluate, policy_create
+
+    policy_create(
+        actor=None,
+        data={"name": "No jargon", "kind": "banned_terms", "params": {"terms": ["synergy"]}},
+    )
+    flagged = ArticleFactory(title="Synergy report")
+    policies_evaluate(entry=flagged, revision=flagged.latest_revision)
+    author = UserFactory(role="Author")
+    waiting = ArticleFactory(title="Waiting for review", owner=author)
+    services.entry_submit(entry=waiting, actor=author)
+    client.force_login(UserFactory(role="Reviewer"))
+    response = client.get("/admin/governance/dashboard/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"article {waiting.pk} r1" in html  # the queue lists the submission
+    assert "Nothing waiting for you" not in html
+    assert f"article #{flagged.pk} (r1)" in html
+    assert "No jargon" in html
+    assert "No open violations" not in html
+    client.force_login(UserFactory(role="Editor"))  # Editors publish; they review nothing
+    html = client.get("/admin/governance/dashboard/").content.decode()
+    assert "Nothing waiting for you" in html

@@ -322,3 +322,23 @@ def test_a_rolled_back_change_leaves_nothing_in_the_outbox(admin_user, allow_loo
     with pytest.raises(RuntimeError):
         publish_then_fail()
     assert not WebhookEvent.objects.exists()
+
+
+def test_every_trash_and_restore_is_an_event_live_or_not(
+    receiver, admin_user, allow_loopback, django_capture_on_commit_callbacks
+):
+    from content import services
+    from tests.content.factories import ArticleFactory
+
+    events = ["content.trashed", "content.restored", "content.unpublished"]
+    webhook_create(actor=admin_user, name="site", url=receiver.url, events=events)
+    draft = ArticleFactory(title="Never published")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.entry_trash(entry=draft, actor=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.entry_restore(entry=draft, actor=admin_user)
+    sent = [json.loads(r["body"]) for r in receiver.requests]
+    assert [(b["type"], b["data"]["id"]) for b in sent] == [
+        ("content.trashed", draft.pk),
+        ("content.restored", draft.pk),
+    ]

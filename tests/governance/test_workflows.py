@@ -22,7 +22,7 @@ from governance.models import (
 )
 from governance.services.workflows import review_decide, submission_current, workflow_for
 from tests.assertions import assert_error
-from tests.content.factories import ArticleFactory, PageFactory
+from tests.content.factories import ArticleFactory, PageFactory, make_category
 from tests.governance import workflow_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,41 @@ def test_section_beats_type_and_the_deepest_section_wins():
     assert workflow_for(grandchild) == outer
     Workflow.objects.update(is_active=False)
     assert workflow_for(grandchild) is None
+
+
+def test_a_category_workflow_covers_its_articles_and_subcategories(users):
+    legal = make_category(name="Legal")
+    contracts = make_category(name="Contracts", parent=legal)
+    sign_off = Workflow.objects.create(name="Legal sign-off", category=legal)
+    WorkflowStep.objects.create(workflow=sign_off, order=1, role="Administrator")
+    assert workflow_for(ArticleFactory(category=contracts.pk)) == sign_off
+    assert workflow_for(ArticleFactory()).name == "Standard review"
+    # Submitting opens the section's workflow: a Reviewer cannot decide its step.
+    article = _submitted(users, category=legal.pk)
+    submission = submission_current(article)
+    assert submission.workflow == sign_off
+    with pytest.raises(PermissionDenied):
+        review_decide(submission=submission, actor=users["Reviewer"], decision="approve")
+    review_decide(submission=submission, actor=users["Administrator"], decision="approve")
+    assert Article.objects.get(pk=article.pk).status == Status.APPROVED
+
+
+def test_the_author_hears_of_each_decision_even_when_someone_else_submitted(
+    users, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(owner=users["Author"], title="Handed in")
+    services.entry_submit(entry=article, actor=users["Editor"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_decide(
+            submission=submission_current(article),
+            actor=users["Reviewer"],
+            decision="reject",
+            comment="Shorter, please.",
+        )
+    [decided] = mail.outbox
+    assert sorted(decided.to) == ["author@example.com", "editor@example.com"]
+    assert "Shorter, please." in decided.body
 
 
 def test_author_submits_reviewer_approves_editor_publishes(

@@ -77,6 +77,21 @@ def test_logins_failed_logins_and_logouts_are_recorded(admin_user):
     assert PASSWORD not in json.dumps(failed.metadata)
 
 
+def test_admin_sign_ins_failures_and_sign_outs_are_recorded(admin_user):
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    form = {"username": admin_user.email, "next": "/admin/"}
+    refused = client.post("/admin/login/", {**form, "password": "wrong"})
+    assert refused.status_code == 200  # the form again, with an error
+    assert client.post("/admin/login/", {**form, "password": PASSWORD}).status_code == 302
+    assert client.post("/admin/logout/").status_code in (200, 302)
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    assert actions[-3:] == ["auth.login_failed", "auth.login", "auth.logout"]
+    login = AuditEvent.objects.get(action="auth.login")
+    assert (login.actor, login.ip) == (admin_user, "198.51.100.7")
+
+
 def test_orm_refuses_updates_and_deletes(admin_user):
     event = AuditEvent.objects.latest("id")
     event.action = "forged"

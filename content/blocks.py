@@ -31,6 +31,9 @@ CALLOUT_TONES = ("info", "success", "warning", "danger")
 LIST_STYLES = ("bulleted", "numbered")
 HEADING_LEVELS = (2, 3, 4)
 LANGUAGE_RE = re.compile(r"^[a-z0-9+#._-]{0,30}$")
+# Printable ASCII, tabs and newlines, with no "<" or "&": nothing for nh3 to strip or
+# unescape, so plain_text can skip it (it runs on every paragraph of every snapshot).
+PLAIN_ASCII_RE = re.compile(r"[\t\n -%'-;=-~]*\Z")
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -55,6 +58,8 @@ def sanitize_inline_html(value: str) -> str:
 
 def plain_text(value: str) -> str:
     """Text with every tag removed (stored unescaped; renderers escape it)."""
+    if PLAIN_ASCII_RE.match(value):
+        return value.strip()
     # Repeat until stable, so "&lt;script&gt;" cannot unescape into a live tag.
     for _ in range(5):
         cleaned = html.unescape(

@@ -60,6 +60,13 @@ class Related:
     tags: dict[int, Tag] = field(default_factory=dict)
     authors: dict[int, Any] = field(default_factory=dict)
     pages: dict[int, Page] = field(default_factory=dict)
+    # Payloads by media id: a batch shares a few images, and building a URL is not free.
+    _media_payloads: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+
+    def media_payload(self, pk: int | None) -> dict[str, Any] | None:
+        if pk not in self._media_payloads:
+            self._media_payloads[pk] = media_payload(self.media.get(pk))
+        return self._media_payloads[pk]
 
     @classmethod
     def load(cls, snapshots: Iterable[dict[str, Any]]) -> Related:
@@ -120,7 +127,7 @@ def _body(body: list[dict[str, Any]], related: Related) -> list[dict[str, Any]]:
     for block in body:
         if block.get("type") == "image":
             value = dict(block["value"])
-            image = media_payload(related.media.get(value.get("image")))
+            image = related.media_payload(value.get("image"))
             if image is None:
                 continue  # the asset was deleted; never ship a dangling reference
             value["image"] = image
@@ -152,7 +159,7 @@ def render(entry: PublishableCore, revision: Revision, related: Related) -> Rend
     """The public shape of `entry` as of `revision` (its live or previewed revision)."""
     snap = revision.snapshot
     kind = entry._meta.model_name
-    og_image = media_payload(related.media.get(snap.get("og_image")))
+    og_image = related.media_payload(snap.get("og_image"))
     common = {
         "id": entry.pk,
         "type": kind,
@@ -182,7 +189,7 @@ def render(entry: PublishableCore, revision: Revision, related: Related) -> Rend
             "category": _category(category),
             "tags": [{"id": t.pk, "name": t.name, "slug": t.slug} for t in tags],
             "authors": [{"id": a.pk, "name": a.get_full_name()} for a in authors],
-            "cover_image": media_payload(related.media.get(snap.get("cover_image"))),
+            "cover_image": related.media_payload(snap.get("cover_image")),
         }
         summary = {**common, **relations}
         detail = {**summary, "body": body, "seo": seo}

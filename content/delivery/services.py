@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from content.delivery.payloads import Related, render
@@ -22,6 +23,7 @@ from content.models import (
     Status,
 )
 from content.models.snapshots import DeliverySnapshot, SnapshotFacet
+from content.pgcopy import copy_instances, copy_rows, reserve_ids
 
 logger = logging.getLogger(__name__)
 
@@ -69,44 +71,70 @@ def snapshots_sync(entries: Sequence[PublishableCore]) -> None:
     transaction.on_commit(content_version_bump)
 
 
-def _write(kind: str, entries: list[PublishableCore]) -> None:
+Facets = list[tuple[str, str]]
+
+
+def snapshot_rows(
+    kind: str, entries: Sequence[PublishableCore]
+) -> Iterator[tuple[DeliverySnapshot, Facets]]:
+    """The snapshot row of each public entry and its facets, rendered from the live
+    revision as stored (nothing written). The lookups run now; rendering is lazy, so a
+    COPY can write rows while the next ones render."""
     revisions = Revision.objects.in_bulk([e.live_revision_id for e in entries])
     related = Related.load(revisions[e.live_revision_id].snapshot for e in entries)
-    rows, facets = [], {}
+    return _rendered(kind, entries, revisions, related)
+
+
+def _rendered(kind, entries, revisions, related) -> Iterator[tuple[DeliverySnapshot, Facets]]:
     for entry in entries:
         revision = revisions[entry.live_revision_id]
         rendered = render(entry, revision, related)
         summary = rendered.summary
-        rows.append(
-            DeliverySnapshot(
-                kind=kind,
-                object_id=entry.pk,
-                revision_id=revision.pk,
-                locale=summary["locale"],
-                translation_key=entry.translation_key,
-                slug=summary["slug"],
-                url_path=summary["url"],
-                tree_path=getattr(entry, "path", ""),
-                parent_id=getattr(entry, "parent_id", None),
-                sort_order=getattr(entry, "sort_order", 0),
-                category_slug=rendered.category_slug,
-                title=summary["title"],
-                published_at=entry.first_published_at or revision.created_at,
-                updated_at=entry.last_published_at or revision.created_at,
-                search_text=rendered.search_text,
-                summary_json=_encoder.encode(summary),
-                detail_json=_encoder.encode(rendered.detail),
-            )
+        row = DeliverySnapshot(
+            kind=kind,
+            object_id=entry.pk,
+            revision_id=revision.pk,
+            locale=summary["locale"],
+            translation_key=entry.translation_key,
+            slug=summary["slug"],
+            url_path=summary["url"],
+            tree_path=getattr(entry, "path", ""),
+            parent_id=getattr(entry, "parent_id", None),
+            sort_order=getattr(entry, "sort_order", 0),
+            category_slug=rendered.category_slug,
+            title=summary["title"],
+            published_at=entry.first_published_at or revision.created_at,
+            updated_at=entry.last_published_at or revision.created_at,
+            search_text=rendered.search_text,
+            summary_json=_encoder.encode(summary),
+            detail_json=_encoder.encode(rendered.detail),
         )
-        facets[entry.pk] = [("tag", slug) for slug in rendered.tag_slugs] + [
-            ("author", str(author)) for author in rendered.author_ids
-        ]
-    fields = [f.name for f in DeliverySnapshot._meta.concrete_fields if f.name != "id"]
+        facets = [("tag", slug) for slug in rendered.tag_slugs]
+        facets += [("author", str(author)) for author in rendered.author_ids]
+        yield row, facets
+
+
+# Every stored column but the key (and the search vector PostgreSQL generates).
+_FIELDS = [f for f in DeliverySnapshot._meta.concrete_fields if f.name != "id"]
+_FACET_COLUMNS = ("snapshot_id", "name", "value")
+# Below this many rows a plain upsert costs less than setting up a COPY.
+COPY_MIN_ROWS = 50
+
+
+def _write(kind: str, entries: list[PublishableCore]) -> None:
+    rendered = snapshot_rows(kind, entries)
+    if connection.vendor == "postgresql" and len(entries) >= COPY_MIN_ROWS:
+        _write_copy(kind, entries, rendered)
+        return
+    rows, facets = [], {}
+    for row, row_facets in rendered:
+        rows.append(row)
+        facets[row.object_id] = row_facets
     DeliverySnapshot.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["kind", "object_id"],
-        update_fields=[f for f in fields if f not in ("kind", "object_id")],
+        update_fields=[f.name for f in _FIELDS if f.name not in ("kind", "object_id")],
     )
     ids = dict(
         DeliverySnapshot.objects.filter(kind=kind, object_id__in=facets).values_list(
@@ -118,6 +146,76 @@ def _write(kind: str, entries: list[PublishableCore]) -> None:
         SnapshotFacet(snapshot_id=ids[object_id], name=name, value=value)
         for object_id, values in facets.items()
         for name, value in values
+    )
+
+
+@transaction.atomic
+def _write_copy(kind: str, entries: list[PublishableCore], rendered) -> None:
+    """PostgreSQL, many rows: COPY. Entries without a snapshot yet (seeding, a first
+    build) stream straight into the table, so PostgreSQL parses each row's text for the
+    search vector while the next rows render; otherwise the rows go through a staging
+    table into one set-based upsert."""
+    has_row = DeliverySnapshot.objects.filter(kind=kind, object_id__in=[e.pk for e in entries])
+    if has_row.exists():
+        _upsert_staged(rendered)
+        return
+    ids = iter(reserve_ids(DeliverySnapshot, len(entries)))
+    facets: list[tuple[int, str, str]] = []
+
+    def rows() -> Iterator[DeliverySnapshot]:
+        for row, row_facets in rendered:
+            row.pk = next(ids)
+            facets.extend((row.pk, name, value) for name, value in row_facets)
+            yield row
+
+    copy_instances(DeliverySnapshot._meta.db_table, rows(), DeliverySnapshot._meta.concrete_fields)
+    copy_rows(SnapshotFacet._meta.db_table, _FACET_COLUMNS, facets)
+
+
+def _upsert_staged(rendered) -> None:
+    """Upsert from a staging table. Rows that would not change are left alone: rewriting
+    one makes PostgreSQL parse its text for the search vector again, the dearest part of
+    a rebuild. Facets follow from the same JSON, so only written rows get new ones."""
+    table = DeliverySnapshot._meta.db_table
+    columns = ", ".join(f.column for f in _FIELDS)
+    updates = [f.column for f in _FIELDS if f.name not in ("kind", "object_id")]
+    assign = ", ".join(f"{c} = EXCLUDED.{c}" for c in updates)
+    mine = ", ".join(f"s.{c}" for c in updates)
+    theirs = ", ".join(f"EXCLUDED.{c}" for c in updates)
+    facets: dict[int, Facets] = {}
+
+    def rows() -> Iterator[DeliverySnapshot]:
+        for row, row_facets in rendered:
+            facets[row.object_id] = row_facets
+            yield row
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE snapshot_stage ON COMMIT DROP AS "  # noqa: S608 - column names
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        copy_instances("snapshot_stage", rows(), _FIELDS)
+        cursor.execute(
+            f"INSERT INTO {table} AS s ({columns}) SELECT {columns} FROM snapshot_stage "  # noqa: S608
+            f"ON CONFLICT (kind, object_id) DO UPDATE SET {assign} "
+            f"WHERE ({mine}) IS DISTINCT FROM ({theirs}) RETURNING s.id, s.object_id"
+        )
+        written = dict(cursor.fetchall())
+        cursor.execute("DROP TABLE snapshot_stage")
+        if not written:
+            return
+        cursor.execute(
+            f"DELETE FROM {SnapshotFacet._meta.db_table} WHERE snapshot_id = ANY(%s)",  # noqa: S608
+            [list(written)],
+        )
+    copy_rows(
+        SnapshotFacet._meta.db_table,
+        _FACET_COLUMNS,
+        (
+            (pk, name, value)
+            for pk, object_id in written.items()
+            for name, value in facets[object_id]
+        ),
     )
 
 
@@ -165,7 +263,7 @@ def snapshots_for_references(*, target_model: type, target_ids: Iterable[int]) -
     return count
 
 
-def snapshots_rebuild_all(*, batch_size: int = 500, progress: Any = None) -> int:
+def snapshots_rebuild_all(*, batch_size: int = 1000, progress: Any = None) -> int:
     """Rebuild the whole read model from the live revisions; returns how many are public."""
     total = 0
     for model in PUBLISHABLE_MODELS:
@@ -174,15 +272,19 @@ def snapshots_rebuild_all(*, batch_size: int = 500, progress: Any = None) -> int
             status=Status.PUBLISHED, deleted_at__isnull=True, live_revision__isnull=False
         )
         with transaction.atomic():
+            # NOT EXISTS rather than NOT IN: an anti-join stays linear at a million rows.
             DeliverySnapshot.objects.filter(kind=kind).exclude(
-                object_id__in=candidates.values("pk")
+                Exists(candidates.filter(pk=OuterRef("object_id")))
             ).delete()
-        ordered = list(candidates.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ordered), batch_size):
-            chunk = ordered[start : start + batch_size]
+        # Keyset batches; the body is not read (snapshots render the live revision's).
+        last = 0
+        while batch := list(
+            candidates.filter(pk__gt=last).order_by("pk").defer("body")[:batch_size]
+        ):
             with transaction.atomic():
-                snapshots_sync(list(model.objects.filter(pk__in=chunk)))
-            total += len(chunk)
+                snapshots_sync(batch)
+            last = batch[-1].pk
+            total += len(batch)
             if progress:
                 progress(total)
     content_version_bump()

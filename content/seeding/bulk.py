@@ -4,31 +4,33 @@ and `bench/seed.py`.
 The services write one article at a time (locks, audit, hooks), which is right for
 editors and far too slow for a million rows. This path writes the rows the services
 would leave behind for a published article (the article, its tags and authors,
-revision 1 as its live and latest revision, and its references) with bulk inserts, one
-transaction per batch. On PostgreSQL it reserves primary keys from the sequences and
-streams rows with COPY; elsewhere it uses bulk_create.
+revision 1 as its live and latest revision, its references, and its delivery snapshot
+and facets) with bulk inserts, one transaction per batch. On PostgreSQL it reserves
+primary keys from the sequences and streams rows with COPY; elsewhere it uses
+bulk_create. Snapshots are written by the delivery service's own bulk writer
+(snapshots_sync), from the revisions as read back, so they are what publishing writes.
 
 It skips the audit log on purpose: nobody did anything worth auditing. Bodies are
 generated here, so they are clean by construction and skip the nh3 pass the services
-apply to untrusted input. The delivery read model is not written here: callers run
-`snapshots_rebuild_all` once at the end (rendering snapshots costs far more than
-inserting rows, and one rebuild also repairs a run that was interrupted).
+apply to untrusted input.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from content.delivery.services import snapshots_sync
 from content.models import Article, Category, Locale, MediaAsset, Reference, Revision, Status, Tag
+from content.pgcopy import copy_instances, copy_rows, reserve_ids
 from content.seeding.text import Pool
 from content.services.references import reference_targets
 from content.services.revisions import entry_snapshot
@@ -65,6 +67,14 @@ class _Batch:
     references: list[tuple[int, int, int, int, str]]
 
 
+@dataclass
+class BulkResult:
+    """What a bulk run wrote: articles, and rows in every table (snapshots and facets too)."""
+
+    articles: int = 0
+    rows: int = 0
+
+
 def bulk_count(*, locale: Locale, slug_prefix: str) -> int:
     """How many articles an earlier run with this prefix already wrote (for resuming)."""
     return Article.objects.filter(locale=locale, slug__startswith=slug_prefix).count()
@@ -79,13 +89,13 @@ def articles_bulk_create(
     paragraphs: int = 3,
     words: tuple[int, int] = (40, 80),
     progress: Progress | None = None,
-) -> int:
+) -> BulkResult:
     """Top up to `total` published articles whose slug starts with `slug_prefix`.
 
-    Resumable: an interrupted run keeps its committed batches and the next run carries
-    on from there. Returns how many articles this call created. Build the delivery read
-    model afterwards with content.delivery.services.snapshots_rebuild_all.
+    Resumable: an interrupted run keeps its committed batches (each one whole, read
+    model included) and the next run carries on from there.
     """
+    result = BulkResult()
     start = bulk_count(locale=fixtures.locale, slug_prefix=slug_prefix)
     now = timezone.now()
     article_type = ContentType.objects.get_for_model(Article)
@@ -100,9 +110,14 @@ def articles_bulk_create(
                 _write_copy(batch, article_type)
             else:
                 _write_orm(batch, article_type)
+            snapshots_sync(batch.articles)
+        result.articles += len(batch.articles)
+        # Article, revision and snapshot, the links and references, a facet per link.
+        links = len(batch.tags) + len(batch.authors)
+        result.rows += 3 * len(batch.articles) + 2 * links + len(batch.references)
         if progress:
             progress(last, total)
-    return max(total - start, 0)
+    return result
 
 
 def _build(
@@ -224,42 +239,12 @@ def _write_orm(batch: _Batch, article_type: ContentType) -> None:
 def _write_copy(batch: _Batch, article_type: ContentType) -> None:
     """PostgreSQL: reserve ids from the sequences, then COPY every table in one pass each."""
     for rows, model in ((batch.articles, Article), (batch.revisions, Revision)):
-        for row, pk in zip(rows, _reserve_ids(model, len(rows)), strict=True):
+        for row, pk in zip(rows, reserve_ids(model, len(rows)), strict=True):
             row.pk = pk
     _link(batch, article_type)
     # Revisions first: articles point at them (Django's FKs are deferred anyway).
-    _copy(Revision, batch.revisions)
-    _copy(Article, batch.articles)
-    _copy_rows(Article.tags.through, ("article_id", "tag_id"), batch.tags)
-    _copy_rows(Article.authors.through, ("article_id", "user_id"), batch.authors)
-    _copy_rows(Reference, REFERENCE_COLUMNS, batch.references)
-
-
-def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _copy(model: type[models.Model], objs: list[models.Model]) -> None:
-    """COPY instances (primary keys included), values prepared as Django saves them."""
-    fields = model._meta.concrete_fields
-    rows = (
-        [f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection) for f in fields]
-        for obj in objs
-    )
-    _copy_rows(model, [f.column for f in fields], rows)
-
-
-def _copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Any]) -> None:
-    """Stream ready-made rows into the model's table with COPY."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    for model, objs in ((Revision, batch.revisions), (Article, batch.articles)):
+        copy_instances(model._meta.db_table, objs, model._meta.concrete_fields)
+    copy_rows(Article.tags.through._meta.db_table, ("article_id", "tag_id"), batch.tags)
+    copy_rows(Article.authors.through._meta.db_table, ("article_id", "user_id"), batch.authors)
+    copy_rows(Reference._meta.db_table, REFERENCE_COLUMNS, batch.references)

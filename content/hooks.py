@@ -44,6 +44,10 @@ receivers only read, and must not raise:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.dispatch import Signal
 
 publish_requested = Signal()
@@ -66,6 +70,25 @@ def taken_over(responses: list[tuple[object, object]]) -> bool:
 def allowed(responses: list[tuple[object, object]]) -> bool:
     """The answer to a yes/no query: allowed unless some receiver answered False."""
     return not any(response is False for _receiver, response in responses)
+
+
+# Set while the receiver that took a review over writes its outcome back through content's
+# approve/reject services, so those services apply it instead of handing it over again.
+_writing_review_outcome: ContextVar[bool] = ContextVar("writing_review_outcome", default=False)
+
+
+@contextmanager
+def review_outcome() -> Iterator[None]:
+    """Wrap the approve/reject calls with which a review's owner records its outcome."""
+    token = _writing_review_outcome.set(True)
+    try:
+        yield
+    finally:
+        _writing_review_outcome.reset(token)
+
+
+def writing_review_outcome() -> bool:
+    return _writing_review_outcome.get()
 
 
 def announce(signal: Signal, entry, **kwargs) -> None:

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from content import hooks
 from governance.services import workflows
 
 
-def on_submit_requested(sender, *, entry, actor, revision, **kwargs) -> None:
-    workflows.submission_start(entry=entry, actor=actor, revision=revision)
+def on_submit_requested(sender, *, entry, actor, revision, **kwargs) -> bool:
+    """True (the review is ours) when a workflow applies and a submission was opened."""
+    return workflows.submission_start(entry=entry, actor=actor, revision=revision) is not None
 
 
 def on_review_requested(sender, *, entry, actor, decision, message, **kwargs) -> bool | None:
     """Content's approve/reject hand the decision to review_decide when a workflow applies."""
-    if workflows.is_writing_status():
+    if hooks.writing_review_outcome():
         return None  # review_decide itself is writing the outcome through content
     submission = workflows.submission_current(entry)
     if submission is None:

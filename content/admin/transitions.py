@@ -47,13 +47,16 @@ def publisher(user: Any, entry: PublishableCore) -> bool:
 def reviewer(user: Any, entry: PublishableCore, decision: str) -> bool:
     """May `user` approve or reject (`decision`) the item now? Content's role rules, then
     whoever owns the review (governance's workflows: a reviewer on the current step)."""
-    if not (_live(entry) and entry.status == Status.IN_REVIEW):
+    in_review = entry.status == Status.IN_REVIEW or rules.live_changes(entry)
+    if not (_live(entry) and in_review):
         return False
     if not can(rules.ensure_can_review, user, entry):
         return False
     answers = hooks.review_allowed.send(
         sender=type(entry), entry=entry, actor=user, decision=decision
     )
+    if rules.live_changes(entry):
+        return hooks.taken_over(answers)  # only a workflow reviews a live item's changes
     return hooks.allowed(answers)
 
 
@@ -76,7 +79,11 @@ TRANSITIONS = (
         "submitted for review",
         lifecycle.entry_submit,
         "change",
-        lambda u, e: _live(e) and e.status == Status.DRAFT and can(rules.ensure_can_edit, u, e),
+        lambda u, e: (
+            _live(e)
+            and (e.status == Status.DRAFT or rules.live_changes(e))
+            and can(rules.ensure_can_edit, u, e)
+        ),
     ),
     Transition(
         "approve",

@@ -39,15 +39,25 @@ def _finish(
 
 @transaction.atomic
 def entry_submit(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
-    """Send a draft for review (draft → in_review); Authors only their own."""
+    """Send a draft for review (draft → in_review); Authors only their own.
+
+    A live item's unpublished changes are submitted too, to the workflow that applies: the
+    item stays published (its live version public) while the workflow reviews the changes."""
     entry = lock(entry)
     rules.ensure_not_trashed(entry)
     rules.ensure_can_edit(actor, entry)
-    rules.ensure_status(entry, (Status.DRAFT,), "submit")
-    hooks.submit_requested.send(
+    live = rules.live_changes(entry)
+    if not live:
+        rules.ensure_status(entry, (Status.DRAFT,), "submit")
+    responses = hooks.submit_requested.send(
         sender=type(entry), entry=entry, actor=actor, revision=entry.latest_revision
     )
-    entry.status = Status.IN_REVIEW
+    if live and not hooks.taken_over(responses):
+        raise ValidationError(
+            {"status": ["No review workflow applies to this item: publish its changes directly."]}
+        )
+    if not live:
+        entry.status = Status.IN_REVIEW
     hooks.announce(hooks.entry_changed, entry, action="submit")
     return _finish(entry, actor, "submit", ["status"], metadata={"message": message})
 
@@ -57,10 +67,13 @@ def _review_taken_over(entry: PublishableCore, actor: Any, decision: str, messag
     responses = hooks.review_requested.send(
         sender=type(entry), entry=entry, actor=actor, decision=decision, message=message
     )
-    if not hooks.taken_over(responses):
-        return False
-    entry.refresh_from_db()
-    return True
+    if hooks.taken_over(responses):
+        entry.refresh_from_db()
+        return True
+    if rules.live_changes(entry) and not hooks.writing_review_outcome():
+        # Only a workflow reviews a live item's changes; without one they are just published.
+        raise ValidationError({"status": ["No review is open for this item's changes."]})
+    return False
 
 
 @transaction.atomic
@@ -69,10 +82,11 @@ def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> P
     entry = lock(entry)
     rules.ensure_not_trashed(entry)
     rules.ensure_can_review(actor, entry)
-    rules.ensure_status(entry, (Status.IN_REVIEW,), "approve")
+    rules.ensure_reviewable(entry, "approve")
     if _review_taken_over(entry, actor, "approve", message):
         return entry
-    entry.status = Status.APPROVED
+    if not rules.live_changes(entry):
+        entry.status = Status.APPROVED  # a live item stays published; its changes are approved
     hooks.announce(hooks.entry_changed, entry, action="approve")
     return _finish(entry, actor, "approve", ["status"], metadata={"message": message})
 
@@ -83,12 +97,13 @@ def entry_reject(*, entry: PublishableCore, actor: Any, message: str = "") -> Pu
     entry = lock(entry)
     rules.ensure_not_trashed(entry)
     rules.ensure_can_review(actor, entry)
-    rules.ensure_status(entry, (Status.IN_REVIEW,), "reject")
+    rules.ensure_reviewable(entry, "reject")
     if _review_taken_over(entry, actor, "reject", message):
         return entry  # a workflow decided (and asked for its own comment)
     if not (message or "").strip():
         raise ValidationError({"message": ["A rejection needs a comment."]})
-    entry.status = Status.DRAFT
+    if not rules.live_changes(entry):
+        entry.status = Status.DRAFT
     hooks.announce(hooks.entry_changed, entry, action="reject")
     return _finish(entry, actor, "reject", ["status"], metadata={"message": message})
 

@@ -76,6 +76,17 @@ def ensure_not_trashed(entry: PublishableCore) -> None:
         raise ValidationError("This item is in the trash; restore it first.")
 
 
+def live_changes(entry: PublishableCore) -> bool:
+    """A live item's unpublished changes: reviewed while its live version stays public."""
+    return entry.status == Status.PUBLISHED and entry.has_unpublished_changes
+
+
+def ensure_reviewable(entry: PublishableCore, verb: str) -> None:
+    """Approve and reject act on an item in review, or on a live item's pending changes."""
+    if not live_changes(entry):
+        ensure_status(entry, (Status.IN_REVIEW,), verb)
+
+
 def ensure_status(entry: PublishableCore, allowed: tuple[str, ...], verb: str) -> None:
     """Refuse a transition from a status it does not start from."""
     if entry.status not in allowed:

@@ -21,9 +21,6 @@ Content owns the item's status; governance owns the review. The flow:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -35,6 +32,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.roles import ADMINISTRATOR
+from content import hooks
 from content.models import Article, Page
 from governance.models import (
     BypassTransition,
@@ -52,23 +50,6 @@ from governance.services.workflow_notify import notify_decision, notify_step
 REVIEW_PERM = "governance.review_content"
 BYPASS_PERM = "governance.bypass_workflow"
 PAST = {Decision.APPROVE: "Approved", Decision.REJECT: "Rejected"}
-
-# Set while review_decide writes the item's status through content's services, so the
-# review_requested receiver lets that write through instead of taking it over again.
-_writing_status: ContextVar[bool] = ContextVar("workflow_writing_status", default=False)
-
-
-@contextmanager
-def _status_write() -> Iterator[None]:
-    token = _writing_status.set(True)
-    try:
-        yield
-    finally:
-        _writing_status.reset(token)
-
-
-def is_writing_status() -> bool:
-    return _writing_status.get()
 
 
 def _entry_filter(entry: Any) -> dict[str, Any]:
@@ -306,7 +287,7 @@ def review_decide(
         metadata["external_reviewer"] = external_name
     audit_record(actor=actor, action=f"workflow.{decision}", target=entry, metadata=metadata)
 
-    with _status_write():
+    with hooks.review_outcome():
         if decision == Decision.REJECT:
             _finish_submission(submission, SubmissionStatus.REJECTED)
             entry_reject(entry=entry, actor=actor, message=comment)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from config.admin_services import (
     SERVICE_ERRORS,
@@ -12,9 +14,11 @@ from config.admin_services import (
     report_refusal,
 )
 from governance import (
+    admin_beat,  # noqa: F401 (audits beat's schedule admins)
     admin_panels,
     admin_workflows,  # noqa: F401 (registers the workflow admins)
 )
+from governance.admin_readonly import ReadOnlyAdmin
 from governance.exports import audit_export_response
 from governance.models import AuditEvent, Webhook, WebhookDelivery
 from governance.models.policies import (
@@ -26,22 +30,6 @@ from governance.models.policies import (
 from governance.models.webhooks import WebhookEventType
 from governance.services import policies as policy_services
 from governance.services import webhooks as services
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Stored outcomes: written by the services, never edited by hand."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEvent)
@@ -250,7 +238,27 @@ class PolicyOverrideAdmin(ReadOnlyAdmin):
 
 @admin.register(ExternalLinkCheck)
 class ExternalLinkCheckAdmin(ReadOnlyAdmin):
-    list_display = ["url", "ok", "status_code", "error", "checked_at"]
+    """Outbound links' last known state; "Revisions" counts the revisions whose body holds it."""
+
+    list_display = ["url", "ok", "status_code", "error", "checked_at", "revision_count"]
     list_filter = ["ok"]
     search_fields = ["url"]
     show_full_result_count = False
+    # Not the revisions themselves: a link can be in thousands of them.
+    fields = ["url", "ok", "status_code", "error", "checked_at", "revision_count"]
+    readonly_fields = ["revision_count"]
+
+    def get_queryset(self, request):
+        # A correlated count, not a join: it costs nothing when the changelist counts rows.
+        uses = (
+            ExternalLinkCheck.revisions.through.objects.filter(externallinkcheck=OuterRef("pk"))
+            .order_by()
+            .values("externallinkcheck")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(revision_count=Coalesce(Subquery(uses), 0))
+
+    @admin.display(description="Revisions", ordering="revision_count")
+    def revision_count(self, obj) -> int:
+        return obj.revision_count

@@ -43,9 +43,14 @@ STATUS_LABELS = {
 }
 
 
+def entry_change_url(app_label: str, model_name: str, object_id: Any) -> str:
+    """The admin change form of an item, from what a generic relation stores."""
+    return reverse(f"admin:{app_label}_{model_name}_change", args=[object_id])
+
+
 def _entry_url(entry: Any, anchor: str) -> str:
     opts = entry._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk]) + anchor
+    return entry_change_url(opts.app_label, opts.model_name, entry.pk) + anchor
 
 
 def _panel_url(name: str, entry: Any) -> str:

@@ -9,15 +9,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
 from config.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from governance import admin_panels
+from governance.admin_readonly import ReadOnlyAdmin
 from governance.models import (
     Comment,
     ReviewLink,
     ReviewTask,
     Submission,
     Workflow,
+    WorkflowBypass,
     WorkflowStep,
 )
 from governance.services import review_links as link_services
@@ -187,24 +190,8 @@ class SubmissionAdmin(admin.ModelAdmin):
             messages.success(request, f"{submission}: send this link (shown once): {url}")
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the services, never edited by hand."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ReviewTask)
-class ReviewTaskAdmin(_ReadOnlyAdmin):
+class ReviewTaskAdmin(ReadOnlyAdmin):
     list_display = ["submission", "step", "reviewer_name", "decision", "created_at"]
     list_filter = ["decision"]
 
@@ -248,7 +235,7 @@ class CommentAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReviewLink)
-class ReviewLinkAdmin(_ReadOnlyAdmin):
+class ReviewLinkAdmin(ReadOnlyAdmin):
     """Review links: created from the review queue (the URL is shown once); revoke here."""
 
     list_display = ["__str__", "state", "created_by", "expires_at", "used_at", "revoked_at"]
@@ -265,3 +252,43 @@ class ReviewLinkAdmin(_ReadOnlyAdmin):
                 link_services.review_link_revoke(link=link, actor=request.user)
             except SERVICE_ERRORS as exc:
                 report_refusal(request, exc, prefix=f"{link}: ")
+
+
+@admin.register(WorkflowBypass)
+class WorkflowBypassAdmin(ReadOnlyAdmin):
+    """Who let which revision go live without an approved submission (also in the audit log)."""
+
+    list_display = [
+        "created_at",
+        "item",
+        "content_type",
+        "revision_number",
+        "transition",
+        "actor",
+        "workflow",
+    ]
+    list_filter = [
+        "transition",
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        "workflow",
+        "created_at",
+    ]
+    list_select_related = ["content_type", "revision", "workflow", "actor"]
+    search_fields = ["object_id", "actor__email"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    @admin.display(description="Item")
+    def item(self, obj) -> str:
+        # The title of the revision that went live: it is what the bypass let through.
+        title = obj.revision.snapshot.get("title") or f"#{obj.object_id}"
+        ct = obj.content_type
+        return format_html(
+            '<a href="{}">{}</a>',
+            admin_panels.entry_change_url(ct.app_label, ct.model, obj.object_id),
+            title,
+        )
+
+    @admin.display(description="Revision", ordering="revision__number")
+    def revision_number(self, obj) -> str:
+        return f"r{obj.revision.number}"

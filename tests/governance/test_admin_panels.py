@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from content import services
@@ -21,25 +20,10 @@ from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance import workflow_fixtures
 
 pytestmark = pytest.mark.django_db
-users = workflow_fixtures.users
+users, admin_for = workflow_fixtures.users, workflow_fixtures.admin_for
+change_url = workflow_fixtures.change_url
 
 REVIEW_TOOLS = ('data-transition="approve"', 'data-transition="reject"')
-
-
-@pytest.fixture
-def admin_for(users):
-    """admin_for("Editor") is a Django test client signed in as that user."""
-
-    def make(who: str) -> Client:
-        client = Client()
-        client.force_login(users[who])
-        return client
-
-    return make
-
-
-def change_url(entry) -> str:
-    return reverse(f"admin:content_{entry._meta.model_name}_change", args=[entry.pk])
 
 
 def admin_url(entry, name: str) -> str:

@@ -196,7 +196,7 @@ def test_dashboard_shows_my_review_queue_and_open_violations(client):
     response = client.get("/admin/governance/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"article {waiting.pk} r1" in html  # the queue lists the submission
+    assert ">Waiting for review</a>" in html  # the queue lists the submission
     assert "Nothing waiting for you" not in html
     assert f"article #{flagged.pk} (r1)" in html
     assert "No jargon" in html

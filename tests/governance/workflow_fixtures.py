@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import ROLE_NAMES
@@ -30,3 +32,20 @@ def client_for(users):
         return client
 
     return make
+
+
+@pytest.fixture
+def admin_for(users):
+    """admin_for("Editor") is a Django test client signed in to the admin as that user."""
+
+    def make(who: str) -> Client:
+        client = Client()
+        client.force_login(users[who])
+        return client
+
+    return make
+
+
+def change_url(entry) -> str:
+    """The item's admin change form."""
+    return reverse(f"admin:content_{entry._meta.model_name}_change", args=[entry.pk])

@@ -142,6 +142,8 @@ class PeriodicTaskAdmin(AuditedBeatAdminMixin, beat_admin.PeriodicTaskAdmin):
 
 
 class AuditedScheduleAdminMixin(AuditedBeatAdminMixin):
+    """Schedules: a delete also names the periodic tasks it takes with it."""
+
     def delete_metadata(self, obj) -> dict[str, Any]:
         # Deleting a schedule deletes the periodic tasks on it (on_delete=CASCADE).
         field = next(f.name for f in PeriodicTask._meta.fields if f.related_model is type(obj))
@@ -149,21 +151,18 @@ class AuditedScheduleAdminMixin(AuditedBeatAdminMixin):
         return {"periodic_tasks_deleted": sorted(names)}
 
 
-@admin.register(IntervalSchedule)
-class IntervalScheduleAdmin(AuditedScheduleAdminMixin, beat_admin.IntervalScheduleAdmin):
-    audit_name = "interval_schedule"
-
-
-@admin.register(CrontabSchedule)
-class CrontabScheduleAdmin(AuditedScheduleAdminMixin, beat_admin.CrontabScheduleAdmin):
-    audit_name = "crontab_schedule"
-
-
-@admin.register(ClockedSchedule)
-class ClockedScheduleAdmin(AuditedScheduleAdminMixin, beat_admin.ClockedScheduleAdmin):
-    audit_name = "clocked_schedule"
-
-
-@admin.register(SolarSchedule)
-class SolarScheduleAdmin(AuditedScheduleAdminMixin, beat_admin.SolarScheduleAdmin):
-    audit_name = "solar_schedule"
+# Each of beat's schedule admins, as it is, plus the audit.
+for model, beat_class, audit_name in (
+    (IntervalSchedule, beat_admin.IntervalScheduleAdmin, "interval_schedule"),
+    (CrontabSchedule, beat_admin.CrontabScheduleAdmin, "crontab_schedule"),
+    (ClockedSchedule, beat_admin.ClockedScheduleAdmin, "clocked_schedule"),
+    (SolarSchedule, beat_admin.SolarScheduleAdmin, "solar_schedule"),
+):
+    admin.site.register(
+        model,
+        type(
+            beat_class.__name__,
+            (AuditedScheduleAdminMixin, beat_class),
+            {"audit_name": audit_name, "__module__": __name__},
+        ),
+    )

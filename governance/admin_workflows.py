@@ -123,22 +123,11 @@ class ReviewTaskInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     """The review queue: filter "Waiting for me"; decide with the actions."""
 
     list_display = ["__str__", "title", "workflow", "current_step", "status", "submitted_by"]
     list_filter = [ReviewQueueFilter, "status", "workflow"]
-    readonly_fields = [
-        "content_type",
-        "object_id",
-        "revision",
-        "workflow",
-        "submitted_by",
-        "status",
-        "current_step",
-        "created_at",
-        "finished_at",
-    ]
     inlines = [ReviewTaskInline]
     actions = ["approve_selected", "create_review_link"]
 
@@ -152,15 +141,6 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description="Title")
     def title(self, obj) -> str:
         return obj.revision.snapshot.get("title", "")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="Approve the current step of the selected submissions")
     def approve_selected(self, request, queryset):

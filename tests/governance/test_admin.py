@@ -6,6 +6,7 @@ schedule admins, whose saves, deletes and bulk actions are audited.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,8 +14,15 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from content import services
-from governance.models import AuditEvent, ExternalLinkCheck, Workflow, WorkflowBypass
+from governance.models import (
+    AuditEvent,
+    ExternalLinkCheck,
+    Submission,
+    Workflow,
+    WorkflowBypass,
+)
 from governance.policies.links import url_hash
+from governance.services import workflow_config
 from governance.services.workflow_bypass import bypass_record
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance import workflow_fixtures
@@ -106,6 +114,14 @@ def submit(users, factory, title: str):
 def test_my_review_queue_shows_title_type_revision_and_step(
     users, admin_for, django_assert_max_num_queries
 ):
+    # A step named after its group (no name of its own): the group is read for each row.
+    legal = Group.objects.create(name="Legal")
+    users["Reviewer"].groups.add(legal)
+    workflow_config.workflow_update(
+        workflow=Workflow.objects.get(name="Standard review"),
+        actor=None,
+        data={"steps": [{"order": 1, "group": legal, "approvals_required": 1}]},
+    )
     article = submit(users, ArticleFactory, "Spring schedule")
     client = admin_for("Reviewer")
     baseline = queries_for(client, DASHBOARD)
@@ -120,8 +136,20 @@ def test_my_review_queue_shows_title_type_revision_and_step(
     assert "<td>Article</td>" in html
     assert "<td>Page</td>" in html
     assert "<td>r1</td>" in html
-    assert "<td>1. Review</td>" in html  # the seeded workflow's one step
+    assert "<td>1. Legal</td>" in html
     assert f"article {article.pk} r1" not in html  # no more raw submission labels
+
+
+def test_submissions_stay_read_only(users, admin_for):
+    article = submit(users, ArticleFactory, "Spring schedule")
+    submission = Submission.objects.get(object_id=article.pk)
+    client = admin_for("Administrator")
+    detail = client.get(f"/admin/governance/submission/{submission.pk}/change/")
+    assert detail.status_code == 200
+    assert b'name="_save"' not in detail.content
+    refused = client.post(f"/admin/governance/submission/{submission.pk}/change/", {})
+    assert refused.status_code == 403
+    assert client.get("/admin/governance/submission/add/").status_code == 403
 
 
 # --- External link checks -----------------------------------------------------------------

@@ -19,14 +19,15 @@ from content.delivery.feeds import ArticleFeed, PublishedSitemap
 from governance.dashboard import dashboard_view
 
 api_v1 = [
-    # The delivery API takes most traffic: match it before the routers' many patterns.
-    path("delivery/", include("content.delivery.urls")),
     path("", include("accounts.urls")),
     path("", include("content.urls")),
     path("", include("governance.urls")),
 ]
 
 urlpatterns = [
+    # The delivery API takes most traffic: match it first, one level deep, before the
+    # admin's and the routers' many patterns.
+    path("api/v1/delivery/", include("content.delivery.urls")),
     path(
         "admin/governance/dashboard/",
         admin.site.admin_view(dashboard_view),

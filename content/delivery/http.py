@@ -1,5 +1,10 @@
 """Delivery responses: whole-response caching under the content version, ETag/304,
-Last-Modified, Cache-Control and Surrogate-Key."""
+Last-Modified, Cache-Control and Surrogate-Key.
+
+A cached response is stored under its path and query with the content version it was
+built at, so one read (`cache.get_many`) fetches the current version, the response and
+the client's throttle counter together: a cache hit costs one round trip to Redis.
+"""
 
 from __future__ import annotations
 
@@ -12,49 +17,79 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
-from content.delivery.services import content_version
+from content.delivery.services import VERSION_KEY
 
 
 @dataclass
 class Payload:
+    """What a delivery view builds: the JSON body and what its headers derive from."""
+
     body: bytes
     last_modified: datetime | None
     surrogate_keys: list[str]
 
-
-def cache_key(request, scope: str) -> str:
-    """Key a response by the content version and the exact path and query."""
-    digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"delivery:r:{content_version()}:{scope}:{digest}"
-
-
-def cached_payload(key: str) -> Payload | None:
-    if not settings.DELIVERY_CACHE_ENABLED:
-        return None
-    hit = cache.get(key)
-    return Payload(*hit) if hit else None
-
-
-def store_payload(key: str, payload: Payload) -> None:
-    if settings.DELIVERY_CACHE_ENABLED:
-        cache.set(
-            key,
-            (payload.body, payload.last_modified, payload.surrogate_keys),
-            settings.DELIVERY_CACHE_SECONDS,
+    def ready(self) -> Ready:
+        return Ready(
+            self.body,
+            f'"{hashlib.md5(self.body, usedforsecurity=False).hexdigest()}"',
+            http_date(self.last_modified.timestamp()) if self.last_modified else "",
+            " ".join(self.surrogate_keys)[:16000],
         )
 
 
-def respond(request, payload: Payload, *, cache_control: str | None = None) -> HttpResponse:
+@dataclass
+class Ready:
+    """A payload with its header values computed, as the response cache keeps it."""
+
+    body: bytes
+    etag: str
+    last_modified: str
+    surrogate_key: str
+
+
+@dataclass
+class Lookup:
+    """The result of the one cache read a delivery request makes."""
+
+    key: str
+    version: int
+    ready: Ready | None
+    throttle_count: int | None
+
+
+def lookup(request, scope: str, throttle_key: str | None) -> Lookup:
+    """Read the content version, the cached response and the throttle counter at once."""
+    digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    key = f"delivery:r:{scope}:{digest}"
+    keys = [VERSION_KEY, key] if settings.DELIVERY_CACHE_ENABLED else []
+    if throttle_key:
+        keys.append(throttle_key)
+    found = cache.get_many(keys) if keys else {}
+    version = found.get(VERSION_KEY) or 0
+    entry = found.get(key)
+    # Built under an older content version: something was published since.
+    ready = Ready(*entry[1:]) if entry and entry[0] == version else None
+    return Lookup(key, version, ready, found.get(throttle_key) if throttle_key else None)
+
+
+def store(found: Lookup, ready: Ready) -> None:
+    """Keep a built response under the version read before building it, so a publish
+    that lands meanwhile still invalidates it."""
+    if settings.DELIVERY_CACHE_ENABLED:
+        entry = (found.version, ready.body, ready.etag, ready.last_modified, ready.surrogate_key)
+        cache.set(found.key, entry, settings.DELIVERY_CACHE_SECONDS)
+
+
+def respond(request, ready: Ready, *, cache_control: str | None = None) -> HttpResponse:
     """A JSON response with validators; 304 when the client already has this body."""
-    etag = f'"{hashlib.md5(payload.body, usedforsecurity=False).hexdigest()}"'
-    if etag in request.headers.get("If-None-Match", ""):
+    if ready.etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(payload.body, content_type="application/json")
-    response["ETag"] = etag
-    if payload.last_modified:
-        response["Last-Modified"] = http_date(payload.last_modified.timestamp())
+        response = HttpResponse(ready.body, content_type="application/json")
+    response["ETag"] = ready.etag
+    if ready.last_modified:
+        response["Last-Modified"] = ready.last_modified
     response["Cache-Control"] = cache_control or settings.DELIVERY_CACHE_CONTROL
-    response["Surrogate-Key"] = " ".join(payload.surrogate_keys)[:16000]
+    response["Surrogate-Key"] = ready.surrogate_key
     response["Vary"] = "Accept, Authorization"
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -27,7 +28,7 @@ from accounts.authentication import ApiKeyAuthentication
 from accounts.models import ApiKey, ApiKeyScope
 from config.exceptions import api_exception_handler
 from content.delivery import query as q
-from content.delivery.http import Payload, cache_key, cached_payload, respond, store_payload
+from content.delivery.http import Payload, lookup, respond, store
 from content.delivery.payloads import Related, media_payload, render
 from content.delivery.schema import (
     ARTICLE_LIST_PARAMS,
@@ -74,7 +75,47 @@ DETAIL_EXTRA = ("body", "seo")
 
 
 class DeliveryThrottle(AnonRateThrottle):
+    """Anonymous delivery traffic, counted per client in fixed windows of the rate's period.
+
+    DRF's own throttles keep a list of request times per client and rewrite it on every
+    request, which costs more the higher the rate. Here one shared counter per client and
+    window is read in the same cache round trip as the cached response
+    (content.delivery.http.lookup), and each process adds its requests to it every
+    FLUSH_EVERY requests: a client may overshoot its budget by that many per process,
+    and a cache hit costs a single round trip.
+    """
+
     scope = "delivery_anon"
+    FLUSH_EVERY = 10
+    # Requests counted by this process and not yet added to the shared counter, by key.
+    # Unlocked: a lost update under threads only loosens a rate limit by a request.
+    _pending: dict[str, int] = {}
+
+    def window_key(self, request) -> str | None:
+        """This client's counter for the current window; None when it is not throttled."""
+        ident = self.get_cache_key(request, None) if self.rate else None
+        if ident is None:
+            return None
+        self.now = self.timer()
+        return f"{ident}:{int(self.now // self.duration)}"
+
+    def count(self, key: str, seen: int | None) -> None:
+        """Count this request, or refuse it once the window's budget is spent."""
+        pending = self._pending.get(key, 0) + 1
+        if (seen or 0) + pending > self.num_requests:
+            raise Throttled(self.duration - self.now % self.duration)
+        if pending < self.FLUSH_EVERY and seen is not None:
+            self._pending[key] = pending
+            return
+        self._pending.pop(key, None)
+        if len(self._pending) > 10_000:  # keys of windows that have ended
+            self._pending.clear()
+        if seen is None and cache.add(key, pending, timeout=self.duration):
+            return
+        try:
+            cache.incr(key, pending)
+        except ValueError:  # the window ended between the read and now
+            cache.add(key, pending, timeout=self.duration)
 
 
 class HasDeliveryKey(BasePermission):
@@ -107,22 +148,25 @@ class DeliveryView(APIView):
         try:
             if request.method not in ("GET", "HEAD"):
                 raise MethodNotAllowed(request.method)
-            self._check_access(request)
+            if settings.DELIVERY_REQUIRE_KEY:
+                self._check_key(request)
             return self.get(request, *args, **kwargs)
         except Exception as exc:
             return self._error(request, exc)
 
-    def _check_access(self, request) -> None:
-        if settings.DELIVERY_REQUIRE_KEY:
-            result = ApiKeyAuthentication().authenticate(request)
-            if result is None:
-                raise NotAuthenticated(HasDeliveryKey.message)
-            request.user, request.auth = result
-            if not HasDeliveryKey().has_permission(request, self):
-                raise PermissionDenied(HasDeliveryKey.message)
+    def _check_key(self, request) -> None:
+        result = ApiKeyAuthentication().authenticate(request)
+        if result is None:
+            raise NotAuthenticated(HasDeliveryKey.message)
+        request.user, request.auth = result
+        if not HasDeliveryKey().has_permission(request, self):
+            raise PermissionDenied(HasDeliveryKey.message)
+
+    def throttle(self, request) -> None:
+        """Count the request against the anonymous rate (views that are never cached)."""
         throttle = DeliveryThrottle()
-        if not throttle.allow_request(request, self):
-            raise Throttled(throttle.wait())
+        if key := throttle.window_key(request):
+            throttle.count(key, cache.get(key))
 
     def _error(self, request, exc: Exception):
         response = api_exception_handler(exc, {"request": request, "view": self})
@@ -136,13 +180,21 @@ class DeliveryView(APIView):
         return response
 
     def cached(self, request, build, scope: str):
-        """Serve from the response cache, or build, store and serve."""
-        key = cache_key(request, scope)
-        payload = cached_payload(key)
-        if payload is None:
-            payload = build()
-            store_payload(key, payload)
-        return respond(request, payload)
+        """Throttle, then serve the cached response, or build, store and serve it.
+
+        Before anything is parsed, one cache read fetches the content version, this
+        response and the throttle counter; a hit then costs one counter increment more.
+        """
+        throttle = DeliveryThrottle()
+        throttle_key = throttle.window_key(request)
+        found = lookup(request, scope, throttle_key)
+        if throttle_key:
+            throttle.count(throttle_key, found.throttle_count)
+        ready = found.ready
+        if ready is None:
+            ready = build().ready()
+            store(found, ready)
+        return respond(request, ready)
 
 
 def _list_body(rows, query, fields, expand, extra) -> bytes:
@@ -468,9 +520,10 @@ class PreviewView(DeliveryView):
     """The draft revision a preview token is bound to, in the delivery shape. Never cached."""
 
     def get(self, request, token: str):
+        self.throttle(request)
         q.check_params(request.GET, set())
         revision = preview_token_load(token)
         entry = revision.content_type.model_class().objects.get(pk=revision.object_id)
         rendered = render(entry, revision, Related.load([revision.snapshot]))
         payload = Payload(json.dumps(rendered.detail).encode(), revision.created_at, [])
-        return respond(request, payload, cache_control="private, no-store")
+        return respond(request, payload.ready(), cache_control="private, no-store")

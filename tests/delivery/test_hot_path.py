@@ -1,0 +1,102 @@
+"""The cached delivery path: one cache read per hit, the anonymous throttle, invalidation."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+
+from content.delivery.views import DeliveryThrottle
+from tests.assertions import assert_error
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/delivery/articles/"
+
+
+@pytest.fixture
+def rate(monkeypatch):
+    """Set the anonymous delivery rate for one test (a throttle reads it when it is made)."""
+
+    def set_rate(value: str) -> None:
+        rates = {**DeliveryThrottle.THROTTLE_RATES, "delivery_anon": value}
+        monkeypatch.setattr(DeliveryThrottle, "THROTTLE_RATES", rates)
+
+    DeliveryThrottle._pending.clear()
+    yield set_rate
+    DeliveryThrottle._pending.clear()
+
+
+def test_a_cache_hit_reads_the_cache_once(api_client, article, rate):
+    rate("1000/min")
+    article(published=True)
+    assert api_client.get(URL).status_code == 200  # fills the cache
+    reads: list[str] = []
+    inside: list[bool] = []
+    get, get_many = cache.get, cache.get_many
+
+    def one(key, *args, **kwargs):
+        if not inside:  # how a backend serves get_many is its own business
+            reads.append("get")
+        return get(key, *args, **kwargs)
+
+    def many(keys, *args, **kwargs):
+        reads.append("get_many")
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    with mock.patch.object(cache, "get", one), mock.patch.object(cache, "get_many", many):
+        response = api_client.get(URL)
+    assert response.status_code == 200
+    assert reads == ["get_many"]
+
+
+def test_anonymous_clients_are_throttled_even_on_cache_hits(api_client, article, rate):
+    rate("3/min")
+    article(published=True)
+    for _ in range(3):
+        assert api_client.get(URL).status_code == 200
+    response = api_client.get(URL)
+    error = assert_error(response, 429, "throttled")
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert error["details"]["retry_after"] == int(response["Retry-After"])
+    # Another client has its own budget.
+    assert api_client.get(URL, REMOTE_ADDR="203.0.113.7").status_code == 200
+
+
+def test_the_shared_counter_catches_up_with_every_process(api_client, article, rate, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    rate("25/min")
+    article(published=True)
+    made = DeliveryThrottle.FLUSH_EVERY + 3
+    for _ in range(made):
+        assert api_client.get(URL).status_code == 200
+    request = rf.get(URL, REMOTE_ADDR="127.0.0.1")
+    request.user = AnonymousUser()
+    key = DeliveryThrottle().window_key(request)
+    # What the cache holds plus what this process has not added yet is every request.
+    assert 0 < DeliveryThrottle._pending[key] < DeliveryThrottle.FLUSH_EVERY
+    assert cache.get(key) + DeliveryThrottle._pending[key] == made
+    # Requests another process counted use up this client's budget here too.
+    cache.incr(key, 25 - made)
+    assert_error(api_client.get(URL), 429, "throttled")
+
+
+def test_a_response_built_before_a_publish_is_not_served_after_it(api_client, article):
+    first = article(title="First", published=True)
+    assert [i["id"] for i in api_client.get(URL).json()["results"]] == [first.pk]
+    second = article(title="Second", published=True)  # bumps the content version
+    assert [i["id"] for i in api_client.get(URL).json()["results"]] == [second.pk, first.pk]
+
+
+def test_a_304_keeps_the_cache_headers(api_client, article):
+    article(published=True)
+    first = api_client.get(URL)
+    again = api_client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    for header in ("ETag", "Last-Modified", "Cache-Control", "Surrogate-Key"):
+        assert again[header] == first[header]

@@ -228,17 +228,33 @@ def filtered(query: ListQuery) -> QuerySet[DeliverySnapshot]:
     return qs
 
 
-def ranked(query: ListQuery, params) -> bool:
+def is_ranked(query: ListQuery, params) -> bool:
     """Search on PostgreSQL orders by relevance unless the client chose an ordering."""
     return bool(query.search) and "ordering" not in params and connection.vendor == "postgresql"
 
 
 def search(qs: QuerySet[DeliverySnapshot], term: str) -> QuerySet[DeliverySnapshot]:
-    """PostgreSQL: ranked full-text search on the GIN-indexed vector. SQLite: every word."""
+    """PostgreSQL: full-text match on the GIN-indexed vector. SQLite: every word."""
     if connection.vendor == "postgresql":
         match = "search_vector @@ websearch_to_tsquery('english', %s)"
-        rank = "ts_rank(search_vector, websearch_to_tsquery('english', %s))"
-        return qs.extra(where=[match], params=[term], select={"rank": rank}, select_params=[term])  # noqa: S610 - parameterised
+        return qs.extra(where=[match], params=[term])  # noqa: S610 - parameterised
     for word in term.split()[:10]:
         qs = qs.filter(Q(title__icontains=word) | Q(search_text__icontains=word))
     return qs
+
+
+def ranked(qs: QuerySet[DeliverySnapshot], term: str) -> QuerySet[DeliverySnapshot]:
+    """The matches of `qs` with a `rank`, best first once ordered by ("-rank", "-id").
+
+    Ranking reads each match's whole search vector, so a term found in most of a
+    million items would cost seconds. Only the newest DELIVERY_SEARCH_RANK_WINDOW
+    matches are ranked (every match of a rarer term), found newest first by the
+    published-date index or through the GIN index, whichever the planner expects to be
+    cheaper; page counts cover that window.
+    """
+    window = qs.order_by("-published_at", "-id").values("id")
+    window = window[: settings.DELIVERY_SEARCH_RANK_WINDOW]
+    rank = "ts_rank(search_vector, websearch_to_tsquery('english', %s))"
+    return DeliverySnapshot.objects.filter(id__in=window).extra(  # noqa: S610 - parameterised
+        select={"rank": rank}, select_params=[term]
+    )

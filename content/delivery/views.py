@@ -217,9 +217,9 @@ def entry_list(request, kind: str) -> Payload:
     expand = q.expand_param(params, kind)
     qs = q.filtered(query)
     order = q.ORDERINGS[query.ordering]
-    if q.ranked(query, params):
+    if q.is_ranked(query, params):
         # Best matches first; relevance has no stable cursor, so rank pages by number.
-        order = ("-rank", "-id")
+        qs, order = q.ranked(qs, query.search), ("-rank", "-id")
         query.page = query.page or 1
     columns = ("id", "published_at", "updated_at", "object_id", "summary_json")
     extra: dict = {}

@@ -29,7 +29,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from content.delivery.services import snapshots_sync
-from content.models import Article, Category, Locale, MediaAsset, Reference, Revision, Status, Tag
+from content.models import (
+    Article,
+    Category,
+    DeliverySnapshot,
+    Locale,
+    MediaAsset,
+    Reference,
+    Revision,
+    SnapshotFacet,
+    Status,
+    Tag,
+)
 from content.pgcopy import copy_instances, copy_rows, reserve_ids
 from content.seeding.text import Pool
 from content.services.references import reference_targets
@@ -117,6 +128,12 @@ def articles_bulk_create(
         result.rows += 3 * len(batch.articles) + 2 * links + len(batch.references)
         if progress:
             progress(last, total)
+    if connection.vendor == "postgresql" and result.articles:
+        # Fresh statistics now, not when autovacuum gets round to it: without them the
+        # planner misjudges how many items a search term matches and picks the wrong index.
+        with connection.cursor() as cursor:
+            for model in (Article, Revision, Reference, DeliverySnapshot, SnapshotFacet):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return result
 
 

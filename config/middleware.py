@@ -84,13 +84,15 @@ class RequestContextMiddleware:
     """Expose the client IP (for the audit log) and the session user's id (for logs).
 
     API requests authenticate inside DRF; the authentication classes set the user id there.
+    Reading the session user of an API request here would also make every API response
+    `Vary: Cookie`, splitting a CDN's cache of public delivery responses per visitor.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        user = None if request.path.startswith("/api/") else getattr(request, "user", None)
         # Set afresh on every request but not reset after it: Django logs 4xx and 5xx responses
         # ("django.request") once the middleware chain has returned, and that line must still
         # carry the user. django_guid treats the request id the same way.

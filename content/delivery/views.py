@@ -91,6 +91,14 @@ class DeliveryThrottle(AnonRateThrottle):
     # Unlocked: a lost update under threads only loosens a rate limit by a request.
     _pending: dict[str, int] = {}
 
+    def get_cache_key(self, request, view) -> str | None:
+        """Per client address, unless an API key authenticated the request. Delivery has no
+        session users: asking for one would read the session, and make every public
+        response `Vary: Cookie`, which splits a CDN's cache per visitor."""
+        if getattr(request, "auth", None) is not None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
     def window_key(self, request) -> str | None:
         """This client's counter for the current window; None when it is not throttled."""
         ident = self.get_cache_key(request, None) if self.rate else None

@@ -15,7 +15,7 @@ class PublishedSitemap(Sitemap):
     limit = 10000
 
     def items(self):
-        return DeliverySnapshot.objects.only("url_path", "updated_at").order_by("kind", "id")
+        return DeliverySnapshot.served.only("url_path", "updated_at").order_by("kind", "id")
 
     def location(self, item: DeliverySnapshot) -> str:
         return item.url_path
@@ -31,7 +31,7 @@ class ArticleFeed(Feed):
     subtitle = "The most recently published articles."
 
     def items(self):
-        return DeliverySnapshot.objects.filter(kind="article").order_by("-published_at", "-id")[:50]
+        return DeliverySnapshot.served.filter(kind="article").order_by("-published_at", "-id")[:50]
 
     def item_title(self, item: DeliverySnapshot) -> str:
         return item.title

@@ -9,6 +9,7 @@ the client's throttle counter together: a cache hit costs one round trip to Redi
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +18,9 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
-from content.delivery.services import VERSION_KEY
+from content.delivery.services import NEXT_EXPIRY_KEY, VERSION_KEY, content_version_bump
+
+_UNKNOWN = object()
 
 
 @dataclass
@@ -61,12 +64,17 @@ def lookup(request, scope: str, throttle_key: str | None) -> Lookup:
     """Read the content version, the cached response and the throttle counter at once."""
     digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
     key = f"delivery:r:{scope}:{digest}"
-    keys = [VERSION_KEY, key] if settings.DELIVERY_CACHE_ENABLED else []
+    keys = [VERSION_KEY, NEXT_EXPIRY_KEY, key] if settings.DELIVERY_CACHE_ENABLED else []
     if throttle_key:
         keys.append(throttle_key)
     found = cache.get_many(keys) if keys else {}
     version = found.get(VERSION_KEY) or 0
     entry = found.get(key)
+    expiry = found.get(NEXT_EXPIRY_KEY, _UNKNOWN)
+    if VERSION_KEY in found and (expiry is _UNKNOWN or (expiry and time.time() >= expiry)):
+        # A served item's expiry has passed (or went untracked), and cached responses may
+        # still show it: start a new version now rather than when the scheduler runs.
+        version, entry = content_version_bump(), None
     # Built under an older content version: something was published since.
     ready = Ready(*entry[1:]) if entry and entry[0] == version else None
     return Lookup(key, version, ready, found.get(throttle_key) if throttle_key else None)

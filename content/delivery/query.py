@@ -198,7 +198,7 @@ def _locale_q(kind: str, locale: str) -> Q:
     default = settings.CONTENT_DEFAULT_LOCALE
     if locale == default or not settings.DELIVERY_LOCALE_FALLBACK:
         return Q(locale=locale)
-    translated = DeliverySnapshot.objects.filter(
+    translated = DeliverySnapshot.served.filter(
         kind=kind, locale=locale, translation_key=OuterRef("translation_key")
     )
     return Q(locale=locale) | (Q(locale=default) & ~Exists(translated))
@@ -209,7 +209,7 @@ def _facet(name: str, value: str) -> Exists:
 
 
 def filtered(query: ListQuery) -> QuerySet[DeliverySnapshot]:
-    qs = DeliverySnapshot.objects.filter(_locale_q(query.kind, query.locale), kind=query.kind)
+    qs = DeliverySnapshot.served.filter(_locale_q(query.kind, query.locale), kind=query.kind)
     f = query.filters
     if "category" in f:
         qs = qs.filter(category_slug=f["category"])
@@ -255,6 +255,6 @@ def ranked(qs: QuerySet[DeliverySnapshot], term: str) -> QuerySet[DeliverySnapsh
     window = qs.order_by("-published_at", "-id").values("id")
     window = window[: settings.DELIVERY_SEARCH_RANK_WINDOW]
     rank = "ts_rank(search_vector, websearch_to_tsquery('english', %s))"
-    return DeliverySnapshot.objects.filter(id__in=window).extra(  # noqa: S610 - parameterised
+    return DeliverySnapshot.served.filter(id__in=window).extra(  # noqa: S610 - parameterised
         select={"rank": rank}, select_params=[term]
     )

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
 from content.delivery.payloads import Related, render
@@ -28,6 +28,8 @@ from content.pgcopy import copy_instances, copy_rows, reserve_ids
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "delivery:content-version"
+# When the first served item expires (a POSIX timestamp, or None), kept by the bump below.
+NEXT_EXPIRY_KEY = "delivery:next-expiry"
 _encoder = DjangoJSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
@@ -47,13 +49,17 @@ def content_version() -> int:
     return cache.get(VERSION_KEY) or 0
 
 
-def content_version_bump() -> None:
-    """Invalidate every cached delivery response at once."""
+def content_version_bump() -> int:
+    """Invalidate every cached delivery response at once, and note when the next served
+    item expires: the responses built until then are invalidated at that moment too."""
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, 1, timeout=None)
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
+    first = DeliverySnapshot.served.aggregate(first=Min("expire_at"))["first"]
+    cache.set(NEXT_EXPIRY_KEY, first.timestamp() if first else None, timeout=None)
+    return version
 
 
 def snapshots_sync(entries: Sequence[PublishableCore]) -> None:
@@ -105,6 +111,7 @@ def _rendered(kind, entries, revisions, related) -> Iterator[tuple[DeliverySnaps
             title=summary["title"],
             published_at=entry.first_published_at or revision.created_at,
             updated_at=entry.last_published_at or revision.created_at,
+            expire_at=entry.expire_at,
             search_text=rendered.search_text,
             summary_json=_encoder.encode(summary),
             detail_json=_encoder.encode(rendered.detail),

@@ -236,7 +236,7 @@ def entry_list(request, kind: str) -> Payload:
         offset = (query.page - 1) * query.limit
         # Deferred join: walk the index for ids, then fetch only this page's JSON.
         ids = list(qs.order_by(*order).values_list("id", flat=True)[offset : offset + query.limit])
-        by_id = {r["id"]: r for r in DeliverySnapshot.objects.filter(id__in=ids).values(*columns)}
+        by_id = {r["id"]: r for r in DeliverySnapshot.served.filter(id__in=ids).values(*columns)}
         rows = [by_id[i] for i in ids]
         extra["count"] = count
         extra["next"] = _page_url(request, query.page + 1) if offset + len(rows) < count else None
@@ -343,7 +343,7 @@ class ArticleDetailView(DeliveryView):
             q.check_params(params, {"locale", "fields", "expand"})
             locale = q.locale_param(params)
             rows = list(
-                DeliverySnapshot.objects.filter(
+                DeliverySnapshot.served.filter(
                     kind="article", slug=slug, locale__in={locale, settings.CONTENT_DEFAULT_LOCALE}
                 )
             )
@@ -357,7 +357,7 @@ def _page_extras(row: DeliverySnapshot) -> dict:
     """Breadcrumbs (ancestors) and children, from the published pages only; one query."""
     steplen = 4
     ancestors = [row.tree_path[:i] for i in range(steplen, len(row.tree_path), steplen)]
-    related = DeliverySnapshot.objects.filter(
+    related = DeliverySnapshot.served.filter(
         Q(tree_path__in=ancestors) | Q(parent_id=row.object_id), kind="page"
     ).values("object_id", "title", "url_path", "tree_path", "parent_id", "sort_order")
     crumbs, children = [], []
@@ -387,7 +387,7 @@ class PageListView(DeliveryView):
             path = params["path"]
             path = path if path.endswith("/") else f"{path}/"
             rows = list(
-                DeliverySnapshot.objects.filter(
+                DeliverySnapshot.served.filter(
                     kind="page", url_path=path, locale__in={locale, settings.CONTENT_DEFAULT_LOCALE}
                 )
             )
@@ -507,7 +507,7 @@ class RedirectLookupView(DeliveryView):
             )
             new_path = redirect.new_path if redirect else None
             if redirect and redirect.target_object_id:
-                live = DeliverySnapshot.objects.filter(
+                live = DeliverySnapshot.served.filter(
                     kind=redirect.target_content_type.model, object_id=redirect.target_object_id
                 ).values_list("url_path", flat=True)
                 new_path = next(iter(live), None)

@@ -10,6 +10,17 @@ column with a GIN index (added by migration, not declared here) backs full-text 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ServedSnapshots(models.Manager):
+    """The rows delivery may serve right now: not past their item's expiry, even in the
+    minute before the scheduler takes the item offline."""
+
+    def get_queryset(self):
+        unexpired = Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now())
+        return super().get_queryset().filter(unexpired)
 
 
 class DeliverySnapshot(models.Model):
@@ -28,9 +39,13 @@ class DeliverySnapshot(models.Model):
     title = models.CharField(max_length=255)
     published_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    expire_at = models.DateTimeField(null=True, blank=True)
     search_text = models.TextField(blank=True)
     summary_json = models.TextField()
     detail_json = models.TextField()
+
+    objects = models.Manager()  # every row: for the writers
+    served = ServedSnapshots()  # for every delivery read
 
     class Meta:
         constraints = [
@@ -48,6 +63,7 @@ class DeliverySnapshot(models.Model):
             ),
             models.Index(fields=["parent_id", "sort_order"], name="snapshot_parent"),
             models.Index(fields=["kind", "title"], name="snapshot_title"),
+            models.Index(fields=["expire_at"], name="snapshot_expiry"),
         ]
 
     def __str__(self) -> str:

@@ -249,8 +249,10 @@ def entry_schedule(
         for name in before
         if before[name] != getattr(entry, name)
     }
+    _finish(entry, actor, "schedule", ["publish_at", "expire_at", "status"], changes=changes)
+    # After the save: the read model re-reads the row (a live item's snapshot keeps its expiry).
     hooks.announce(hooks.entry_changed, entry, action="schedule")
-    return _finish(entry, actor, "schedule", ["publish_at", "expire_at", "status"], changes=changes)
+    return entry
 
 
 @transaction.atomic

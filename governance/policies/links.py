@@ -59,7 +59,7 @@ def broken_internal_links(snapshot: dict, params: dict) -> list[Violation]:
     locale = snapshot.get("locale") or settings.CONTENT_DEFAULT_LOCALE
     paths = {path for _, _, path in links}
     live = set(
-        DeliverySnapshot.objects.filter(url_path__in=paths, locale=locale).values_list(
+        DeliverySnapshot.served.filter(url_path__in=paths, locale=locale).values_list(
             "url_path", flat=True
         )
     )

@@ -14,6 +14,9 @@ from content.models import Article
 class ArticleAdmin(EntryAdmin):
     form = ArticleForm
     list_display = ["title", "status_display", "locale", "category", "owner", "updated_at"]
+    # Sorting by an unindexed column sorts every row: seconds at a million articles. The
+    # other columns have filters instead.
+    sortable_by = ["title", "updated_at"]
     list_filter = [InTrashFilter, "status", "locale", "category", "owner"]
     list_select_related = ["locale", "category", "owner"]
     autocomplete_fields = ["category", "tags", "authors", "owner", "cover_image", "og_image"]

@@ -36,6 +36,9 @@ class Article(PublishableCore):
             *core_indexes("article"),
             models.Index(fields=["category", "-updated_at"], name="article_category_upd"),
             models.Index(fields=["-published_date"], name="article_published_date"),
+            # The admin changelist sorts by title both ways, with Django's -pk tiebreaker.
+            models.Index(fields=["title", "-id"], name="article_title_asc"),
+            models.Index(fields=["-title", "-id"], name="article_title_desc"),
         ]
         constraints = [
             *core_constraints("article"),

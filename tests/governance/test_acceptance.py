@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -23,44 +21,18 @@ from django.test import Client
 from governance.models import AuditEvent, Webhook
 from tests.assertions import assert_error
 from tests.governance import workflow_fixtures
+from tests.loopback import Receiver
 
 pytestmark = pytest.mark.django_db
 users = workflow_fixtures.users
 client_for = workflow_fixtures.client_for
 
 
-class Receiver:
-    """A webhook receiver on loopback that keeps what it is sent."""
-
-    def __init__(self):
-        self.requests: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def receiver(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-    r = Receiver()
-    yield r
-    r.close()
+    with Receiver() as r:
+        yield r
 
 
 def _edit_one_row_in_sql(event_id: int) -> None:

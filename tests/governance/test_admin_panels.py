@@ -14,10 +14,11 @@ from django.urls import reverse
 from content import services
 from content.models import Article, Status
 from governance.models import AuditEvent, Comment, PolicyOverride, SubmissionStatus
-from governance.services.policies import policy_checks, policy_create
+from governance.services.policies import policy_checks
 from governance.services.workflows import submission_current
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance import workflow_fixtures
+from tests.governance.policy_fixtures import banned
 
 pytestmark = pytest.mark.django_db
 users, admin_for = workflow_fixtures.users, workflow_fixtures.admin_for
@@ -41,18 +42,6 @@ def messages_of(response) -> list[str]:
 def submitted(users, **kwargs) -> Article:
     article = ArticleFactory(owner=users["Author"], **kwargs)
     return services.entry_submit(entry=article, actor=users["Author"])
-
-
-def blocking_policy():
-    return policy_create(
-        actor=None,
-        data={
-            "name": "No jargon",
-            "kind": "banned_terms",
-            "params": {"terms": ["class"]},
-            "severity": "block",
-        },
-    )
 
 
 # --- Review buttons -----------------------------------------------------------------------
@@ -138,7 +127,7 @@ def test_an_editor_not_on_the_step_cannot_reject_either(users, admin_for):
 
 
 def test_policy_panel_lists_each_violation_and_override_is_for_holders_only(users, admin_for):
-    blocking_policy()
+    banned()
     article = ArticleFactory(title="Top class", owner=users["Author"])
     editor = admin_for("Editor")
     html = editor.get(change_url(article)).content.decode()
@@ -159,7 +148,7 @@ def test_policy_panel_lists_each_violation_and_override_is_for_holders_only(user
 
 
 def test_override_needs_a_reason_and_the_permission(users, admin_for):
-    blocking_policy()
+    banned()
     article = ArticleFactory(title="Top class")
     policy_checks(entry=article)  # stores the results, as "Check now" and the API do
     override = panel_url(article, "policyoverride")

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from governance.services.policies import policy_create, policy_override_create
+from governance.services.policies import policy_override_create
 from tests.content.factories import ArticleFactory, PageFactory
+from tests.governance.policy_fixtures import banned
 
 pytestmark = pytest.mark.django_db
 
@@ -20,25 +21,13 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def policy(severity="block"):
-    return policy_create(
-        actor=None,
-        data={
-            "name": "No jargon",
-            "kind": "banned_terms",
-            "params": {"terms": ["synergy"]},
-            "severity": severity,
-        },
-    )
-
-
 def test_passes_without_policies():
     ArticleFactory(title="Synergy")
     assert "against 0 active policies" in run()
 
 
 def test_blocking_violation_exits_non_zero():
-    policy()
+    banned(terms=("synergy",))
     article = ArticleFactory(title="Synergy now")
     PageFactory(title="Fine page")
     ArticleFactory(title="Synergy in the bin", trashed=True)
@@ -56,20 +45,20 @@ def test_blocking_violation_exits_non_zero():
 
 
 def test_warnings_and_overrides_do_not_fail():
-    policy(severity="warn")
+    banned(severity="warn", terms=("synergy",))
     ArticleFactory(title="Synergy")
     assert "WARN" in run()
 
 
 def test_overridden_revision_does_not_fail():
-    policy()
+    banned(terms=("synergy",))
     article = ArticleFactory(title="Synergy")
     policy_override_create(entry=article, actor=None, reason="Brand name")
     assert "1 overridden" in run()
 
 
 def test_published_only():
-    policy(severity="warn")
+    banned(severity="warn", terms=("synergy",))
     ArticleFactory(title="Synergy draft")
     ArticleFactory(title="Fine", published=True)
     assert "Checked 1 item(s)" in run("--published-only")
@@ -87,7 +76,7 @@ def test_manage_py_exit_codes(monkeypatch):
     Command(stdout=io.StringIO(), stderr=io.StringIO()).run_from_argv(
         ["manage.py", "check_content"]
     )  # no policy: returns normally (exit 0)
-    policy()
+    banned(terms=("synergy",))
     with pytest.raises(SystemExit) as exited:
         Command(stdout=io.StringIO(), stderr=io.StringIO()).run_from_argv(
             ["manage.py", "check_content"]

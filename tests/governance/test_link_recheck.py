@@ -8,10 +8,8 @@ SSRF guard lets through only with WEBHOOK_ALLOW_PRIVATE_TARGETS (as in the webho
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -27,50 +25,41 @@ from governance.services.link_checks import external_links_check, external_links
 from governance.services.policies import PolicyViolationError, policies_evaluate, policy_create
 from governance.tasks import external_links_recheck_task
 from tests.content.factories import ArticleFactory
+from tests.loopback import LoopbackServer, QuietHandler
 
 pytestmark = pytest.mark.django_db
 
 
-class Site:
+class _SiteHandler(QuietHandler):
+    def _answer(self):
+        site = self.loopback
+        site.hits.append(self.path)
+        if self.path == "/slow":
+            time.sleep(2)
+        self.send_response(site.status.get(self.path, 404))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_HEAD = do_GET = _answer
+
+
+class Site(LoopbackServer):
     """A loopback HTTP server whose answers the test sets: {path: status}; /slow stalls."""
 
     def __init__(self):
         self.status: dict[str, int] = {}
         self.hits: list[str] = []
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                site.hits.append(self.path)
-                if self.path == "/slow":
-                    time.sleep(2)
-                self.send_response(site.status.get(self.path, 404))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            do_HEAD = do_GET = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().__init__(_SiteHandler)
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
 def site(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-    server = Site()
-    yield server
-    server.close()
+    with Site() as server:
+        yield server
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -33,6 +30,8 @@ from governance.services.policies import (
     policy_override_create,
 )
 from tests.content.factories import ArticleFactory, PageFactory, UserFactory, make_image
+from tests.governance.policy_fixtures import banned
+from tests.loopback import LoopbackServer, QuietHandler
 
 pytestmark = pytest.mark.django_db
 
@@ -65,19 +64,6 @@ def para(text: str) -> dict:
 
 def heading(level: int, text: str = "Heading") -> dict:
     return {"type": "heading", "value": {"text": text, "level": level}}
-
-
-def banned(name="No jargon", severity="block", terms=("class",), **extra):
-    return policy_create(
-        actor=None,
-        data={
-            "name": name,
-            "kind": "banned_terms",
-            "params": {"terms": list(terms)},
-            "severity": severity,
-            **extra,
-        },
-    )
 
 
 # --- Rules ------------------------------------------------------------------------------
@@ -502,49 +488,38 @@ def test_policies_crud_is_for_administrators(client_for):
 # --- External link checks ---------------------------------------------------------------
 
 
-class LinkServer:
+class _LinkHandler(QuietHandler):
+    def _answer(self, method):
+        self.loopback.methods.append(f"{method} {self.path}")
+        if self.path == "/ok" or (self.path == "/head-refused" and method == "GET"):
+            code = 200
+        elif self.path == "/head-refused":
+            code = 405
+        else:
+            code = 404
+        self.send_response(code)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self):
+        self._answer("HEAD")
+
+    def do_GET(self):
+        self._answer("GET")
+
+
+class LinkServer(LoopbackServer):
     """A real HTTP server on loopback: /ok answers 200, /head-refused 405 to HEAD, else 404."""
 
     def __init__(self):
         self.methods: list[str] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self, method):
-                server.methods.append(f"{method} {self.path}")
-                if self.path == "/ok" or (self.path == "/head-refused" and method == "GET"):
-                    code = 200
-                elif self.path == "/head-refused":
-                    code = 405
-                else:
-                    code = 404
-                self.send_response(code)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def do_HEAD(self):
-                self._answer("HEAD")
-
-            def do_GET(self):
-                self._answer("GET")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(_LinkHandler)
 
 
 @pytest.fixture
 def link_server():
-    server = LinkServer()
-    yield server
-    server.close()
+    with LinkServer() as server:
+        yield server
 
 
 def _linking_article(base: str):

@@ -18,11 +18,12 @@ from django.utils import timezone
 from content import services
 from content.models import Article, Page, Status
 from governance.models import AuditEvent, Workflow, WorkflowBypass
-from governance.services.policies import PolicyViolationError, policy_create
+from governance.services.policies import PolicyViolationError
 from governance.services.workflows import review_decide, submission_current
 from tests.assertions import assert_error
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance import workflow_fixtures
+from tests.governance.policy_fixtures import banned
 
 pytestmark = pytest.mark.django_db
 users = workflow_fixtures.users
@@ -240,21 +241,9 @@ def test_bad_input_is_a_400_and_changes_nothing(users, client_for, body):
 # --- Content policies -----------------------------------------------------------------------
 
 
-def _banned(severity: str = "block"):
-    return policy_create(
-        actor=None,
-        data={
-            "name": "No jargon",
-            "kind": "banned_terms",
-            "params": {"terms": ["synergy"]},
-            "severity": severity,
-        },
-    )
-
-
 def test_a_blocking_policy_refuses_scheduling_and_lists_each_violation(users, client_for):
     article = _approved(users, title="Synergy now")  # approved before the policy existed
-    _banned()
+    banned(terms=("synergy",))
     response = client_for("Administrator").post(
         _schedule_url(article), {"publish_at": _soon()}, format="json"
     )
@@ -268,7 +257,7 @@ def test_a_blocking_policy_refuses_scheduling_and_lists_each_violation(users, cl
 
 def test_a_warning_policy_does_not_refuse_scheduling(users, client_for):
     article = _approved(users, title="Synergy now")
-    _banned(severity="warn")
+    banned(severity="warn", terms=("synergy",))
     response = client_for("Editor").post(
         _schedule_url(article), {"publish_at": _soon()}, format="json"
     )
@@ -277,7 +266,7 @@ def test_a_warning_policy_does_not_refuse_scheduling(users, client_for):
 
 def test_an_override_lets_that_revision_be_scheduled_and_published(users, client_for):
     article = _approved(users, title="Synergy now")
-    _banned()
+    banned(terms=("synergy",))
     url = f"/api/v1/articles/{article.pk}/checks/override/"
     response = client_for("Administrator").post(url, {"reason": "Quoted in a headline."})
     assert response.status_code in (200, 201), response.content
@@ -293,7 +282,7 @@ def test_an_override_lets_that_revision_be_scheduled_and_published(users, client
 
 def test_the_system_scheduling_is_held_to_blocking_policies_too():
     Workflow.objects.update(is_active=False)
-    _banned()
+    banned(terms=("synergy",))
     article = ArticleFactory(title="Synergy")
     with pytest.raises(PolicyViolationError):
         services.entry_schedule(

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import kombu.pools
 import pytest
@@ -23,44 +21,16 @@ from governance.services.webhooks import (
     webhook_deliveries_sweep,
     webhook_event_emit,
 )
+from tests.loopback import Receiver
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-42"
 
 
-class Receiver:
-    """A real HTTP server on loopback that records what it is sent."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.status = 200
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.status)
-                self.end_headers()
-                self.wfile.write(b"thanks")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def receiver():
-    r = Receiver()
-    yield r
-    r.close()
+    with Receiver() as r:
+        yield r
 
 
 @pytest.fixture
@@ -91,15 +61,15 @@ def test_delivery_is_signed_and_logged(
 
     assert len(receiver.requests) == 1
     sent = receiver.requests[0]
-    headers = {k.lower(): v for k, v in sent["headers"].items()}
+    headers = sent.headers
     expected = hmac.new(
         hook.secret.encode(),
-        headers["x-folio-timestamp"].encode() + b"." + sent["body"],
+        headers["x-folio-timestamp"].encode() + b"." + sent.body,
         hashlib.sha256,
     ).hexdigest()
     assert headers["x-folio-signature"] == f"sha256={expected}"
     assert headers["x-folio-event"] == "content.published"
-    body = json.loads(sent["body"])
+    body = json.loads(sent.body)
     assert body["type"] == "content.published"
     assert body["data"] == {"id": 42, "title": "Hello"}
 
@@ -279,13 +249,13 @@ def test_publishing_sends_one_signed_event(
     with django_capture_on_commit_callbacks(execute=True):
         services.entry_publish(entry=article, actor=admin_user)
     assert len(receiver.requests) == 1
-    body = json.loads(receiver.requests[0]["body"])
+    body = json.loads(receiver.requests[0].body)
     assert body["type"] == "content.published"
     assert body["data"]["id"] == article.pk
     assert body["data"]["title"] == "Launch day"
     with django_capture_on_commit_callbacks(execute=True):
         services.entry_trash(entry=article, actor=admin_user)
-    assert json.loads(receiver.requests[1]["body"])["type"] == "content.trashed"
+    assert json.loads(receiver.requests[1].body)["type"] == "content.trashed"
 
 
 def test_publish_while_the_broker_is_down_is_delivered_by_the_sweep(
@@ -303,7 +273,7 @@ def test_publish_while_the_broker_is_down_is_delivered_by_the_sweep(
     assert WebhookDelivery.objects.get().status == DeliveryStatus.PENDING
     celery_app.conf.task_always_eager = True
     webhook_deliveries_sweep()
-    assert json.loads(receiver.requests[0]["body"])["data"]["id"] == article.pk
+    assert json.loads(receiver.requests[0].body)["data"]["id"] == article.pk
 
 
 def test_a_rolled_back_change_leaves_nothing_in_the_outbox(admin_user, allow_loopback):
@@ -337,7 +307,7 @@ def test_every_trash_and_restore_is_an_event_live_or_not(
         services.entry_trash(entry=draft, actor=admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         services.entry_restore(entry=draft, actor=admin_user)
-    sent = [json.loads(r["body"]) for r in receiver.requests]
+    sent = [json.loads(r.body) for r in receiver.requests]
     assert [(b["type"], b["data"]["id"]) for b in sent] == [
         ("content.trashed", draft.pk),
         ("content.restored", draft.pk),

@@ -395,7 +395,7 @@ DELIVERY_CACHE_CONTROL = env.str(
 )
 DELIVERY_LOCALE_FALLBACK = env.bool("DELIVERY_LOCALE_FALLBACK", default=True)
 # Relevance ranks at most this many of the newest matches (every match of a rarer term).
-DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=1000)
+DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=200)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["delivery_anon"] = env.str(
     "THROTTLE_DELIVERY_ANON_RATE", default="3000/min"
 )

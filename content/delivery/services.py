@@ -180,15 +180,18 @@ def _write_copy(kind: str, entries: list[PublishableCore], rendered) -> None:
 
 
 def _upsert_staged(rendered) -> None:
-    """Upsert from a staging table. Rows that would not change are left alone: rewriting
-    one makes PostgreSQL parse its text for the search vector again, the dearest part of
-    a rebuild. Facets follow from the same JSON, so only written rows get new ones."""
+    """Update and insert from a staging table. Rows that would not change are left alone:
+    writing a row makes PostgreSQL parse its text for the search vector again, the
+    dearest part of a rebuild, and INSERT ... ON CONFLICT would do so for every row it is
+    offered, hence an UPDATE of the changed rows and an INSERT of the missing ones.
+    Facets follow from the same JSON, so only written rows get new ones."""
     table = DeliverySnapshot._meta.db_table
     columns = ", ".join(f.column for f in _FIELDS)
     updates = [f.column for f in _FIELDS if f.name not in ("kind", "object_id")]
-    assign = ", ".join(f"{c} = EXCLUDED.{c}" for c in updates)
+    assign = ", ".join(f"{c} = st.{c}" for c in updates)
     mine = ", ".join(f"s.{c}" for c in updates)
-    theirs = ", ".join(f"EXCLUDED.{c}" for c in updates)
+    theirs = ", ".join(f"st.{c}" for c in updates)
+    same_item = "s.kind = st.kind AND s.object_id = st.object_id"
     facets: dict[int, Facets] = {}
 
     def rows() -> Iterator[DeliverySnapshot]:
@@ -203,11 +206,17 @@ def _upsert_staged(rendered) -> None:
         )
         copy_instances("snapshot_stage", rows(), _FIELDS)
         cursor.execute(
-            f"INSERT INTO {table} AS s ({columns}) SELECT {columns} FROM snapshot_stage "  # noqa: S608
-            f"ON CONFLICT (kind, object_id) DO UPDATE SET {assign} "
-            f"WHERE ({mine}) IS DISTINCT FROM ({theirs}) RETURNING s.id, s.object_id"
+            f"UPDATE {table} AS s SET {assign} FROM snapshot_stage AS st "  # noqa: S608
+            f"WHERE {same_item} AND ({mine}) IS DISTINCT FROM ({theirs}) "
+            f"RETURNING s.id, s.object_id"
         )
         written = dict(cursor.fetchall())
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM snapshot_stage AS st "  # noqa: S608
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS s WHERE {same_item}) "
+            f"ON CONFLICT (kind, object_id) DO NOTHING RETURNING id, object_id"
+        )
+        written.update(cursor.fetchall())
         cursor.execute("DROP TABLE snapshot_stage")
         if not written:
             return

@@ -296,23 +296,30 @@ class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, adm
             },
         )
 
+    def form_tool(self, request, obj, form, act, done, **page):
+        """A tool's form page: on a valid POST call `act(**cleaned_data)` (a service) and
+        return to the item with `done(result)` as the message; report a refusal instead."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = act(**form.cleaned_data)
+            except transitions.REFUSALS as exc:
+                report_refusal(request, exc, prefix=f"“{obj}”: ")
+            else:
+                messages.success(request, done(result))
+                return self._back(result)
+        return self.form_page(request, obj, form, **page)
+
     def schedule_view(self, request, object_id):
         obj = self._entry_or_404(request, object_id)
         form = ScheduleForm(
             request.POST or None, initial={"publish_at": obj.publish_at, "expire_at": obj.expire_at}
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                lifecycle.entry_schedule(entry=obj, actor=request.user, **form.cleaned_data)
-            except transitions.REFUSALS as exc:
-                report_refusal(request, exc, prefix=f"“{obj}”: ")
-            else:
-                messages.success(request, f"“{obj}” was scheduled.")
-                return self._back(obj)
-        return self.form_page(
+        return self.form_tool(
             request,
             obj,
             form,
+            lambda **data: lifecycle.entry_schedule(entry=obj, actor=request.user, **data),
+            lambda entry: f"“{entry}” was scheduled.",
             title=f"Schedule “{obj}”",
             intro="",
             submit="Schedule",

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.urls import path
 from django.utils.html import format_html
 
-from config.admin_services import report_refusal
 from content.admin import transitions
 from content.admin.forms import PageForm, PageMoveForm
 from content.admin.mixins import EntryAdmin
@@ -69,18 +68,12 @@ class PageAdmin(EntryAdmin):
         form = PageMoveForm(
             request.POST or None, initial={"parent": page.parent_id}, admin_site=self.admin_site
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                page = page_move(page=page, actor=request.user, **form.cleaned_data)
-            except transitions.REFUSALS as exc:
-                report_refusal(request, exc, prefix=f"“{page}”: ")
-            else:
-                messages.success(request, f"“{page}” was moved; its address is now {page.url_path}")
-                return self._back(page)
-        return self.form_page(
+        return self.form_tool(
             request,
             page,
             form,
+            lambda **data: page_move(page=page, actor=request.user, **data),
+            lambda moved: f"“{moved}” was moved; its address is now {moved.url_path}",
             title=f"Move “{page}”",
             intro=f"Now at {page.url_path}. Published addresses that change get redirects.",
             submit="Move",

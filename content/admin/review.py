@@ -14,9 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-
-from config.admin_services import report_refusal
 from content import hooks
 from content.admin import transitions
 from content.admin.forms import RejectForm
@@ -43,21 +40,13 @@ class ReviewAdminMixin:
     def reject_view(self, request, object_id):
         obj = self._entry_or_404(request, object_id)
         form = RejectForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                lifecycle.entry_reject(
-                    entry=obj, actor=request.user, message=form.cleaned_data["message"]
-                )
-            except transitions.REFUSALS as exc:
-                report_refusal(request, exc, prefix=f"“{obj}”: ")
-            else:
-                messages.success(request, f"“{obj}” was rejected and sent back to draft.")
-                return self._back(obj)
-        return self.form_page(
+        return self.form_tool(
             request,
             obj,
             form,
+            lambda message: lifecycle.entry_reject(entry=obj, actor=request.user, message=message),
+            lambda entry: f"“{entry}” was rejected; the author sees your comment.",
             title=f"Reject “{obj}”",
-            intro="The item goes back to draft; your comment tells the author why.",
+            intro="The changes go back to their author with your comment.",
             submit="Reject",
         )

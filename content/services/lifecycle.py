@@ -26,11 +26,21 @@ LIVE = (Status.PUBLISHED,)
 
 
 def _finish(
-    entry: PublishableCore, actor: Any, verb: str, fields: list[str], **audit: Any
+    entry: PublishableCore,
+    actor: Any,
+    verb: str,
+    fields: list[str],
+    *,
+    changed: bool = False,
+    **audit: Any,
 ) -> PublishableCore:
+    """Save, audit and, with `changed`, announce `entry_changed` (after the save: receivers
+    such as the read model re-read the row)."""
     entry.version += 1
     entry.save(update_fields=[*fields, "version", "updated_at"])
     audit_record(actor=actor, action=f"{model_label(entry)}.{verb}", target=entry, **audit)
+    if changed:
+        hooks.announce(hooks.entry_changed, entry, action=verb)
     return entry
 
 
@@ -58,8 +68,7 @@ def entry_submit(*, entry: PublishableCore, actor: Any, message: str = "") -> Pu
         )
     if not live:
         entry.status = Status.IN_REVIEW
-    hooks.announce(hooks.entry_changed, entry, action="submit")
-    return _finish(entry, actor, "submit", ["status"], metadata={"message": message})
+    return _finish(entry, actor, "submit", ["status"], changed=True, metadata={"message": message})
 
 
 def _review_taken_over(entry: PublishableCore, actor: Any, decision: str, message: str) -> bool:
@@ -87,8 +96,7 @@ def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> P
         return entry
     if not rules.live_changes(entry):
         entry.status = Status.APPROVED  # a live item stays published; its changes are approved
-    hooks.announce(hooks.entry_changed, entry, action="approve")
-    return _finish(entry, actor, "approve", ["status"], metadata={"message": message})
+    return _finish(entry, actor, "approve", ["status"], changed=True, metadata={"message": message})
 
 
 @transaction.atomic
@@ -104,8 +112,7 @@ def entry_reject(*, entry: PublishableCore, actor: Any, message: str = "") -> Pu
         raise ValidationError({"message": ["A rejection needs a comment."]})
     if not rules.live_changes(entry):
         entry.status = Status.DRAFT
-    hooks.announce(hooks.entry_changed, entry, action="reject")
-    return _finish(entry, actor, "reject", ["status"], metadata={"message": message})
+    return _finish(entry, actor, "reject", ["status"], changed=True, metadata={"message": message})
 
 
 # --- Publishing -------------------------------------------------------------------------
@@ -249,10 +256,8 @@ def entry_schedule(
         for name in before
         if before[name] != getattr(entry, name)
     }
-    _finish(entry, actor, "schedule", ["publish_at", "expire_at", "status"], changes=changes)
-    # After the save: the read model re-reads the row (a live item's snapshot keeps its expiry).
-    hooks.announce(hooks.entry_changed, entry, action="schedule")
-    return entry
+    fields = ["publish_at", "expire_at", "status"]
+    return _finish(entry, actor, "schedule", fields, changed=True, changes=changes)
 
 
 @transaction.atomic

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 from django.core.files.base import ContentFile
-from django.db import connections
 from PIL import Image
 
 from accounts.models import User
@@ -82,29 +79,8 @@ def fixtures() -> BulkFixtures:
 # About 1,500 words a body: delivery is measured on realistic payload sizes. Fewer
 # paragraphs make a million-article run practical on a small machine (see docs).
 PARAGRAPHS = int(os.environ.get("BENCH_PARAGRAPHS", "17"))
-# Worker processes: each seeds its own slug prefix, so a parallel run stays resumable.
-WORKERS = int(os.environ.get("BENCH_SEED_WORKERS", "1"))
-
-
-def _seed_part(fx: BulkFixtures, prefix: str, total: int, batch: int, paragraphs: int):
-    started = time.monotonic()
-
-    def progress(done: int, total: int) -> None:
-        rate = done / max(time.monotonic() - started, 1e-6)
-        elapsed = time.monotonic() - started
-        print(
-            f"  {prefix} seeded {done}/{total} articles ({elapsed:.0f}s, {rate:.0f}/s)", flush=True
-        )
-
-    return articles_bulk_create(
-        fixtures=fx,
-        total=total,
-        slug_prefix=prefix,
-        batch_size=batch,
-        paragraphs=paragraphs,
-        words=(60, 120),
-        progress=progress,
-    )
+# Processes writing batches side by side (PostgreSQL only; see articles_bulk_create).
+WORKERS = int(os.environ.get("BENCH_SEED_WORKERS", str(os.cpu_count() or 1)))
 
 
 def seed(
@@ -116,27 +92,24 @@ def seed(
     workers: int = WORKERS,
 ) -> None:
     started = time.monotonic()
-    fx = fixtures()
-    if workers <= 1:
-        results = [_seed_part(fx, "bench-", total, batch, paragraphs)]
-    else:
-        # The children must not share the parent's connections, nor its connection pool.
-        connections.close_all()
-        for conn in connections.all():
-            if hasattr(conn, "close_pool"):
-                conn.close_pool()
-        share = -(-total // workers)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = [
-                pool.submit(_seed_part, fx, f"bench-{i}-", share, batch, paragraphs)
-                for i in range(workers)
-            ]
-            results = [part.result() for part in parts]
-    articles = sum(r.articles for r in results)
-    rows = sum(r.rows for r in results)
+
+    def progress(done: int, total: int) -> None:
+        elapsed = time.monotonic() - started
+        log(f"  seeded {done}/{total} articles ({elapsed:.0f}s)")
+
+    result = articles_bulk_create(
+        fixtures=fixtures(),
+        total=total,
+        slug_prefix="bench-",
+        batch_size=batch,
+        paragraphs=paragraphs,
+        words=(60, 120),
+        workers=workers,
+        progress=progress,
+    )
     elapsed = max(time.monotonic() - started, 1e-6)
     log(
-        f"  seeded {articles} articles in {elapsed:.0f}s ({workers} worker(s), {paragraphs} "
-        f"paragraphs a body): {articles / elapsed:.0f} articles/s, {rows / elapsed:.0f} rows/s"
+        f"  seeded {result.articles} articles in {elapsed:.0f}s ({workers} worker(s), "
+        f"{paragraphs} paragraphs a body): {result.articles / elapsed:.0f} articles/s, "
+        f"{result.rows / elapsed:.0f} rows/s"
     )

@@ -17,14 +17,16 @@ apply to untrusted input.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -87,7 +89,7 @@ class BulkResult:
 
 
 def bulk_count(*, locale: Locale, slug_prefix: str) -> int:
-    """How many articles an earlier run with this prefix already wrote (for resuming)."""
+    """How many articles earlier runs with this prefix already wrote (for resuming)."""
     return Article.objects.filter(locale=locale, slug__startswith=slug_prefix).count()
 
 
@@ -99,35 +101,24 @@ def articles_bulk_create(
     batch_size: int = 5000,
     paragraphs: int = 3,
     words: tuple[int, int] = (40, 80),
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> BulkResult:
-    """Top up to `total` published articles whose slug starts with `slug_prefix`.
+    """Top up to `total` published articles, numbered 0 to total - 1 after `slug_prefix`.
 
-    Resumable: an interrupted run keeps its committed batches (each one whole, read
-    model included) and the next run carries on from there.
+    Resumable: every batch commits whole (read model included), and a rerun writes only
+    the numbers missing, whichever batches an interrupted run finished. On PostgreSQL,
+    `workers` processes write batches side by side.
     """
+    have, missing = _missing_numbers(fixtures.locale, slug_prefix, total)
+    job = _BatchJob(fixtures, slug_prefix, paragraphs, words, timezone.now())
+    batches = [missing[i : i + batch_size] for i in range(0, len(missing), batch_size)]
     result = BulkResult()
-    start = bulk_count(locale=fixtures.locale, slug_prefix=slug_prefix)
-    now = timezone.now()
-    article_type = ContentType.objects.get_for_model(Article)
-    for first in range(start, total, batch_size):
-        last = min(first + batch_size, total)
-        # Seeded per batch, so a resumed run writes what an uninterrupted one would have.
-        rng = random.Random(f"{slug_prefix}{first}")  # noqa: S311 - sample text, not secrets
-        pool = Pool(rng, words=words)
-        with transaction.atomic():
-            batch = _build(fixtures, range(first, last), slug_prefix, pool, now, paragraphs)
-            if connection.vendor == "postgresql":
-                _write_copy(batch, article_type)
-            else:
-                _write_orm(batch, article_type)
-            snapshots_sync(batch.articles)
-        result.articles += len(batch.articles)
-        # Article, revision and snapshot, the links and references, a facet per link.
-        links = len(batch.tags) + len(batch.authors)
-        result.rows += 3 * len(batch.articles) + 2 * links + len(batch.references)
+    for done in _run(job, batches, workers):
+        result.articles += done.articles
+        result.rows += done.rows
         if progress:
-            progress(last, total)
+            progress(have + result.articles, total)
     if connection.vendor == "postgresql" and result.articles:
         # Fresh statistics now, not when autovacuum gets round to it: without them the
         # planner misjudges how many items a search term matches and picks the wrong index.
@@ -137,29 +128,96 @@ def articles_bulk_create(
     return result
 
 
-def _build(
-    fixtures: BulkFixtures, numbers: range, slug_prefix: str, pool: Pool, now: Any, paragraphs: int
-) -> _Batch:
-    rng = pool.rng
+def _missing_numbers(locale: Locale, slug_prefix: str, total: int) -> tuple[int, list[int]]:
+    """How many of the `total` numbered articles exist, and the numbers still to write."""
+    if not bulk_count(locale=locale, slug_prefix=slug_prefix):
+        return 0, list(range(total))
+    slugs = Article.objects.filter(locale=locale, slug__startswith=slug_prefix).values_list(
+        "slug", flat=True
+    )
+    start = len(slug_prefix)
+    heads = (slug[start:].partition("-")[0] for slug in slugs.iterator(chunk_size=20_000))
+    have = {int(head) for head in heads if head.isdigit()}
+    return len(have & set(range(total))), [n for n in range(total) if n not in have]
+
+
+@dataclass(frozen=True)
+class _BatchJob:
+    """Writes one batch in one transaction; picklable, so a worker process can run it."""
+
+    fixtures: BulkFixtures
+    slug_prefix: str
+    paragraphs: int
+    words: tuple[int, int]
+    now: Any
+
+    def __call__(self, numbers: list[int]) -> BulkResult:
+        # Seeded per batch, so a resumed run writes what an uninterrupted one would have.
+        rng = random.Random(f"{self.slug_prefix}{numbers[0]}")  # noqa: S311 - sample text
+        pool = Pool(rng, words=self.words)
+        article_type = ContentType.objects.get_for_model(Article)
+        with transaction.atomic():
+            batch = _build(self, numbers, pool)
+            if connection.vendor == "postgresql":
+                _write_copy(batch, article_type)
+            else:
+                _write_orm(batch, article_type)
+            snapshots_sync(batch.articles)
+        # Article, revision and snapshot, the links and references, a facet per link.
+        links = len(batch.tags) + len(batch.authors)
+        rows = 3 * len(batch.articles) + 2 * links + len(batch.references)
+        return BulkResult(articles=len(batch.articles), rows=rows)
+
+
+def _run(job: _BatchJob, batches: list[list[int]], workers: int) -> Iterator[BulkResult]:
+    """Run the batches here, or in `workers` forked processes where that can help: on
+    PostgreSQL (SQLite takes one writer at a time), outside a transaction (the workers
+    could not see its rows), and where fork exists."""
+    parallel = (
+        workers > 1
+        and len(batches) > 1
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not parallel:
+        yield from map(job, batches)
+        return
+    # Each worker opens its own connections: a socket must not be shared across a fork,
+    # nor a connection pool, whose threads do not survive one.
+    for conn in connections.all():
+        conn.close()
+        if hasattr(conn, "close_pool"):
+            conn.close_pool()
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(min(workers, len(batches)), mp_context=context)
+    try:
+        yield from pool.map(job, batches)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _build(job: _BatchJob, numbers: Iterable[int], pool: Pool) -> _Batch:
+    fixtures, rng = job.fixtures, pool.rng
     image_ids = [image.pk for image in fixtures.images]
     batch = _Batch([], [], [], [], [], [], [])
     slugs: dict[str, str] = {}
     for n in numbers:
         # Newest first in listings, one minute apart, like a site with a long history.
-        published = now - timedelta(minutes=n)
+        published = job.now - timedelta(minutes=n)
         title = pool.title()
         if title not in slugs:  # pooled titles repeat; slugify is slow enough to matter
             slugs[title] = slugify(title)[:60]
         article = Article(
             title=title,
-            slug=f"{slug_prefix}{n}-{slugs[title]}",
+            slug=f"{job.slug_prefix}{n}-{slugs[title]}",
             locale=fixtures.locale,
             owner=fixtures.owner,
             status=Status.PUBLISHED,
             summary=pool.summary(),
             category=rng.choice(fixtures.categories) if fixtures.categories else None,
             cover_image=rng.choice(fixtures.images) if fixtures.images else None,
-            body=pool.body(paragraphs=paragraphs, image_ids=image_ids),
+            body=pool.body(paragraphs=job.paragraphs, image_ids=image_ids),
             first_published_at=published,
             last_published_at=published,
             published_date=published.date(),

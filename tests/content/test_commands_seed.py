@@ -122,6 +122,39 @@ def test_bulk_rows_are_what_the_services_would_write():
     assert {field for _, _, field in seeded} >= {"category", "cover_image", "tags", "body"}
 
 
+def _bulk_numbers() -> list[int]:
+    slugs = Article.objects.filter(slug__startswith=BULK_PREFIX).values_list("slug", flat=True)
+    return sorted(int(s.removeprefix(BULK_PREFIX).partition("-")[0]) for s in slugs)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_write_every_article_once_and_a_rerun_fills_the_gaps():
+    # On PostgreSQL two forked processes write the batches; SQLite runs them in turn.
+    out = _seed("--articles", f"{HAND_MADE + 20}", "--batch-size", "3", "--workers", "2")
+    assert "Seeded 20 articles" in out
+    assert _bulk_numbers() == list(range(20))
+    bulk = Article.objects.filter(slug__startswith=BULK_PREFIX)
+    assert all(a.live_revision_id for a in bulk)
+    assert (
+        DeliverySnapshot.objects.filter(kind="article", object_id__in=bulk.values("pk")).count()
+        == 20
+    )
+    # An interrupted parallel run can leave any batch unwritten, not only the last ones.
+    lost = list(bulk.filter(slug__regex=rf"^{BULK_PREFIX}(4|5|6|13)-").values_list("pk", flat=True))
+    DeliverySnapshot.objects.filter(kind="article", object_id__in=lost).delete()
+    Revision.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=lost
+    ).delete()
+    Article.objects.filter(pk__in=lost).delete()
+    out = _seed("--articles", f"{HAND_MADE + 20}", "--workers", "2")
+    assert "Seeded 4 articles" in out
+    assert _bulk_numbers() == list(range(20))
+    assert (
+        DeliverySnapshot.objects.filter(kind="article", object_id__in=bulk.values("pk")).count()
+        == 20
+    )
+
+
 def test_bench_seed_reuses_the_shared_seeder():
     from bench.seed import seed
 
@@ -143,3 +176,5 @@ def test_users_only_and_bad_arguments():
         call_command("seed_demo", "--articles", "-1")
     with pytest.raises(CommandError, match="--batch-size"):
         call_command("seed_demo", "--batch-size", "0")
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("seed_demo", "--workers", "0")

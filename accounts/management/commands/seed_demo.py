@@ -7,6 +7,7 @@ made once (the password is printed only then) and content only on a site with no
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 import time
@@ -50,16 +51,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=5000, help="Articles per bulk transaction."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes writing batches side by side on PostgreSQL (default: one a core).",
+        )
         parser.add_argument("--no-content", action="store_true", help="Create the users only.")
 
-    def handle(self, *args, articles: int | None, batch_size: int, no_content: bool, **options):
+    def handle(
+        self,
+        *args,
+        articles: int | None,
+        batch_size: int,
+        workers: int,
+        no_content: bool,
+        **options,
+    ):
         if articles is not None and not 0 <= articles <= MAX_ARTICLES:
             raise CommandError(f"--articles must be between 0 and {MAX_ARTICLES}.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
         self._users()
         if not no_content:
-            self._content(articles, batch_size)
+            self._content(articles, batch_size, workers)
 
     # --- Users ----------------------------------------------------------------------------
 
@@ -111,7 +128,7 @@ class Command(BaseCommand):
             }
         )
 
-    def _content(self, articles: int | None, batch_size: int) -> None:
+    def _content(self, articles: int | None, batch_size: int, workers: int) -> None:
         cast = self._cast()
         if content_exists():
             if articles is None:
@@ -139,6 +156,7 @@ class Command(BaseCommand):
             total=target,
             slug_prefix=BULK_PREFIX,
             batch_size=batch_size,
+            workers=workers,
             progress=ProgressBar(self.stdout, start=have),
         )
         elapsed = max(time.monotonic() - started, 1e-6)

@@ -6,13 +6,23 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from content.delivery import local
+from content.delivery.views import DeliveryThrottle
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters and cached responses live in the cache; no test inherits another's."""
-    cache.clear()
+    """Throttle counters and cached responses live in the cache, and in this process's
+    own tier of it; no test inherits another's."""
+
+    def forget() -> None:
+        cache.clear()
+        local.clear()
+        DeliveryThrottle.forget()
+
+    forget()
     yield
-    cache.clear()
+    forget()
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 Last-Modified, Cache-Control and Surrogate-Key.
 
 A cached response is stored under its path and query with the content version it was
-built at, so one read (`cache.get_many`) fetches the current version, the response and
-the client's throttle counter together: a cache hit costs one round trip to Redis.
+built at, so one read (`cache.get_many`) fetches the current version and the response
+together: a cache hit costs one round trip to Redis, and none while the process's own
+tier (content.delivery.local) holds the response.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
+from content.delivery import local
 from content.delivery.services import NEXT_EXPIRY_KEY, VERSION_KEY, content_version_bump
 
 _UNKNOWN = object()
@@ -57,17 +59,19 @@ class Lookup:
     key: str
     version: int
     ready: Ready | None
-    throttle_count: int | None
 
 
-def lookup(request, scope: str, throttle_key: str | None) -> Lookup:
-    """Read the content version, the cached response and the throttle counter at once."""
+def lookup(request, scope: str) -> Lookup:
+    """The cached response and the content version: from this process's own tier while
+    its lease holds (content.delivery.local), else in one read of the shared cache."""
     digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
     key = f"delivery:r:{scope}:{digest}"
-    keys = [VERSION_KEY, NEXT_EXPIRY_KEY, key] if settings.DELIVERY_CACHE_ENABLED else []
-    if throttle_key:
-        keys.append(throttle_key)
-    found = cache.get_many(keys) if keys else {}
+    if not settings.DELIVERY_CACHE_ENABLED:
+        return Lookup(key, 0, None)
+    version = local.version()
+    if version is not None and (ready := local.get(key, version)):
+        return Lookup(key, version, ready)
+    found = cache.get_many([VERSION_KEY, NEXT_EXPIRY_KEY, key])
     version = found.get(VERSION_KEY) or 0
     entry = found.get(key)
     expiry = found.get(NEXT_EXPIRY_KEY, _UNKNOWN)
@@ -75,9 +79,13 @@ def lookup(request, scope: str, throttle_key: str | None) -> Lookup:
         # A served item's expiry has passed (or went untracked), and cached responses may
         # still show it: start a new version now rather than when the scheduler runs.
         version, entry = content_version_bump(), None
+    else:
+        local.renew(version, expiry if expiry is not _UNKNOWN else None)
     # Built under an older content version: something was published since.
     ready = Ready(*entry[1:]) if entry and entry[0] == version else None
-    return Lookup(key, version, ready, found.get(throttle_key) if throttle_key else None)
+    if ready:
+        local.put(key, version, ready)
+    return Lookup(key, version, ready)
 
 
 def store(found: Lookup, ready: Ready) -> None:
@@ -86,6 +94,7 @@ def store(found: Lookup, ready: Ready) -> None:
     if settings.DELIVERY_CACHE_ENABLED:
         entry = (found.version, ready.body, ready.etag, ready.last_modified, ready.surrogate_key)
         cache.set(found.key, entry, settings.DELIVERY_CACHE_SECONDS)
+        local.put(found.key, found.version, ready)
 
 
 def respond(request, ready: Ready, *, cache_control: str | None = None) -> HttpResponse:

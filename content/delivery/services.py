@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
+from content.delivery import local
 from content.delivery.payloads import Related, render
 from content.models import (
     PUBLISHABLE_MODELS,
@@ -58,7 +59,9 @@ def content_version_bump() -> int:
         cache.add(VERSION_KEY, 1, timeout=None)
         version = cache.incr(VERSION_KEY)
     first = DeliverySnapshot.served.aggregate(first=Min("expire_at"))["first"]
-    cache.set(NEXT_EXPIRY_KEY, first.timestamp() if first else None, timeout=None)
+    expiry = first.timestamp() if first else None
+    cache.set(NEXT_EXPIRY_KEY, expiry, timeout=None)
+    local.renew(version, expiry)  # this process sees its own publish at once
     return version
 
 

@@ -78,18 +78,26 @@ class DeliveryThrottle(AnonRateThrottle):
     """Anonymous delivery traffic, counted per client in fixed windows of the rate's period.
 
     DRF's own throttles keep a list of request times per client and rewrite it on every
-    request, which costs more the higher the rate. Here one shared counter per client and
-    window is read in the same cache round trip as the cached response
-    (content.delivery.http.lookup), and each process adds its requests to it every
-    FLUSH_EVERY requests: a client may overshoot its budget by that many per process,
-    and a cache hit costs a single round trip.
+    request, which costs more the higher the rate. Here each process counts requests
+    locally and adds them to one shared counter per client and window every FLUSH_EVERY
+    requests (and on a client's first request); the total that increment returns is what
+    the process checks the budget against until the next one. A client may overshoot its
+    budget by FLUSH_EVERY requests per process, and most requests cost no cache round trip.
     """
 
     scope = "delivery_anon"
     FLUSH_EVERY = 10
-    # Requests counted by this process and not yet added to the shared counter, by key.
-    # Unlocked: a lost update under threads only loosens a rate limit by a request.
+    # By window key: requests this process counted and has not added to the shared
+    # counter, and the shared total as of its last increment. Unlocked: a lost update
+    # under threads only loosens a rate limit by a request.
     _pending: dict[str, int] = {}
+    _shared: dict[str, int] = {}
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop this process's counts (tests, between which the shared cache is cleared)."""
+        cls._pending.clear()
+        cls._shared.clear()
 
     def get_cache_key(self, request, view) -> str | None:
         """Per client address, unless an API key authenticated the request. Delivery has no
@@ -99,31 +107,35 @@ class DeliveryThrottle(AnonRateThrottle):
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
-    def window_key(self, request) -> str | None:
-        """This client's counter for the current window; None when it is not throttled."""
+    def check(self, request) -> None:
+        """Count this request, or refuse it once the window's budget is spent."""
         ident = self.get_cache_key(request, None) if self.rate else None
         if ident is None:
-            return None
-        self.now = self.timer()
-        return f"{ident}:{int(self.now // self.duration)}"
-
-    def count(self, key: str, seen: int | None) -> None:
-        """Count this request, or refuse it once the window's budget is spent."""
+            return
+        now = self.timer()
+        key = f"{ident}:{int(now // self.duration)}"
         pending = self._pending.get(key, 0) + 1
-        if (seen or 0) + pending > self.num_requests:
-            raise Throttled(self.duration - self.now % self.duration)
-        if pending < self.FLUSH_EVERY and seen is not None:
+        shared = self._shared.get(key)
+        if (shared or 0) + pending > self.num_requests:
+            raise Throttled(self.duration - now % self.duration)
+        if shared is not None and pending < self.FLUSH_EVERY:
             self._pending[key] = pending
             return
-        self._pending.pop(key, None)
-        if len(self._pending) > 10_000:  # keys of windows that have ended
+        if len(self._shared) > 10_000:  # mostly keys of windows that have ended
             self._pending.clear()
-        if seen is None and cache.add(key, pending, timeout=self.duration):
-            return
+            self._shared.clear()
+        self._pending[key] = 0
+        self._shared[key] = self._add(key, pending)
+
+    def _add(self, key: str, count: int) -> int:
+        """Add to the shared counter; the new total."""
+        if cache.add(key, count, timeout=self.duration):
+            return count
         try:
-            cache.incr(key, pending)
-        except ValueError:  # the window ended between the read and now
-            cache.add(key, pending, timeout=self.duration)
+            return cache.incr(key, count)
+        except ValueError:  # the window's counter expired between the add and now
+            cache.add(key, count, timeout=self.duration)
+            return count
 
 
 class HasDeliveryKey(BasePermission):
@@ -172,9 +184,7 @@ class DeliveryView(APIView):
 
     def throttle(self, request) -> None:
         """Count the request against the anonymous rate (views that are never cached)."""
-        throttle = DeliveryThrottle()
-        if key := throttle.window_key(request):
-            throttle.count(key, cache.get(key))
+        DeliveryThrottle().check(request)
 
     def _error(self, request, exc: Exception):
         response = api_exception_handler(exc, {"request": request, "view": self})
@@ -190,14 +200,11 @@ class DeliveryView(APIView):
     def cached(self, request, build, scope: str):
         """Throttle, then serve the cached response, or build, store and serve it.
 
-        Before anything is parsed, one cache read fetches the content version, this
-        response and the throttle counter; a hit then costs one counter increment more.
+        Before anything is parsed, one cache read fetches the content version and this
+        response.
         """
-        throttle = DeliveryThrottle()
-        throttle_key = throttle.window_key(request)
-        found = lookup(request, scope, throttle_key)
-        if throttle_key:
-            throttle.count(throttle_key, found.throttle_count)
+        DeliveryThrottle().check(request)
+        found = lookup(request, scope)
         ready = found.ready
         if ready is None:
             ready = build().ready()

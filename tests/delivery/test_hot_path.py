@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 
+from content.delivery import local
 from content.delivery.views import DeliveryThrottle
 from tests.assertions import assert_error
 
@@ -22,21 +23,17 @@ def rate(monkeypatch):
         rates = {**DeliveryThrottle.THROTTLE_RATES, "delivery_anon": value}
         monkeypatch.setattr(DeliveryThrottle, "THROTTLE_RATES", rates)
 
-    DeliveryThrottle._pending.clear()
-    yield set_rate
-    DeliveryThrottle._pending.clear()
+    return set_rate
 
 
-def test_a_cache_hit_reads_the_cache_once(api_client, article, rate):
-    rate("1000/min")
-    article(published=True)
-    assert api_client.get(URL).status_code == 200  # fills the cache
+def _cache_reads():
+    """Record the shared cache's reads (a backend's get_many may call get: not counted)."""
     reads: list[str] = []
     inside: list[bool] = []
     get, get_many = cache.get, cache.get_many
 
     def one(key, *args, **kwargs):
-        if not inside:  # how a backend serves get_many is its own business
+        if not inside:
             reads.append("get")
         return get(key, *args, **kwargs)
 
@@ -48,10 +45,44 @@ def test_a_cache_hit_reads_the_cache_once(api_client, article, rate):
         finally:
             inside.pop()
 
-    with mock.patch.object(cache, "get", one), mock.patch.object(cache, "get_many", many):
+    patches = (mock.patch.object(cache, "get", one), mock.patch.object(cache, "get_many", many))
+    return reads, patches
+
+
+def test_a_repeated_request_is_answered_within_the_process(api_client, article):
+    article(published=True)
+    first = api_client.get(URL)
+    reads, (one, many) = _cache_reads()
+    with one, many:
+        again = api_client.get(URL)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert reads == []
+
+
+def test_a_cache_hit_reads_the_shared_cache_once(api_client, article, settings):
+    settings.DELIVERY_LOCAL_CACHE_SECONDS = 0  # no lease: the shared version every time
+    article(published=True)
+    assert api_client.get(URL).status_code == 200  # fills the cache
+    reads, (one, many) = _cache_reads()
+    with one, many:
         response = api_client.get(URL)
     assert response.status_code == 200
     assert reads == ["get_many"]
+
+
+def test_a_publish_in_another_process_shows_when_the_lease_runs_out(
+    api_client, article, time_machine
+):
+    time_machine.move_to("2026-06-01 12:00:00+00:00", tick=False)
+    first = article(title="First", published=True)
+    assert [i["id"] for i in api_client.get(URL).json()["results"]] == [first.pk]
+    # Published elsewhere: the shared version moves on, this process's lease does not.
+    with mock.patch.object(local, "renew"):
+        second = article(title="Second", published=True)
+    assert [i["id"] for i in api_client.get(URL).json()["results"]] == [first.pk]
+    time_machine.shift(1.5)  # past DELIVERY_LOCAL_CACHE_SECONDS (1)
+    assert [i["id"] for i in api_client.get(URL).json()["results"]] == [second.pk, first.pk]
 
 
 def test_anonymous_clients_are_throttled_even_on_cache_hits(api_client, article, rate):
@@ -77,12 +108,16 @@ def test_the_shared_counter_catches_up_with_every_process(api_client, article, r
         assert api_client.get(URL).status_code == 200
     request = rf.get(URL, REMOTE_ADDR="127.0.0.1")
     request.user = AnonymousUser()
-    key = DeliveryThrottle().window_key(request)
+    throttle = DeliveryThrottle()
+    key = f"{throttle.get_cache_key(request, None)}:{int(throttle.timer() // 60)}"
     # What the cache holds plus what this process has not added yet is every request.
     assert 0 < DeliveryThrottle._pending[key] < DeliveryThrottle.FLUSH_EVERY
     assert cache.get(key) + DeliveryThrottle._pending[key] == made
-    # Requests another process counted use up this client's budget here too.
+    # Requests another process counted use up this client's budget here too, once this
+    # process next adds its own: within FLUSH_EVERY requests.
     cache.incr(key, 25 - made)
+    statuses = [api_client.get(URL).status_code for _ in range(DeliveryThrottle.FLUSH_EVERY)]
+    assert 429 in statuses
     assert_error(api_client.get(URL), 429, "throttled")
 
 

@@ -109,7 +109,7 @@ def seed(
     )
     elapsed = max(time.monotonic() - started, 1e-6)
     log(
-        f"  seeded {result.articles} articles in {elapsed:.0f}s ({workers} worker(s), "
+        f"  seeded {result.articles} articles in {elapsed:.0f}s ({result.workers} worker(s), "
         f"{paragraphs} paragraphs a body): {result.articles / elapsed:.0f} articles/s, "
         f"{result.rows / elapsed:.0f} rows/s"
     )

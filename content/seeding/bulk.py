@@ -82,10 +82,12 @@ class _Batch:
 
 @dataclass
 class BulkResult:
-    """What a bulk run wrote: articles, and rows in every table (snapshots and facets too)."""
+    """What a bulk run wrote: articles, and rows in every table (snapshots and facets too),
+    and how many processes wrote them."""
 
     articles: int = 0
     rows: int = 0
+    workers: int = 1
 
 
 def bulk_count(*, locale: Locale, slug_prefix: str) -> int:
@@ -113,8 +115,8 @@ def articles_bulk_create(
     have, missing = _missing_numbers(fixtures.locale, slug_prefix, total)
     job = _BatchJob(fixtures, slug_prefix, paragraphs, words, timezone.now())
     batches = [missing[i : i + batch_size] for i in range(0, len(missing), batch_size)]
-    result = BulkResult()
-    for done in _run(job, batches, workers):
+    result = BulkResult(workers=_usable_workers(workers, len(batches)))
+    for done in _run(job, batches, result.workers):
         result.articles += done.articles
         result.rows += done.rows
         if progress:
@@ -169,18 +171,22 @@ class _BatchJob:
         return BulkResult(articles=len(batch.articles), rows=rows)
 
 
-def _run(job: _BatchJob, batches: list[list[int]], workers: int) -> Iterator[BulkResult]:
-    """Run the batches here, or in `workers` forked processes where that can help: on
-    PostgreSQL (SQLite takes one writer at a time), outside a transaction (the workers
-    could not see its rows), and where fork exists."""
-    parallel = (
-        workers > 1
-        and len(batches) > 1
-        and connection.vendor == "postgresql"
+def _usable_workers(workers: int, batches: int) -> int:
+    """How many processes can write side by side: several only on PostgreSQL (SQLite
+    takes one writer at a time), outside a transaction (the workers could not see its
+    rows), and where fork exists."""
+    if (
+        connection.vendor == "postgresql"
         and not connection.in_atomic_block
         and "fork" in multiprocessing.get_all_start_methods()
-    )
-    if not parallel:
+    ):
+        return max(1, min(workers, batches))
+    return 1
+
+
+def _run(job: _BatchJob, batches: list[list[int]], workers: int) -> Iterator[BulkResult]:
+    """Run the batches here, or in `workers` forked processes."""
+    if workers == 1:
         yield from map(job, batches)
         return
     # Each worker opens its own connections: a socket must not be shared across a fork,
@@ -189,8 +195,7 @@ def _run(job: _BatchJob, batches: list[list[int]], workers: int) -> Iterator[Bul
         conn.close()
         if hasattr(conn, "close_pool"):
             conn.close_pool()
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(min(workers, len(batches)), mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
         yield from pool.map(job, batches)
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from accounts.models import User
 from content.models import (
@@ -132,6 +133,7 @@ def test_workers_write_every_article_once_and_a_rerun_fills_the_gaps():
     # On PostgreSQL two forked processes write the batches; SQLite runs them in turn.
     out = _seed("--articles", f"{HAND_MADE + 20}", "--batch-size", "3", "--workers", "2")
     assert "Seeded 20 articles" in out
+    assert f"with {2 if connection.vendor == 'postgresql' else 1} process(es)" in out
     assert _bulk_numbers() == list(range(20))
     bulk = Article.objects.filter(slug__startswith=BULK_PREFIX)
     assert all(a.live_revision_id for a in bulk)

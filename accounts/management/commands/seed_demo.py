@@ -162,7 +162,8 @@ class Command(BaseCommand):
         elapsed = max(time.monotonic() - started, 1e-6)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {result.articles} articles in {elapsed:.1f}s "
+                f"Seeded {result.articles} articles in {elapsed:.1f}s with "
+                f"{result.workers} process(es) "
                 f"({result.articles / elapsed:,.0f} articles/s, {result.rows:,} rows, "
                 f"{result.rows / elapsed:,.0f} rows/s, delivery snapshots included); "
                 f"{Article.objects.count()} articles in all."

@@ -104,12 +104,6 @@ def tuned_database(config: dict) -> dict:
             "timeout": env.int("DB_POOL_TIMEOUT", default=10),
         }
         options.setdefault("connect_timeout", 5)
-        # Server-side parameters, and statements prepared once a connection has run them
-        # DB_PREPARE_THRESHOLD times: a delivery read then skips parsing and planning
-        # (25-40% more uncached requests/s). 0 turns preparing off (PgBouncer < 1.21 in
-        # transaction mode cannot keep prepared statements).
-        if threshold := env.int("DB_PREPARE_THRESHOLD", default=5):
-            options.update(server_side_binding=True, prepare_threshold=threshold)
         config["CONN_HEALTH_CHECKS"] = True
     elif config["ENGINE"] == "django.db.backends.sqlite3":
         # Opening SQLite (and setting its pragmas) per request costs more than most queries.

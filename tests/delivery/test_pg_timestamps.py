@@ -1,5 +1,5 @@
-"""The PostgreSQL connection: timestamps read with psycopg's own loader (config.postgresql)
-are the instants Django's loader gives, UTC-aware; repeated queries are prepared."""
+"""The PostgreSQL backend (config.postgresql): timestamps read with psycopg's own loader
+are the instants Django's loader gives, UTC-aware."""
 
 from __future__ import annotations
 
@@ -33,15 +33,3 @@ def test_the_orm_reads_what_it_wrote(article):
     read = DeliverySnapshot.objects.values_list("published_at", flat=True).get(pk=row.pk)
     assert read == entry.first_published_at
     assert read.utcoffset() == datetime.timedelta(0)
-
-
-def test_a_query_run_repeatedly_is_prepared_on_its_connection(article):
-    article(published=True)
-    for _ in range(6):
-        assert DeliverySnapshot.objects.filter(kind="article").count() == 1
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%content_deliverysnapshot%"],
-        )
-        assert cursor.fetchone()[0] >= 1

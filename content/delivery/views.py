@@ -200,8 +200,8 @@ class DeliveryView(APIView):
     def cached(self, request, build, scope: str):
         """Throttle, then serve the cached response, or build, store and serve it.
 
-        Before anything is parsed, one cache read fetches the content version and this
-        response.
+        Before anything is parsed, the response is looked up: in this process's own tier,
+        else in one read of the shared cache (content.delivery.http.lookup).
         """
         DeliveryThrottle().check(request)
         found = lookup(request, scope)

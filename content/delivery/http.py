@@ -64,10 +64,10 @@ class Lookup:
 def lookup(request, scope: str) -> Lookup:
     """The cached response and the content version: from this process's own tier while
     its lease holds (content.delivery.local), else in one read of the shared cache."""
+    if not settings.DELIVERY_CACHE_ENABLED:
+        return Lookup("", 0, None)  # `store` keeps nothing either
     digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
     key = f"delivery:r:{scope}:{digest}"
-    if not settings.DELIVERY_CACHE_ENABLED:
-        return Lookup(key, 0, None)
     version = local.version()
     if version is not None and (ready := local.get(key, version)):
         return Lookup(key, version, ready)

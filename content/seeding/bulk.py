@@ -132,15 +132,13 @@ def articles_bulk_create(
 
 def _missing_numbers(locale: Locale, slug_prefix: str, total: int) -> tuple[int, list[int]]:
     """How many of the `total` numbered articles exist, and the numbers still to write."""
-    if not bulk_count(locale=locale, slug_prefix=slug_prefix):
-        return 0, list(range(total))
     slugs = Article.objects.filter(locale=locale, slug__startswith=slug_prefix).values_list(
         "slug", flat=True
     )
     start = len(slug_prefix)
     heads = (slug[start:].partition("-")[0] for slug in slugs.iterator(chunk_size=20_000))
-    have = {int(head) for head in heads if head.isdigit()}
-    return len(have & set(range(total))), [n for n in range(total) if n not in have]
+    have = {n for n in map(int, filter(str.isdigit, heads)) if n < total}
+    return len(have), [n for n in range(total) if n not in have]
 
 
 @dataclass(frozen=True)

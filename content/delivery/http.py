@@ -36,7 +36,7 @@ class Payload:
     def ready(self) -> Ready:
         return Ready(
             self.body,
-            f'"{hashlib.md5(self.body, usedforsecurity=False).hexdigest()}"',
+            f'"{hashlib.sha256(self.body).hexdigest()[:32]}"',  # SHA-NI: faster than MD5
             http_date(self.last_modified.timestamp()) if self.last_modified else "",
             " ".join(self.surrogate_keys)[:16000],
         )

@@ -16,12 +16,25 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
 from config.filters import to_utc
 from config.pagination import parse_limit
+from content.delivery.compiled import Param
 from content.models.snapshots import DeliverySnapshot, SnapshotFacet
 
 ORDERINGS = {
@@ -193,36 +206,87 @@ def decode_cursor(token: str, ordering: str) -> tuple[str, int, bool]:
         raise _error("cursor", "This cursor is invalid; start again from the first page.") from None
 
 
-def _locale_q(kind: str, locale: str) -> Q:
+# The values a list query takes, by the name of its Param (content.delivery.compiled).
+PARAM_FIELDS = {
+    "now": DateTimeField(),
+    "locale": CharField(),
+    "category": CharField(),
+    "tag": CharField(),
+    "author": CharField(),
+    "parent": BigIntegerField(),
+    "published_after": DateTimeField(),
+    "published_before": DateTimeField(),
+    "cursor_at": DateTimeField(),
+    "cursor_id": BigIntegerField(),
+}
+
+
+def bindings(query: ListQuery) -> dict[str, Any]:
+    """The request's values for the Params of the query `filtered` builds."""
+    values = {"now": timezone.now(), "locale": query.locale, **query.filters}
+    if query.cursor:
+        values["cursor_at"], values["cursor_id"] = parse_datetime(query.cursor[0]), query.cursor[1]
+    return values
+
+
+def sql_shape(query: ListQuery) -> tuple:
+    """Everything but the bound values that decides a cursor page's SQL (its cache key)."""
+    return (
+        query.kind,
+        _falls_back(query.locale),
+        settings.CONTENT_DEFAULT_LOCALE,
+        tuple(sorted(query.filters)),
+        query.cursor[2] if query.cursor else None,
+        query.ordering,
+        query.limit,
+    )
+
+
+def _falls_back(locale: str) -> bool:
+    return locale != settings.CONTENT_DEFAULT_LOCALE and settings.DELIVERY_LOCALE_FALLBACK
+
+
+def _locale_q(kind: str, locale: Param, now: Param) -> Q:
     """The locale's items, plus default-locale items that have no translation in it."""
-    default = settings.CONTENT_DEFAULT_LOCALE
-    if locale == default or not settings.DELIVERY_LOCALE_FALLBACK:
+    if not _falls_back(locale.value):
         return Q(locale=locale)
-    translated = DeliverySnapshot.served.filter(
+    translated = DeliverySnapshot.served.at(now).filter(
         kind=kind, locale=locale, translation_key=OuterRef("translation_key")
     )
-    return Q(locale=locale) | (Q(locale=default) & ~Exists(translated))
+    return Q(locale=locale) | (Q(locale=settings.CONTENT_DEFAULT_LOCALE) & ~Exists(translated))
 
 
-def _facet(name: str, value: str) -> Exists:
+def _facet(name: str, value: Param) -> Exists:
     return Exists(SnapshotFacet.objects.filter(snapshot=OuterRef("pk"), name=name, value=value))
 
 
-def filtered(query: ListQuery) -> QuerySet[DeliverySnapshot]:
-    qs = DeliverySnapshot.served.filter(_locale_q(query.kind, query.locale), kind=query.kind)
-    f = query.filters
-    if "category" in f:
-        qs = qs.filter(category_slug=f["category"])
-    if "tag" in f:
-        qs = qs.filter(_facet("tag", f["tag"]))
-    if "author" in f:
-        qs = qs.filter(_facet("author", f["author"]))
-    if "parent" in f:
-        qs = qs.filter(parent_id=f["parent"])
-    if "published_after" in f:
-        qs = qs.filter(published_at__gte=f["published_after"])
-    if "published_before" in f:
-        qs = qs.filter(published_at__lt=f["published_before"])
+def filtered(query: ListQuery, values: dict[str, Any]) -> QuerySet[DeliverySnapshot]:
+    """The query's items, with the request's `values` (see `bindings`) as Params."""
+    p = {name: Param(name, value, PARAM_FIELDS[name]) for name, value in values.items()}
+    qs = DeliverySnapshot.served.at(p["now"]).filter(
+        _locale_q(query.kind, p["locale"], p["now"]), kind=query.kind
+    )
+    if "category" in p:
+        qs = qs.filter(category_slug=p["category"])
+    if "tag" in p:
+        qs = qs.filter(_facet("tag", p["tag"]))
+    if "author" in p:
+        qs = qs.filter(_facet("author", p["author"]))
+    if "parent" in p:
+        qs = qs.filter(parent_id=p["parent"])
+    if "published_after" in p:
+        qs = qs.filter(published_at__gte=p["published_after"])
+    if "published_before" in p:
+        qs = qs.filter(published_at__lt=p["published_before"])
+    if "cursor_at" in p:
+        # A row-value comparison, so SQLite and PostgreSQL both seek the (published_at, id)
+        # index instead of scanning: page 500 costs what page 1 does.
+        pair = {"template": "(%(expressions)s)", "output_field": DateTimeField()}
+        row = Func(F("published_at"), F("id"), **pair)
+        cursor = Func(p["cursor_at"], p["cursor_id"], **pair)
+        descending = query.ordering.startswith("-")
+        after = descending != query.cursor[2]  # walking towards older items
+        qs = qs.filter(LessThan(row, cursor) if after else GreaterThan(row, cursor))
     if query.search:
         qs = search(qs, query.search)
     return qs

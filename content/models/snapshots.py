@@ -19,7 +19,11 @@ class ServedSnapshots(models.Manager):
     minute before the scheduler takes the item offline."""
 
     def get_queryset(self):
-        unexpired = Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now())
+        return self.at(timezone.now())
+
+    def at(self, moment):
+        """The rows servable at `moment`: a datetime, or an expression giving one."""
+        unexpired = Q(expire_at__isnull=True) | Q(expire_at__gt=moment)
         return super().get_queryset().filter(unexpired)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -127,14 +128,14 @@ class DeliveryThrottle(AnonRateThrottle):
         self._shared[key] = self._add(key, pending)
 
     def _add(self, key: str, count: int) -> int:
-        """Add to the shared counter; the new total."""
-        if cache.add(key, count, timeout=self.duration):
-            return count
+        """Add to the shared counter; the new total. Once the window's counter exists (all
+        but its first count), that is one round trip."""
         try:
             return cache.incr(key, count)
-        except ValueError:  # the window's counter expired between the add and now
-            cache.add(key, count, timeout=self.duration)
-            return count
+        except ValueError:  # the window's first count
+            if cache.add(key, count, timeout=self.duration):
+                return count
+            return cache.incr(key, count)  # another process added it meanwhile
 
 
 class HasDeliveryKey(BasePermission):
@@ -282,18 +283,19 @@ def _cursor_page(request, query, values, columns):
     return rows, next_url, previous_url
 
 
+def _link(request, name: str, value: str) -> str:
+    """This request's absolute URL with one parameter set (each is given at most once)."""
+    query = urlencode({**request.GET.dict(), name: value})
+    return request.build_absolute_uri(f"{request.path}?{query}")
+
+
 def _page_url(request, page: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return _link(request, "page", str(page))
 
 
 def _cursor_url(request, row, ordering: str, backwards: bool) -> str:
-    params = request.GET.copy()
-    params["cursor"] = q.encode_cursor(
-        row["published_at"].isoformat(), row["id"], ordering, backwards
-    )
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    token = q.encode_cursor(row["published_at"].isoformat(), row["id"], ordering, backwards)
+    return _link(request, "cursor", token)
 
 
 def _detail_body(row: DeliverySnapshot, params, kind: str, extra: dict | None = None) -> bytes:

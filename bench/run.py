@@ -2,8 +2,10 @@
 
 Scenarios run with the response cache off, then on. The floor is a bare Django JSON
 view served by the same process and middleware; ratios are requests/s against it.
-Each scenario is loaded twice: with CONNECTIONS connections for requests/s, then with
-one connection for latency. With one connection no request queues behind another, so
+Requests/s come from ROUNDS runs of CONNECTIONS connections, each right after a run of
+the floor: the machine's speed drifts between minutes, so each ratio is the median of a
+scenario's runs over the median of the floor runs beside them. Then one connection
+measures latency. With one connection no request queues behind another, so
 that latency is the server's time plus a loopback round trip: the figures the targets
 name (search p95, list p99) are read from it.
 Set SCALE for more articles, DURATION for longer runs, DATABASE_URL for PostgreSQL.
@@ -15,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -43,6 +46,8 @@ from content.models.snapshots import DeliverySnapshot  # noqa: E402
 SCALE = int(os.environ.get("SCALE", "10000"))
 DURATION = int(os.environ.get("DURATION", "8"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "8"))
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
+FLOOR = "/bench/floor/"
 PORT = int(os.environ.get("BENCH_PORT", "8123"))
 BASE = f"http://127.0.0.1:{PORT}"
 API = "/api/v1/delivery/articles/"
@@ -62,7 +67,7 @@ def scenarios() -> dict[str, str]:
         .values_list("slug", flat=True)[SCALE // 2]
     )
     return {
-        "floor (bare Django JSON)": "/bench/floor/",
+        "floor (bare Django JSON)": FLOOR,
         "list limit=20": f"{API}?limit=20",
         f"deep page, offset {deep}": f"{API}?limit=20&page={deep // 20 + 1}",
         f"deep page, cursor at {deep}": f"{API}?limit=20&cursor={cursor}",
@@ -111,35 +116,46 @@ def serve(cache_on: bool) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def _wrk(url: str, threads: int, connections: int) -> str:
+def _wrk(path: str, threads: int, connections: int, seconds: int) -> dict[str, float]:
     script = str(ROOT / "bench" / "latency.lua")
-    return subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}s", "-s", script, url],
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script, BASE + path],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-
-
-def load(path: str) -> dict[str, float]:
-    url = f"{BASE}{path}"
-    for _ in range(20):  # warm up (and fill the cache when it is on)
-        urllib.request.urlopen(url, timeout=5).read()  # noqa: S310 - loopback
-    out = _wrk(url, 2, CONNECTIONS)
-    p50, _p95, p99 = (
-        int(v) / 1000 for v in re.search(r"LATENCY_US (\d+) (\d+) (\d+)", out).groups()
-    )
+    latency = re.search(r"LATENCY_US (\d+) (\d+) (\d+)", out).groups()
+    p50, p95, p99 = (int(v) / 1000 for v in latency)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    single = _wrk(url, 1, 1)
-    one = [int(v) / 1000 for v in re.search(r"LATENCY_US (\d+) (\d+) (\d+)", single).groups()]
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": p50,
+        "p95": p95,
         "p99": p99,
-        "one_p50": one[0],
-        "one_p95": one[1],
-        "one_p99": one[2],
         "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def load(path: str) -> dict[str, float]:
+    for _ in range(20):  # warm up (and fill the cache when it is on)
+        urllib.request.urlopen(BASE + path, timeout=5).read()  # noqa: S310 - loopback
+    seconds = max(2, DURATION // 2)
+    runs, floors = [], []
+    for _ in range(ROUNDS):
+        if path != FLOOR:
+            floors.append(_wrk(FLOOR, 2, CONNECTIONS, seconds)["rps"])
+        runs.append(_wrk(path, 2, CONNECTIONS, seconds))
+    single = _wrk(path, 1, 1, DURATION)
+    rps = statistics.median(r["rps"] for r in runs)
+    return {
+        "rps": rps,
+        "ratio": rps / statistics.median(floors) if floors else 1.0,
+        "p50": statistics.median(r["p50"] for r in runs),
+        "p99": statistics.median(r["p99"] for r in runs),
+        "one_p50": single["p50"],
+        "one_p95": single["p95"],
+        "one_p99": single["p99"],
+        "errors": sum(r["errors"] for r in runs) + single["errors"],
     }
 
 
@@ -165,14 +181,13 @@ def main() -> int:
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
-    floors = {c: r["rps"] for n, c, r in rows if n.startswith("floor")}
     header = (
         "| Scenario | Cache | Requests/s | p50 ms | p99 ms | 1-conn p50 | 1-conn p95 "
         "| 1-conn p99 | SQL queries | vs floor | non-2xx |"
     )
     lines = [header, "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, cache_state, r in rows:
-        ratio = r["rps"] / floors[cache_state] * 100
+        ratio = r["ratio"] * 100
         lines.append(
             f"| {name} | {cache_state} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} "
             f"| {r['one_p50']:.2f} | {r['one_p95']:.2f} | {r['one_p99']:.2f} "
@@ -188,7 +203,9 @@ def main() -> int:
     table = "\n".join(lines)
     print(
         f"\n{SCALE} articles on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']}"
-        f", gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}s, then -t1 -c1\n"
+        f", gunicorn 2 sync workers; wrk -t2 -c{CONNECTIONS} -d{max(2, DURATION // 2)}s {ROUNDS}"
+        f" times, each after a floor run (requests/s, p50, p99 and ratio are medians), then"
+        f" -t1 -c1 -d{DURATION}s\n"
     )
     print(table)
     results = ROOT / "bench" / "results"

@@ -79,14 +79,15 @@ class DeliveryThrottle(AnonRateThrottle):
 
     DRF's own throttles keep a list of request times per client and rewrite it on every
     request, which costs more the higher the rate. Here each process counts requests
-    locally and adds them to one shared counter per client and window every FLUSH_EVERY
+    locally and adds them to one shared counter per client and window every `flush_every`
     requests (and on a client's first request); the total that increment returns is what
     the process checks the budget against until the next one. A client may overshoot its
-    budget by FLUSH_EVERY requests per process, and most requests cost no cache round trip.
+    budget by that many requests per process: 1% of the budget, at most MAX_UNSHARED.
+    Most requests cost no cache round trip.
     """
 
     scope = "delivery_anon"
-    FLUSH_EVERY = 10
+    MAX_UNSHARED = 50
     # By window key: requests this process counted and has not added to the shared
     # counter, and the shared total as of its last increment. Unlocked: a lost update
     # under threads only loosens a rate limit by a request.
@@ -107,6 +108,10 @@ class DeliveryThrottle(AnonRateThrottle):
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
+    @property
+    def flush_every(self) -> int:
+        return min(self.MAX_UNSHARED, max(1, self.num_requests // 100))
+
     def check(self, request) -> None:
         """Count this request, or refuse it once the window's budget is spent."""
         ident = self.get_cache_key(request, None) if self.rate else None
@@ -118,7 +123,7 @@ class DeliveryThrottle(AnonRateThrottle):
         shared = self._shared.get(key)
         if (shared or 0) + pending > self.num_requests:
             raise Throttled(self.duration - now % self.duration)
-        if shared is not None and pending < self.FLUSH_EVERY:
+        if shared is not None and pending < self.flush_every:
             self._pending[key] = pending
             return
         if len(self._shared) > 10_000:  # mostly keys of windows that have ended

@@ -101,22 +101,23 @@ def test_anonymous_clients_are_throttled_even_on_cache_hits(api_client, article,
 def test_the_shared_counter_catches_up_with_every_process(api_client, article, rate, rf):
     from django.contrib.auth.models import AnonymousUser
 
-    rate("25/min")
+    rate("1200/min")
     article(published=True)
-    made = DeliveryThrottle.FLUSH_EVERY + 3
+    throttle = DeliveryThrottle()
+    assert throttle.flush_every == 12  # 1% of the budget
+    made = throttle.flush_every + 3
     for _ in range(made):
         assert api_client.get(URL).status_code == 200
     request = rf.get(URL, REMOTE_ADDR="127.0.0.1")
     request.user = AnonymousUser()
-    throttle = DeliveryThrottle()
     key = f"{throttle.get_cache_key(request, None)}:{int(throttle.timer() // 60)}"
     # What the cache holds plus what this process has not added yet is every request.
-    assert 0 < DeliveryThrottle._pending[key] < DeliveryThrottle.FLUSH_EVERY
+    assert 0 < DeliveryThrottle._pending[key] < throttle.flush_every
     assert cache.get(key) + DeliveryThrottle._pending[key] == made
     # Requests another process counted use up this client's budget here too, once this
-    # process next adds its own: within FLUSH_EVERY requests.
-    cache.incr(key, 25 - made)
-    statuses = [api_client.get(URL).status_code for _ in range(DeliveryThrottle.FLUSH_EVERY)]
+    # process next adds its own: within flush_every requests.
+    cache.incr(key, 1200 - made)
+    statuses = [api_client.get(URL).status_code for _ in range(throttle.flush_every)]
     assert 429 in statuses
     assert_error(api_client.get(URL), 429, "throttled")
 

@@ -35,9 +35,9 @@ class Param(Expression):
 
     def as_sql(self, compiler, connection):
         # While a shape compiles, the Param itself stands in the parameters, to be bound.
-        return "%s", [self if _compiling.get() else self.bind(self.value)]
+        return "%s", [self if _compiling.get() else self.bind(self.value, connection)]
 
-    def bind(self, value: Any) -> Any:
+    def bind(self, value: Any, connection) -> Any:
         return self.output_field.get_db_prep_value(value, connection)
 
 
@@ -67,7 +67,9 @@ def rows(shape: Hashable, build: Callable[[], QuerySet], values: dict[str, Any])
             _shapes.clear()
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
         compiled = _shapes[shape] = _Compiled(sql, tuple(params), compiler, converters)
-    params = [p.bind(values[p.name]) if isinstance(p, Param) else p for p in compiled.params]
+    params = [
+        p.bind(values[p.name], connection) if isinstance(p, Param) else p for p in compiled.params
+    ]
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         fetched = cursor.fetchall()

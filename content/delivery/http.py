@@ -34,9 +34,10 @@ class Payload:
     surrogate_keys: list[str]
 
     def ready(self) -> Ready:
+        # SHA-256: with the CPU's SHA instructions, faster than MD5.
         return Ready(
             self.body,
-            f'"{hashlib.sha256(self.body).hexdigest()[:32]}"',  # SHA-NI: faster than MD5
+            f'"{hashlib.sha256(self.body).hexdigest()[:32]}"',
             http_date(self.last_modified.timestamp()) if self.last_modified else "",
             " ".join(self.surrogate_keys)[:16000],
         )

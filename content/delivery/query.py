@@ -132,9 +132,14 @@ class ListQuery:
     ordering: str
     limit: int
     page: int | None = None
-    cursor: tuple[str, int, bool] | None = None  # (published_at, id, backwards)
+    cursor: tuple[datetime, int, bool] | None = None  # (published_at, id, backwards)
     search: str | None = None
     filters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def backwards(self) -> bool:
+        """Walking from the cursor towards the first page."""
+        return bool(self.cursor and self.cursor[2])
 
 
 def parse_list(params, kind: str) -> ListQuery:
@@ -187,7 +192,7 @@ def encode_cursor(published_at: str, pk: int, ordering: str, backwards: bool = F
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(token: str, ordering: str) -> tuple[str, int, bool]:
+def decode_cursor(token: str, ordering: str) -> tuple[datetime, int, bool]:
     if ordering not in CURSOR_ORDERINGS:
         raise _error("cursor", "Cursors work with ordering=-published_at or published_at.")
     try:
@@ -201,7 +206,7 @@ def decode_cursor(token: str, ordering: str) -> tuple[str, int, bool]:
         if not isinstance(pk, int) or not 0 <= pk <= MAX_ID:
             raise ValueError
         # Cursors come back from clients: an instant the database can compare, in UTC.
-        return to_utc(moment, "cursor").isoformat(), pk, bool(backwards)
+        return to_utc(moment, "cursor"), pk, bool(backwards)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, DjangoValidationError):
         raise _error("cursor", "This cursor is invalid; start again from the first page.") from None
 
@@ -225,7 +230,7 @@ def bindings(query: ListQuery) -> dict[str, Any]:
     """The request's values for the Params of the query `filtered` builds."""
     values = {"now": timezone.now(), "locale": query.locale, **query.filters}
     if query.cursor:
-        values["cursor_at"], values["cursor_id"] = parse_datetime(query.cursor[0]), query.cursor[1]
+        values["cursor_at"], values["cursor_id"], _ = query.cursor
     return values
 
 
@@ -236,7 +241,8 @@ def sql_shape(query: ListQuery) -> tuple:
         _falls_back(query.locale),
         settings.CONTENT_DEFAULT_LOCALE,
         tuple(sorted(query.filters)),
-        query.cursor[2] if query.cursor else None,
+        query.cursor is not None,
+        query.backwards,
         query.ordering,
         query.limit,
     )
@@ -285,7 +291,7 @@ def filtered(query: ListQuery, values: dict[str, Any]) -> QuerySet[DeliverySnaps
         row = Func(F("published_at"), F("id"), **pair)
         cursor = Func(p["cursor_at"], p["cursor_id"], **pair)
         descending = query.ordering.startswith("-")
-        after = descending != query.cursor[2]  # walking towards older items
+        after = descending != query.backwards  # walking towards older items
         qs = qs.filter(LessThan(row, cursor) if after else GreaterThan(row, cursor))
     if query.search:
         qs = search(qs, query.search)

@@ -264,7 +264,7 @@ def entry_list(request, kind: str) -> Payload:
 def _cursor_page(request, query, values, columns):
     """A page after (or before) the cursor; compiled once per shape, as it is what most
     delivery traffic asks for (content.delivery.compiled)."""
-    backwards = bool(query.cursor and query.cursor[2])
+    backwards = query.backwards
     order = q.ORDERINGS[query.ordering]
     walk = order if not backwards else tuple(f[1:] if f[0] == "-" else f"-{f}" for f in order)
 

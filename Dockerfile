@@ -61,6 +61,7 @@ COPY . .
 # Production settings need their variables to import; these build-only values are never
 # used to connect to anything and do not persist in the image.
 RUN DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789abcdef \
+    AUDIT_ANCHOR_KEY=build-only-not-used-at-runtime \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     CACHE_URL=redis://localhost:6379/0 \

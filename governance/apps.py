@@ -9,6 +9,7 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import signals as auth_signals
+        from django.db.models.signals import post_migrate
 
         from accounts.audit import audit_requested
         from content import hooks as content_hooks
@@ -25,6 +26,10 @@ class GovernanceConfig(AppConfig):
         auth_signals.user_login_failed.connect(
             receivers.on_user_login_failed, dispatch_uid="governance.audit_login_failed"
         )
+        # PostgreSQL: the app's own role may only read and append to the audit log.
+        from governance.services.db_roles import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="governance.db_roles")
         # Webhook events go to the outbox inside the content change's transaction.
         for signal, receiver in (
             (content_hooks.entry_published, receivers.on_entry_published),

@@ -42,3 +42,11 @@ def review_digest_task() -> int:
     from governance.services.review_digest import review_digest_send
 
     return review_digest_send()
+
+
+@shared_task(ignore_result=True)
+def audit_anchor_task() -> int:
+    """Periodically: sign the audit chain's head and write it outside the database."""
+    from governance.services.audit_anchor import audit_anchor_write
+
+    return audit_anchor_write().last_id

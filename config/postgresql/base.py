@@ -11,6 +11,9 @@
   uncached delivery list under load). This backend's pool checks the socket instead, and
   pings only a connection the server has spoken on since it was returned (see
   `check_idle_connection`).
+- **Flush.** The audit log's trigger refuses TRUNCATE (governance migration 0011).
+  `manage.py flush` and the test runner's teardown wipe every table on purpose, so their
+  TRUNCATE says so first, in a setting that lasts only for its transaction.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import select
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import NO_DB_ALIAS
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from psycopg import adapters
 from psycopg.pq import Format
 from psycopg_pool import ConnectionPool
@@ -41,7 +44,19 @@ def check_idle_connection(conn) -> None:
         ConnectionPool.check_connection(conn)
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = super().sql_flush(
+            style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if not statements:
+            return statements
+        return ["SET LOCAL folio.audit_truncate = 'allow'", *statements]
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def create_cursor(self, name=None):
         cursor = super().create_cursor(name)
         if self.timezone == datetime.UTC:

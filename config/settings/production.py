@@ -39,6 +39,7 @@ SIMPLE_JWT = {
     ),
 }
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
+AUDIT_ANCHOR_KEY = _secret("AUDIT_ANCHOR_KEY", _required("AUDIT_ANCHOR_KEY"))
 DATABASES = {"default": tuned_database(env.db_url_config(_required("DATABASE_URL")))}
 
 # Throttling, the content-version counter and cached responses must be shared by every

@@ -47,7 +47,8 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
     return hashlib.sha256(f"{prev_hash}{canonical}".encode()).hexdigest()
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
+    """Serialise appends (and anchor reads) so no two see a different head."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
@@ -64,7 +65,7 @@ def audit_event_append(
     metadata: dict | None = None,
 ) -> AuditEvent:
     """Append one event to the chain; the only way a row is ever written."""
-    _lock_chain()
+    lock_chain()
     actor = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         created_at=timezone.now(),

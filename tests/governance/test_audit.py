@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import user_create
 from governance.models import AppendOnlyError, AuditEvent
+from tests.governance.audit_fixtures import make_events, tamper
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-42"
@@ -33,16 +34,6 @@ def admin_api(admin_user):
     client = APIClient()
     client.force_authenticate(admin_user)
     return client
-
-
-def _raw_update(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A tampering superuser would switch the append-only trigger off first.
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def test_api_action_is_recorded_with_actor_ip_and_request_id(admin_api, admin_user):
@@ -116,21 +107,15 @@ def test_postgres_trigger_refuses_raw_sql(admin_user, sql):
     assert AuditEvent.objects.filter(action="user.create").exists()
 
 
-def _make_events(n: int) -> list[AuditEvent]:
-    for i in range(n):
-        user_create(actor=None, email=f"u{i}@example.com", password=PASSWORD)
-    return list(AuditEvent.objects.order_by("id"))
-
-
 def test_verify_passes_on_an_intact_log(capsys):
-    _make_events(3)
+    make_events(3)
     call_command("verify_audit_log")
     assert "intact: 3 event(s)" in capsys.readouterr().out
 
 
 def test_verify_reports_the_first_edited_row():
-    events = _make_events(4)
-    _raw_update(
+    events = make_events(4)
+    tamper(
         "UPDATE governance_auditevent SET target_repr = %s WHERE id = %s",
         ["someone-else@example.com", events[2].id],
     )
@@ -139,19 +124,19 @@ def test_verify_reports_the_first_edited_row():
 
 
 def test_verify_reports_a_deleted_row():
-    events = _make_events(4)
-    _raw_update("DELETE FROM governance_auditevent WHERE id = %s", [events[1].id])
+    events = make_events(4)
+    tamper("DELETE FROM governance_auditevent WHERE id = %s", [events[1].id])
     with pytest.raises(CommandError, match=f"event {events[2].id} does not follow"):
         call_command("verify_audit_log")
 
 
 def test_verify_reports_reordered_rows():
-    events = _make_events(3)
+    events = make_events(3)
     a, b = events[0], events[1]
     # Swap the two rows' ids through a free id, as someone reordering history would.
-    _raw_update("UPDATE governance_auditevent SET id = %s WHERE id = %s", [-1, a.id])
-    _raw_update("UPDATE governance_auditevent SET id = %s WHERE id = %s", [a.id, b.id])
-    _raw_update("UPDATE governance_auditevent SET id = %s WHERE id = %s", [b.id, -1])
+    tamper("UPDATE governance_auditevent SET id = %s WHERE id = %s", [-1, a.id])
+    tamper("UPDATE governance_auditevent SET id = %s WHERE id = %s", [a.id, b.id])
+    tamper("UPDATE governance_auditevent SET id = %s WHERE id = %s", [b.id, -1])
     with pytest.raises(CommandError, match="TAMPERED"):
         call_command("verify_audit_log")
 
@@ -173,7 +158,7 @@ def test_api_lists_and_filters_events_for_administrators_only(admin_api, admin_u
 
 
 def test_api_exports_csv_and_jsonl(admin_api):
-    _make_events(2)
+    newest = make_events(2)[-1]
     csv_response = admin_api.get("/api/v1/governance/audit-events/export/", {"as": "csv"})
     assert csv_response.status_code == 200
     assert csv_response["Content-Type"].startswith("text/csv")
@@ -185,7 +170,7 @@ def test_api_exports_csv_and_jsonl(admin_api):
     )
     lines = b"".join(jsonl.streaming_content).decode().splitlines()
     assert len(lines) == 3  # the admin fixture and the two above
-    assert json.loads(lines[-1])["target_repr"] == "u1@example.com"
+    assert json.loads(lines[-1])["target_repr"] == newest.target_repr
 
     bad = admin_api.get("/api/v1/governance/audit-events/export/", {"as": "xml"})
     assert bad.status_code == 400

@@ -72,6 +72,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     settings = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "AUDIT_ANCHOR_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "localhost",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'folio.sqlite3'}",
         "CACHE_URL": REDIS_URL,

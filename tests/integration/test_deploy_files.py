@@ -10,7 +10,14 @@ from tests.integration.conftest import BASE_DIR
 
 yaml = pytest.importorskip("yaml")
 
-REQUIRED = ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL")
+REQUIRED = (
+    "DJANGO_SECRET_KEY",
+    "AUDIT_ANCHOR_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+)
 APP_SERVICES = ("migrate", "web", "worker", "beat")
 
 
@@ -71,3 +78,19 @@ def test_dockerignore_keeps_secrets_and_local_state_out():
     ignored = (BASE_DIR / ".dockerignore").read_text().split()
     for entry in (".env", ".git", ".venv", "var"):
         assert entry in ignored
+
+
+def test_compose_runs_the_app_as_a_role_that_does_not_own_the_audit_log(compose):
+    """Migrations run as the owner and grant the app's role; the app logs in as that role."""
+    services = compose["services"]
+    migrate = services["migrate"]["environment"]
+    owner = re.match(r"postgres://([^:]+):", migrate["DATABASE_URL"]).group(1)
+    assert owner == services["postgres"]["environment"]["POSTGRES_USER"]
+    app_role = migrate["DATABASE_APP_ROLE"]
+    assert app_role != owner
+    for name in ("web", "worker", "beat"):
+        url = services[name]["environment"]["DATABASE_URL"]
+        assert url.startswith(f"postgres://{app_role}:"), name
+    init = [v for v in services["postgres"]["volumes"] if "docker-entrypoint-initdb.d" in v]
+    script = (BASE_DIR / init[0].split(":")[0]).read_text()
+    assert f"CREATE ROLE {app_role} LOGIN" in script

@@ -18,7 +18,14 @@ import pytest
 from tests.integration.conftest import BASE_DIR, child_env
 
 ENV_EXAMPLE = BASE_DIR / ".env.example"
-REQUIRED = ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL")
+REQUIRED = (
+    "DJANGO_SECRET_KEY",
+    "AUDIT_ANCHOR_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+)
 
 # A dev's .env fills in unset variables, which would hide a missing one.
 needs_no_dotenv = pytest.mark.skipif(
@@ -45,6 +52,7 @@ def production(**overrides: str | None) -> dict[str, str]:
     env = child_env(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        AUDIT_ANCHOR_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="folio.example.com",
         DATABASE_URL="postgres://folio:pw@db.example.internal:5432/folio",
         CACHE_URL="redis://cache.example.internal:6379/0",
@@ -92,8 +100,15 @@ def test_start_up_stops_without_a_required_variable(name, value):
         ({"CACHE_URL": "locmemcache://"}, "CACHE_URL"),
         ({"DJANGO_SECRET_KEY": example_env()["DJANGO_SECRET_KEY"]}, "placeholder"),
         ({"JWT_SIGNING_KEY": "REPLACE-ME-" + secrets.token_urlsafe(40)}, "JWT_SIGNING_KEY"),
+        ({"AUDIT_ANCHOR_KEY": example_env()["AUDIT_ANCHOR_KEY"]}, "AUDIT_ANCHOR_KEY"),
     ],
-    ids=["embedded-broker", "local-memory-cache", "example-secret-key", "example-jwt-key"],
+    ids=[
+        "embedded-broker",
+        "local-memory-cache",
+        "example-secret-key",
+        "example-jwt-key",
+        "example-anchor-key",
+    ],
 )
 def test_start_up_stops_on_an_unfit_value(overrides, message):
     proc = import_settings(production(**overrides))
@@ -108,8 +123,9 @@ def test_redis_url_is_accepted_instead_of_cache_url():
 
 def test_the_example_environment_passes_check_deploy_with_no_warnings():
     env = child_env(**example_env())
-    # The one thing an operator must change: the placeholder secret, refused on purpose.
+    # What an operator must change: the placeholder secrets, refused on purpose.
     env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(64)
+    env["AUDIT_ANCHOR_KEY"] = secrets.token_urlsafe(64)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     proc = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -423,3 +423,16 @@ FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default="http://127.0.0.1:8000/admi
 # content uses whose last check is older than this are fetched again, at most BATCH a run.
 POLICY_EXTERNAL_LINK_RECHECK_HOURS = env.float("POLICY_EXTERNAL_LINK_RECHECK_HOURS", default=24)
 POLICY_EXTERNAL_LINK_RECHECK_BATCH = env.int("POLICY_EXTERNAL_LINK_RECHECK_BATCH", default=100)
+
+# --- Audit log anchors (governance.services.audit_anchor) ---------------------------------
+# The HMAC key that signs checkpoints of the audit chain's head. It must never be stored in
+# the database; production requires its own. Locally it is derived from the secret key.
+AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY", default="") or f"folio-audit-anchor:{SECRET_KEY}"
+# Anchors are appended here (JSON lines) and logged; blank keeps them in the logs only.
+AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl"))
+# Optionally POSTed (JSON) to a receiver outside Folio's database, e.g. a log collector.
+AUDIT_ANCHOR_WEBHOOK_URL = env.str("AUDIT_ANCHOR_WEBHOOK_URL", default="")
+# PostgreSQL: the role the app runs as, when migrations run as the tables' owner. After each
+# `migrate`, that role is granted what the app needs, and on the audit log only SELECT and
+# INSERT: it can neither change, delete nor truncate rows, nor switch the triggers off.
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")

@@ -18,6 +18,7 @@ from django_celery_beat.models import PeriodicTask
 from governance.models import AuditEvent
 from governance.services.audit import event_hash
 from tests.governance.audit_fixtures import make_events, tamper
+from tests.loopback import Receiver
 
 pytestmark = pytest.mark.django_db
 on_postgres = pytest.mark.skipif(
@@ -164,8 +165,26 @@ def test_beat_anchors_the_log_every_five_minutes(anchor_file):
 @on_postgres
 def test_postgres_refuses_truncate(anchor_file):
     make_events(1)
+    cursor = connection.cursor()
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's own pending FK checks
     with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic():
-        cursor = connection.cursor()
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending FK checks
         cursor.execute("TRUNCATE governance_auditevent")
     assert AuditEvent.objects.exists()
+
+
+def test_anchors_are_posted_to_the_webhook_and_its_failure_loses_nothing(
+    anchor_file, settings, caplog
+):
+    events = make_events(2)
+    with Receiver() as receiver:
+        settings.AUDIT_ANCHOR_WEBHOOK_URL = receiver.url
+        written = anchor()
+        assert [json.loads(r.body) for r in receiver.requests] == [written]
+        assert receiver.requests[0].headers["content-type"] == "application/json"
+        receiver.status = 503
+        with caplog.at_level(logging.WARNING, logger="folio.audit.anchor"):
+            anchor()
+    assert "answered 503" in caplog.text
+    # The file still got the anchor the receiver refused.
+    assert last_anchor_line()["last_id"] == events[-1].id
+    assert len(anchor_file.read_text().splitlines()) == 2

@@ -16,6 +16,7 @@ from drf_spectacular.views import (
 
 from config import health
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
+from content.views.media_files import media_file
 from governance.dashboard import dashboard_view
 
 api_v1 = [
@@ -48,7 +49,7 @@ urlpatterns = [
 ]
 
 # Local media in development; production serves it from object storage or the proxy.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+urlpatterns += static(settings.MEDIA_URL, view=media_file, document_root=settings.MEDIA_ROOT)
 
 handler404 = "config.exceptions.handler404"
 handler500 = "config.exceptions.handler500"

@@ -1,16 +1,14 @@
-"""Media: uploads validated by content, deduplicated by sha256; metadata; safe deletion."""
+"""Media: uploads validated and cleaned (content.services.uploads), deduplicated by sha256;
+metadata; safe deletion."""
 
 from __future__ import annotations
 
 import hashlib
-import warnings
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from PIL import Image, UnidentifiedImageError
 
 from accounts.audit import audit_record
 from config.exceptions import Conflict
@@ -18,78 +16,14 @@ from content.hooks import references_changed
 from content.models import MediaAsset, MediaKind
 from content.services.references import is_referenced
 from content.services.rules import ensure_perm
+from content.services.uploads import upload_clean
 
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-PDF_MAGIC = b"%PDF-"
 METADATA_FIELDS = ("title", "alt_text", "caption", "credit", "focal_point_x", "focal_point_y")
 _LIMITS = {"title": 255, "alt_text": 500, "caption": 1000, "credit": 255}
 
 
-def _looks_like_markup(head: bytes) -> bool:
-    sample = head[:1024].lstrip().lower()
-    return sample.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in sample
-
-
-def _inspect_image(upload: UploadedFile) -> tuple[str, int, int]:
-    """(mime type, width, height) of a genuine raster image; refuse bombs and fakes."""
-    limit = settings.MEDIA_MAX_IMAGE_PIXELS
-    try:
-        upload.seek(0)
-        # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that; make both errors.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as img:
-                width, height, fmt = img.width, img.height, img.format
-                if width * height > limit:
-                    raise ValidationError(
-                        {"file": [f"The image is too large ({width}x{height} pixels)."]}
-                    )
-                img.verify()
-            upload.seek(0)
-            with Image.open(upload) as img:
-                img.load()  # verify() skips pixel data; decoding it catches truncated files
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError({"file": ["The image declares too many pixels."]}) from None
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        return "", 0, 0
-    if fmt not in IMAGE_FORMATS:
-        raise ValidationError({"file": [f"Images must be JPEG, PNG, GIF or WebP, not {fmt}."]})
-    return IMAGE_FORMATS[fmt], width, height
-
-
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
-def _check_upload(upload: UploadedFile) -> tuple[str, str, int | None, int | None]:
-    """(kind, mime type, width, height), judged by the bytes, never by the name."""
-    if upload.size > settings.MEDIA_MAX_UPLOAD_SIZE:
-        raise ValidationError(
-            {"file": [f"The file exceeds the limit of {settings.MEDIA_MAX_UPLOAD_SIZE} bytes."]}
-        )
-    if upload.size == 0:
-        raise ValidationError({"file": ["The file is empty."]})
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    if _looks_like_markup(head):
-        # SVG and HTML can carry scripts; they are refused rather than sanitised.
-        raise ValidationError({"file": ["SVG, XML and HTML files are not allowed."]})
-    if head.startswith(PDF_MAGIC):
-        return MediaKind.DOCUMENT, "application/pdf", None, None
-    mime, width, height = _inspect_image(upload)
-    if not mime:
-        raise ValidationError(
-            {"file": ["Upload a JPEG, PNG, GIF or WebP image, or a PDF document."]}
-        )
-    return MediaKind.IMAGE, mime, width, height
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _clean_metadata(data: dict[str, Any], asset: MediaAsset) -> dict[str, Any]:
@@ -118,17 +52,19 @@ def media_upload(
 ) -> tuple[MediaAsset, bool]:
     """Store a validated upload as (asset, created); the same bytes return the existing asset."""
     ensure_perm(actor, MediaAsset, "add")
-    kind, mime, width, height = _check_upload(file)
-    digest = _sha256(file)
+    clean = upload_clean(file)
+    kind, mime, stored = clean.kind, clean.mime_type, clean.content
+    # Re-encoding is deterministic, so the same upload always stores the same bytes.
+    digest = _sha256(stored.read())
     existing = MediaAsset.objects.filter(sha256=digest).first()
     if existing is not None:
         return existing, False
     asset = MediaAsset(
         kind=kind,
         mime_type=mime,
-        width=width,
-        height=height,
-        size=file.size,
+        width=clean.width,
+        height=clean.height,
+        size=stored.size,
         sha256=digest,
         uploaded_by=actor,
         title=(file.name or "untitled").rsplit("/", 1)[-1][:255],
@@ -138,8 +74,8 @@ def media_upload(
     asset.title = asset.title or "untitled"
     extension = {"application/pdf": "pdf"}.get(mime, mime.split("/")[-1].replace("jpeg", "jpg"))
     # The stored name is ours: the client's name never decides the extension or the path.
-    file.name = f"{digest[:24]}.{extension}"
-    asset.file = file
+    stored.name = f"{digest[:24]}.{extension}"
+    asset.file = stored
     try:
         with transaction.atomic():
             asset.save()

@@ -42,6 +42,18 @@ def png_bytes(width: int = 8, height: int = 6, color: str = "red") -> bytes:
     return out.getvalue()
 
 
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real, minimal PDF (blank pages), as pypdf writes it."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def image_upload(name: str = "pic.png", **kwargs) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(**kwargs), content_type="image/png")
 

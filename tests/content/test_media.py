@@ -14,7 +14,7 @@ from content import services
 from content.models import Article, MediaAsset, Rendition
 from content.services.renditions import spec_parse
 from tests.assertions import assert_error
-from tests.content.factories import ArticleFactory, make_image, png_bytes
+from tests.content.factories import ArticleFactory, make_image, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +65,14 @@ def test_same_bytes_return_the_existing_asset(editor_client):
     assert MediaAsset.objects.count() == 1
 
 
-def test_pdf_allowed_by_magic_bytes(editor_client):
-    response = upload(editor_client, b"%PDF-1.4\n%fake but magic\n", name="doc.bin")
-    assert response.status_code == 201
+def test_a_real_pdf_is_stored_byte_for_byte(editor_client):
+    document = pdf_bytes(pages=2)
+    response = upload(editor_client, document, name="doc.bin")
+    assert response.status_code == 201, response.content
     assert response.json()["kind"] == "document"
     assert response.json()["mime_type"] == "application/pdf"
+    asset = MediaAsset.objects.get(pk=response.json()["id"])
+    assert asset.file.read() == document
 
 
 @pytest.mark.parametrize(

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import re_path
-from django.views.static import serve
 
 from config.urls import handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as site_urls
+from content.views.media_files import media_file
 
-
-def media(request, path):
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
-urlpatterns = [*site_urls, re_path(r"^media/(?P<path>.*)$", media)]
+urlpatterns = [
+    *site_urls,
+    re_path(r"^media/(?P<path>.*)$", media_file, {"document_root": settings.MEDIA_ROOT}),
+]

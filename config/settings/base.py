@@ -136,7 +136,8 @@ _cache_url = env.str("CACHE_URL", default="").strip() or env.str("REDIS_URL", de
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, logging an outage once and counting the failures (config.cache).
+            "BACKEND": "config.cache.QuietRedisCache",
             "LOCATION": _cache_url,
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 1,
@@ -146,7 +147,6 @@ if _cache_url.startswith(("redis://", "rediss://")):
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 elif _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
 else:

@@ -1,0 +1,49 @@
+"""Faults injected into a real, private redis-server: pausing it as a stalled host would."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from config.cache import CACHE_ERRORS, QuietRedisCache
+from tests.redis_process import RedisProcess
+
+OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True}
+
+
+@pytest.fixture
+def redis_process():
+    with RedisProcess() as process:
+        yield process
+
+
+def wait_for(predicate, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while not (result := predicate()):
+        assert time.monotonic() < deadline, "the state never came"
+        time.sleep(0.05)
+    return result
+
+
+def test_an_outage_is_logged_once_counted_and_its_end_logged_once(redis_process, caplog):
+    cache = QuietRedisCache(redis_process.url, {"OPTIONS": OPTIONS})
+    cache.set("greeting", "hello")
+    errors_before = CACHE_ERRORS._value.get()
+    redis_process.pause()
+    with caplog.at_level(logging.INFO):
+        for _ in range(12):
+            assert cache.get("greeting") is None  # a miss, never an exception
+        cache.set("other", 1)
+        redis_process.resume()
+        assert wait_for(lambda: cache.get("greeting")) == "hello"
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.name for r in records] == ["folio.dependencies", "folio.dependencies"]
+    down, up = records
+    assert "Redis cache unreachable" in down.getMessage()
+    assert down.state == "down"
+    assert "reachable again" in up.getMessage()
+    assert up.failures >= 13
+    assert not any(r.exc_info for r in caplog.records)
+    assert CACHE_ERRORS._value.get() - errors_before == up.failures

@@ -23,8 +23,10 @@ seed: migrate
 	$(BIN)/python manage.py seed_demo
 
 ## Set up and run Folio on the embedded default: web, Celery worker and beat. Ctrl-C stops all.
+## FOLIO_PORT=8123 make run serves on another port (default 8000; Procfile.dev, the settings).
 run: seed
-	@echo "Folio: admin http://127.0.0.1:8000/admin/  API docs http://127.0.0.1:8000/api/docs/"
+	@$(BIN)/python -c 'from config.settings.local import FOLIO_BASE_URL as u; \
+		print(f"Folio: {u}/  admin {u}/admin/  API docs {u}/api/docs/")'
 	$(BIN)/honcho -f Procfile.dev start
 
 ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set).

@@ -45,6 +45,21 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+def authenticate_presented(request) -> tuple | None:
+    """Check the credential a request presents where none is required (public delivery).
+
+    `Bearer` and `Api-Key` credentials are checked as everywhere else, and a bad one
+    (garbage, expired, revoked, a deactivated user's) raises AuthenticationFailed: a 401,
+    not a silent fall back to anonymous. No header, or a scheme Folio does not issue (such
+    as a proxy's Basic credentials), is anonymous: None.
+    """
+    for authenticator in (JWTAuthentication(), ApiKeyAuthentication()):
+        result = authenticator.authenticate(request)
+        if result is not None:
+            return result
+    return None
+
+
 def axes_username(request, credentials: dict | None) -> str | None:
     """The login name django-axes tracks, whichever form or endpoint sent it."""
     credentials = credentials or {}

@@ -23,6 +23,7 @@ from accounts.audit import audit_record
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ALL, ROLE_NAMES, require_perm, role_permissions
 from accounts.tasks import email_send_task
+from outbox.services import job_enqueue
 
 USER_EDITABLE_FIELDS = ("full_name", "email")
 
@@ -161,6 +162,7 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     audit_record(actor=user, action="user.password_change", target=user)
 
 
+@transaction.atomic
 def password_reset_request(*, email: str) -> None:
     """Email a one-time reset link if the address belongs to an active user; say nothing."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
@@ -175,11 +177,7 @@ def password_reset_request(*, email: str) -> None:
         f"Reset code: uid={uid} token={token}\n\nIf it was not you, ignore this email."
     )
     audit_record(actor=None, action="user.password_reset_request", target=user)
-    transaction.on_commit(
-        lambda: email_send_task.delay(
-            subject="Reset your Folio password", body=body, to=[user.email]
-        )
-    )
+    job_enqueue(email_send_task, subject="Reset your Folio password", body=body, to=[user.email])
 
 
 @transaction.atomic

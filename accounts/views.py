@@ -64,12 +64,15 @@ class TokenRefreshRotateView(TokenRefreshView):
     """Rotate a refresh token: the old one is blacklisted, a new pair is returned."""
 
     throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_scope = "refresh"  # its own budget: a token is no password guess
     authentication_classes = []
 
 
 class LogoutView(PublicEndpoint, APIView):
     """Blacklist a refresh token, so it can never be used again."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "refresh"
 
     def get_authenticate_header(self, request) -> str:
         # No authenticators here, yet a bad refresh token is a 401, as on auth/token/refresh/.

@@ -8,6 +8,8 @@ scenario's runs over the median of the floor runs beside them. Then one connecti
 measures latency. With one connection no request queues behind another, so
 that latency is the server's time plus a loopback round trip: the figures the targets
 name (search p95, list p99) are read from it.
+The list and the detail also run as a client that takes gzip (`Accept-Encoding: gzip`),
+and the table gives each response's size on the wire.
 Set SCALE for more articles, DURATION for longer runs, DATABASE_URL for PostgreSQL.
 """
 
@@ -51,9 +53,11 @@ FLOOR = "/bench/floor/"
 PORT = int(os.environ.get("BENCH_PORT", "8123"))
 BASE = f"http://127.0.0.1:{PORT}"
 API = "/api/v1/delivery/articles/"
+GZIP = {"Accept-Encoding": "gzip"}
 
 
-def scenarios() -> dict[str, str]:
+def scenarios() -> dict[str, tuple[str, dict[str, str]]]:
+    """Name → (path, request headers)."""
     deep = min(9000, SCALE - 20)
     row = (
         DeliverySnapshot.objects.filter(kind="article", locale=settings.CONTENT_DEFAULT_LOCALE)
@@ -67,19 +71,22 @@ def scenarios() -> dict[str, str]:
         .values_list("slug", flat=True)[SCALE // 2]
     )
     return {
-        "floor (bare Django JSON)": FLOOR,
-        "list limit=20": f"{API}?limit=20",
-        f"deep page, offset {deep}": f"{API}?limit=20&page={deep // 20 + 1}",
-        f"deep page, cursor at {deep}": f"{API}?limit=20&cursor={cursor}",
-        "detail by slug": f"{API}{slug}/",
-        "search": f"{API}?search=garden+travel&limit=20",
+        "floor (bare Django JSON)": (FLOOR, {}),
+        "list limit=20": (f"{API}?limit=20", {}),
+        "list limit=20, gzip": (f"{API}?limit=20", GZIP),
+        "list limit=100, gzip": (f"{API}?limit=100", GZIP),
+        f"deep page, offset {deep}": (f"{API}?limit=20&page={deep // 20 + 1}", {}),
+        f"deep page, cursor at {deep}": (f"{API}?limit=20&cursor={cursor}", {}),
+        "detail by slug": (f"{API}{slug}/", {}),
+        "detail by slug, gzip": (f"{API}{slug}/", GZIP),
+        "search": (f"{API}?search=garden+travel&limit=20", {}),
     }
 
 
-def queries_per_request(path: str, cached: bool) -> int:
+def queries_per_request(path: str, cached: bool, headers: dict[str, str]) -> int:
     settings.DELIVERY_CACHE_ENABLED = cached
     cache.clear()
-    client = Client()
+    client = Client(headers=headers)
     client.get(path)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(path).status_code
@@ -116,10 +123,19 @@ def serve(cache_on: bool) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def _wrk(path: str, threads: int, connections: int, seconds: int) -> dict[str, float]:
+def _get(path: str, headers: dict[str, str]) -> bytes:
+    request = urllib.request.Request(BASE + path, headers=headers)  # noqa: S310 - loopback
+    return urllib.request.urlopen(request, timeout=5).read()  # noqa: S310 - loopback
+
+
+def _wrk(
+    path: str, threads: int, connections: int, seconds: int, headers: dict[str, str] | None = None
+) -> dict[str, float]:
     script = str(ROOT / "bench" / "latency.lua")
+    sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script, *sent]
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script, BASE + path],
+        [*command, BASE + path],
         capture_output=True,
         text=True,
         check=True,
@@ -136,16 +152,16 @@ def _wrk(path: str, threads: int, connections: int, seconds: int) -> dict[str, f
     }
 
 
-def load(path: str) -> dict[str, float]:
+def load(path: str, headers: dict[str, str]) -> dict[str, float]:
     for _ in range(20):  # warm up (and fill the cache when it is on)
-        urllib.request.urlopen(BASE + path, timeout=5).read()  # noqa: S310 - loopback
+        body = _get(path, headers)
     seconds = max(2, DURATION // 2)
     runs, floors = [], []
     for _ in range(ROUNDS):
         if path != FLOOR:
             floors.append(_wrk(FLOOR, 2, CONNECTIONS, seconds)["rps"])
-        runs.append(_wrk(path, 2, CONNECTIONS, seconds))
-    single = _wrk(path, 1, 1, DURATION)
+        runs.append(_wrk(path, 2, CONNECTIONS, seconds, headers))
+    single = _wrk(path, 1, 1, DURATION, headers)
     rps = statistics.median(r["rps"] for r in runs)
     return {
         "rps": rps,
@@ -156,7 +172,13 @@ def load(path: str) -> dict[str, float]:
         "one_p95": single["p95"],
         "one_p99": single["p99"],
         "errors": sum(r["errors"] for r in runs) + single["errors"],
+        "bytes": len(body),  # as sent: compressed when the client took gzip
     }
+
+
+def _plain_size(path: str) -> int:
+    """The uncompressed body's size, read in-process (the servers are stopped by then)."""
+    return len(Client().get(path).content)
 
 
 def main() -> int:
@@ -174,26 +196,32 @@ def main() -> int:
     for cache_on in (False, True):
         proc = serve(cache_on)
         try:
-            for name, path in paths.items():
-                result = load(path)
-                result["queries"] = queries_per_request(path, cache_on)
+            for name, (path, headers) in paths.items():
+                result = load(path, headers)
+                result["queries"] = queries_per_request(path, cache_on, headers)
                 rows.append((name, "on" if cache_on else "off", result))
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
     header = (
         "| Scenario | Cache | Requests/s | p50 ms | p99 ms | 1-conn p50 | 1-conn p95 "
-        "| 1-conn p99 | SQL queries | floor beside | vs floor | non-2xx |"
+        "| 1-conn p99 | SQL queries | floor beside | vs floor | non-2xx | bytes |"
     )
-    lines = [header, "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [header, "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, cache_state, r in rows:
         ratio = r["rps"] / r["floor"] * 100
         lines.append(
             f"| {name} | {cache_state} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} "
             f"| {r['one_p50']:.2f} | {r['one_p95']:.2f} | {r['one_p99']:.2f} "
-            f"| {r['queries']} | {r['floor']:.0f} | {ratio:.0f}% | {r['errors']} |"
+            f"| {r['queries']} | {r['floor']:.0f} | {ratio:.0f}% | {r['errors']} | {r['bytes']} |"
         )
     found = {(n, c): r for n, c, r in rows}
+    for name in ("list limit=20", "list limit=100", "detail by slug"):
+        plain = _plain_size(paths[f"{name}, gzip"][0])
+        zipped = found[(f"{name}, gzip", "on")]["bytes"]
+        lines.append(
+            f"\ngzip, {name}: {plain} bytes → {zipped} ({plain / zipped:.1f} times smaller)."
+        )
     for state in ("off", "on"):
         lines.append(
             f"\nCache {state}, one connection (server time + loopback): search p95 "

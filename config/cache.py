@@ -3,63 +3,16 @@
 The API keeps serving when Redis is down (IGNORE_EXCEPTIONS): every cache call fails fast
 and falls through to the database. django-redis would log each of those failures with a
 full traceback, thousands a minute under load, burying everything else. Here each process
-logs the first failure as a warning, counts the rest (`folio_cache_errors_total` in
-/metrics), and logs once more, with the count, when a call succeeds again.
+reports to an Outage (config.outages): the first failure is logged as a warning, the rest
+are counted, and one more line says when a call succeeds again.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
-from prometheus_client import Counter
 
-logger = logging.getLogger("folio.dependencies")
-CACHE_ERRORS = Counter("folio_cache_errors_total", "Cache operations that failed (Redis down).")
-
-
-class Outage:
-    """Whether a dependency is down in this process, since when, and how often it failed."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.down_since: float | None = None
-        self.failures = 0
-        self._lock = threading.Lock()
-
-    def failed(self, error: BaseException) -> None:
-        CACHE_ERRORS.inc()
-        with self._lock:
-            self.failures += 1
-            if self.down_since is not None:
-                return
-            self.down_since = time.monotonic()
-        logger.warning(
-            "%s unreachable (%s: %s); serving without it, further failures are counted",
-            self.name,
-            type(error).__name__,
-            error,
-            extra={"dependency": self.name, "state": "down"},
-        )
-
-    def recovered(self) -> None:
-        if self.down_since is None:  # the hot path: one attribute read
-            return
-        with self._lock:
-            if self.down_since is None:
-                return
-            seconds, failures = time.monotonic() - self.down_since, self.failures
-            self.down_since, self.failures = None, 0
-        logger.warning(
-            "%s reachable again after %.1f s; %d operation(s) failed meanwhile",
-            self.name,
-            seconds,
-            failures,
-            extra={"dependency": self.name, "state": "up", "failures": failures},
-        )
+from config.outages import Outage
 
 
 class _WatchedClient:

@@ -11,9 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -65,6 +68,10 @@ def _from_django(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent | RequestDataTooBig):
+        # Django raises these on first access to request.GET / POST / FILES; unmapped, they
+        # answer Django's HTML 400 page (its debug page with DEBUG on).
+        return exceptions.ParseError(str(exc))
     if isinstance(exc, IntegrityError):
         # Two requests raced past a service's uniqueness check; the database kept the rule.
         return Conflict("This conflicts with a change made at the same time; try again.")
@@ -133,8 +140,30 @@ def axes_lockout_response(request, original_response=None, credentials=None):
     return response
 
 
-def _api_error(request, status_code: int, code: str, message: str):
-    return JsonResponse(error_body(code, message), status=status_code)
+def _api_error(request, status_code: int, code: str, message: str, details: Any = None):
+    return JsonResponse(error_body(code, message, details), status=status_code)
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """The last route under /api/: a path no API view matches is a 404 in the error format.
+
+    Django renders a 404 from URL resolution itself, with its HTML debug page when DEBUG
+    is on (handler404 is not consulted then); matching every /api/ path here means the API
+    never falls through to it, whatever DEBUG is. CommonMiddleware's APPEND_SLASH redirect
+    no longer applies to these paths (a redirect would turn a POST into a GET, and in DEBUG
+    it raises), so a missing trailing slash is named in the answer instead.
+    """
+    details = {}
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(f"{request.path_info}/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            details = {"path": f"{request.path}/"}
+    message = "Not found." if not details else "Not found; API paths end with a slash."
+    return _api_error(request, 404, "not_found", message, details)
 
 
 def handler404(request, exception=None):
@@ -144,6 +173,15 @@ def handler404(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+def handler400(request, exception=None):
+    """JSON 400 under /api/ (a bad request Django refused before any view), its page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(request, 400, "bad_request", "Bad request.")
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
 
 
 def handler500(request):

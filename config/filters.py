@@ -45,3 +45,19 @@ class UTCIsoDateTimeField(IsoDateTimeField):
 
 class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
+
+
+MAX_BIGINT = 2**63 - 1
+
+
+class IntegerFilter(django_filters.Filter):
+    """A whole number in the column's range (by default a row id: 1 to 2**63 - 1), else a 400.
+
+    django-filter's NumberFilter takes any decimal, such as "1e+80" or "0.5": SQLite cannot
+    bind an integer past 64 bits, so a huge one was a 500 there.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int = 1, max_value: int = MAX_BIGINT, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)

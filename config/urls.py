@@ -6,16 +6,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django_prometheus.exports import ExportToDjangoView
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
 
-from config import health
+from config import health, home, redoc
+from config.exceptions import api_not_found
+from config.schema_views import RedocView, SchemaView, SwaggerView
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
+from content.frontend import site_url
 from content.views.media_files import media_file
 from governance.dashboard import dashboard_view
 
@@ -38,18 +37,26 @@ urlpatterns = [
     # Outside reviewers open review links here, without an account (governance item 2).
     path("review/", include("governance.review_urls")),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/redoc/redoc.standalone.js", redoc.redoc_bundle, name="redoc-bundle"),
+    # Last of the API's routes: any other path under /api/ is a 404 in the error format.
+    re_path(r"^api/", api_not_found, name="api-not-found"),
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
     path("metrics", ExportToDjangoView, name="prometheus-metrics"),
     path("sitemap.xml", sitemap, {"sitemaps": {"content": PublishedSitemap}}, name="sitemap"),
     path("feeds/articles.atom", ArticleFeed(), name="feed-articles"),
+    path("", home.home, name="home"),
 ]
+
+# The admin's "View site": the frontend, or Folio's own page at / while there is none.
+admin.site.site_url = lazy(site_url, str)()
 
 # Local media in development; production serves it from object storage or the proxy.
 urlpatterns += static(settings.MEDIA_URL, view=media_file, document_root=settings.MEDIA_ROOT)
 
+handler400 = "config.exceptions.handler400"
 handler404 = "config.exceptions.handler404"
 handler500 = "config.exceptions.handler500"

@@ -8,8 +8,12 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from content import hooks
-        from content.delivery import receivers
+        from django.core.signals import setting_changed
+        from django.db.models.signals import post_delete, post_save
+
+        from content import frontend, hooks
+        from content.delivery import locales, receivers
+        from content.models import Locale
 
         # The delivery read model follows every change that affects what the public sees.
         for signal, uid in (
@@ -21,3 +25,8 @@ class ContentConfig(AppConfig):
         hooks.references_changed.connect(
             receivers.on_references_changed, dispatch_uid="delivery.references"
         )
+        # Delivery's in-process list of locale codes (content.delivery.locales).
+        for signal in (post_save, post_delete):
+            signal.connect(locales.forget, sender=Locale, dispatch_uid="delivery.locales")
+        # The frontend's bases, read once per process (content.frontend); tests change them.
+        setting_changed.connect(frontend.forget, dispatch_uid="content.frontend")

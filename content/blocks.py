@@ -4,6 +4,9 @@
 every HTML field through nh3 (inline tags only, safe links), strips tags from plain
 text fields, checks image blocks point to image MediaAssets, and returns the cleaned
 list. Errors name the block: {"body": ["Block 3 (image): media 42 does not exist."]}.
+It stores each field in the form the admin's body editor writes back (HTML fields in
+content.inline_html's canonical form, plain text on one line, code with \n line ends),
+so a save from the editor changes only what the editor changed.
 Rendering to HTML and parsing the editor's HTML live in content.blocks_html.
 """
 
@@ -17,6 +20,8 @@ from typing import Any
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+
+from content.inline_html import canonical_inline_html
 
 MAX_BLOCKS = 500
 MAX_HTML_LENGTH = 20_000
@@ -34,6 +39,8 @@ LANGUAGE_RE = re.compile(r"^[a-z0-9+#._-]{0,30}$")
 # Printable ASCII, tabs and newlines, with no "<" or "&": nothing for nh3 to strip or
 # unescape, so plain_text can skip it (it runs on every paragraph of every snapshot).
 PLAIN_ASCII_RE = re.compile(r"[\t\n -%'-;=-~]*\Z")
+# HTML's whitespace (not \u00a0, which is meant): runs of it are one space in a line of text.
+WHITESPACE_RE = re.compile(r"[ \t\n\r\f]+")
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -45,7 +52,7 @@ class BlockError(Exception):
 def sanitize_inline_html(value: str) -> str:
     """Keep only inline formatting and http(s)/mailto/relative links, with rel=noopener."""
     # script/style contents go entirely; every other tag is unwrapped to its text.
-    return nh3.clean(
+    cleaned = nh3.clean(
         value,
         tags=INLINE_TAGS,
         clean_content_tags={"script", "style", "template", "noscript", "iframe", "object"},
@@ -53,7 +60,8 @@ def sanitize_inline_html(value: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
         strip_comments=True,
-    ).strip()
+    )
+    return canonical_inline_html(cleaned).strip()
 
 
 def plain_text(value: str) -> str:
@@ -69,6 +77,16 @@ def plain_text(value: str) -> str:
             break
         value = cleaned
     return value.strip()
+
+
+def line_text(value: str) -> str:
+    """A plain-text field (alt text, caption, attribution): tags removed, on one line."""
+    return WHITESPACE_RE.sub(" ", plain_text(value)).strip()
+
+
+def normalize_newlines(value: str) -> str:
+    """\r\n and \r as \n: what browsers and HTML parsers make of line ends anyway."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- Field readers ----------------------------------------------------------------------
@@ -105,7 +123,7 @@ def _html(value: dict, name: str, *, required: bool = True) -> str:
 
 
 def _text(value: dict, name: str, *, required: bool = False) -> str:
-    cleaned = plain_text(_string(value, name, max_length=MAX_TEXT_LENGTH, required=required))
+    cleaned = line_text(_string(value, name, max_length=MAX_TEXT_LENGTH, required=required))
     if required and not cleaned:
         raise BlockError(f"`{name}` must not be empty.")
     return cleaned
@@ -176,8 +194,10 @@ def _code(value: Any) -> dict:
     language = _string(value, "language", max_length=30, required=False).strip().lower()
     if not LANGUAGE_RE.match(language):
         raise BlockError("`language` may hold only letters, digits and + # . _ -.")
-    # Code is text, never HTML: renderers escape it, so it is stored as typed.
-    return {"language": language, "code": _string(value, "code", max_length=MAX_CODE_LENGTH)}
+    # Code is text, never HTML: renderers escape it, so it is stored as typed, except for
+    # line ends (a browser posts a textarea's as \r\n; an untouched save must not change it).
+    code = normalize_newlines(_string(value, "code", max_length=MAX_CODE_LENGTH))
+    return {"language": language, "code": code}
 
 
 def _callout(value: Any) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 from django import forms
 
+from config.filters import IntegerFilter
 from content.models import Article, Category, MediaAsset, MediaKind, Page, Redirect, Status, Tag
 
 
@@ -29,7 +30,7 @@ class EntryFilter(filters.FilterSet):
     """status, owner, locale, q (title), trashed, ordering; the trash shows on ?trashed=true."""
 
     status = filters.MultipleChoiceFilter(choices=Status.choices)
-    owner = filters.NumberFilter(field_name="owner_id")
+    owner = IntegerFilter(field_name="owner_id")
     locale = filters.CharFilter(field_name="locale__code")
     q = filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
     trashed = StrictBooleanFilter(method="_trashed")
@@ -48,9 +49,9 @@ class EntryFilter(filters.FilterSet):
 
 
 class ArticleFilter(EntryFilter):
-    category = filters.NumberFilter(field_name="category_id")
-    tag = filters.NumberFilter(field_name="tags")
-    author = filters.NumberFilter(field_name="authors")
+    category = IntegerFilter(field_name="category_id")
+    tag = IntegerFilter(field_name="tags")
+    author = IntegerFilter(field_name="authors")
     ordering = filters.OrderingFilter(
         fields=[
             "updated_at",
@@ -69,9 +70,9 @@ class ArticleFilter(EntryFilter):
 
 
 class PageFilter(EntryFilter):
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IntegerFilter(field_name="parent_id")
     root = StrictBooleanFilter(field_name="parent", lookup_expr="isnull")
-    depth = filters.NumberFilter()
+    depth = IntegerFilter(max_value=32767)
     url_path = filters.CharFilter()
     ordering = filters.OrderingFilter(
         fields=[
@@ -107,7 +108,7 @@ class TaxonomyFilter(filters.FilterSet):
 
 
 class CategoryFilter(TaxonomyFilter):
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IntegerFilter(field_name="parent_id")
 
     class Meta:
         model = Category

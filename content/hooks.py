@@ -28,15 +28,24 @@ cache purges) with transaction.on_commit:
 - `entry_published(sender=model, entry_id, revision_id)`
 - `entry_unpublished(sender=model, entry_id, reason)`: unpublish, expiry, archive, trash.
 - `entry_changed(sender=model, entry_id, action)`: any other write (update, restore...).
-- `references_changed(sender=model, target_ids)`: sent on commit, since it only asks for
-  a rebuild in Celery: a referenced object (media, category, tag) changed, so snapshots
-  that use it need rebuilding.
+- `references_changed(sender=model, target_ids)`: a referenced object (media, category,
+  tag) changed, so snapshots that use it need rebuilding; receivers write the rebuild as an
+  outbox job (outbox.services) in the change's transaction, so it cannot be lost.
 
-Queries, sent to ask what to *offer* (the service still decides when asked to act);
-receivers only read, and must not raise:
+Queries, read-only parts of the transitions' checks (content.services.checks): the
+service asks them under its lock before acting, and the admin asks them to decide what
+to offer, so both get one answer. Receivers only read, and must not raise; to say no,
+a receiver returns False or, better, the ValidationError / PermissionDenied the
+transition would raise (not raised: `refusal()` picks it), so the user hears why:
 - `review_allowed(sender=model, entry, actor, decision)`: may `actor` approve or reject
   (`decision`) this item now? A receiver that owns the review (governance's workflows)
-  answers True or False; None means "no opinion", and content's own rules decide.
+  answers True or a refusal; None means "no opinion", and content's own rules decide.
+- `review_applies(sender=model, entry)`: does a receiver own the review of this item
+  (a workflow applies)? True, or None. A live item's changes can only be reviewed so.
+- `publish_allowed(sender=model, entry, actor, revision)`: may `actor` publish
+  `revision` now, as far as the receiver's rules go (workflow approval, or a bypass the
+  guard will record)? None (no objection) or a refusal. Blocking content policies are
+  not asked here: evaluating them stores results, and the guard lists every violation.
 - `admin_panels(sender=model, entry, user)`: panels for the item's admin change form.
   A receiver returns a dict `{"template": ..., ...}` (or None for no panel); the change
   form includes each template with the dict as `panel`.
@@ -48,6 +57,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.dispatch import Signal
 
 publish_requested = Signal()
@@ -59,6 +69,8 @@ entry_unpublished = Signal()
 entry_changed = Signal()
 references_changed = Signal()
 review_allowed = Signal()
+review_applies = Signal()
+publish_allowed = Signal()
 admin_panels = Signal()
 
 
@@ -68,8 +80,18 @@ def taken_over(responses: list[tuple[object, object]]) -> bool:
 
 
 def allowed(responses: list[tuple[object, object]]) -> bool:
-    """The answer to a yes/no query: allowed unless some receiver answered False."""
-    return not any(response is False for _receiver, response in responses)
+    """The answer to a yes/no query: allowed unless some receiver said no."""
+    return refusal(responses) is None
+
+
+def refusal(responses: list[tuple[object, object]]) -> Exception | None:
+    """The first "no" among a query's answers (False becomes a plain PermissionDenied)."""
+    for _receiver, response in responses:
+        if isinstance(response, ValidationError | PermissionDenied):
+            return response
+        if response is False:
+            return PermissionDenied("You may not do this now.")
+    return None
 
 
 # Set while the receiver that took a review over writes its outcome back through content's

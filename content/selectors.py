@@ -21,6 +21,7 @@ def entry_list(*, model: type[PublishableCore]) -> QuerySet[PublishableCore]:
     qs = model.objects.select_related("locale").annotate(
         live_revision_number=F("live_revision__number"),
         latest_revision_number=F("latest_revision__number"),
+        trashed_live_revision_number=F("trashed_live_revision__number"),
     )
     if model is Article:
         qs = qs.prefetch_related("tags", "authors")

@@ -41,6 +41,7 @@ STATUS_LABELS = {
     "block": "Blocked: the violations marked “block” stop submitting and publishing.",
     "overridden": "Blocking violations overridden for this revision.",
 }
+PARTLY_CHECKED_LABEL = "The policies checked so far pass."
 
 
 def entry_change_url(app_label: str, model_name: str, object_id: Any) -> str:
@@ -69,10 +70,15 @@ def policy_panel(sender, *, entry, user, **kwargs) -> dict[str, Any]:
         for violation in row["violations"]
     ]
     may_override = checks["status"] == "block" and user.has_perm(OVERRIDE_PERMISSION)
+    label = STATUS_LABELS[checks["status"]]
+    if checks["unchecked"] and checks["status"] == "pass":
+        label = PARTLY_CHECKED_LABEL  # a policy added since the check may still fail
     return {
         "template": "admin/governance/panels/policies.html",
         "checks": checks,
-        "status_label": STATUS_LABELS[checks["status"]],
+        "status_label": label,
+        "checked_at": max((row["checked_at"] for row in checks["results"]), default=None),
+        "kind": entry._meta.verbose_name,
         "violations": violations,
         "passed": [row["policy"]["name"] for row in checks["results"] if row["status"] == "pass"],
         "override": policy_override_for(entry.latest_revision) if checks["override"] else None,
@@ -110,10 +116,21 @@ def _entry_or_404(request, model_name: str, object_id: str) -> Any:
 
 @require_POST
 def policy_check_view(request, model_name: str, object_id: str):
-    """Evaluate the latest revision now and store the results the panel shows."""
+    """Evaluate the latest revision now and store the results the panel shows.
+
+    The message only confirms the check: the outcome is the panel's to show, read back
+    from what this check stored, so the page states it once.
+    """
     entry = _entry_or_404(request, model_name, object_id)
     checks = policy_checks(entry=entry)
-    messages.success(request, f"“{entry}”: {STATUS_LABELS[checks['status']]}")
+    if checks["revision"] is None:
+        messages.warning(request, f"“{entry}”: no revision to check yet.")
+    else:
+        messages.success(
+            request,
+            f"“{entry}”: revision {checks['revision']} checked just now; "
+            "the outcome is under Policy checks.",
+        )
     return HttpResponseRedirect(_entry_url(entry, "#policy-checks"))
 
 

@@ -49,6 +49,8 @@ class GovernanceConfig(AppConfig):
             (content_hooks.schedule_requested, workflow_receivers.on_schedule_requested),
             (content_hooks.entry_changed, workflow_receivers.on_entry_changed),
             (content_hooks.review_allowed, workflow_receivers.on_review_allowed),
+            (content_hooks.review_applies, workflow_receivers.on_review_applies),
+            (content_hooks.publish_allowed, workflow_receivers.on_publish_allowed),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.workflows.{receiver.__name__}")
         # Content policies: blocking violations refuse submit, publish and scheduling (400).

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import django_filters
 
-from config.filters import UTCIsoDateTimeFilter
+from config.filters import IntegerFilter, UTCIsoDateTimeFilter
 from governance.models import AuditEvent
 
 
 class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter()
     action_prefix = django_filters.CharFilter(field_name="action", lookup_expr="startswith")
-    actor = django_filters.NumberFilter(field_name="actor_id")
+    actor = IntegerFilter(field_name="actor_id")
     target_type = django_filters.CharFilter()
     target_id = django_filters.CharFilter()
     request_id = django_filters.CharFilter()

@@ -24,21 +24,41 @@ def policy_results_for(entry) -> dict:
 
     Returns {"revision": number | None, "status": "pass" | "warn" | "block" | "overridden",
     "override": {actor, reason, created_at} | None, "results": [{"policy": {id, name, kind,
-    severity}, "status", "violations": [{field, rule, message}], "checked_at"}]}. Reads only;
+    severity}, "status", "violations": [{field, rule, message}], "checked_at"}],
+    "applicable": [names of the active policies that cover the item now],
+    "unchecked": [those of them with no stored result for this revision]}. Reads only;
     results are stored whenever the item is checked (API, submit, publish, check_content).
+    A check stores nothing when no policy applies, so "applicable" is what tells "nothing
+    to check" apart from "not checked yet".
     """
     from governance.models import PolicyResult
-    from governance.services.policies import checks_summary
+    from governance.services.policies import checks_summary, policies_applicable
 
     revision = entry.latest_revision
     if revision is None:
-        return {"revision": None, "status": "pass", "override": None, "results": []}
+        return {
+            "revision": None,
+            "status": "pass",
+            "override": None,
+            "results": [],
+            "applicable": [],
+            "unchecked": [],
+        }
     results = list(
         PolicyResult.objects.filter(revision=revision, policy__is_active=True)
         .select_related("policy")
         .order_by("policy__name", "policy_id")
     )
-    return checks_summary(revision, results)
+    applicable = sorted(
+        policies_applicable(entry=entry, snapshot=revision.snapshot or {}),
+        key=lambda p: (p.name, p.pk),
+    )
+    stored = {r.policy_id for r in results}
+    return {
+        **checks_summary(revision, results),
+        "applicable": [p.name for p in applicable],
+        "unchecked": [p.name for p in applicable if p.pk not in stored],
+    }
 
 
 def workflow_state_for(entry, user=None) -> dict:

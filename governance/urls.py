@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from governance import policy_api, views, views_workflows
+from governance import policy_api, views, views_reports, views_workflows
 
 router = SimpleRouter()
 router.register("governance/audit-events", views.AuditEventViewSet, basename="audit-event")
@@ -24,7 +24,12 @@ router.register(
 
 urlpatterns = [
     *router.urls,
-    path("governance/reports/<slug:name>/", views.ReportView.as_view(), name="governance-report"),
+    path("governance/reports/", views_reports.ReportIndexView.as_view(), name="governance-reports"),
+    path(
+        "governance/reports/<slug:name>/",
+        views_reports.ReportView.as_view(),
+        name="governance-report",
+    ),
 ]
 
 # `{id}/checks/` of articles and pages (content's URL space; governance's code, see policy_api).

@@ -10,14 +10,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.permissions import HasModelPermission, RejectApiKeys
-from governance import reports, selectors
+from governance import selectors
 from governance.exports import EXPORT_FORMATS, audit_export_response
 from governance.filters import AuditEventFilter
 from governance.serializers import (
@@ -114,57 +113,3 @@ class WebhookViewSet(viewsets.ModelViewSet):
         )
         delivery = services.webhook_delivery_redeliver(actor=request.user, delivery=delivery)
         return Response(WebhookDeliverySerializer(delivery).data)
-
-
-REPORTS = {
-    "stale": lambda request: reports.stale_content(),
-    "overdue-reviews": lambda request: reports.overdue_reviews(),
-    "violations": lambda request: reports.policy_violations(),
-    "activity": lambda request: [
-        {"day": d.day.isoformat(), "published": d.published}
-        for d in reports.publishing_activity(days=_days(request))
-    ],
-}
-
-
-def _days(request) -> int:
-    raw = request.query_params.get("days", "30")
-    if not raw.isdigit() or not 1 <= int(raw) <= 366:
-        raise ValidationError({"days": ["Must be a whole number from 1 to 366."]})
-    return int(raw)
-
-
-class ReportSerializer(serializers.Serializer):
-    report = serializers.ChoiceField(choices=list(REPORTS))
-    results = serializers.ListField(child=serializers.DictField())
-
-
-@extend_schema(
-    tags=["governance"],
-    parameters=[
-        OpenApiParameter(
-            "name",
-            str,
-            OpenApiParameter.PATH,
-            enum=["stale", "overdue-reviews", "violations", "activity"],
-        ),
-        OpenApiParameter("days", int, description="activity only: 1 to 366"),
-    ],
-    responses=ReportSerializer,
-)
-class ReportView(APIView):
-    """Governance reports for anyone who reads content: `stale`, `overdue-reviews`,
-    `violations` (policy results that did not pass) and `activity` (publishes per day)."""
-
-    permission_classes = [HasModelPermission]
-    permission_model = "content.article"
-
-    def get(self, request, name: str):
-        if name not in REPORTS:
-            raise NotFound(f"Reports: {', '.join(REPORTS)}.")
-        allowed = {"days"} if name == "activity" else set()
-        unknown = set(request.query_params) - allowed
-        if unknown:
-            raise ValidationError({p: ["Unknown query parameter."] for p in sorted(unknown)})
-        results = REPORTS[name](request)
-        return Response(ReportSerializer({"report": name, "results": results}).data)

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from content.delivery import local
+from content.delivery import local, locales
 from content.delivery.views import DeliveryThrottle
 
 
@@ -18,6 +18,7 @@ def _fresh_cache():
     def forget() -> None:
         cache.clear()
         local.clear()
+        locales.forget()
         DeliveryThrottle.forget()
 
     forget()

@@ -24,10 +24,10 @@ def _free_port() -> int:
 
 
 class RedisProcess:
-    def __init__(self):
+    def __init__(self, port: int | None = None):
         if not shutil.which(REDIS_SERVER):
             pytest.skip("redis-server is not installed")
-        self.port = _free_port()
+        self.port = port or _free_port()  # a given port: the same server started again
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(  # noqa: S603 - a fixed local binary
             [

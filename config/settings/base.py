@@ -7,10 +7,12 @@ cache and a Celery broker on the filesystem.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "django_guid",
     "axes",
     "django_prose_editor",
+    "outbox",
     "accounts",
     "content",
     "governance",
@@ -55,6 +58,9 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that reads or writes a body; static files (whitenoise,
+    # above) come precompressed.
+    "config.compression.ApiGZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
     "config.middleware.NulCharacterGuardMiddleware",
@@ -88,6 +94,47 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Addresses -------------------------------------------------------------------------
+
+
+def base_url(name: str, value: str) -> str:
+    """An absolute http(s) base URL without its trailing slash, or "" for none."""
+    value = value.strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute http(s) URL such as https://www.example.com; "
+            f"got {value!r}."
+        )
+    return value
+
+
+# The port `make run` serves on (Procfile.dev); Folio's own address derives from it, and
+# the links Folio sends (the admin in emails) from that.
+FOLIO_PORT = env.int("FOLIO_PORT", default=8000)
+FOLIO_BASE_URL = base_url(
+    "FOLIO_BASE_URL",
+    env.str("FOLIO_BASE_URL", default="").strip() or f"http://127.0.0.1:{FOLIO_PORT}",
+)
+# The public site that renders the content (content.frontend): the sitemap, the feed, the
+# delivery `url` and "View on site" put paths on it. Locales served elsewhere override it:
+# FRONTEND_BASE_URLS=fr=https://fr.example.com,de=https://www.example.de. Unset, public
+# addresses stay paths and the admin's "View site" opens Folio's own page at /.
+FRONTEND_BASE_URL = base_url("FRONTEND_BASE_URL", env.str("FRONTEND_BASE_URL", default=""))
+FRONTEND_BASE_URLS = {}
+for _entry in env.list("FRONTEND_BASE_URLS", default=[]):
+    _locale, _sep, _url = _entry.partition("=")
+    if not (_sep and _locale.strip()):
+        raise ImproperlyConfigured(f"FRONTEND_BASE_URLS takes locale=url pairs; got {_entry!r}.")
+    FRONTEND_BASE_URLS[_locale.strip()] = base_url(f"FRONTEND_BASE_URLS ({_locale})", _url)
+# The frontend page that shows a draft, with {token} where the signed preview token goes:
+# absolute, or a path on the item's frontend. Unset: the delivery API's preview JSON.
+# CONTENT_PREVIEW_URL is its former name, still read.
+FRONTEND_PREVIEW_URL = env.str(
+    "FRONTEND_PREVIEW_URL", default=env.str("CONTENT_PREVIEW_URL", default="")
+).strip()
+if FRONTEND_PREVIEW_URL and "{token}" not in FRONTEND_PREVIEW_URL:
+    raise ImproperlyConfigured("FRONTEND_PREVIEW_URL must hold {token}, where the token goes.")
 
 # --- Data ------------------------------------------------------------------------------
 
@@ -169,8 +216,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# The page a reset email links to, a frontend's page (Folio's own address while there is none).
 PASSWORD_RESET_URL = env.str(
-    "PASSWORD_RESET_URL", default="http://127.0.0.1:8000/reset-password?uid={uid}&token={token}"
+    "PASSWORD_RESET_URL",
+    default=f"{FRONTEND_BASE_URL or FOLIO_BASE_URL}/reset-password?uid={{uid}}&token={{token}}",
 )
 
 # Admin brute-force protection (django-axes): lock out after repeated failures.
@@ -212,12 +261,14 @@ MEDIA_PREGENERATE_RENDITIONS = env.list(
 )
 CONTENT_DEFAULT_LOCALE = env.str("CONTENT_DEFAULT_LOCALE", default="en")
 CONTENT_ARTICLE_PATH_PREFIX = env.str("CONTENT_ARTICLE_PATH_PREFIX", default="articles")
-# Preview links: how long they work, and the URL the token is appended to.
+# How long preview links work (where they lead: FRONTEND_PREVIEW_URL above).
 CONTENT_PREVIEW_MAX_AGE = env.int("CONTENT_PREVIEW_MAX_AGE", default=60 * 60 * 24)
-CONTENT_PREVIEW_URL = env.str("CONTENT_PREVIEW_URL", default="/api/v1/delivery/preview/{token}/")
 
 # --- API -------------------------------------------------------------------------------
 API_MAX_BODY_SIZE = env.int("API_MAX_BODY_SIZE", default=1024 * 1024)
+# API responses (and the sitemap and feed) this size or larger are gzipped for clients that
+# accept it (config.compression); smaller ones gain nothing. Django's floor is 200 bytes.
+API_GZIP_MIN_BYTES = env.int("API_GZIP_MIN_BYTES", default=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_SIZE
 
 REST_FRAMEWORK = {
@@ -240,6 +291,9 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON_RATE", default="120/min"),
         "user": env.str("THROTTLE_USER_RATE", default="1200/min"),
         "login": env.str("THROTTLE_LOGIN_RATE", default="10/min"),
+        # Refresh and logout carry a signed token, not a password guess: a frontend server
+        # refreshing for its users from one address needs far more than the login budget.
+        "refresh": env.str("THROTTLE_REFRESH_RATE", default="120/min"),
         "password_reset": env.str("THROTTLE_PASSWORD_RESET_RATE", default="5/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -326,6 +380,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Side effects (rebuilds, renditions, emails) go through the outbox (outbox.services): a
+# pending job is sent again after RESEND seconds until a worker has run it; a worker holds
+# it for at most LEASE seconds; a failing one is retried MAX_ATTEMPTS times, BACKOFF doubling.
+OUTBOX_RESEND_SECONDS = env.int("OUTBOX_RESEND_SECONDS", default=60)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=900)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=30)
+OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
 # Workers and beat log through LOGGING below (JSON with the task's request id), not Celery's own.
@@ -418,7 +480,7 @@ CONTENT_REVIEW_INTERVAL_DAYS = {
 }
 # Items not changed for this long count as stale in the reports.
 CONTENT_STALE_AFTER_DAYS = env.int("CONTENT_STALE_AFTER_DAYS", default=365)
-FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default="http://127.0.0.1:8000/admin/")
+FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default=f"{FOLIO_BASE_URL}/admin/")
 # The periodic re-check of external links (a beat task, hourly by default): links current
 # content uses whose last check is older than this are fetched again, at most BATCH a run.
 POLICY_EXTERNAL_LINK_RECHECK_HOURS = env.float("POLICY_EXTERNAL_LINK_RECHECK_HOURS", default=24)

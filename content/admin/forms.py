@@ -13,7 +13,7 @@ from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import ValidationError
 
 from content.admin.widgets import BodyEditorWidget, body_html
-from content.blocks_html import html_to_blocks
+from content.blocks_html import EditorHTMLError, html_to_blocks
 from content.models import Article, MediaAsset, Page
 
 STALE = (
@@ -21,10 +21,7 @@ STALE = (
     "so your changes were NOT saved. Copy anything you need, then reload the page to edit "
     "the latest version."
 )
-PASTED_IMAGE = (
-    "An image in the body is not from the media library, so it cannot be kept. "
-    "Insert images with the image button and “Browse…”."
-)
+NOT_SAVED = "Nothing was saved: the body holds something its blocks cannot keep."
 
 
 class EntryForm(forms.ModelForm):
@@ -54,13 +51,11 @@ class EntryForm(forms.ModelForm):
             self.fields["slug"].help_text = "Leave empty to derive it from the title."
 
     def clean_body(self) -> list[dict]:
-        markup = self.cleaned_data.get("body") or ""
-        blocks = html_to_blocks(markup)
-        # The parser drops an <img> that carries no media id; say so instead of losing it.
-        kept = sum(1 for block in blocks if block["type"] == "image")
-        if markup.count("<img") > kept:
-            raise ValidationError(PASTED_IMAGE)
-        return blocks
+        try:
+            return html_to_blocks(self.cleaned_data.get("body") or "")
+        except EditorHTMLError as exc:
+            # Refuse rather than save a degraded body; the editor keeps what was typed.
+            raise ValidationError([NOT_SAVED, *exc.messages]) from exc
 
 
 class ArticleForm(EntryForm):

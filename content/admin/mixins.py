@@ -25,20 +25,29 @@ from js_asset import Media
 
 from config.admin_services import ServiceFormAdminMixin, report_refusal
 from config.exceptions import PreconditionFailed
+from content import frontend
 from content.admin import transitions
 from content.admin.forms import STALE, ScheduleForm
 from content.admin.history import HistoryAdminMixin, history_rows
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
 from content.admin.review import ReviewAdminMixin
-from content.admin.trash import InTrashFilter, trash_context
+from content.admin.trash import (
+    InTrashFilter,
+    TrashAdminMixin,
+    bulk_restore,
+    bulk_trash,
+    trash_context,
+)
 from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
 from content.services import entries, lifecycle, rules
 from content.services.preview import preview_link_create
 
 
-class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+class EntryAdmin(
+    HistoryAdminMixin, ReviewAdminMixin, TrashAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin
+):
     list_display = ["title", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["title"]
     list_filter = [InTrashFilter, "status", "locale", "owner"]
@@ -48,7 +57,7 @@ class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, adm
     show_facets = admin.ShowFacets.NEVER
     paginator = FastCountPaginator
     list_per_page = 50
-    actions = [*transitions.BULK_ACTIONS, transitions.bulk_schedule]
+    actions = [*transitions.BULK_ACTIONS, bulk_trash, bulk_restore, transitions.bulk_schedule]
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
 
     class Media:
@@ -71,6 +80,10 @@ class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, adm
         live = f"revision {obj.live_revision.number}" if obj.live_revision_id else "not live"
         latest = obj.latest_revision.number if obj.latest_revision_id else "—"
         return f"Live: {live} · latest revision {latest} · version {obj.version}"
+
+    def view_on_site(self, obj: PublishableCore) -> str | None:
+        """The live item on the frontend; no link while it is not live or has no frontend."""
+        return frontend.live_url(obj)
 
     @admin.display(description="Body")
     def body_display(self, obj: PublishableCore) -> str:
@@ -140,7 +153,12 @@ class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, adm
 
     def service_data(self, form, change: bool) -> dict:
         allowed = set(entries.EDITABLE[self.model])
-        if not change:
+        if change:
+            # Only what the editor touched: a field's round trip through its widget may
+            # lose something (a date-time's microseconds), and an untouched field must
+            # stay exactly as it was.
+            allowed &= set(form.changed_data)
+        else:
             allowed |= set(entries.CREATE_ONLY[self.model])
         data = {}
         for name, value in form.cleaned_data.items():
@@ -225,6 +243,7 @@ class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, adm
                 "name": t.name,
                 "label": t.label,
                 "style": t.style,
+                "confirm": t.confirm,
                 "url": self._url("transition", obj.pk, t.name),
             }
             for t in transitions.TRANSITIONS
@@ -269,11 +288,13 @@ class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, adm
         return HttpResponseRedirect(self._url("change", obj.pk))
 
     def transition_view(self, request, object_id, name):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         transition = transitions.BY_NAME.get(name)
         if transition is None:
             raise Http404
+        if transition.confirm:  # a page that asks first, and acts on its POST
+            return self.confirm_view(request, self._entry_or_404(request, object_id), transition)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         obj = self._entry_or_404(request, object_id)
         transitions.run(request, transition, obj)
         return self._back(obj)
@@ -337,6 +358,7 @@ class EntryAdmin(HistoryAdminMixin, ReviewAdminMixin, ServiceFormAdminMixin, adm
         return HttpResponseRedirect(url)
 
     def preview_url(self, request, obj: PublishableCore) -> str:
-        """A signed link to the latest revision; it opens in the delivery preview."""
+        """A signed link to the latest revision: the frontend's preview page when
+        FRONTEND_PREVIEW_URL is set, else the delivery API's preview."""
         link = preview_link_create(entry=obj, actor=request.user)
         return request.build_absolute_uri(link["url"])

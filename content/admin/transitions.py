@@ -1,10 +1,11 @@
 """Lifecycle transitions in the admin: object-tools buttons and bulk actions.
 
-Each transition names its service (content.services.lifecycle) and when to offer it.
-Offering is only a courtesy to the user: the service checks the role matrix and the
-status again and refuses otherwise, so a hand-crafted POST gets the same answer.
-Reject asks for a comment first, so it is an object tool with its own form
-(content.admin.review), not a one-click transition.
+Each transition names its service and its check (content.services.checks), the very
+function the service runs before acting: a button is offered exactly when that check
+passes for the user and the item now, so the admin never offers what it then refuses
+(blocking content policies aside: the policy panel shows them, the refusal lists them).
+Reject asks for a comment first (content.admin.review); trash and restore ask for
+confirmation on a page of their own (content.admin.trash).
 """
 
 from __future__ import annotations
@@ -14,50 +15,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from rest_framework.exceptions import APIException
 
 from config.admin_services import SERVICE_ERRORS, report_refusal
-from content import hooks
-from content.models import PublishableCore, Status
-from content.services import lifecycle, rules
+from content.models import PublishableCore
+from content.services import checks, lifecycle, trash
 
 # Services raise Django's errors, plus DRF's Conflict / PreconditionFailed for 409 / 412.
 REFUSALS = (*SERVICE_ERRORS, APIException)
 
 
 def can(check: Callable[[Any, PublishableCore], None], user: Any, entry: PublishableCore) -> bool:
-    """Whether a rules.ensure_* check passes, without raising."""
-    try:
-        check(user, entry)
-    except (PermissionDenied, ValidationError):
-        return False
-    return True
-
-
-def _live(entry: PublishableCore) -> bool:
-    return entry.deleted_at is None
+    """Whether a check (rules.ensure_*, content.services.checks) passes, without raising."""
+    return checks.allowed(check, user, entry)
 
 
 def publisher(user: Any, entry: PublishableCore) -> bool:
-    return _live(entry) and can(rules.ensure_can_publish, user, entry)
+    """May `user` schedule the item now (the Schedule… page)?"""
+    return can(checks.schedule_check, user, entry)
 
 
 def reviewer(user: Any, entry: PublishableCore, decision: str) -> bool:
-    """May `user` approve or reject (`decision`) the item now? Content's role rules, then
-    whoever owns the review (governance's workflows: a reviewer on the current step)."""
-    in_review = entry.status == Status.IN_REVIEW or rules.live_changes(entry)
-    if not (_live(entry) and in_review):
-        return False
-    if not can(rules.ensure_can_review, user, entry):
-        return False
-    answers = hooks.review_allowed.send(
-        sender=type(entry), entry=entry, actor=user, decision=decision
-    )
-    if rules.live_changes(entry):
-        return hooks.taken_over(answers)  # only a workflow reviews a live item's changes
-    return hooks.allowed(answers)
+    """May `user` approve or reject (`decision`) the item now? The services' own check."""
+    return checks.allowed(checks.review_check, user, entry, decision=decision)
 
 
 @dataclass(frozen=True)
@@ -66,10 +47,14 @@ class Transition:
     label: str
     done: str  # past tense, for the success message
     service: Callable[..., PublishableCore]
+    check: Callable[[Any, PublishableCore], None]  # the one the service runs first
     permission: str  # the ModelAdmin's has_<permission>_permission gates the bulk action
-    offered: Callable[[Any, PublishableCore], bool]
     style: str = ""
     button: bool = True
+    confirm: bool = False  # the button opens a confirmation page (content.admin.trash)
+
+    def offered(self, user: Any, entry: PublishableCore) -> bool:
+        return can(self.check, user, entry)
 
 
 TRANSITIONS = (
@@ -78,30 +63,19 @@ TRANSITIONS = (
         "Submit for review",
         "submitted for review",
         lifecycle.entry_submit,
+        checks.submit_check,
         "change",
-        lambda u, e: (
-            _live(e)
-            and (e.status == Status.DRAFT or rules.live_changes(e))
-            and can(rules.ensure_can_edit, u, e)
-        ),
     ),
     Transition(
-        "approve",
-        "Approve",
-        "approved",
-        lifecycle.entry_approve,
-        "review",
-        lambda u, e: reviewer(u, e, "approve"),
+        "approve", "Approve", "approved", lifecycle.entry_approve, checks.approve_check, "review"
     ),
     Transition(
         "publish",
         "Publish",
         "published",
         lifecycle.entry_publish,
+        checks.publish_check,
         "publish",
-        lambda u, e: (
-            publisher(u, e) and (e.status != Status.PUBLISHED or e.has_unpublished_changes)
-        ),
         style="primary",
     ),
     Transition(
@@ -109,35 +83,37 @@ TRANSITIONS = (
         "Unpublish",
         "unpublished",
         lifecycle.entry_unpublish,
+        checks.unpublish_check,
         "publish",
-        lambda u, e: publisher(u, e) and e.status in (Status.PUBLISHED, Status.SCHEDULED),
     ),
     Transition(
         "archive",
         "Archive",
         "archived",
         lifecycle.entry_archive,
+        checks.archive_check,
         "publish",
-        lambda u, e: publisher(u, e) and e.status != Status.ARCHIVED,
         button=False,
     ),
     Transition(
         "trash",
-        "Move to trash",
+        "Move to trash…",
         "moved to the trash",
-        lifecycle.entry_trash,
+        trash.entry_trash,
+        checks.trash_check,
         "trash",
-        lambda u, e: _live(e) and can(rules.ensure_can_trash, u, e),
         style="danger",
+        confirm=True,
     ),
     Transition(
         "restore",
-        "Restore",
+        "Restore…",
         "restored from the trash",
-        lifecycle.entry_restore,
+        trash.entry_restore,
+        checks.restore_check,
         "trash",
-        lambda u, e: not _live(e) and can(rules.ensure_can_trash, u, e),
         style="primary",
+        confirm=True,
     ),
 )
 BY_NAME = {t.name: t for t in TRANSITIONS}
@@ -166,7 +142,8 @@ def _bulk(transition: Transition):
     )(action)
 
 
-BULK_ACTIONS = [_bulk(t) for t in TRANSITIONS]
+# Trash and restore confirm first, in bulk too: content.admin.trash has their actions.
+BULK_ACTIONS = [_bulk(t) for t in TRANSITIONS if not t.confirm]
 
 
 @admin.action(description="Schedule selected %(verbose_name_plural)s…", permissions=["publish"])

@@ -1,11 +1,29 @@
-"""The trash in the admin: trashed items are hidden from the changelists unless the
-"In the trash" filter is chosen; there, the Restore action (and the Restore button on
-a trashed item's page) calls content.services.lifecycle.entry_restore.
+"""The trash in the admin.
+
+Trashed items are hidden from the changelists unless the "In the trash" filter is
+chosen. Trash and Restore ask first, on a confirmation page (like Django's delete
+confirmation), for one item (the change form's button) or for the selected ones (bulk
+actions). Trashing says what goes offline; restoring an item that was live offers to
+put its live revision back live to whoever the service would let (the same check,
+content.services.checks.restore_check), and "restore as a draft" otherwise.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+
+from config.admin_services import error_messages, report_refusal
+from content.admin.transitions import REFUSALS
+from content.models import Page, PublishableCore
+from content.services import checks, trash
+from content.services.pages import descendants
+
+TEMPLATE = "admin/content/trash_confirm.html"
 
 
 class InTrashFilter(admin.SimpleListFilter):
@@ -35,3 +53,228 @@ def trash_context(model) -> dict:
     trashed = model.objects.filter(deleted_at__isnull=False).values("pk")
     count = trashed[: TRASH_COUNT_CAP + 1].count()
     return {"folio_trash_count": f"{TRASH_COUNT_CAP}+" if count > TRASH_COUNT_CAP else count}
+
+
+class TrashForm(forms.Form):
+    """Nothing to fill in: posting it is the confirmation."""
+
+
+class RestoreForm(forms.Form):
+    # Set by the "Restore and republish" button; "Restore as a draft" leaves it out.
+    republish = forms.BooleanField(required=False)
+
+
+# --- What the pages say -------------------------------------------------------------------
+
+
+def _refusal_text(exc: Exception) -> str:
+    return " ".join(msg for msgs in error_messages(exc).values() for msg in msgs)
+
+
+def trash_warnings(entry: PublishableCore) -> list[str]:
+    """What trashing `entry` takes offline (a page takes its subpages along)."""
+    lines = []
+    if entry.is_live:
+        lines.append(f"“{entry}” is live: it goes offline at once, and the public stops seeing it.")
+    if isinstance(entry, Page):
+        subpages = descendants(entry).filter(deleted_at=None)
+        count = subpages.count()
+        if count:
+            live = subpages.filter(live_revision__isnull=False).count()
+            lines.append(
+                f"Its {count} subpage(s) go to the trash with it"
+                + (f"; {live} of them are live and go offline too." if live else ".")
+            )
+    lines.append(
+        "You can restore it from the trash; an editor can then put what was live back live."
+        if entry.is_live
+        else "You can restore it from the trash."
+    )
+    return lines
+
+
+def was_live(entry: PublishableCore) -> list[PublishableCore]:
+    """The items a restore of `entry` brings back that were live when trashed."""
+    return [item for item in [entry, *checks.trashed_with(entry)] if item.trashed_live_revision_id]
+
+
+def restore_offer(user: Any, entry: PublishableCore) -> tuple[list[str], bool]:
+    """(What the restore page says, whether it offers "restore and republish")."""
+    live = was_live(entry)
+    if not live:
+        return [f"“{entry}” comes back as a draft, as it was when trashed."], False
+    own = entry.trashed_live_revision
+    lines = [
+        f"“{entry}” was live when it was trashed (revision {own.number})."
+        if own
+        else f"{len(live)} of the pages restored with it were live when trashed."
+    ]
+    try:
+        checks.restore_check(user, entry, republish=True)
+    except (PermissionDenied, ValidationError) as exc:
+        lines.append(
+            "Restored, it comes back as a draft, offline until it is published again. "
+            f"It cannot be put back live now: {_refusal_text(exc)}"
+        )
+        return lines, False
+    lines.append(
+        "Restore and republish puts what was live back live (later, unpublished changes stay "
+        "pending); restore as a draft keeps it offline until it is published again."
+    )
+    return lines, True
+
+
+# --- The pages ------------------------------------------------------------------------------
+
+
+def _posted(request) -> Any:
+    # A POST is the confirmation, even an empty one (the forms have nothing required).
+    return request.POST if request.method == "POST" else None
+
+
+class TrashAdminMixin:
+    """For EntryAdmin: the confirmation pages of the trash and restore transitions."""
+
+    def confirm_view(self, request, obj: PublishableCore, transition) -> Any:
+        if transition.name == "trash":
+            return self.form_tool(
+                request,
+                obj,
+                TrashForm(_posted(request)),
+                lambda: trash.entry_trash(entry=obj, actor=request.user),
+                lambda entry: f"“{entry}” was moved to the trash.",
+                title=f"Move “{obj}” to the trash?",
+                intro="",
+                submit="",
+                template=TEMPLATE,
+                warnings=trash_warnings(obj),
+                choices=[{"key": "trash", "label": "Yes, move it to the trash", "css": "danger"}],
+            )
+        lines, republish = restore_offer(request.user, obj)
+        choices = [{"key": "draft", "label": "Restore as a draft" if republish else "Restore"}]
+        if republish:
+            choices.insert(
+                0, {"key": "republish", "label": "Restore and republish", "republish": True}
+            )
+        return self.form_tool(
+            request,
+            obj,
+            RestoreForm(_posted(request)),
+            lambda republish: trash.entry_restore(
+                entry=obj, actor=request.user, republish=republish
+            ),
+            lambda entry: (
+                f"“{entry}” was restored and is live again."
+                if entry.is_live
+                else f"“{entry}” was restored as a draft."
+            ),
+            title=f"Restore “{obj}”?",
+            intro="",
+            submit="",
+            template=TEMPLATE,
+            warnings=lines,
+            choices=choices,
+        )
+
+
+def _bulk_page(modeladmin, request, queryset, *, action: str, title: str, rows, **extra):
+    return TemplateResponse(
+        request,
+        TEMPLATE,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": modeladmin.model._meta,
+            "rows": rows,
+            "entries": queryset,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            **extra,
+        },
+    )
+
+
+def _bulk_run(request, queryset, act, done) -> None:
+    for entry in queryset:
+        try:
+            result = act(entry)
+        except REFUSALS as exc:
+            report_refusal(request, exc, prefix=f"“{entry}”: ")
+        else:
+            messages.success(request, done(result))
+
+
+@admin.action(
+    description="Move selected %(verbose_name_plural)s to the trash…", permissions=["trash"]
+)
+def bulk_trash(modeladmin, request, queryset):
+    """A confirmation page says what goes offline; then each item goes to the trash."""
+    if "apply" in request.POST:
+        _bulk_run(
+            request,
+            queryset,
+            lambda entry: trash.entry_trash(entry=entry, actor=request.user),
+            lambda entry: f"“{entry}” was moved to the trash.",
+        )
+        return None
+    rows = [{"entry": e, "note": "live: goes offline" if e.is_live else ""} for e in queryset]
+    return _bulk_page(
+        modeladmin,
+        request,
+        queryset,
+        action="bulk_trash",
+        title="Move these to the trash?",
+        rows=rows,
+        warnings=[
+            "Live items go offline at once; pages take their subpages along. "
+            "You can restore them from the trash."
+        ],
+        choices=[{"key": "trash", "label": "Yes, move them to the trash", "css": "danger"}],
+    )
+
+
+@admin.action(description="Restore selected %(verbose_name_plural)s…", permissions=["trash"])
+def bulk_restore(modeladmin, request, queryset):
+    """A confirmation page; those that were live can be put back live by a publisher."""
+    if "apply" in request.POST:
+        republish = bool(request.POST.get("republish"))
+        _bulk_run(
+            request,
+            queryset,
+            lambda entry: trash.entry_restore(
+                entry=entry, actor=request.user, republish=republish and bool(was_live(entry))
+            ),
+            lambda entry: (
+                f"“{entry}” was restored and is live again."
+                if entry.is_live
+                else f"“{entry}” was restored as a draft."
+            ),
+        )
+        return None
+    rows = [
+        {"entry": e, "note": "was live when trashed" if e.trashed_live_revision_id else ""}
+        for e in queryset
+    ]
+    choices = [{"key": "draft", "label": "Restore as drafts"}]
+    if modeladmin.has_publish_permission(request) and any(row["note"] for row in rows):
+        choices.insert(
+            0,
+            {
+                "key": "republish",
+                "label": "Restore, and republish those that were live",
+                "republish": True,
+            },
+        )
+    return _bulk_page(
+        modeladmin,
+        request,
+        queryset,
+        action="bulk_restore",
+        title="Restore these?",
+        rows=rows,
+        warnings=[
+            "Drafts come back offline. Republishing puts back live the revision that was live "
+            "when trashed, where a publish of it would be allowed; the others say why not."
+        ],
+        choices=choices,
+    )

@@ -1,20 +1,24 @@
 """Widgets for the content admin: the WYSIWYG body editor and small display helpers.
 
-The body editor is django-prose-editor, limited to what the block model can hold
-(content.blocks): paragraphs, h2-h4, bold/italic/links, lists, quotes, code blocks
-and figures. Figures come only from the media library: the editor's "Browse..."
-button opens our media picker, and content/body_editor.js keeps the picked asset's
-id on the <img> as data-media-id, which content.blocks_html turns into an image block.
+The body editor is django-prose-editor with one editor node per body block
+(content.blocks): paragraphs, h2-h4, lists, quotes with their attribution, code blocks
+with their language, callouts with their tone, embeds and figures, and the inline marks
+the blocks keep. Our nodes and overrides are plain ES modules (content/body_editor.js,
+content/body_nodes.js) the "configurable" preset loads. Figures come only from the media
+library: the editor's "Browse..." button opens our media picker, and the Image override
+keeps the picked asset's id on the <img> as data-media-id, which content.blocks_html
+turns into an image block.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from content.blocks import body_image_ids
+from content.blocks import CALLOUT_TONES, body_image_ids
 from content.blocks_html import blocks_to_html
 from content.models import MediaAsset, Status
 
@@ -23,34 +27,50 @@ from content.models import MediaAsset, Status
 DISPLAY_SPEC = "max-1200x1200"
 THUMBNAIL_SPEC = "fill-400x300"
 
+# Every inline tag content.blocks keeps has its mark here, and nothing else does: a mark
+# the editor lacked would be dropped from stored text on the first save.
 BODY_EXTENSIONS = {
+    "KeepWhitespace": True,
     "Bold": True,
     "Italic": True,
     "Code": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
-    "OrderedList": True,
+    # A numbered list block has no start number or numbering style to keep.
+    "OrderedList": {"enableListAttributes": False},
     "ListItem": True,
     "Blockquote": True,
     "CodeBlock": True,
+    "Callout": {"tones": list(CALLOUT_TONES)},
+    "Embed": True,
     "Figure": {"pickerUrl": reverse_lazy("admin:content_mediaasset_picker")},
     "Caption": True,
     "Image": True,
 }
+BODY_JS_MODULES = ("content/body_editor.js", "content/body_nodes.js")
 
 
 class BodyEditorWidget(AdminProseEditorWidget):
-    """The prose editor with the block-model toolbar and our media-id-keeping Image."""
+    """The prose editor with a node for every body block, and its toolbar buttons."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs, config={"extensions": BODY_EXTENSIONS}, preset="configurable")
 
+    @property
+    def media(self):
+        return super().media + forms.Media(css={"all": ["content/body_editor.css"]})
+
     def get_config(self):
         config = super().get_config()
-        # Loaded by the "configurable" preset; its `Image` export replaces the stock one.
-        config["js_modules"] = [*config["js_modules"], static("content/body_editor.js")]
+        # The "configurable" preset imports these; their exports (Image, Blockquote, ...)
+        # replace the built-in extensions of the same name or add new ones (Callout, ...).
+        modules = [static(path) for path in BODY_JS_MODULES]
+        config["js_modules"] = [*config["js_modules"], *modules]
         return config
 
 

@@ -1,28 +1,34 @@
-"""Delivery responses: whole-response caching under the content version, ETag/304,
-Last-Modified, Cache-Control and Surrogate-Key.
+"""Delivery responses: whole-response caching under the content version, ETag and
+Last-Modified with 304s, gzip, Cache-Control and Surrogate-Key.
 
 A cached response is stored under its path and query with the content version it was
-built at, so one read (`cache.get_many`) fetches the current version and the response
-together: a cache hit costs one round trip to Redis, and none while the process's own
-tier (content.delivery.local) holds the response.
+built at. The version is the database's, read at most once per process lease
+(content.delivery.local), so a cache hit costs one round trip to Redis, and none while the
+process's own tier holds the response; a takedown that committed is never served from
+either tier past the lease, whatever state Redis is in. A response is gzipped once, for the
+first client that takes gzip, and kept compressed beside the plain body in both tiers, so
+a hit never compresses again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date
+from django.utils import timezone
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.text import compress_string
 
+from content import frontend
 from content.delivery import local
-from content.delivery.services import NEXT_EXPIRY_KEY, VERSION_KEY, content_version_bump
+from content.delivery.services import content_version, content_version_bump
 
-_UNKNOWN = object()
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
 @dataclass
@@ -51,6 +57,11 @@ class Ready:
     etag: str
     last_modified: str
     surrogate_key: str
+    gzipped: bytes | None = None  # the body gzipped, once a client has asked for it
+
+    @property
+    def compressible(self) -> bool:
+        return len(self.body) >= settings.API_GZIP_MIN_BYTES
 
 
 @dataclass
@@ -63,25 +74,29 @@ class Lookup:
 
 
 def lookup(request, scope: str) -> Lookup:
-    """The cached response and the content version: from this process's own tier while
-    its lease holds (content.delivery.local), else in one read of the shared cache."""
+    """The cached response and the content version. The version is the database's
+    (content.delivery.services), trusted for the process's lease (content.delivery.local);
+    the response comes from the process's own tier, else in one read of the shared cache."""
     if not settings.DELIVERY_CACHE_ENABLED:
         return Lookup("", 0, None)  # `store` keeps nothing either
-    digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    key = f"delivery:r:{scope}:{digest}"
+    # The frontend's bases are part of the key: responses carry URLs built with them.
+    path = f"{request.get_full_path()} {frontend.cache_tag()}"
+    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
+    # r2: entries hold the gzipped body too, which processes of an older release (a rolling
+    # deploy shares Redis) could not read.
+    key = f"delivery:r2:{scope}:{digest}"
     version = local.version()
-    if version is not None and (ready := local.get(key, version)):
+    if version is None:  # the lease ran out: read the committed version again
+        version, expiry = content_version()
+        if expiry is not None and timezone.now() >= expiry:
+            # A served item's expiry has passed, and cached responses may still show it:
+            # start a new version now rather than when the scheduler runs.
+            content_version_bump(expired=expiry)
+            version, expiry = content_version()
+        local.renew(version, expiry.timestamp() if expiry else None)
+    if ready := local.get(key, version):
         return Lookup(key, version, ready)
-    found = cache.get_many([VERSION_KEY, NEXT_EXPIRY_KEY, key])
-    version = found.get(VERSION_KEY) or 0
-    entry = found.get(key)
-    expiry = found.get(NEXT_EXPIRY_KEY, _UNKNOWN)
-    if VERSION_KEY in found and (expiry is _UNKNOWN or (expiry and time.time() >= expiry)):
-        # A served item's expiry has passed (or went untracked), and cached responses may
-        # still show it: start a new version now rather than when the scheduler runs.
-        version, entry = content_version_bump(), None
-    else:
-        local.renew(version, expiry if expiry is not _UNKNOWN else None)
+    entry = cache.get(key)
     # Built under an older content version: something was published since.
     ready = Ready(*entry[1:]) if entry and entry[0] == version else None
     if ready:
@@ -93,21 +108,66 @@ def store(found: Lookup, ready: Ready) -> None:
     """Keep a built response under the version read before building it, so a publish
     that lands meanwhile still invalidates it."""
     if settings.DELIVERY_CACHE_ENABLED:
-        entry = (found.version, ready.body, ready.etag, ready.last_modified, ready.surrogate_key)
+        entry = (
+            found.version,
+            ready.body,
+            ready.etag,
+            ready.last_modified,
+            ready.surrogate_key,
+            ready.gzipped,
+        )
         cache.set(found.key, entry, settings.DELIVERY_CACHE_SECONDS)
         local.put(found.key, found.version, ready)
 
 
+def _takes_gzip(request, ready: Ready) -> bool:
+    return ready.compressible and bool(
+        _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    )
+
+
+def compress(request, ready: Ready) -> bool:
+    """Gzip the body if this client takes gzip and it is not done yet; True when it was
+    done now, so the caller stores the response again and later hits reuse the bytes."""
+    if ready.gzipped is not None or not _takes_gzip(request, ready):
+        return False
+    ready.gzipped = compress_string(ready.body)
+    return True
+
+
+def _not_modified(request, ready: Ready) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when sent, else If-Modified-Since does."""
+    meta = request.META
+    if (tags := meta.get("HTTP_IF_NONE_MATCH")) is not None:
+        # Weak comparison: the gzipped body's tag is the plain one's, made weak (W/).
+        return any(tag == "*" or tag.removeprefix("W/") == ready.etag for tag in parse_etags(tags))
+    since = meta.get("HTTP_IF_MODIFIED_SINCE")
+    if not since or not ready.last_modified:
+        return False
+    if since == ready.last_modified:  # what clients send: the Last-Modified they were given
+        return True
+    since_at = parse_http_date_safe(since)
+    return since_at is not None and parse_http_date_safe(ready.last_modified) <= since_at
+
+
 def respond(request, ready: Ready, *, cache_control: str | None = None) -> HttpResponse:
-    """A JSON response with validators; 304 when the client already has this body."""
-    if ready.etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+    """A JSON response with validators, gzipped when the client takes it and the body is
+    `compress`ed; 304 when the client already has this body."""
+    gzipped = ready.gzipped is not None and _takes_gzip(request, ready)
+    if _not_modified(request, ready):
         response = HttpResponseNotModified()
+    elif gzipped:
+        response = HttpResponse(ready.gzipped, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(ready.body, content_type="application/json")
-    response["ETag"] = ready.etag
+    # As Django's GZipMiddleware does: the compressed body's tag is weak, as its bytes differ.
+    response["ETag"] = f"W/{ready.etag}" if gzipped else ready.etag
     if ready.last_modified:
         response["Last-Modified"] = ready.last_modified
     response["Cache-Control"] = cache_control or settings.DELIVERY_CACHE_CONTROL
     response["Surrogate-Key"] = ready.surrogate_key
-    response["Vary"] = "Accept, Authorization"
+    response["Vary"] = (
+        "Accept, Accept-Encoding, Authorization" if ready.compressible else "Accept, Authorization"
+    )
     return response

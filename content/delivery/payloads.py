@@ -155,11 +155,19 @@ class Rendered:
     author_ids: list[int]
 
 
+def _first_day(entry: PublishableCore) -> str | None:
+    first = entry.first_published_at
+    return timezone.localdate(first).isoformat() if first else None
+
+
 def render(entry: PublishableCore, revision: Revision, related: Related) -> Rendered:
     """The public shape of `entry` as of `revision` (its live or previewed revision)."""
     snap = revision.snapshot
     kind = entry._meta.model_name
     og_image = related.media_payload(snap.get("og_image"))
+    # Order matters: content.frontend.absolute_json finds "url" as the first key after
+    # scalars only, and a page's "parent" right after the two dates. `url` is a path; the
+    # frontend's base is added when a response is built, so snapshots survive a new base.
     common = {
         "id": entry.pk,
         "type": kind,
@@ -185,7 +193,9 @@ def render(entry: PublishableCore, revision: Revision, related: Related) -> Rend
         authors = [related.authors[a] for a in snap.get("authors") or [] if a in related.authors]
         relations = {
             "summary": snap.get("summary") or "",
-            "published_date": snap.get("published_date"),
+            # The editor's date, else the day it first went live (publishing never writes
+            # a date into the draft: a field nobody touched stays as it was).
+            "published_date": snap.get("published_date") or _first_day(entry),
             "category": _category(category),
             "tags": [{"id": t.pk, "name": t.name, "slug": t.slug} for t in tags],
             "authors": [{"id": a.pk, "name": a.get_full_name()} for a in authors],

@@ -35,6 +35,7 @@ from rest_framework.exceptions import ValidationError
 from config.filters import to_utc
 from config.pagination import parse_limit
 from content.delivery.compiled import Param
+from content.delivery.locales import locale_codes, locale_is_known
 from content.models.snapshots import DeliverySnapshot, SnapshotFacet
 
 ORDERINGS = {
@@ -79,9 +80,13 @@ def _datetime(params, name: str) -> datetime | None:
 
 
 def locale_param(params) -> str:
+    """The requested locale: a code Folio has (an unknown one is a 400, as an unknown filter
+    is, rather than a silent fall back to the default locale)."""
     locale = params.get("locale", settings.CONTENT_DEFAULT_LOCALE)
     if not locale or len(locale) > 16:
         raise _error("locale", "Give a locale code such as 'en'.")
+    if not locale_is_known(locale):
+        raise _error("locale", f"Unknown locale; choose from: {', '.join(sorted(locale_codes()))}.")
     return locale
 
 

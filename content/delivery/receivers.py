@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from content.delivery.services import snapshot_refresh
 from content.delivery.tasks import snapshots_rebuild_for_references_task
+from outbox.services import job_enqueue
 
 
 def on_entry_state_changed(sender, entry_id: int, **kwargs) -> None:
@@ -12,5 +13,10 @@ def on_entry_state_changed(sender, entry_id: int, **kwargs) -> None:
 
 
 def on_references_changed(sender, target_ids, **kwargs) -> None:
-    """Rebuild, in Celery, the snapshots of live items that use the changed objects."""
-    snapshots_rebuild_for_references_task.delay(sender._meta.label, list(target_ids))
+    """Rebuild, in a worker, the snapshots of live items that use the changed objects: a job
+    written in the change's transaction, so a broker outage delays the rebuild, never loses it."""
+    job_enqueue(
+        snapshots_rebuild_for_references_task,
+        model_label=sender._meta.label,
+        target_ids=list(target_ids),
+    )

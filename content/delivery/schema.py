@@ -1,26 +1,287 @@
-"""OpenAPI description of the delivery endpoints (their bodies are pre-rendered JSON)."""
+"""OpenAPI description of the delivery endpoints.
+
+Their bodies are pre-rendered JSON (content.delivery.payloads), so the serializers here
+are never run: they only describe those shapes, for generated clients and for the schema
+fuzzer, which checks every response against them. `fields=` may leave any field of an item
+out, so an item's fields are typed but not required; `expand=` turns a relation it leaves
+out into the related object's id.
+"""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.serializers import PolymorphicProxySerializerExtension
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from content.blocks import BLOCK_TYPES
+from content.models import MediaKind
 
-class DeliveryItemSerializer(serializers.Serializer):
-    """A published item, media asset or redirect; fields vary by type and `fields=`."""
+
+def _one_of(component_name: str, values, **kwargs) -> serializers.CharField:
+    """A string that is one of `values`: an enum component of its own, named here (rather
+    than after the field, which collides for the several fields named `type`)."""
+    field_class = type(component_name, (serializers.CharField,), {"__module__": __name__})
+    schema = {"type": "string", "enum": list(values)}
+    return extend_schema_field(schema, component_name=component_name)(field_class)(**kwargs)
+
+
+def _text(**kwargs) -> serializers.CharField:
+    """A string, which may be blank: these describe what is stored, not what is accepted."""
+    return serializers.CharField(allow_blank=True, **kwargs)
+
+
+class Expandable(serializers.Field):
+    """A relation: the related object, or only its id when `expand=` leaves it out."""
+
+    def __init__(self, serializer, **kwargs):
+        self.serializer = serializer
+        super().__init__(**kwargs)
+
+
+class ExpandableExtension(OpenApiSerializerFieldExtension):
+    target_class = Expandable
+
+    def map_serializer_field(self, auto_schema, direction):
+        ref = auto_schema.resolve_serializer(self.target.serializer, direction).ref
+        return {"oneOf": [ref, {"type": "integer"}]}
+
+
+class AnyOfSerializer(PolymorphicProxySerializer):
+    """One of several shapes that need not exclude each other (so `anyOf`, not `oneOf`)."""
+
+    def __init__(self, component_name: str, serializers):
+        super().__init__(component_name, serializers, resource_type_field_name=None, many=False)
+
+
+class AnyOfExtension(PolymorphicProxySerializerExtension):
+    target_class = AnyOfSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        return {"anyOf": super().map_serializer(auto_schema, direction)["oneOf"]}
+
+
+# --- Related objects, expanded one level --------------------------------------------------
+
+
+class MediaRenditionSerializer(serializers.Serializer):
+    spec = _text()
+    url = _text()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
 
     class Meta:
-        ref_name = "DeliveryItem"
-
-    def to_representation(self, instance):
-        return instance
+        ref_name = "DeliveryMediaRendition"
 
 
-class DeliveryListSerializer(serializers.Serializer):
-    results = serializers.ListField(child=serializers.DictField())
+class FocalPointSerializer(serializers.Serializer):
+    x = serializers.IntegerField()
+    y = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        ref_name = "DeliveryFocalPoint"
+
+
+class MediaSerializer(serializers.Serializer):
+    """A media asset; `rendition` only when one was asked for (`?rendition=`)."""
+
+    id = serializers.IntegerField()
+    title = _text()
+    url = _text()
+    kind = _one_of("DeliveryMediaKind", MediaKind.values)
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    alt = _text()
+    caption = _text()
+    credit = _text()
+    focal_point = FocalPointSerializer(allow_null=True)
+    rendition = MediaRenditionSerializer(required=False)
+
+    class Meta:
+        ref_name = "DeliveryMedia"
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = _text()
+    slug = _text()
+
+    class Meta:
+        ref_name = "DeliveryCategoryRef"
+
+
+class TagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = _text()
+    slug = _text()
+
+    class Meta:
+        ref_name = "DeliveryTag"
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = _text()
+
+    class Meta:
+        ref_name = "DeliveryAuthor"
+
+
+class PageRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = _text()
+    url = _text()
+
+    class Meta:
+        ref_name = "DeliveryPageRef"
+
+
+class BlockSerializer(serializers.Serializer):
+    """A body block; image blocks carry the expanded media asset in `value.image`."""
+
+    type = _one_of("DeliveryBlockType", BLOCK_TYPES)
+    value = serializers.DictField()
+
+    class Meta:
+        ref_name = "DeliveryBlock"
+
+
+class SeoSerializer(serializers.Serializer):
+    title = _text()
+    description = _text()
+    og_image = MediaSerializer(allow_null=True)
+
+    class Meta:
+        ref_name = "DeliverySeo"
+
+
+# --- Published items ------------------------------------------------------------------------
+
+
+# `fields=` may leave out any field of an item: none is required.
+class _ItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False)
+    title = _text(required=False)
+    slug = _text(required=False)
+    locale = _text(required=False)
+    translation_key = serializers.UUIDField(required=False)
+    url = _text(required=False, help_text="Its address: a path, or a URL on FRONTEND_BASE_URL.")
+    published_at = serializers.DateTimeField(required=False)
+    updated_at = serializers.DateTimeField(required=False)
+
+
+class ArticleSummarySerializer(_ItemSerializer):
+    """An article as lists show it."""
+
+    type = _one_of("DeliveryArticleType", ["article"], required=False)
+    summary = _text(required=False)
+    published_date = serializers.DateField(allow_null=True, required=False)
+    category = Expandable(CategoryRefSerializer, allow_null=True, required=False)
+    tags = serializers.ListField(child=Expandable(TagSerializer), required=False)
+    authors = serializers.ListField(child=Expandable(AuthorSerializer), required=False)
+    cover_image = Expandable(MediaSerializer, allow_null=True, required=False)
+
+    class Meta:
+        ref_name = "DeliveryArticleSummary"
+
+
+class ArticleSerializer(ArticleSummarySerializer):
+    """One article, with its body and SEO fields."""
+
+    body = serializers.ListField(child=BlockSerializer(), required=False)
+    seo = SeoSerializer(required=False)
+
+    class Meta:
+        ref_name = "DeliveryArticle"
+
+
+class PageSummarySerializer(_ItemSerializer):
+    """A page as lists show it."""
+
+    type = _one_of("DeliveryPageType", ["page"], required=False)
+    parent = Expandable(PageRefSerializer, allow_null=True, required=False)
+
+    class Meta:
+        ref_name = "DeliveryPageSummary"
+
+
+class PageSerializer(PageSummarySerializer):
+    """One page, with its body, SEO fields, its published ancestors and children."""
+
+    body = serializers.ListField(child=BlockSerializer(), required=False)
+    seo = SeoSerializer(required=False)
+    breadcrumbs = serializers.ListField(child=PageRefSerializer(), required=False)
+    children = serializers.ListField(child=PageRefSerializer(), required=False)
+
+    class Meta:
+        ref_name = "DeliveryPage"
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = _text()
+    slug = _text()
+    parent = serializers.IntegerField(allow_null=True, help_text="The parent category's id.")
+
+    class Meta:
+        ref_name = "DeliveryCategory"
+
+
+class RedirectSerializer(serializers.Serializer):
+    old_path = _text()
+    new_path = _text()
+    permanent = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "DeliveryRedirect"
+
+
+# --- Lists ------------------------------------------------------------------------------
+
+
+class _ListSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
+
+
+class ArticleListSerializer(_ListSerializer):
+    results = ArticleSummarySerializer(many=True)
     count = serializers.IntegerField(required=False, help_text="With page numbers only.")
+
+    class Meta:
+        ref_name = "DeliveryArticleList"
+
+
+class PageListSerializer(_ListSerializer):
+    results = PageSummarySerializer(many=True)
+    count = serializers.IntegerField(required=False, help_text="With page numbers only.")
+
+    class Meta:
+        ref_name = "DeliveryPageList"
+
+
+class CategoryListSerializer(_ListSerializer):
+    results = CategorySerializer(many=True)
+
+    class Meta:
+        ref_name = "DeliveryCategoryList"
+
+
+class TagListSerializer(_ListSerializer):
+    results = TagSerializer(many=True)
+
+    class Meta:
+        ref_name = "DeliveryTagList"
+
+
+# `?path=` answers the one page at that path instead of a list.
+PAGE_LIST_OR_PAGE = AnyOfSerializer("DeliveryPageListOrPage", [PageListSerializer, PageSerializer])
+# A preview is the previewed revision in its type's shape (without a page's relatives).
+PREVIEW = PolymorphicProxySerializer(
+    component_name="DeliveryPreview",
+    serializers={"article": ArticleSerializer, "page": PageSerializer},
+    resource_type_field_name="type",
+)
 
 
 _COMMON = [

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from content.delivery import local
@@ -23,14 +23,11 @@ from content.models import (
     Revision,
     Status,
 )
-from content.models.snapshots import DeliverySnapshot, SnapshotFacet
+from content.models.snapshots import DeliverySnapshot, DeliveryState, SnapshotFacet
 from content.pgcopy import copy_instances, copy_rows, reserve_ids
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "delivery:content-version"
-# When the first served item expires (a POSIX timestamp, or None), kept by the bump below.
-NEXT_EXPIRY_KEY = "delivery:next-expiry"
 _encoder = DjangoJSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
@@ -45,23 +42,33 @@ def is_public(entry: PublishableCore, now=None) -> bool:
     )
 
 
-def content_version() -> int:
-    """The counter every cached delivery response is keyed under."""
-    return cache.get(VERSION_KEY) or 0
+def content_version() -> tuple[int, datetime.datetime | None]:
+    """The content version and when the first served item expires, as committed in the
+    database: the one source every process keys its cached responses under."""
+    row = DeliveryState.objects.filter(pk=1).values_list("version", "next_expiry").first()
+    return row or (0, None)  # no row: a flushed database (tests); the first bump makes it
 
 
-def content_version_bump() -> int:
-    """Invalidate every cached delivery response at once, and note when the next served
-    item expires: the responses built until then are invalidated at that moment too."""
-    try:
-        version = cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.incr(VERSION_KEY)
+@transaction.atomic
+def content_version_bump(*, expired: datetime.datetime | None = None) -> int:
+    """Invalidate every cached delivery response, in the caller's transaction, so the change
+    and its invalidation commit together (whatever the cache is doing), and note when the
+    next served item expires. With `expired`, only if that expiry is still the noted one:
+    of several processes that see it pass, one bumps."""
+    state = DeliveryState.objects.filter(pk=1)
+    if expired is not None:
+        state = state.filter(next_expiry=expired)
+    # The row lock comes first: a concurrent bump waits, and reads our snapshots after it.
+    if not state.update(version=F("version") + 1):
+        if expired is not None:
+            return content_version()[0]  # another process bumped it already
+        DeliveryState.objects.get_or_create(pk=1)
+        DeliveryState.objects.filter(pk=1).update(version=F("version") + 1)
     first = DeliverySnapshot.served.aggregate(first=Min("expire_at"))["first"]
-    expiry = first.timestamp() if first else None
-    cache.set(NEXT_EXPIRY_KEY, expiry, timeout=None)
-    local.renew(version, expiry)  # this process sees its own publish at once
+    DeliveryState.objects.filter(pk=1).update(next_expiry=first)
+    version = DeliveryState.objects.values_list("version", flat=True).get(pk=1)
+    # This process sees its own change at once, once it is committed.
+    transaction.on_commit(lambda: local.renew(version, first.timestamp() if first else None))
     return version
 
 
@@ -77,7 +84,7 @@ def snapshots_sync(entries: Sequence[PublishableCore]) -> None:
         DeliverySnapshot.objects.filter(kind=kind, object_id__in=offline).delete()
     if public:
         _write(kind, public)
-    transaction.on_commit(content_version_bump)
+    content_version_bump()
 
 
 Facets = list[tuple[str, str]]
@@ -258,7 +265,7 @@ def snapshot_refresh(*, model: type[PublishableCore], entry_ids: Iterable[int]) 
     missing = [pk for pk in entry_ids if pk not in found]
     if missing:  # deleted outright
         DeliverySnapshot.objects.filter(kind=model._meta.model_name, object_id__in=missing).delete()
-        transaction.on_commit(content_version_bump)
+        content_version_bump()
     snapshots_sync(entries)
 
 

@@ -23,18 +23,30 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from accounts.authentication import ApiKeyAuthentication
+from accounts.authentication import (
+    ApiKeyAuthentication,
+    JWTAuthentication,
+    authenticate_presented,
+)
 from accounts.models import ApiKey, ApiKeyScope
 from config.exceptions import api_exception_handler
+from content import frontend
 from content.delivery import compiled
 from content.delivery import query as q
-from content.delivery.http import Payload, lookup, respond, store
+from content.delivery.http import Payload, compress, lookup, respond, store
 from content.delivery.payloads import Related, media_payload, render
 from content.delivery.schema import (
     ARTICLE_LIST_PARAMS,
+    PAGE_LIST_OR_PAGE,
     PAGE_LIST_PARAMS,
-    DeliveryItemSerializer,
-    DeliveryListSerializer,
+    PREVIEW,
+    ArticleListSerializer,
+    ArticleSerializer,
+    CategoryListSerializer,
+    MediaSerializer,
+    PageSerializer,
+    RedirectSerializer,
+    TagListSerializer,
 )
 from content.models import Category, MediaAsset, Redirect, Tag
 from content.models.snapshots import DeliverySnapshot
@@ -155,7 +167,8 @@ class DeliveryView(APIView):
 
     `dispatch` is trimmed for the hot path: these endpoints only read, answer pre-rendered
     JSON and need no content negotiation, so the handler gets Django's request as is and
-    only the checks delivery needs run (throttle, optional API key). Errors still go
+    only the checks delivery needs run (throttle, the API key when one is required, and
+    any credential that is sent: a bad one is a 401 even here). Errors still go
     through the API's one exception handler, so they keep the error format.
     """
 
@@ -175,6 +188,10 @@ class DeliveryView(APIView):
                 raise MethodNotAllowed(request.method)
             if settings.DELIVERY_REQUIRE_KEY:
                 self._check_key(request)
+            elif "HTTP_AUTHORIZATION" in request.META:
+                # None is needed, but one that is sent must be good (anonymous requests,
+                # the hot path, skip this). Before the cache lookup: a hit is no way round.
+                authenticate_presented(request)
             return self.get(request, *args, **kwargs)
         except Exception as exc:
             return self._error(request, exc)
@@ -196,7 +213,12 @@ class DeliveryView(APIView):
         if response is None:
             raise exc
         if isinstance(exc, NotAuthenticated | AuthenticationFailed):
-            response["WWW-Authenticate"] = ApiKeyAuthentication.keyword
+            bearer = request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
+            response["WWW-Authenticate"] = (
+                JWTAuthentication().authenticate_header(request)
+                if bearer and not settings.DELIVERY_REQUIRE_KEY
+                else ApiKeyAuthentication.keyword
+            )
         response.accepted_renderer = JSONRenderer()
         response.accepted_media_type = "application/json"
         response.renderer_context = {"request": request, "response": response, "view": self}
@@ -213,18 +235,20 @@ class DeliveryView(APIView):
         ready = found.ready
         if ready is None:
             ready = build().ready()
+            compress(request, ready)
+            store(found, ready)
+        elif compress(request, ready):  # the first hit that takes gzip: keep the bytes
             store(found, ready)
         return respond(request, ready)
 
 
 def _list_body(rows, query, fields, expand, extra) -> bytes:
+    kind = query.kind
     if fields is None and expand is None:
-        items = ",".join(row["summary_json"] for row in rows)
+        items = ",".join(frontend.absolute_json(r["summary_json"], kind, r["locale"]) for r in rows)
     else:
-        items = ",".join(
-            json.dumps(q.shape(json.loads(row["summary_json"]), query.kind, fields, expand))
-            for row in rows
-        )
+        parsed = (frontend.absolute_item(json.loads(r["summary_json"])) for r in rows)
+        items = ",".join(json.dumps(q.shape(item, kind, fields, expand)) for item in parsed)
     envelope = json.dumps(extra)[1:-1]
     return f'{{"results":[{items}],{envelope}}}'.encode()
 
@@ -239,7 +263,7 @@ def entry_list(request, kind: str) -> Payload:
     ranked = q.is_ranked(query, params)
     if ranked:  # relevance has no stable cursor, so ranked results are paged by number
         query.page = query.page or 1
-    columns = ("id", "published_at", "updated_at", "object_id", "summary_json")
+    columns = ("id", "published_at", "updated_at", "object_id", "locale", "summary_json")
     extra: dict = {}
     if query.page is not None:
         qs, order = q.filtered(query, values), q.ORDERINGS[query.ordering]
@@ -307,8 +331,8 @@ def _detail_body(row: DeliverySnapshot, params, kind: str, extra: dict | None = 
     fields = q.fields_param(params, kind, SUMMARY_FIELDS[kind] + DETAIL_EXTRA + tuple(extra or ()))
     expand = q.expand_param(params, kind)
     if fields is None and expand is None and not extra:
-        return row.detail_json.encode()
-    item = {**json.loads(row.detail_json), **(extra or {})}
+        return frontend.absolute_json(row.detail_json, kind, row.locale).encode()
+    item = {**frontend.absolute_item(json.loads(row.detail_json)), **(extra or {})}
     return json.dumps(q.shape(item, kind, fields, expand)).encode()
 
 
@@ -332,7 +356,7 @@ class ArticleListView(DeliveryView):
         tags=["delivery"],
         operation_id="delivery_articles_list",
         parameters=ARTICLE_LIST_PARAMS,
-        responses=DeliveryListSerializer,
+        responses=ArticleListSerializer,
     )
     def get(self, request):
         return self.cached(request, lambda: entry_list(request, "article"), "articles")
@@ -341,7 +365,7 @@ class ArticleListView(DeliveryView):
 @extend_schema(
     tags=["delivery"],
     parameters=[OpenApiParameter(n, str) for n in ("locale", "fields", "expand")],
-    responses=DeliveryItemSerializer,
+    responses=ArticleSerializer,
 )
 class ArticleDetailView(DeliveryView):
     """One published article by slug (in `locale`, falling back to the default locale)."""
@@ -368,10 +392,11 @@ def _page_extras(row: DeliverySnapshot) -> dict:
     ancestors = [row.tree_path[:i] for i in range(steplen, len(row.tree_path), steplen)]
     related = DeliverySnapshot.served.filter(
         Q(tree_path__in=ancestors) | Q(parent_id=row.object_id), kind="page"
-    ).values("object_id", "title", "url_path", "tree_path", "parent_id", "sort_order")
+    ).values("object_id", "title", "url_path", "locale", "tree_path", "parent_id", "sort_order")
     crumbs, children = [], []
     for r in sorted(related, key=lambda r: (r["tree_path"], r["sort_order"])):
-        ref = {"id": r["object_id"], "title": r["title"], "url": r["url_path"]}
+        url = frontend.public_url(r["url_path"], r["locale"])
+        ref = {"id": r["object_id"], "title": r["title"], "url": url}
         (children if r["parent_id"] == row.object_id else crumbs).append(ref)
     return {"breadcrumbs": crumbs, "children": children}
 
@@ -383,7 +408,7 @@ class PageListView(DeliveryView):
         tags=["delivery"],
         operation_id="delivery_pages_list",
         parameters=PAGE_LIST_PARAMS,
-        responses=DeliveryListSerializer,
+        responses=PAGE_LIST_OR_PAGE,
     )
     def get(self, request):
         if "path" not in request.GET:
@@ -409,7 +434,7 @@ class PageListView(DeliveryView):
 @extend_schema(
     tags=["delivery"],
     parameters=[OpenApiParameter(n, str) for n in ("fields", "expand")],
-    responses=DeliveryItemSerializer,
+    responses=PageSerializer,
 )
 class PageDetailView(DeliveryView):
     """One published page by id, with breadcrumbs and children."""
@@ -440,7 +465,7 @@ def _taxonomy(model, request, scope: str):
 @extend_schema(
     tags=["delivery"],
     parameters=[OpenApiParameter("locale", str)],
-    responses=DeliveryListSerializer,
+    responses=CategoryListSerializer,
 )
 class CategoryListView(DeliveryView):
     """Every category of a locale, with its parent."""
@@ -454,7 +479,7 @@ class CategoryListView(DeliveryView):
 @extend_schema(
     tags=["delivery"],
     parameters=[OpenApiParameter("locale", str)],
-    responses=DeliveryListSerializer,
+    responses=TagListSerializer,
 )
 class TagListView(DeliveryView):
     """Every tag of a locale."""
@@ -466,7 +491,7 @@ class TagListView(DeliveryView):
 @extend_schema(
     tags=["delivery"],
     parameters=[OpenApiParameter("rendition", str, description="e.g. fill-800x600|format-webp")],
-    responses=DeliveryItemSerializer,
+    responses=MediaSerializer,
 )
 class MediaDetailView(DeliveryView):
     """A media asset, or one of its renditions (made on first request, then stored)."""
@@ -496,7 +521,7 @@ class MediaDetailView(DeliveryView):
         OpenApiParameter("path", str, required=True),
         OpenApiParameter("locale", str),
     ],
-    responses=DeliveryItemSerializer,
+    responses=RedirectSerializer,
 )
 class RedirectLookupView(DeliveryView):
     """Where an old path lives now: `{old_path, new_path, permanent}`, or 404."""
@@ -532,7 +557,7 @@ class RedirectLookupView(DeliveryView):
         return self.cached(request, build, "redirect")
 
 
-@extend_schema(tags=["delivery"], responses=DeliveryItemSerializer)
+@extend_schema(tags=["delivery"], responses=PREVIEW)
 class PreviewView(DeliveryView):
     """The draft revision a preview token is bound to, in the delivery shape. Never cached."""
 
@@ -542,5 +567,6 @@ class PreviewView(DeliveryView):
         revision = preview_token_load(token)
         entry = revision.content_type.model_class().objects.get(pk=revision.object_id)
         rendered = render(entry, revision, Related.load([revision.snapshot]))
-        payload = Payload(json.dumps(rendered.detail).encode(), revision.created_at, [])
+        item = frontend.absolute_item(rendered.detail)
+        payload = Payload(json.dumps(item).encode(), revision.created_at, [])
         return respond(request, payload.ready(), cache_control="private, no-store")

@@ -10,13 +10,14 @@ from content.models.pages import Page
 from content.models.redirects import Redirect
 from content.models.references import Reference
 from content.models.revisions import Revision
-from content.models.snapshots import DeliverySnapshot, SnapshotFacet
+from content.models.snapshots import DeliverySnapshot, DeliveryState, SnapshotFacet
 from content.models.taxonomy import Category, Tag
 
 __all__ = [
     "Article",
     "Category",
     "DeliverySnapshot",
+    "DeliveryState",
     "Locale",
     "MediaAsset",
     "MediaKind",

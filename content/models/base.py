@@ -6,8 +6,8 @@ Transitions live in content.services.lifecycle, never here.
 
 Fields: title, slug, locale, translation_key, owner, status, version, live_revision,
 latest_revision, has_unpublished_changes, first_published_at, last_published_at,
-publish_at, expire_at, deleted_at (trash), next_review_at, seo_title,
-meta_description, og_image, body (list of blocks), created_at, updated_at.
+publish_at, expire_at, deleted_at (trash) and trashed_live_revision, next_review_at,
+seo_title, meta_description, og_image, body (list of blocks), created_at, updated_at.
 """
 
 from __future__ import annotations
@@ -44,6 +44,17 @@ class PublishableCore(models.Model):
     )
     latest_revision = models.ForeignKey(
         "content.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # While in the trash: the revision that was live when the item was trashed, so that
+    # restoring it can put that revision back live (content.services.trash). Indexed
+    # partially (core_indexes): only trashed items that were live have one.
+    trashed_live_revision = models.ForeignKey(
+        "content.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     has_unpublished_changes = models.BooleanField(default=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
@@ -99,6 +110,11 @@ def core_indexes(prefix: str) -> list[models.Index]:
             condition=models.Q(deleted_at__isnull=False),
         ),
         models.Index(fields=["next_review_at"], name=f"{prefix}_review_at"),
+        models.Index(
+            fields=["trashed_live_revision"],
+            name=f"{prefix}_trashed_live",
+            condition=models.Q(trashed_live_revision__isnull=False),
+        ),
     ]
 
 

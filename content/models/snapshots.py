@@ -86,3 +86,22 @@ class SnapshotFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class DeliveryState(models.Model):
+    """One row: the content version that every cached delivery response is keyed under,
+    and when the first served item expires.
+
+    It lives in the database, not in the cache, because it must move in the same
+    transaction as the snapshots it describes: an unpublish that commits has moved it, even
+    when Redis is paused or down, so no cached response of the old version is served again
+    once a process reads it (content.delivery.http, at most DELIVERY_LOCAL_CACHE_SECONDS
+    later). Redis holds only responses, each tagged with the version it was built at.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.PositiveBigIntegerField(default=0)
+    next_expiry = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"content version {self.version}"

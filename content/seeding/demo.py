@@ -86,7 +86,31 @@ APPROVED = 1
 SCHEDULED = 2
 ARCHIVED = 1
 FRENCH = 6  # translations of published English articles
-HAND_MADE = PUBLISHED + EDITED + DRAFTS + IN_REVIEW + APPROVED + SCHEDULED + ARCHIVED + FRENCH
+LEGALESE = 1  # published, and hard to read: the demo's readability policy warns about it
+HAND_MADE = (
+    PUBLISHED + EDITED + DRAFTS + IN_REVIEW + APPROVED + SCHEDULED + ARCHIVED + FRENCH + LEGALESE
+)
+LEGALESE_TITLE = "Editorial responsibilities, the unabridged statement"
+# Long sentences of long words: a Flesch reading ease far below zero.
+LEGALESE_PARAGRAPHS = (
+    "Notwithstanding any interpretation previously communicated by individual "
+    "representatives of the organisation, the editorial responsibilities enumerated "
+    "hereinafter apply, without limitation and irrespective of jurisdictional "
+    "considerations, to every contributor, administrator and institutional collaborator "
+    "participating, directly or indirectly, in the preparation, modification, "
+    "authorisation or dissemination of publications.",
+    "Contributors acknowledge that compliance with the organisational documentation "
+    "requirements, including but not limited to the comprehensive attribution of "
+    "collaborative contributions, the verification of bibliographical references and the "
+    "identification of potentially controversial characterisations, constitutes an "
+    "indispensable precondition of publication, the satisfaction of which remains the "
+    "responsibility of the originating contributor.",
+    "Any modification subsequently introduced into an authorised publication necessitates "
+    "renewed authorisation in accordance with the procedural specifications established by "
+    "the editorial administration, unless the modification is exclusively typographical, "
+    "in which circumstance the administration may, at its discretion, retrospectively "
+    "ratify the modification.",
+)
 
 
 @dataclass(frozen=True)
@@ -277,3 +301,23 @@ def _articles(demo: Demo, cast: Cast, rng: random.Random) -> None:
             demo, rng, cast.editor, code="fr", translation_key=str(original.translation_key)
         )
         _through_review(translation, cast, submitter=cast.editor)
+    for _ in range(LEGALESE):
+        # Correct but hard to read: a readability policy (the demo has one, at `warn`)
+        # flags it, and it is published all the same, as warnings never block.
+        legalese = _article(
+            demo,
+            rng,
+            cast.author,
+            title=LEGALESE_TITLE,
+            summary="The legal team's version: complete, accurate and hard going.",
+            body=[
+                {"type": "heading", "value": {"text": "Scope", "level": 2}},
+                {"type": "paragraph", "value": {"text": LEGALESE_PARAGRAPHS[0]}},
+                {
+                    "type": "image",
+                    "value": {"image": demo.images[0].pk, "alt": text.ALT, "caption": ""},
+                },
+                *({"type": "paragraph", "value": {"text": p}} for p in LEGALESE_PARAGRAPHS[1:]),
+            ],
+        )
+        _through_review(legalese, cast, submitter=cast.author)

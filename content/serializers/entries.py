@@ -28,6 +28,7 @@ CORE_OUT = [
     "has_unpublished_changes",
     "live_revision",
     "latest_revision",
+    "trashed_live_revision",
     "first_published_at",
     "last_published_at",
     "publish_at",
@@ -52,10 +53,17 @@ class EntrySerializer(serializers.ModelSerializer):
     latest_revision = serializers.IntegerField(
         source="latest_revision_number", read_only=True, allow_null=True, default=None
     )
+    trashed_live_revision = serializers.IntegerField(
+        source="trashed_live_revision_number",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="In the trash: the revision that was live when trashed (restore can republish).",
+    )
 
     def to_representation(self, instance):
         # Objects fresh from a service lack the selector's annotations; read the numbers.
-        for name in ("live_revision", "latest_revision"):
+        for name in ("live_revision", "latest_revision", "trashed_live_revision"):
             if not hasattr(instance, f"{name}_number"):
                 revision = getattr(instance, name)
                 setattr(instance, f"{name}_number", revision.number if revision else None)
@@ -152,6 +160,18 @@ class OwnerSerializer(StrictSerializer):
 class ScheduleSerializer(StrictSerializer):
     publish_at = serializers.DateTimeField(required=False, allow_null=True)
     expire_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class RestoreSerializer(StrictSerializer):
+    republish = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Also put back live the revision that was live when the item was trashed (pages: "
+            "and of the subpages trashed with it). Needs the publish permission (else 403), "
+            "and is checked as a publish: workflow approval, blocking policies (400)."
+        ),
+    )
 
 
 class RevertSerializer(StrictSerializer):

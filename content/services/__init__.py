@@ -12,10 +12,8 @@ from content.services.lifecycle import (
     entry_archive,
     entry_publish,
     entry_reject,
-    entry_restore,
     entry_schedule,
     entry_submit,
-    entry_trash,
     entry_unpublish,
     revision_revert,
 )
@@ -25,6 +23,7 @@ from content.services.preview import preview_link_create, preview_token_load
 from content.services.renditions import rendition_get_or_create
 from content.services.review import entry_mark_reviewed, entry_set_owner
 from content.services.scheduling import publish_scheduled
+from content.services.trash import entry_restore, entry_trash
 
 article_publish = page_publish = entry_publish
 article_unpublish = page_unpublish = entry_unpublish

@@ -1,6 +1,8 @@
 """Transitions of publishable items: submit, approve, reject, publish, unpublish,
-schedule, archive, trash, restore and revert. Each locks the row, checks the role
-matrix and the current status, bumps `version`, audits, and announces on commit.
+schedule, archive and revert (trash and restore: content.services.trash). Each locks
+the row, runs its check (content.services.checks: the role matrix, the current status,
+what the workflow says; the admin offers a button by the same check), bumps `version`,
+audits, and announces.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from content import hooks
 from content.models import Article, Page, PublishableCore, Revision, Status
-from content.services import rules
-from content.services.entries import entry_update, lock, model_label, unique_slug
-from content.services.pages import descendants, page_refresh_url_paths
+from content.services import checks, rules
+from content.services.entries import entry_update, lock, model_label
+from content.services.pages import page_refresh_url_paths
 from content.services.redirects import redirect_auto_create
 from content.services.references import references_rebuild
 from content.services.revisions import revision_create, revision_data, revision_get
@@ -54,18 +56,13 @@ def entry_submit(*, entry: PublishableCore, actor: Any, message: str = "") -> Pu
     A live item's unpublished changes are submitted too, to the workflow that applies: the
     item stays published (its live version public) while the workflow reviews the changes."""
     entry = lock(entry)
-    rules.ensure_not_trashed(entry)
-    rules.ensure_can_edit(actor, entry)
+    checks.submit_check(actor, entry)
     live = rules.live_changes(entry)
-    if not live:
-        rules.ensure_status(entry, (Status.DRAFT,), "submit")
     responses = hooks.submit_requested.send(
         sender=type(entry), entry=entry, actor=actor, revision=entry.latest_revision
     )
     if live and not hooks.taken_over(responses):
-        raise ValidationError(
-            {"status": ["No review workflow applies to this item: publish its changes directly."]}
-        )
+        raise ValidationError({"status": [checks.NO_WORKFLOW]})
     if not live:
         entry.status = Status.IN_REVIEW
     return _finish(entry, actor, "submit", ["status"], changed=True, metadata={"message": message})
@@ -81,7 +78,7 @@ def _review_taken_over(entry: PublishableCore, actor: Any, decision: str, messag
         return True
     if rules.live_changes(entry) and not hooks.writing_review_outcome():
         # Only a workflow reviews a live item's changes; without one they are just published.
-        raise ValidationError({"status": ["No review is open for this item's changes."]})
+        raise ValidationError({"status": [checks.NO_OPEN_REVIEW]})
     return False
 
 
@@ -89,9 +86,7 @@ def _review_taken_over(entry: PublishableCore, actor: Any, decision: str, messag
 def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
     """Approve an item in review (in_review → approved); reviewers and publishers only."""
     entry = lock(entry)
-    rules.ensure_not_trashed(entry)
-    rules.ensure_can_review(actor, entry)
-    rules.ensure_reviewable(entry, "approve")
+    checks.approve_check(actor, entry)
     if _review_taken_over(entry, actor, "approve", message):
         return entry
     if not rules.live_changes(entry):
@@ -103,9 +98,7 @@ def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> P
 def entry_reject(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
     """Send an item in review back to draft (in_review → draft); a rejection needs a comment."""
     entry = lock(entry)
-    rules.ensure_not_trashed(entry)
-    rules.ensure_can_review(actor, entry)
-    rules.ensure_reviewable(entry, "reject")
+    checks.reject_check(actor, entry)
     if _review_taken_over(entry, actor, "reject", message):
         return entry  # a workflow decided (and asked for its own comment)
     if not (message or "").strip():
@@ -118,14 +111,20 @@ def entry_reject(*, entry: PublishableCore, actor: Any, message: str = "") -> Pu
 # --- Publishing -------------------------------------------------------------------------
 
 
-def _publish_locked(entry: PublishableCore, actor: Any, *, scheduled: bool) -> PublishableCore:
-    """Make the latest revision live; the caller holds the lock and checked permissions."""
+def publish_locked(
+    entry: PublishableCore, actor: Any, *, scheduled: bool, revision: Revision | None = None
+) -> PublishableCore:
+    """Make `revision` live (by default the latest, saved first if there is none yet).
+
+    The caller holds the lock and ran the transition's check; the guards (workflows,
+    blocking policies) still have their say through `publish_requested`. A revision older
+    than the latest (restore's republish) goes live with the later changes still pending.
+    Publishing changes no content field: the row keeps the editor's draft as it was.
+    """
     now = timezone.now()
-    if entry.status == Status.PUBLISHED and not entry.has_unpublished_changes:
-        raise ValidationError("This item is already published with no unpublished changes.")
-    if entry.expire_at is not None and entry.expire_at <= now:
-        raise ValidationError({"expire_at": ["The expiry time has passed; change it first."]})
-    revision = entry.latest_revision or revision_create(entry=entry, actor=actor)
+    if revision is None:
+        revision = entry.latest_revision or revision_create(entry=entry, actor=actor)
+        entry.latest_revision = revision
     # Governance subscribes here (workflows, blocking policies); a receiver raises to refuse.
     hooks.publish_requested.send(
         sender=type(entry), entry=entry, actor=actor, revision=revision, scheduled=scheduled
@@ -140,17 +139,13 @@ def _publish_locked(entry: PublishableCore, actor: Any, *, scheduled: bool) -> P
         "has_unpublished_changes",
         "latest_revision",
     ]
-    entry.latest_revision = revision
     entry.live_revision = revision
     entry.status = Status.PUBLISHED
     entry.first_published_at = entry.first_published_at or now
     entry.last_published_at = now
     entry.publish_at = None
-    entry.has_unpublished_changes = False
+    entry.has_unpublished_changes = revision.pk != entry.latest_revision_id
     if isinstance(entry, Article):
-        if entry.published_date is None:
-            entry.published_date = timezone.localdate(now)
-            fields.append("published_date")
         old_slug = previous.snapshot.get("slug") if previous else None
         if old_slug and old_slug != entry.slug:
             old_path = entry.url_path.replace(f"/{entry.slug}/", f"/{old_slug}/")
@@ -165,8 +160,10 @@ def _publish_locked(entry: PublishableCore, actor: Any, *, scheduled: bool) -> P
         metadata={"revision": revision.number, "scheduled": scheduled},
     )
     if isinstance(entry, Page):
-        # The draft slug becomes public now; the subtree's URLs follow, with redirects.
-        page_refresh_url_paths(page=entry, publishing=entry)
+        # The published slug becomes public now (the draft's, when the latest goes live);
+        # the subtree's URLs follow, with redirects.
+        latest = revision.pk == entry.latest_revision_id
+        page_refresh_url_paths(page=entry, publishing=entry if latest else None)
     references_rebuild(entry=entry)
     hooks.announce(hooks.entry_published, entry, revision_id=revision.pk)
     return entry
@@ -176,21 +173,22 @@ def _publish_locked(entry: PublishableCore, actor: Any, *, scheduled: bool) -> P
 def entry_publish(*, entry: PublishableCore, actor: Any) -> PublishableCore:
     """Make the latest revision live; the only path to published."""
     entry = lock(entry)
-    rules.ensure_not_trashed(entry)
-    rules.ensure_can_publish(actor, entry)
-    return _publish_locked(entry, actor, scheduled=False)
+    checks.publish_check(actor, entry)
+    return publish_locked(entry, actor, scheduled=False)
 
 
-def _take_offline(entry: PublishableCore) -> bool:
+def take_offline(entry: PublishableCore) -> bool:
+    """Drop the live revision (the caller saves); whether the item was live."""
     was_live = entry.live_revision_id is not None
     entry.live_revision = None
     entry.has_unpublished_changes = True
     return was_live
 
 
-def _unpublish_locked(entry: PublishableCore, actor: Any, *, verb: str) -> PublishableCore:
-    rules.ensure_status(entry, (Status.PUBLISHED, Status.SCHEDULED), verb)
-    was_live = _take_offline(entry)
+def unpublish_locked(entry: PublishableCore, actor: Any, *, verb: str) -> PublishableCore:
+    """Take a live item offline as a draft; the caller holds the lock and checked."""
+    rules.ensure_status(entry, (Status.PUBLISHED,), verb)
+    was_live = take_offline(entry)
     entry.status = Status.DRAFT
     entry.publish_at = None
     entry.expire_at = None
@@ -204,11 +202,10 @@ def _unpublish_locked(entry: PublishableCore, actor: Any, *, verb: str) -> Publi
 
 @transaction.atomic
 def entry_unpublish(*, entry: PublishableCore, actor: Any) -> PublishableCore:
-    """Take a published item offline (or cancel a schedule); it becomes a draft."""
+    """Take a published item offline; it becomes a draft (a schedule is cleared by schedule)."""
     entry = lock(entry)
-    rules.ensure_not_trashed(entry)
-    rules.ensure_can_publish(actor, entry)
-    return _unpublish_locked(entry, actor, verb="unpublish")
+    checks.unpublish_check(actor, entry)
+    return unpublish_locked(entry, actor, verb="unpublish")
 
 
 @transaction.atomic
@@ -224,11 +221,8 @@ def entry_schedule(
     A publish time is checked now as a publish would be (`schedule_requested`); an expiry
     alone, or clearing the schedule, puts nothing new live and is not."""
     entry = lock(entry)
-    rules.ensure_not_trashed(entry)
-    rules.ensure_can_publish(actor, entry)
+    checks.schedule_check(actor, entry)
     now = timezone.now()
-    if entry.status == Status.ARCHIVED:
-        raise ValidationError({"status": ["Archived items cannot be scheduled; publish them."]})
     if publish_at is not None and publish_at <= now:
         raise ValidationError({"publish_at": ["Must be in the future; to publish now, publish."]})
     if expire_at is not None and expire_at <= (publish_at or now):
@@ -264,11 +258,8 @@ def entry_schedule(
 def entry_archive(*, entry: PublishableCore, actor: Any) -> PublishableCore:
     """Retire an item: it goes offline and leaves every schedule; publishing revives it."""
     entry = lock(entry)
-    rules.ensure_not_trashed(entry)
-    rules.ensure_can_publish(actor, entry)
-    if entry.status == Status.ARCHIVED:
-        raise ValidationError({"status": ["The item is already archived."]})
-    was_live = _take_offline(entry)
+    checks.archive_check(actor, entry)
+    was_live = take_offline(entry)
     entry.status = Status.ARCHIVED
     entry.publish_at = entry.expire_at = None
     fields = ["live_revision", "has_unpublished_changes", "status", "publish_at", "expire_at"]
@@ -276,109 +267,6 @@ def entry_archive(*, entry: PublishableCore, actor: Any) -> PublishableCore:
     references_rebuild(entry=entry)
     if was_live:
         hooks.announce(hooks.entry_unpublished, entry, reason="archive")
-    return entry
-
-
-# --- Trash ------------------------------------------------------------------------------
-
-
-def _trash_one(entry: PublishableCore, now: datetime) -> bool:
-    was_live = _take_offline(entry)
-    if entry.status in (Status.PUBLISHED, Status.SCHEDULED):
-        entry.status = Status.DRAFT
-    entry.deleted_at = now
-    entry.publish_at = entry.expire_at = None
-    entry.version += 1
-    entry.save(
-        update_fields=[
-            "live_revision",
-            "has_unpublished_changes",
-            "status",
-            "deleted_at",
-            "publish_at",
-            "expire_at",
-            "version",
-            "updated_at",
-        ]
-    )
-    references_rebuild(entry=entry)
-    if was_live:
-        hooks.announce(hooks.entry_unpublished, entry, reason="trash")
-    else:
-        hooks.announce(hooks.entry_changed, entry, action="trash")  # a draft: nothing goes offline
-    return was_live
-
-
-@transaction.atomic
-def entry_trash(*, entry: PublishableCore, actor: Any) -> PublishableCore:
-    """Move an item (for pages, the subtree) to the trash; it goes offline and can be restored."""
-    entry = lock(entry)
-    rules.ensure_can_trash(actor, entry)
-    if entry.deleted_at is not None:
-        raise ValidationError("The item is already in the trash.")
-    now = timezone.now()
-    subtree = []
-    if isinstance(entry, Page):
-        subtree = list(descendants(entry).filter(deleted_at=None).select_for_update())
-        if subtree and rules.is_restricted(actor, entry):
-            raise ValidationError("This page has subpages; ask an editor to trash it.")
-    was_live = _trash_one(entry, now)
-    for page in subtree:
-        _trash_one(page, now)
-    audit_record(
-        actor=actor,
-        action=f"{model_label(entry)}.trash",
-        target=entry,
-        metadata={"was_live": was_live, "subpages": len(subtree)},
-    )
-    return entry
-
-
-@transaction.atomic
-def entry_restore(*, entry: PublishableCore, actor: Any) -> PublishableCore:
-    """Bring an item (and pages trashed with it) back from the trash, as it was, offline."""
-    entry = lock(entry)
-    rules.ensure_can_trash(actor, entry)
-    if entry.deleted_at is None:
-        raise ValidationError("The item is not in the trash.")
-    restored = [entry]
-    if isinstance(entry, Page):
-        if (
-            entry.parent_id
-            and Page.objects.filter(pk=entry.parent_id, deleted_at__isnull=False).exists()
-        ):
-            raise ValidationError(
-                {"parent": ["The parent page is in the trash; restore it first."]}
-            )
-        restored += list(
-            descendants(entry)
-            .filter(deleted_at=entry.deleted_at)
-            .order_by("path")
-            .select_for_update()
-        )
-    renamed = {}
-    for item in restored:
-        item.deleted_at = None
-        # Someone may have taken the slug meanwhile; a suffix keeps both items reachable.
-        slug = unique_slug(item, item.slug)
-        if slug != item.slug:
-            renamed[item.pk] = [item.slug, slug]
-            item.slug = slug
-        item.version += 1
-        item.save(update_fields=["deleted_at", "slug", "version", "updated_at"])
-        if item.pk in renamed:
-            revision = revision_create(entry=item, actor=actor, message="Slug changed on restore")
-            type(item).objects.filter(pk=item.pk).update(latest_revision=revision)
-            item.latest_revision = revision
-        hooks.announce(hooks.entry_changed, item, action="restore")
-    if isinstance(entry, Page):
-        page_refresh_url_paths(page=entry)
-    audit_record(
-        actor=actor,
-        action=f"{model_label(entry)}.restore",
-        target=entry,
-        metadata={"subpages": len(restored) - 1, "renamed": renamed},
-    )
     return entry
 
 

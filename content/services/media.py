@@ -17,6 +17,7 @@ from content.models import MediaAsset, MediaKind
 from content.services.references import is_referenced
 from content.services.rules import ensure_perm
 from content.services.uploads import upload_clean
+from outbox.services import job_enqueue
 
 METADATA_FIELDS = ("title", "alt_text", "caption", "credit", "focal_point_x", "focal_point_y")
 _LIMITS = {"title": 255, "alt_text": 500, "caption": 1000, "credit": 255}
@@ -92,7 +93,7 @@ def media_upload(
     if kind == MediaKind.IMAGE:
         from content.tasks import rendition_pregenerate_task
 
-        transaction.on_commit(lambda: rendition_pregenerate_task.delay(asset.pk))
+        job_enqueue(rendition_pregenerate_task, asset_id=asset.pk)
     return asset, True
 
 
@@ -115,7 +116,7 @@ def media_update(*, asset: MediaAsset, actor: Any, data: dict[str, Any]) -> Medi
         asset.renditions.all().delete()
     audit_record(actor=actor, action="media.update", target=asset, changes=changes)
     pk = asset.pk
-    transaction.on_commit(lambda: references_changed.send(sender=MediaAsset, target_ids=[pk]))
+    references_changed.send(sender=MediaAsset, target_ids=[pk])
     return asset
 
 

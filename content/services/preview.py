@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from content.frontend import preview_url
 from content.models import PublishableCore, Revision
 from content.services.revisions import revision_create
 
@@ -39,7 +40,7 @@ def preview_link_create(
     )
     return {
         "token": token,
-        "url": settings.CONTENT_PREVIEW_URL.format(token=token),
+        "url": preview_url(token, revision.snapshot["locale"]),
         "expires_at": expires_at,
         "revision": revision.number,
     }

@@ -104,7 +104,8 @@ def revision_data(revision: Revision) -> dict[str, Any]:
 
 
 def revisions_purge(*, keep: int, older_than_days: int, dry_run: bool = False) -> int:
-    """Delete old revisions beyond the newest `keep` per item; never a live or latest one."""
+    """Delete old revisions beyond the newest `keep` per item; never a live or latest one,
+    nor one a trashed item would put back live on restore."""
     from datetime import timedelta
 
     from django.db.models import F, Window
@@ -119,8 +120,11 @@ def revisions_purge(*, keep: int, older_than_days: int, dry_run: bool = False) -
     cutoff = timezone.now() - timedelta(days=older_than_days)
     protected: set[int] = set()
     for model in PUBLISHABLE_MODELS:
-        for live, latest in model.objects.values_list("live_revision_id", "latest_revision_id"):
-            protected.update(pk for pk in (live, latest) if pk)
+        kept = model.objects.values_list(
+            "live_revision_id", "latest_revision_id", "trashed_live_revision_id"
+        )
+        for ids in kept:
+            protected.update(pk for pk in ids if pk)
     ranked = Revision.objects.annotate(
         rank=Window(
             RowNumber(),

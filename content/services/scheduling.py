@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from content.models import PUBLISHABLE_MODELS, PublishableCore, Status
-from content.services.lifecycle import _publish_locked, _unpublish_locked
+from content.services.lifecycle import publish_locked, unpublish_locked
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def _publish_one(model: type[PublishableCore], pk: int, now: datetime, run: Sche
                 # Nothing new to publish: just consume the schedule.
                 model.objects.filter(pk=pk).update(publish_at=None)
                 return
-            _publish_locked(item, SYSTEM, scheduled=True)
+            publish_locked(item, SYSTEM, scheduled=True)
             run.published.append((label, pk))
             _note_late(run, item, due, now, "publish")
     except (ValidationError, PermissionDenied) as exc:
@@ -101,7 +101,7 @@ def _expire_one(model: type[PublishableCore], pk: int, now: datetime, run: Sched
         if item is None:
             return
         due = item.expire_at
-        _unpublish_locked(item, SYSTEM, verb="expire")
+        unpublish_locked(item, SYSTEM, verb="expire")
         run.expired.append((model._meta.model_name, pk))
         _note_late(run, item, due, now, "expiry")
 

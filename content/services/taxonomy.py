@@ -95,7 +95,7 @@ def taxonomy_update(*, obj: Model, actor: Any, data: dict[str, Any]) -> Model:
     _validate(obj)
     _save(obj, actor, "update", changes)
     model, pk = type(obj), obj.pk
-    transaction.on_commit(lambda: references_changed.send(sender=model, target_ids=[pk]))
+    references_changed.send(sender=model, target_ids=[pk])
     return obj
 
 

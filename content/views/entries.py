@@ -23,6 +23,7 @@ from content.serializers.entries import (
     PageSerializer,
     PageUpdateSerializer,
     PreviewLinkSerializer,
+    RestoreSerializer,
     RevertSerializer,
     RevisionDetailSerializer,
     RevisionDiffSerializer,
@@ -185,11 +186,19 @@ class EntryViewSet(
         """Move the item to the trash."""
         return self._respond(services.entry_trash(entry=self.get_object(), actor=request.user))
 
-    @extend_schema(request=None)
+    @extend_schema(request=RestoreSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
-        """Bring the item back from the trash."""
-        return self._respond(services.entry_restore(entry=self.get_object(), actor=request.user))
+        """Bring the item back from the trash: as a draft, offline; with `republish`, with the
+        revision that was live when it was trashed live again (checked as a publish)."""
+        serializer = RestoreSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.entry_restore(
+            entry=self.get_object(),
+            actor=request.user,
+            republish=serializer.validated_data["republish"],
+        )
+        return self._respond(entry)
 
     @extend_schema(request=None, responses={200: PreviewLinkSerializer})
     @action(detail=True, methods=["post"], url_path="preview-link")

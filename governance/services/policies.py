@@ -36,6 +36,7 @@ from governance.models import (
 )
 from governance.policies import params_clean, rule_check
 from governance.policies.links import external_urls, url_hash
+from outbox.services import job_enqueue
 
 _DENIED = "You do not have permission to manage content policies."
 logger = logging.getLogger(__name__)
@@ -232,8 +233,7 @@ def _schedule_link_check(revision: Revision, policies: list[ContentPolicy]) -> N
     if fresh < len(urls):
         from governance.tasks import external_links_check_task
 
-        revision_id = revision.pk
-        transaction.on_commit(lambda: external_links_check_task.delay(revision_id))
+        job_enqueue(external_links_check_task, revision_id=revision.pk)
 
 
 def violations_of(results: list[PolicyResult], severity: str) -> list[dict[str, Any]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from accounts.tasks import email_send_task
 from governance.reports import overdue_reviews
+from outbox.services import job_enqueue
 
 
 def review_digest_send() -> int:
@@ -27,10 +27,6 @@ def review_digest_send() -> int:
             f"{lines}\n\n{settings.FOLIO_ADMIN_URL}\n"
         )
         subject = f"Folio: {len(rows)} item(s) overdue for review"
-        transaction.on_commit(
-            lambda s=subject, b=body, to=owner.email: email_send_task.delay(
-                subject=s, body=b, to=[to]
-            )
-        )
+        job_enqueue(email_send_task, subject=subject, body=body, to=[owner.email])
         sent += 1
     return sent

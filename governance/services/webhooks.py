@@ -21,6 +21,7 @@ from accounts.roles import require_perm
 from governance.http import UnsafeTarget, post_json, validate_public_url
 from governance.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 from governance.models.webhooks import WebhookEventType
+from outbox.services import broker_send
 
 _DENIED = "You do not have permission to manage webhooks."
 logger = logging.getLogger(__name__)
@@ -102,15 +103,11 @@ def webhook_event_emit(*, event_type: str, payload: dict[str, Any]) -> WebhookEv
 
 
 def _queue(delivery_ids: Iterable[int], countdown: float = 0) -> None:
+    """Send each delivery to a worker; with the broker down, `webhook_deliveries_sweep` will."""
     from governance.tasks import webhook_deliver_task  # tasks import this module
 
     for delivery_id in delivery_ids:
-        try:
-            webhook_deliver_task.apply_async((delivery_id,), countdown=countdown, retry=False)
-        except Exception as exc:  # the broker may be down; the sweep catches up
-            logger.warning(
-                "webhook delivery %s not queued (%s); the sweep will send it", delivery_id, exc
-            )
+        broker_send(webhook_deliver_task, delivery_id, countdown=countdown)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:

@@ -1,13 +1,13 @@
-"""Review notifications: emails queued through Celery once the transaction commits."""
+"""Review notifications: emails sent as outbox jobs, written in the review's transaction."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from accounts.tasks import email_send_task
+from outbox.services import job_enqueue
 
 
 def _send_on_commit(*, subject: str, template: str, context: dict[str, Any], to: list[str]):
@@ -15,7 +15,7 @@ def _send_on_commit(*, subject: str, template: str, context: dict[str, Any], to:
     if not recipients:
         return
     body = render_to_string(template, context)
-    transaction.on_commit(lambda: email_send_task.delay(subject=subject, body=body, to=recipients))
+    job_enqueue(email_send_task, subject=subject, body=body, to=recipients)
 
 
 def _title(submission: Any) -> str:

@@ -207,20 +207,37 @@ def _ensure_can_decide(submission: Submission, entry: Any, actor: Any) -> None:
         raise PermissionDenied("No one may review their own submission.")
 
 
-def review_may_decide(*, submission: Submission, entry: Any, actor: Any) -> bool:
-    """Whether review_decide would take `actor`'s decision on the current step now (reads only)."""
-    if actor is None or submission.status != SubmissionStatus.IN_PROGRESS:
-        return False
-    if entry.deleted_at is not None or submission.revision_id != entry.latest_revision_id:
-        return False
+def review_refusal(
+    *, submission: Submission, entry: Any, actor: Any
+) -> ValidationError | PermissionDenied | None:
+    """Why review_decide would refuse `actor`'s decision on the current step now, or None
+    (reads only; review_decide raises what this returns, the admin offers when it is None)."""
+    if submission.status != SubmissionStatus.IN_PROGRESS:
+        return ValidationError(f"This submission is already {submission.get_status_display()}.")
+    if entry is None or entry.deleted_at is not None:
+        return ValidationError("The item is gone or in the trash.")
+    if submission.revision_id != entry.latest_revision_id:
+        return ValidationError("The item changed since it was submitted; it must be resubmitted.")
+    if actor is None:
+        return None  # the system, or an external reviewer through a review link
     try:
         _ensure_can_decide(submission, entry, actor)
-    except PermissionDenied:
-        return False
+    except PermissionDenied as exc:
+        return exc
     decided = ReviewTask.objects.filter(
         submission=submission, step_id=submission.current_step_id, reviewer=actor
     )
-    return not decided.exists()
+    if decided.exists():
+        return ValidationError("You have already decided on this step.")
+    return None
+
+
+def review_may_decide(*, submission: Submission, entry: Any, actor: Any) -> bool:
+    """Whether review_decide would take `actor`'s decision on the current step now (reads only)."""
+    return (
+        actor is not None
+        and review_refusal(submission=submission, entry=entry, actor=actor) is None
+    )
 
 
 def _finish_submission(submission: Submission, status: str) -> None:
@@ -246,20 +263,13 @@ def review_decide(
     comment = (comment or "").strip()
     if decision not in Decision.values:
         raise ValidationError({"decision": ["Must be approve or reject."]})
-    if submission.status != SubmissionStatus.IN_PROGRESS:
-        raise ValidationError(f"This submission is already {submission.get_status_display()}.")
-    if entry is None or entry.deleted_at is not None:
-        raise ValidationError("The item is gone or in the trash.")
-    if submission.revision_id != entry.latest_revision_id:
-        raise ValidationError("The item changed since it was submitted; it must be resubmitted.")
+    refusal = review_refusal(submission=submission, entry=entry, actor=actor)
+    if refusal is not None:
+        raise refusal
     if decision == Decision.REJECT and not comment:
         raise ValidationError({"comment": ["A rejection needs a comment."]})
     step = submission.current_step
     system = actor is None and review_link is None
-    if actor is not None:
-        _ensure_can_decide(submission, entry, actor)
-        if ReviewTask.objects.filter(submission=submission, step=step, reviewer=actor).exists():
-            raise ValidationError("You have already decided on this step.")
     ReviewTask.objects.create(
         submission=submission,
         step=step,
@@ -339,13 +349,36 @@ def _unapproved(workflow: Workflow, revision: Any, verb: str) -> ValidationError
     )
 
 
-def workflow_publish_check(*, entry: Any, actor: Any, revision: Any, scheduled: bool) -> None:
-    """Publishing needs an approved submission for the revision, or bypass_workflow (audited)."""
+def _approval_missing(entry: Any, revision: Any) -> Workflow | None:
+    """The workflow whose approval publishing `revision` lacks, or None if it needs none."""
     workflow = workflow_for(entry)
     if workflow is None or approved_for(entry, revision):
+        return None
+    return workflow
+
+
+def _person_refusal(workflow: Workflow, actor: Any, revision: Any) -> ValidationError | None:
+    # A bypass holder may publish unapproved work (the publish records the bypass).
+    return None if actor.has_perm(BYPASS_PERM) else _unapproved(workflow, revision, "publish")
+
+
+def publish_refusal(*, entry: Any, actor: Any, revision: Any) -> ValidationError | None:
+    """Why workflow_publish_check would refuse `actor` publishing `revision` now, or None
+    (reads only: what the publish check and the admin's Publish button ask)."""
+    workflow = _approval_missing(entry, revision)
+    return None if workflow is None else _person_refusal(workflow, actor, revision)
+
+
+def workflow_publish_check(*, entry: Any, actor: Any, revision: Any, scheduled: bool) -> None:
+    """Publishing needs an approved submission for the revision, or bypass_workflow (audited)."""
+    workflow = _approval_missing(entry, revision)
+    if workflow is None:
         return
     bypass = {"workflow": workflow, "revision": revision, "transition": BypassTransition.PUBLISH}
-    if actor is not None and actor.has_perm(BYPASS_PERM):
+    if actor is not None:
+        refusal = _person_refusal(workflow, actor, revision)
+        if refusal is not None:
+            raise refusal
         bypass_record(entry=entry, actor=actor, scheduled=scheduled, **bypass)
         return
     if actor is None and not scheduled:

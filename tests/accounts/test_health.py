@@ -200,6 +200,21 @@ def test_swagger_ui_script_is_local(client):
     assert not re.search(r"https?://", body)
 
 
+def test_redoc_bundle_is_served_without_redoclys_cdn(client):
+    """The sidecar's bundle draws Redocly's logo from cdn.redoc.ly; Folio's copy does not."""
+    page = client.get("/api/redoc/").content.decode()
+    bundle_url = re.search(r'<script src="(/api/redoc/redoc\.standalone\.js\?v=\w+)"', page)
+    assert bundle_url, page
+    bundle = client.get(bundle_url.group(1))
+    assert bundle.status_code == 200
+    assert bundle["Content-Type"].startswith("application/javascript")
+    assert "immutable" in bundle["Cache-Control"]  # the URL changes with the bundle
+    body = b"".join(bundle.streaming_content) if bundle.streaming else bundle.content
+    assert b"Redoc" in body
+    assert b"cdn.redoc.ly" not in body
+    assert b"data:image/svg+xml" in body
+
+
 @pytest.fixture
 def log_output():
     """What the console log handler writes (its real filters and formatter), as text."""

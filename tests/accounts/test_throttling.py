@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.assertions import assert_error
@@ -32,7 +32,30 @@ def test_login_rate_is_limited(api_client):
     for _ in range(_allowed("login")):
         assert api_client.post("/api/v1/auth/token/", credentials).status_code == 200
     _assert_throttled(api_client.post("/api/v1/auth/token/", credentials))
-    # The refresh endpoint shares the login budget.
+
+
+def test_refresh_and_logout_have_their_own_budget(api_client):
+    """A frontend server refreshing for its users from one address is not a password guess:
+    the spent login budget does not stop it, and it may refresh more often than it logs in."""
+    user = UserFactory()
+    credentials = {"email": user.email, "password": PASSWORD}
+    for _ in range(_allowed("login")):
+        refresh = api_client.post("/api/v1/auth/token/", credentials).json()["refresh"]
+    _assert_throttled(api_client.post("/api/v1/auth/token/", credentials))
+    for _ in range(_allowed("login") + 5):
+        response = api_client.post("/api/v1/auth/token/refresh/", {"refresh": refresh})
+        assert response.status_code == 200, response.content
+        refresh = response.json()["refresh"]
+    assert api_client.post("/api/v1/auth/logout/", {"refresh": refresh}).status_code == 204
+    _assert_throttled(api_client.post("/api/v1/auth/token/", credentials))
+
+
+def test_refresh_rate_is_limited(api_client, monkeypatch):
+    # The rate is read from THROTTLE_REFRESH_RATE at start-up; pin a small one for this test.
+    rates = {**ScopedRateThrottle.THROTTLE_RATES, "refresh": "3/min"}
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
+    for path in ("/api/v1/auth/token/refresh/", "/api/v1/auth/logout/", "/api/v1/auth/logout/"):
+        assert_error(api_client.post(path, {"refresh": "x"}), 401)
     _assert_throttled(api_client.post("/api/v1/auth/token/refresh/", {"refresh": "x"}))
 
 
@@ -110,6 +133,10 @@ def test_signed_in_users_are_rate_limited(admin_client, monkeypatch):
 
 def test_anonymous_clients_are_rate_limited(api_client, monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "rate", "3/min", raising=False)
+    # The API docs are the anonymous endpoint left on the default throttles (the auth
+    # endpoints have their own scopes, delivery its own throttle).
     for _ in range(3):
-        assert api_client.post("/api/v1/auth/logout/", {"refresh": "x"}).status_code == 401
-    _assert_throttled(api_client.post("/api/v1/auth/logout/", {"refresh": "x"}))
+        assert api_client.get("/api/docs/").status_code == 200
+    throttled = api_client.get("/api/docs/")
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0

@@ -383,7 +383,7 @@ def test_trash_and_restore(client, users):
     assert 'data-transition="restore"' in trashed
     response = client.post(
         url("article_changelist") + "?trash=only",
-        {"action": "bulk_restore", "_selected_action": [article.pk]},
+        {"action": "bulk_restore", "_selected_action": [article.pk], "apply": "1"},
         follow=True,
     )
     assert any("restored" in m for m in messages_of(response)), messages_of(response)

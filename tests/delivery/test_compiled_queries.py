@@ -60,6 +60,7 @@ def test_cursor_pages_walk_every_item_once(api_client, article):
 def test_locales_of_one_shape_fall_back_each_to_its_own(api_client, article, on_commit):
     fr = Locale.objects.create(code="fr", name="Français")
     de = Locale.objects.create(code="de", name="Deutsch")
+    Locale.objects.create(code="es", name="Español")  # nothing translated into it yet
     hello = article(title="Hello", published=True)
     for locale, title in ((fr, "Bonjour"), (de, "Hallo")):
         entry = on_commit(

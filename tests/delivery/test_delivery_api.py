@@ -263,6 +263,43 @@ def test_locale_fallback(api_client, article, on_commit):
     assert api_client.get(URL).json()["results"][0]["locale"] == "en"
 
 
+def test_an_unknown_locale_is_a_400_not_the_default_locale(api_client, article, page, on_commit):
+    from content.models import Locale
+
+    entry = article(title="Hello", published=True)
+    page(title="About", published=True)
+    for path in (
+        URL,
+        f"{URL}{entry.slug}/",
+        "/api/v1/delivery/pages/",
+        "/api/v1/delivery/pages/?path=/about/",
+        "/api/v1/delivery/categories/",
+        "/api/v1/delivery/tags/",
+        "/api/v1/delivery/redirects/?path=/old/",
+    ):
+        separator = "&" if "?" in path else "?"
+        error = assert_error(api_client.get(f"{path}{separator}locale=zz"), 400)
+        assert "locale" in error["details"], (path, error)
+    assert "en" in error["details"]["locale"][0]  # the message lists the codes to choose from
+    # A locale added meanwhile is known at once; the default one always is.
+    Locale.objects.create(code="zz", name="Zed")
+    assert api_client.get(URL, {"locale": "zz"}).status_code == 200
+    assert api_client.get(URL, {"locale": "en"}).status_code == 200
+
+
+def test_the_locale_check_costs_no_query_per_request(
+    api_client, article, settings, django_assert_num_queries
+):
+    from content.models import Locale
+
+    Locale.objects.create(code="fr", name="Français")
+    article(published=True)
+    settings.DELIVERY_CACHE_ENABLED = False
+    api_client.get(URL, {"locale": "fr"})
+    with django_assert_num_queries(1):  # the list itself
+        assert api_client.get(URL, {"locale": "fr", "limit": 5}).status_code == 200
+
+
 def test_pages_by_path_with_breadcrumbs_and_children(api_client, page):
     about = page(title="About", published=True)
     team = page(title="Team", parent=about.pk, published=True)

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from config.cache import CACHE_ERRORS, QuietRedisCache
+from config.cache import QuietRedisCache
+from config.outages import DEPENDENCY_ERRORS
 from tests.redis_process import RedisProcess
 
 OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True}
@@ -30,7 +31,7 @@ def wait_for(predicate, timeout: float = 60.0):
 def test_an_outage_is_logged_once_counted_and_its_end_logged_once(redis_process, caplog):
     cache = QuietRedisCache(redis_process.url, {"OPTIONS": OPTIONS})
     cache.set("greeting", "hello")
-    errors_before = CACHE_ERRORS._value.get()
+    errors_before = DEPENDENCY_ERRORS.labels("Redis cache")._value.get()
     redis_process.pause()
     with caplog.at_level(logging.INFO):
         for _ in range(12):
@@ -46,4 +47,4 @@ def test_an_outage_is_logged_once_counted_and_its_end_logged_once(redis_process,
     assert "reachable again" in up.getMessage()
     assert up.failures >= 13
     assert not any(r.exc_info for r in caplog.records)
-    assert CACHE_ERRORS._value.get() - errors_before == up.failures
+    assert DEPENDENCY_ERRORS.labels("Redis cache")._value.get() - errors_before == up.failures

@@ -20,11 +20,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# How long any wait may take (ms). Tests wait on what the user sees, never on time, so a
+# generous bound costs nothing when the machine is quick and keeps a busy one from failing.
+TIMEOUT = 60_000
 
 try:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+    expect = sync_playwright = None
 
 
 def pytest_collection_modifyitems(config, items):
@@ -66,7 +69,9 @@ def browser_page(live_server, e2e_settings, monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(TIMEOUT)
+        context.set_default_navigation_timeout(TIMEOUT)
+        expect.set_options(timeout=TIMEOUT)
         page = context.new_page()
         page.base_url = live_server.url
         page.errors = []

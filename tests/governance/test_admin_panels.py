@@ -6,6 +6,8 @@ Reviewer step) is active, as seeded.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
@@ -134,7 +136,7 @@ def test_policy_panel_lists_each_violation_and_override_is_for_holders_only(user
     assert "has not been checked yet" in html
     assert editor.get(panel_url(article, "policyresult")).status_code == 405
     response = editor.post(panel_url(article, "policyresult"), follow=True)  # "Check now"
-    assert any("Blocked" in m for m in messages_of(response)), messages_of(response)
+    assert any("checked just now" in m for m in messages_of(response)), messages_of(response)
     for who in ("Author", "Editor"):
         html = admin_for(who).get(change_url(article)).content.decode()
         assert 'data-policy-status="block"' in html
@@ -145,6 +147,50 @@ def test_policy_panel_lists_each_violation_and_override_is_for_holders_only(user
         assert 'data-action="override"' not in html, who
     admin_html = admin_for("Administrator").get(change_url(article)).content.decode()
     assert 'data-action="override"' in admin_html
+
+
+def _policy_panel_text(response) -> str:
+    """The page as a reader sees it: the messages and the panel, tags stripped."""
+    html = response.content.decode()
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize(
+    ("setup", "state"),
+    [
+        # No policy covers the item: the check stores nothing, and there is nothing to do.
+        (lambda: None, "No active policy applies to this article: there is nothing to check."),
+        (lambda: banned(content_types=["page"]), "No active policy applies to this article"),
+        # A policy covers it and passes: the panel shows the result the check stored.
+        (lambda: banned(terms=["synergy"]), "All applicable policies pass."),
+        (lambda: banned(severity="warn"), "Warnings only: nothing blocks submitting"),
+    ],
+)
+def test_check_now_shows_one_state_once(users, admin_for, setup, state):
+    setup()
+    article = ArticleFactory(title="Top class")
+    response = admin_for("Editor").post(panel_url(article, "policyresult"), follow=True)
+    assert response.redirect_chain[-1][0].endswith(change_url(article) + "#policy-checks")
+    text = _policy_panel_text(response)
+    assert text.count(state) == 1, text[text.find("Policy checks") :][:400]
+    for other in ("not been checked yet", "not checked yet", "All applicable policies pass"):
+        if other not in state:
+            assert other not in text, other
+    assert any("checked just now" in m for m in messages_of(response))
+
+
+def test_a_policy_added_after_the_check_is_shown_as_not_checked(users, admin_for):
+    banned(terms=["synergy"])
+    article = ArticleFactory(title="Top class")
+    editor = admin_for("Editor")
+    editor.post(panel_url(article, "policyresult"))
+    banned(name="Later rule", terms=["class"])
+    text = _policy_panel_text(editor.get(change_url(article)))
+    assert "Not checked yet: Later rule." in text
+    assert "All applicable policies pass" not in text  # it may well fail: not a pass
+    text = _policy_panel_text(editor.post(panel_url(article, "policyresult"), follow=True))
+    assert "Not checked yet" not in text
+    assert "Blocked: the violations marked “block”" in text
 
 
 def test_override_needs_a_reason_and_the_permission(users, admin_for):

@@ -1,8 +1,11 @@
-"""Seed a demo site: one user per role, then realistic content. Safe to run again.
+"""Seed a demo site: one user per role, then content policies and realistic content.
+Safe to run again.
 
 `make run` calls this on every start, so the second run must cost nothing: users are
-made once (the password is printed only then) and content only on a site with none.
-`--articles N` tops the demo up to N articles with the bulk seeder, resumably.
+made once (the password is printed only then) and policies and content only on a site
+with no content. `--articles N` tops the demo up to N articles with the bulk seeder,
+resumably. The command sits above every app (it seeds accounts, governance and content),
+which is why it is the one module of accounts that imports the others.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from content.seeding.demo import (
     demo_content_create,
     demo_fixtures,
 )
+from governance.seeding import demo_policies_create
 
 DEMO_DOMAIN = "folio.local"
 DEFAULT_ARTICLES = 200
@@ -37,8 +41,8 @@ MAX_ARTICLES = 10_000_000
 class Command(BaseCommand):
     help = (
         "Create demo users in every role (the login is printed once) and, on a site "
-        "without content, demo pages, articles, taxonomy and images. --articles N tops "
-        "the demo up to N articles in bulk."
+        "without content, demo content policies, pages, articles, taxonomy and images. "
+        "--articles N tops the demo up to N articles in bulk."
     )
 
     def add_arguments(self, parser) -> None:
@@ -140,7 +144,11 @@ class Command(BaseCommand):
         else:
             started = time.monotonic()
             self.stdout.write("Creating demo content through the services…")
-            demo_content_create(cast=cast, log=self.stdout.write)
+            with transaction.atomic():
+                # Policies first: every demo submit and publish is checked against them.
+                for policy in demo_policies_create(actor=cast.admin):
+                    self.stdout.write(f"  content policy “{policy.name}” ({policy.severity})")
+                demo_content_create(cast=cast, log=self.stdout.write)
             self.stdout.write(f"  done in {time.monotonic() - started:.1f}s")
         target = max((DEFAULT_ARTICLES if articles is None else articles) - HAND_MADE, 0)
         fixtures = demo_fixtures(cast=cast)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from content.services.revisions import revisions_purge
@@ -19,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count, delete nothing.")
 
     def handle(self, *args, keep: int, older_than: int, dry_run: bool, **options) -> None:
-        with transaction.atomic():
-            count = revisions_purge(keep=keep, older_than_days=older_than, dry_run=dry_run)
+        try:
+            with transaction.atomic():
+                count = revisions_purge(keep=keep, older_than_days=older_than, dry_run=dry_run)
+        except ValidationError as exc:  # the service's own limits: a message, not a traceback
+            raise CommandError(" ".join(exc.messages)) from None
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(f"{verb} {count} revision(s).")

@@ -1,0 +1,202 @@
+"""What each lifecycle transition needs now: one check per transition.
+
+A service runs its transition's check under the row lock before it acts, and the admin
+runs the same function (`allowed`) to decide which buttons to offer, so a button is
+offered exactly when pressing it passes, and the two cannot disagree.
+
+Checks only read. The guards with side effects stay in the services: `publish_requested`
+records an audited workflow bypass, and content policies store their results and list
+every blocking violation. The checks ask the guards' read-only counterparts instead
+(content.hooks: `review_allowed`, `review_applies`, `publish_allowed`). Blocking content
+policies are the one refusal a button does not foresee: the change form's policy panel
+shows them, and the refusal lists each one.
+
+A system actor (None: the scheduler, commands, factories) passes the role checks and the
+queries; what binds it is in the guards (see content.hooks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.dispatch import Signal
+from django.utils import timezone
+
+from content import hooks
+from content.models import Page, PublishableCore, Revision, Status
+from content.services import rules
+from content.services.entries import unique_slug
+from content.services.pages import descendants
+
+Check = Callable[..., None]
+
+NO_WORKFLOW = "No review workflow applies to this item: publish its changes directly."
+NO_OPEN_REVIEW = "No review is open for this item's changes."
+
+
+def allowed(check: Check, actor: Any, entry: PublishableCore, **kwargs: Any) -> bool:
+    """Whether `check` passes, without raising: what the admin asks before offering."""
+    try:
+        check(actor, entry, **kwargs)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _ask(signal: Signal, entry: PublishableCore, **kwargs: Any) -> list[tuple[Any, Any]]:
+    return signal.send(sender=type(entry), entry=entry, **kwargs)
+
+
+def _ensure_no_refusal(answers: list[tuple[Any, Any]]) -> None:
+    refusal = hooks.refusal(answers)
+    if refusal is not None:
+        raise refusal
+
+
+# --- Review -----------------------------------------------------------------------------
+
+
+def submit_check(actor: Any, entry: PublishableCore) -> None:
+    """Submit: edit rights on a draft, or on a live item's changes when a workflow applies."""
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_edit(actor, entry)
+    if not rules.live_changes(entry):
+        rules.ensure_status(entry, (Status.DRAFT,), "submit")
+    elif not hooks.taken_over(_ask(hooks.review_applies, entry)):
+        raise ValidationError({"status": [NO_WORKFLOW]})
+
+
+def review_check(actor: Any, entry: PublishableCore, *, decision: str) -> None:
+    """Approve or reject: review rights, an item in review (or a live item's changes under
+    a workflow), and the review's owner lets `actor` decide now (a step's reviewer)."""
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_review(actor, entry)
+    rules.ensure_reviewable(entry, decision)
+    if actor is None or hooks.writing_review_outcome():
+        return  # the system, or a review's owner writing back the outcome it reached
+    answers = _ask(hooks.review_allowed, entry, actor=actor, decision=decision)
+    _ensure_no_refusal(answers)
+    if rules.live_changes(entry) and not hooks.taken_over(answers):
+        raise ValidationError({"status": [NO_OPEN_REVIEW]})
+
+
+def approve_check(actor: Any, entry: PublishableCore) -> None:
+    review_check(actor, entry, decision="approve")
+
+
+def reject_check(actor: Any, entry: PublishableCore) -> None:
+    review_check(actor, entry, decision="reject")
+
+
+# --- Publishing -------------------------------------------------------------------------
+
+
+def _ensure_may_go_live(actor: Any, entry: PublishableCore, revision: Revision | None) -> None:
+    """What putting `revision` live needs beyond the role: the expiry, and the workflow."""
+    if entry.expire_at is not None and entry.expire_at <= timezone.now():
+        raise ValidationError({"expire_at": ["The expiry time has passed; change it first."]})
+    if actor is not None:
+        _ensure_no_refusal(_ask(hooks.publish_allowed, entry, actor=actor, revision=revision))
+
+
+def publish_check(actor: Any, entry: PublishableCore) -> None:
+    """Publish: publish rights, something new to put live, and the latest revision approved
+    wherever a workflow applies (or bypass_workflow)."""
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_publish(actor, entry)
+    if entry.status == Status.PUBLISHED and not entry.has_unpublished_changes:
+        raise ValidationError("This item is already published with no unpublished changes.")
+    _ensure_may_go_live(actor, entry, entry.latest_revision)
+
+
+def unpublish_check(actor: Any, entry: PublishableCore) -> None:
+    """Unpublish: publish rights, and the item is live (a schedule is cleared by schedule)."""
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_publish(actor, entry)
+    if entry.status == Status.SCHEDULED:
+        raise ValidationError(
+            {"status": ["The item is not live, only scheduled: clear its schedule instead."]}
+        )
+    rules.ensure_status(entry, (Status.PUBLISHED,), "unpublish")
+
+
+def schedule_check(actor: Any, entry: PublishableCore) -> None:
+    """Schedule: publish rights on an item that is not archived (the service checks the
+    times, and a publish time as a publish)."""
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_publish(actor, entry)
+    if entry.status == Status.ARCHIVED:
+        raise ValidationError({"status": ["Archived items cannot be scheduled; publish them."]})
+
+
+def archive_check(actor: Any, entry: PublishableCore) -> None:
+    """Archive: publish rights on an item not archived yet."""
+    rules.ensure_not_trashed(entry)
+    rules.ensure_can_publish(actor, entry)
+    if entry.status == Status.ARCHIVED:
+        raise ValidationError({"status": ["The item is already archived."]})
+
+
+# --- Trash ------------------------------------------------------------------------------
+
+
+def trashed_with(entry: PublishableCore) -> QuerySet[PublishableCore]:
+    """The pages that went to the trash with `entry` (its subtree, trashed at that moment)."""
+    if not isinstance(entry, Page) or entry.deleted_at is None:
+        return type(entry).objects.none()
+    return descendants(entry).filter(deleted_at=entry.deleted_at).order_by("path")
+
+
+def trash_check(actor: Any, entry: PublishableCore) -> None:
+    """Trash: delete rights (Authors: their own drafts, and no page with subpages)."""
+    rules.ensure_can_trash(actor, entry)
+    if entry.deleted_at is not None:
+        raise ValidationError("The item is already in the trash.")
+    if (
+        isinstance(entry, Page)
+        and rules.is_restricted(actor, entry)
+        and descendants(entry).filter(deleted_at=None).exists()
+    ):
+        raise ValidationError("This page has subpages; ask an editor to trash it.")
+
+
+def restore_check(actor: Any, entry: PublishableCore, *, republish: bool = False) -> None:
+    """Restore: delete rights (Authors: their own drafts) on an item in the trash whose
+    parent page is not. With `republish`, what publishing each revision that was live when
+    trashed needs (the item's and its subpages'), as a publish would check it."""
+    rules.ensure_can_trash(actor, entry)
+    if entry.deleted_at is None:
+        raise ValidationError("The item is not in the trash.")
+    if (
+        isinstance(entry, Page)
+        and entry.parent_id
+        and Page.objects.filter(pk=entry.parent_id, deleted_at__isnull=False).exists()
+    ):
+        raise ValidationError({"parent": ["The parent page is in the trash; restore it first."]})
+    if republish:
+        republish_check(actor, entry)
+
+
+def republish_check(actor: Any, entry: PublishableCore) -> None:
+    """Putting back live what was live when trashed: publish rights, and each revision
+    may go live now (workflow approval); the address must still be free."""
+    rules.ensure_can_publish(actor, entry)
+    items = [item for item in [entry, *trashed_with(entry)] if item.trashed_live_revision_id]
+    if not items:
+        raise ValidationError(
+            {"republish": ["Nothing here was live when it was trashed; restore it as a draft."]}
+        )
+    for item in items:
+        if unique_slug(item, item.slug) != item.slug:
+            raise ValidationError(
+                {
+                    "slug": [
+                        f"The address of “{item}” was taken while it was in the trash, so it "
+                        "comes back under a new slug: restore it as a draft, then publish it."
+                    ]
+                }
+            )
+        _ensure_may_go_live(actor, item, item.trashed_live_revision)

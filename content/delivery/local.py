@@ -4,10 +4,11 @@ A cache hit in Redis still costs a network round trip, as much as the rest of th
 request on a small machine. So each process keeps its recent responses in memory and
 trusts the content version it last read from the database for up to
 DELIVERY_LOCAL_CACHE_SECONDS: within that lease a repeated request is answered without
-leaving the process, and the version is read again at most once per lease. A publish in this process renews the lease with the new version at
-once; a publish elsewhere is seen here when the lease runs out (a second by default,
-well inside the Cache-Control max-age clients are already told to accept). Set the
-setting to 0 to read the version on every request.
+leaving the process, and the version is read again at most once per lease. A publish
+in this process renews the lease with the new version at once; a publish elsewhere is
+seen here when the lease runs out (a second by default, well inside the Cache-Control
+max-age clients are already told to accept). Set the setting to 0 to read the version on
+every request.
 """
 
 from __future__ import annotations

@@ -48,7 +48,10 @@ def every_block(image: int) -> list[dict]:
         {"type": "image", "value": {"image": image}},
         {"type": "quote", "value": {"text": "Said <em>well</em>", "attribution": "Someone"}},
         {"type": "quote", "value": {"text": "Said by nobody in particular"}},
-        {"type": "list", "value": {"style": "bulleted", "items": ["One", "<strong>Two</strong>", "3<br>"]}},
+        {
+            "type": "list",
+            "value": {"style": "bulleted", "items": ["One", "<strong>Two</strong>", "3<br>"]},
+        },
         {"type": "list", "value": {"style": "numbered", "items": ['<a href="/1/">First</a>']}},
         {"type": "embed", "value": {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42"}},
         {"type": "code", "value": {"language": "python", "code": "def f():\n\n    return 1\n"}},

@@ -7,6 +7,7 @@ cache and a Celery broker on the filesystem.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django_guid.middleware.guid_middleware",
+    # Before anything reads REMOTE_ADDR: X-Forwarded-For only from our own proxies.
+    "config.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside every middleware that reads or writes a body; static files (whitenoise,
@@ -77,6 +80,19 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# The proxies whose X-Forwarded-For is believed (config.client_address): addresses or
+# networks, comma-separated, "*" for any peer. The same variable tells gunicorn whose
+# X-Forwarded-Proto to believe, so both agree. Blank: clients connect directly.
+TRUSTED_PROXIES = [p.strip() for p in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])]
+TRUSTED_PROXIES = [p for p in TRUSTED_PROXIES if p]
+for _proxy in TRUSTED_PROXIES:
+    if _proxy != "*":
+        try:
+            ipaddress.ip_network(_proxy, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FORWARDED_ALLOW_IPS: {_proxy!r} is not an address or a network."
+            ) from None
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -231,6 +247,7 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_USERNAME_CALLABLE = "accounts.authentication.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_CLIENT_IP_CALLABLE = "config.client_address.axes_client_address"
 # API lockouts answer in the error format (429 + Retry-After), not with axes' HTML page.
 AXES_LOCKOUT_CALLABLE = "config.exceptions.axes_lockout_response"
 
@@ -468,6 +485,9 @@ DELIVERY_CACHE_CONTROL = env.str(
 DELIVERY_LOCALE_FALLBACK = env.bool("DELIVERY_LOCALE_FALLBACK", default=True)
 # Relevance ranks at most this many of the newest matches (every match of a rarer term).
 DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=200)
+# Throttles key on REMOTE_ADDR, which config.client_address has already resolved; DRF must
+# not read X-Forwarded-For itself (with NUM_PROXIES unset it believes any client's).
+REST_FRAMEWORK["NUM_PROXIES"] = 0
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["delivery_anon"] = env.str(
     "THROTTLE_DELIVERY_ANON_RATE", default="3000/min"
 )

@@ -12,6 +12,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Tests that anchor the audit log point this at their own file.
 AUDIT_ANCHOR_FILE = ""
+# The test client connects from 127.0.0.1: a direct client unless a test says otherwise.
+TRUSTED_PROXIES: list[str] = []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

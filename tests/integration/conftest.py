@@ -16,9 +16,12 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,3 +214,40 @@ def wait_for_email(mail_dir: Path, needle: str, *, timeout: float, proc: Process
             pytest.fail(f"{proc.name} exited {proc.popen.returncode}:\n{proc.log()}")
         time.sleep(0.5)
     pytest.fail(f"no email containing {needle!r} within {timeout}s:\n{proc.log()}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_status(url: str, headers: dict[str, str] | None = None) -> int:
+    """The response's status; 0 while nothing listens yet."""
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except urllib.error.URLError:
+        return 0
+
+
+def start_gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> tuple[Process, str]:
+    """gunicorn with config/gunicorn.py on a free port, once it answers; (process, base URL)."""
+    port = free_port()
+    web = Process(
+        "web",
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"],
+        {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)},
+        tmp_path / "gunicorn.log",
+    ).start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while http_status(f"{base}/health/live/") != 200:
+        if time.monotonic() > deadline or web.popen.poll() is not None:
+            web.stop()
+            pytest.fail(f"gunicorn did not come up:\n{web.log()}")
+        time.sleep(0.2)
+    return web, base

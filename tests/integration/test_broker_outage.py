@@ -15,15 +15,14 @@ import requests
 from PIL import Image
 
 from tests.integration.conftest import (
-    BASE_DIR,
     Process,
     django_shell,
     manage,
     production_env,
     read_emails,
+    start_gunicorn,
     worker_args,
 )
-from tests.integration.test_takedown_redis_stall import _free_port
 from tests.redis_process import RedisProcess
 
 pytestmark = pytest.mark.integration
@@ -94,16 +93,8 @@ def test_writes_during_a_broker_outage_answer_normally_and_every_effect_happens_
     )
     manage("migrate", "--noinput", env=env)
     ids = django_shell(SETUP % {"password": PASSWORD}, env=env)
-    port = _free_port()
-    web = Process(
-        "web",
-        [str(BASE_DIR / ".venv/bin/gunicorn"), "config.wsgi", "-c", "config/gunicorn.py"],
-        {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
-        tmp_path / "gunicorn.log",
-    ).start()
+    web, base = start_gunicorn(env, tmp_path)
     processes.append(web)
-    base = f"http://127.0.0.1:{port}"
-    wait_for(lambda: _up(f"{base}/health/live/"), "gunicorn up")
     token = requests.post(
         f"{base}/api/v1/auth/token/",
         json={"email": "ops@example.com", "password": PASSWORD},
@@ -184,10 +175,3 @@ def test_writes_during_a_broker_outage_answer_normally_and_every_effect_happens_
         assert "To: sam@example.com" in emails[0]
     finally:
         broker.close()
-
-
-def _up(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=5).status_code == 200
-    except requests.ConnectionError:
-        return False

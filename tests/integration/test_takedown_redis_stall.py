@@ -8,14 +8,17 @@ The version now lives in the database and moves in the unpublish's transaction.
 
 from __future__ import annotations
 
-import socket
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
-from tests.integration.conftest import BASE_DIR, Process, django_shell, manage, production_env
+from tests.integration.conftest import (
+    django_shell,
+    http_status,
+    manage,
+    production_env,
+    start_gunicorn,
+)
 from tests.redis_process import RedisProcess
 
 pytestmark = pytest.mark.integration
@@ -42,23 +45,6 @@ print("RESULT=" + json.dumps({"seconds": time.monotonic() - started}))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def status(url: str) -> int:
-    """The response's status; 0 while nothing listens yet."""
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except urllib.error.URLError:
-        return 0
-
-
 def test_an_unpublish_during_a_redis_stall_is_not_served_once_redis_is_back(tmp_path):
     with RedisProcess() as redis:
         env = production_env(
@@ -70,33 +56,23 @@ def test_an_unpublish_during_a_redis_stall_is_not_served_once_redis_is_back(tmp_
         )
         manage("migrate", "--noinput", env=env)
         slug = django_shell(SETUP, env=env)["slug"]
-        port = _free_port()
-        web = Process(
-            "web",
-            [str(BASE_DIR / ".venv/bin/gunicorn"), "config.wsgi", "-c", "config/gunicorn.py"],
-            {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
-            tmp_path / "gunicorn.log",
-        ).start()
+        web, base = start_gunicorn(env, tmp_path)
         try:
-            url = f"http://127.0.0.1:{port}/api/v1/delivery/articles/{slug}/"
-            deadline = time.monotonic() + 60
-            while status(url) != 200:  # up, and the response is cached by now
-                assert time.monotonic() < deadline, web.log()
-                time.sleep(0.2)
+            url = f"{base}/api/v1/delivery/articles/{slug}/"
             for _ in range(6):  # both workers hold it in their own tier and in Redis
-                assert status(url) == 200
+                assert http_status(url) == 200
 
             redis.pause()
             took = django_shell(UNPUBLISH, env=env, timeout=120)["seconds"]
             redis.resume()
 
             started = time.monotonic()
-            while (code := status(url)) == 200:
+            while (code := http_status(url)) == 200:
                 assert time.monotonic() - started < 30, "the takedown is still public"
                 time.sleep(0.1)
             assert code == 404
             print(f"unpublish took {took:.2f} s; 404 {time.monotonic() - started:.2f} s after")
             for _ in range(6):
-                assert status(url) == 404
+                assert http_status(url) == 404
         finally:
             web.stop()

@@ -38,6 +38,16 @@ DATABASE_URL = os.environ.get(
     "FOLIO_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 
+# What production refuses to start without (config/settings/production.py).
+REQUIRED = (
+    "DJANGO_SECRET_KEY",
+    "AUDIT_ANCHOR_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+)
+
 # Settings a developer's shell or CI leg may carry that must not leak into a child process.
 _FOLIO_ENV = (
     "DJANGO_SETTINGS_MODULE",

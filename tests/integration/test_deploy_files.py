@@ -6,18 +6,10 @@ import re
 
 import pytest
 
-from tests.integration.conftest import BASE_DIR
+from tests.integration.conftest import BASE_DIR, REQUIRED
 
 yaml = pytest.importorskip("yaml")
 
-REQUIRED = (
-    "DJANGO_SECRET_KEY",
-    "AUDIT_ANCHOR_KEY",
-    "ALLOWED_HOSTS",
-    "DATABASE_URL",
-    "CACHE_URL",
-    "CELERY_BROKER_URL",
-)
 APP_SERVICES = ("migrate", "web", "worker", "beat")
 
 

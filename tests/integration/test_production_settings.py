@@ -15,17 +15,9 @@ import sys
 
 import pytest
 
-from tests.integration.conftest import BASE_DIR, child_env
+from tests.integration.conftest import BASE_DIR, REQUIRED, child_env
 
 ENV_EXAMPLE = BASE_DIR / ".env.example"
-REQUIRED = (
-    "DJANGO_SECRET_KEY",
-    "AUDIT_ANCHOR_KEY",
-    "ALLOWED_HOSTS",
-    "DATABASE_URL",
-    "CACHE_URL",
-    "CELERY_BROKER_URL",
-)
 
 # A dev's .env fills in unset variables, which would hide a missing one.
 needs_no_dotenv = pytest.mark.skipif(

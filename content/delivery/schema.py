@@ -285,7 +285,12 @@ PREVIEW = PolymorphicProxySerializer(
 
 
 _COMMON = [
-    OpenApiParameter("locale", str, description="Locale code; falls back to the default."),
+    OpenApiParameter(
+        "locale",
+        str,
+        description="Locale code (an unknown one is a 400); untranslated items "
+        "fall back to the default locale.",
+    ),
     OpenApiParameter("search", str),
     OpenApiParameter("ordering", str, enum=["-published_at", "published_at", "title", "-title"]),
     OpenApiParameter("fields", str, description="Comma-separated fields to return."),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import re_path
 
-from config.urls import handler404, handler500  # noqa: F401
+from config.urls import handler400, handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as site_urls
 from content.views.media_files import media_file
 

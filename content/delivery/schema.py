@@ -14,7 +14,7 @@ from drf_spectacular.serializers import PolymorphicProxySerializerExtension
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from content.blocks import BLOCK_TYPES
+from content.blocks import CALLOUT_TONES, LIST_STYLES
 from content.models import MediaKind
 
 
@@ -29,6 +29,23 @@ def _one_of(component_name: str, values, **kwargs) -> serializers.CharField:
 def _text(**kwargs) -> serializers.CharField:
     """A string, which may be blank: these describe what is stored, not what is accepted."""
     return serializers.CharField(allow_blank=True, **kwargs)
+
+
+PLAIN = "Plain text, stored as typed (markup included): escape it on output."
+HTML = (
+    "HTML sanitised by Folio (inline formatting and http, https and mailto links only): "
+    "safe to insert as HTML."
+)
+
+
+def _plain(**kwargs) -> serializers.CharField:
+    """A plain-text string: the frontend must escape it (README: HTML fields and plain text)."""
+    return _text(help_text=PLAIN, **kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "html", "description": HTML})
+class HtmlField(serializers.CharField):
+    """A sanitised HTML string: `format: html`, so generated clients can tell it apart."""
 
 
 class Expandable(serializers.Field):
@@ -86,14 +103,14 @@ class MediaSerializer(serializers.Serializer):
     """A media asset; `rendition` only when one was asked for (`?rendition=`)."""
 
     id = serializers.IntegerField()
-    title = _text()
+    title = _plain()
     url = _text()
     kind = _one_of("DeliveryMediaKind", MediaKind.values)
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
-    alt = _text()
-    caption = _text()
-    credit = _text()
+    alt = _plain()
+    caption = _plain()
+    credit = _plain()
     focal_point = FocalPointSerializer(allow_null=True)
     rendition = MediaRenditionSerializer(required=False)
 
@@ -103,7 +120,7 @@ class MediaSerializer(serializers.Serializer):
 
 class CategoryRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = _text()
+    name = _plain()
     slug = _text()
 
     class Meta:
@@ -112,7 +129,7 @@ class CategoryRefSerializer(serializers.Serializer):
 
 class TagSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = _text()
+    name = _plain()
     slug = _text()
 
     class Meta:
@@ -121,7 +138,7 @@ class TagSerializer(serializers.Serializer):
 
 class AuthorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = _text()
+    name = _plain()
 
     class Meta:
         ref_name = "DeliveryAuthor"
@@ -129,26 +146,60 @@ class AuthorSerializer(serializers.Serializer):
 
 class PageRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = _text()
+    title = _plain()
     url = _text()
 
     class Meta:
         ref_name = "DeliveryPageRef"
 
 
-class BlockSerializer(serializers.Serializer):
-    """A body block; image blocks carry the expanded media asset in `value.image`."""
+def _block(kind: str, value: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The schema of one block type: `{"type": kind, "value": {...}}`."""
+    name = f"Delivery{kind.title()}Block"
+    attrs = {
+        "type": _one_of(f"Delivery{kind.title()}BlockType", [kind]),
+        "value": value(),
+        "Meta": type("Meta", (), {"ref_name": name}),
+        "__module__": __name__,
+    }
+    return type(name, (serializers.Serializer,), attrs)
 
-    type = _one_of("DeliveryBlockType", BLOCK_TYPES)
-    value = serializers.DictField()
 
-    class Meta:
-        ref_name = "DeliveryBlock"
+def _value(kind: str, **fields) -> type[serializers.Serializer]:
+    meta = type("Meta", (), {"ref_name": f"Delivery{kind.title()}Value"})
+    return type(f"{kind.title()}Value", (serializers.Serializer,), {**fields, "Meta": meta})
+
+
+# Each block type's value; which strings are HTML and which plain text is the contract
+# frontends render by (README, "HTML fields and plain-text fields").
+BLOCK_VALUES = {
+    "paragraph": _value("paragraph", text=HtmlField()),
+    "heading": _value("heading", text=HtmlField(), level=serializers.IntegerField()),
+    "image": _value("image", image=MediaSerializer(), alt=_plain(), caption=_plain(required=False)),
+    "quote": _value("quote", text=HtmlField(), attribution=_plain()),
+    "list": _value(
+        "list",
+        style=_one_of("DeliveryListStyle", LIST_STYLES),
+        items=serializers.ListField(child=HtmlField()),
+    ),
+    "embed": _value("embed", url=_plain()),
+    "code": _value("code", language=_plain(), code=_plain()),
+    "callout": _value(
+        "callout", tone=_one_of("DeliveryCalloutTone", CALLOUT_TONES), text=HtmlField()
+    ),
+}
+BLOCK = PolymorphicProxySerializer(
+    component_name="DeliveryBlock",
+    serializers={kind: _block(kind, value) for kind, value in BLOCK_VALUES.items()},
+    resource_type_field_name="type",
+    many=True,
+    required=False,
+)
 
 
 class SeoSerializer(serializers.Serializer):
-    title = _text()
-    description = _text()
+    title = _plain()
+    description = _plain()
     og_image = MediaSerializer(allow_null=True)
 
     class Meta:
@@ -161,7 +212,7 @@ class SeoSerializer(serializers.Serializer):
 # `fields=` may leave out any field of an item: none is required.
 class _ItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False)
-    title = _text(required=False)
+    title = _plain(required=False)
     slug = _text(required=False)
     locale = _text(required=False)
     translation_key = serializers.UUIDField(required=False)
@@ -174,7 +225,7 @@ class ArticleSummarySerializer(_ItemSerializer):
     """An article as lists show it."""
 
     type = _one_of("DeliveryArticleType", ["article"], required=False)
-    summary = _text(required=False)
+    summary = _plain(required=False)
     published_date = serializers.DateField(allow_null=True, required=False)
     category = Expandable(CategoryRefSerializer, allow_null=True, required=False)
     tags = serializers.ListField(child=Expandable(TagSerializer), required=False)
@@ -188,7 +239,7 @@ class ArticleSummarySerializer(_ItemSerializer):
 class ArticleSerializer(ArticleSummarySerializer):
     """One article, with its body and SEO fields."""
 
-    body = serializers.ListField(child=BlockSerializer(), required=False)
+    body = BLOCK
     seo = SeoSerializer(required=False)
 
     class Meta:
@@ -208,7 +259,7 @@ class PageSummarySerializer(_ItemSerializer):
 class PageSerializer(PageSummarySerializer):
     """One page, with its body, SEO fields, its published ancestors and children."""
 
-    body = serializers.ListField(child=BlockSerializer(), required=False)
+    body = BLOCK
     seo = SeoSerializer(required=False)
     breadcrumbs = serializers.ListField(child=PageRefSerializer(), required=False)
     children = serializers.ListField(child=PageRefSerializer(), required=False)
@@ -219,7 +270,7 @@ class PageSerializer(PageSummarySerializer):
 
 class CategorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = _text()
+    name = _plain()
     slug = _text()
     parent = serializers.IntegerField(allow_null=True, help_text="The parent category's id.")
 

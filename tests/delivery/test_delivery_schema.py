@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from content import services
+from content.blocks import BLOCK_TYPES
 from tests.accounts.factories import UserFactory
 from tests.content.factories import make_image
 
@@ -105,8 +106,9 @@ def test_detail_endpoints_declare_the_item_they_answer(schema):
     assert {*ITEM_FIELDS, "parent", "body", "seo", "breadcrumbs", "children"} <= set(page)
     crumb = _component(schema, page["breadcrumbs"]["items"]["$ref"])
     assert set(crumb["properties"]) == {"id", "title", "url"}
-    block = _component(schema, article["body"]["items"]["$ref"])
-    assert set(block["properties"]) == {"type", "value"}
+    blocks = _component(schema, article["body"]["items"]["$ref"])  # one of the block types
+    for variant in blocks["oneOf"]:
+        assert set(_component(schema, variant["$ref"])["properties"]) == {"type", "value"}
     seo = _component(schema, article["seo"]["$ref"])
     assert set(seo["properties"]) == {"title", "description", "og_image"}
 
@@ -151,6 +153,11 @@ def published(on_commit, category, tag, article, page):
             {"type": "heading", "value": {"text": "Hello", "level": 2}},
             {"type": "image", "value": {"image": image.pk, "alt": "A cover"}},
             {"type": "list", "value": {"style": "bulleted", "items": ["one", "two"]}},
+            {"type": "paragraph", "value": {"text": "Some <strong>bold</strong> text"}},
+            {"type": "quote", "value": {"text": "To be", "attribution": "Hamlet"}},
+            {"type": "embed", "value": {"url": "https://www.youtube.com/watch?v=x"}},
+            {"type": "code", "value": {"language": "python", "code": "print(1)\n"}},
+            {"type": "callout", "value": {"tone": "warning", "text": "Mind the gap"}},
         ],
         published=True,
     )
@@ -192,3 +199,26 @@ def test_real_responses_conform_to_the_schema(schema, api_client, published, on_
     api_client.force_authenticate(None)
     for url in links:
         assert_conforms(schema, f"{API}/preview/{{token}}/", get(url))
+
+
+def test_frontends_can_tell_html_fields_from_plain_text(schema):
+    """Every block type is described, HTML strings say `format: html`, the others say they
+    are plain text to escape (README: HTML fields and plain-text fields)."""
+    components = schema["components"]["schemas"]
+    variants = components["DeliveryBlock"]["discriminator"]["mapping"]
+    assert set(variants) == set(BLOCK_TYPES)
+
+    def value(kind: str) -> dict:
+        block = _component(schema, variants[kind])
+        return _component(schema, block["properties"]["value"]["$ref"])["properties"]
+
+    for kind, field in [("paragraph", "text"), ("heading", "text"), ("quote", "text")]:
+        assert value(kind)[field]["format"] == "html", kind
+    assert value("list")["items"]["items"]["format"] == "html"
+    assert value("callout")["text"]["format"] == "html"
+    for kind, field in [("quote", "attribution"), ("code", "code"), ("image", "alt")]:
+        assert "format" not in value(kind)[field]
+        assert "escape it on output" in value(kind)[field]["description"], (kind, field)
+    article = components["DeliveryArticle"]["properties"]
+    assert "escape it on output" in article["title"]["description"]
+    assert "escape it on output" in article["summary"]["description"]

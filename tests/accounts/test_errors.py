@@ -382,3 +382,22 @@ def test_api_key_with_a_guessed_secret(db):
 
 def test_unknown_scheme_is_unauthenticated(db):
     assert_error(_get_me("Basic YWRtaW46YWRtaW4="), 401, "not_authenticated")
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        # A lookup, not a CharField: it used to reach PostgreSQL and answer 500.
+        ("/api/v1/categories/", {"name": "News", "locale": "e\x00n"}, "locale"),
+        (
+            "/api/v1/articles/",
+            {"title": "T", "body": [{"type": "paragraph", "value": {"text": "a\x00b"}}]},
+            "body.0.value.text",
+        ),
+        ("/api/v1/articles/", {"title": "T", "seo\x00": 1}, "seo\\x00"),
+    ],
+)
+def test_nul_anywhere_in_a_json_body_is_refused_with_where(admin_client, path, body, field):
+    response = admin_client.post(path, body, format="json")
+    error = assert_error(response, 400, "validation_error")
+    assert error["details"][field] == ["NUL characters are not allowed."]

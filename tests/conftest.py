@@ -7,7 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from content.delivery import local, locales
-from content.delivery.views import DeliveryThrottle
+from content.delivery.endpoint import DeliveryThrottle
 
 
 @pytest.fixture(autouse=True)

@@ -12,15 +12,11 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
-from django_guid.integrations import CeleryIntegration
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
-
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+from .environment import BASE_DIR, VAR_DIR, env
+from .features import *  # noqa: F403
+from .log_settings import *  # noqa: F403
 
 # --- Core ------------------------------------------------------------------------------
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production")
@@ -151,6 +147,9 @@ FRONTEND_PREVIEW_URL = env.str(
 ).strip()
 if FRONTEND_PREVIEW_URL and "{token}" not in FRONTEND_PREVIEW_URL:
     raise ImproperlyConfigured("FRONTEND_PREVIEW_URL must hold {token}, where the token goes.")
+
+# Links in emails (the overdue-review digest) open the admin here.
+FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default=f"{FOLIO_BASE_URL}/admin/")
 
 # --- Data ------------------------------------------------------------------------------
 
@@ -397,94 +396,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Side effects (rebuilds, renditions, emails) go through the outbox (outbox.services): a
-# pending job is sent again after RESEND seconds until a worker has run it; a worker holds
-# it for at most LEASE seconds; a failing one is retried MAX_ATTEMPTS times, BACKOFF doubling.
-OUTBOX_RESEND_SECONDS = env.int("OUTBOX_RESEND_SECONDS", default=60)
-OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=900)
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
-OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=30)
-OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
-# Workers and beat log through LOGGING below (JSON with the task's request id), not Celery's own.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Email -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Folio <folio@localhost>")
 
-# --- Logging ---------------------------------------------------------------------------
-DJANGO_GUID = {
-    "GUID_HEADER_NAME": "X-Request-ID",
-    "VALIDATE_GUID": False,
-    "RETURN_HEADER": True,
-    "EXPOSE_HEADER": True,
-    "UUID_LENGTH": 32,
-    # Tasks log (and audit) under the id of the request that queued them; beat's get a new one.
-    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
-}
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOG_FORMAT = env.str("LOG_FORMAT", default="json")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_id": {
-            "()": "django_guid.log_filters.CorrelationId",
-            "correlation_id_field": "request_id",
-        },
-        "user_id": {"()": "config.logging.UserIdFilter"},
-    },
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id", "user_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django_guid": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
-}
-
 # --- Prometheus ------------------------------------------------------------------------
 PROMETHEUS_EXPORT_MIGRATIONS = False
 HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
 
-# --- Webhooks --------------------------------------------------------------------------
-# Refuse private, loopback and link-local targets (SSRF) unless explicitly allowed.
-WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
-WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
-WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
-WEBHOOK_BACKOFF_SECONDS = env.int("WEBHOOK_BACKOFF_SECONDS", default=30)
-
-# --- Delivery --------------------------------------------------------------------------
-DELIVERY_REQUIRE_KEY = env.bool("DELIVERY_REQUIRE_KEY", default=False)
-DELIVERY_CACHE_ENABLED = env.bool("DELIVERY_CACHE_ENABLED", default=True)
-DELIVERY_CACHE_SECONDS = env.int("DELIVERY_CACHE_SECONDS", default=60 * 60)
-# Each process's own tier in front of the shared cache (content.delivery.local): how long
-# it trusts the content version it last read, and how many responses it keeps.
-DELIVERY_LOCAL_CACHE_SECONDS = env.float("DELIVERY_LOCAL_CACHE_SECONDS", default=1.0)
-DELIVERY_LOCAL_CACHE_ENTRIES = env.int("DELIVERY_LOCAL_CACHE_ENTRIES", default=500)
-DELIVERY_CACHE_CONTROL = env.str(
-    "DELIVERY_CACHE_CONTROL", default="public, max-age=60, stale-while-revalidate=300"
-)
-DELIVERY_LOCALE_FALLBACK = env.bool("DELIVERY_LOCALE_FALLBACK", default=True)
-# Relevance ranks at most this many of the newest matches (every match of a rarer term).
-DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=200)
 # Throttles key on REMOTE_ADDR, which config.client_address has already resolved; DRF must
 # not read X-Forwarded-For itself (with NUM_PROXIES unset it believes any client's).
 REST_FRAMEWORK["NUM_PROXIES"] = 0
@@ -492,29 +413,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["delivery_anon"] = env.str(
     "THROTTLE_DELIVERY_ANON_RATE", default="3000/min"
 )
 
-# --- Governance ------------------------------------------------------------------------
-# Days until an item is due for review again, per type; "Mark reviewed" restarts the clock.
-CONTENT_REVIEW_INTERVAL_DAYS = {
-    "article": env.int("REVIEW_INTERVAL_ARTICLE_DAYS", default=180),
-    "page": env.int("REVIEW_INTERVAL_PAGE_DAYS", default=365),
-}
-# Items not changed for this long count as stale in the reports.
-CONTENT_STALE_AFTER_DAYS = env.int("CONTENT_STALE_AFTER_DAYS", default=365)
-FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default=f"{FOLIO_BASE_URL}/admin/")
-# The periodic re-check of external links (a beat task, hourly by default): links current
-# content uses whose last check is older than this are fetched again, at most BATCH a run.
-POLICY_EXTERNAL_LINK_RECHECK_HOURS = env.float("POLICY_EXTERNAL_LINK_RECHECK_HOURS", default=24)
-POLICY_EXTERNAL_LINK_RECHECK_BATCH = env.int("POLICY_EXTERNAL_LINK_RECHECK_BATCH", default=100)
-
 # --- Audit log anchors (governance.services.audit_anchor) ---------------------------------
 # The HMAC key that signs checkpoints of the audit chain's head. It must never be stored in
 # the database; production requires its own. Locally it is derived from the secret key.
 AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY", default="") or f"folio-audit-anchor:{SECRET_KEY}"
-# Anchors are appended here (JSON lines) and logged; blank keeps them in the logs only.
-AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl"))
-# Optionally POSTed (JSON) to a receiver outside Folio's database, e.g. a log collector.
-AUDIT_ANCHOR_WEBHOOK_URL = env.str("AUDIT_ANCHOR_WEBHOOK_URL", default="")
-# PostgreSQL: the role the app runs as, when migrations run as the tables' owner. After each
-# `migrate`, that role is granted what the app needs, and on the audit log only SELECT and
-# INSERT: it can neither change, delete nor truncate rows, nor switch the triggers off.
-DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from content.delivery import local
-from content.delivery.views import DeliveryThrottle
+from content.delivery.endpoint import DeliveryThrottle
 from tests.assertions import assert_error
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,66 @@
+"""Settings of Folio's own features: webhooks, delivery, governance, audit anchors and the
+outbox. base.py takes them all (`from .features import *`); like every setting, each is
+read from the environment with a default that needs no server."""
+
+from __future__ import annotations
+
+from .environment import VAR_DIR, env
+
+# --- Webhooks --------------------------------------------------------------------------
+# Refuse private, loopback and link-local targets (SSRF) unless explicitly allowed.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF_SECONDS = env.int("WEBHOOK_BACKOFF_SECONDS", default=30)
+
+# --- Delivery --------------------------------------------------------------------------
+DELIVERY_REQUIRE_KEY = env.bool("DELIVERY_REQUIRE_KEY", default=False)
+DELIVERY_CACHE_ENABLED = env.bool("DELIVERY_CACHE_ENABLED", default=True)
+DELIVERY_CACHE_SECONDS = env.int("DELIVERY_CACHE_SECONDS", default=60 * 60)
+# Each process's own tier in front of the shared cache (content.delivery.local): how long
+# it trusts the content version it last read, and how many responses it keeps.
+DELIVERY_LOCAL_CACHE_SECONDS = env.float("DELIVERY_LOCAL_CACHE_SECONDS", default=1.0)
+DELIVERY_LOCAL_CACHE_ENTRIES = env.int("DELIVERY_LOCAL_CACHE_ENTRIES", default=500)
+DELIVERY_CACHE_CONTROL = env.str(
+    "DELIVERY_CACHE_CONTROL", default="public, max-age=60, stale-while-revalidate=300"
+)
+DELIVERY_LOCALE_FALLBACK = env.bool("DELIVERY_LOCALE_FALLBACK", default=True)
+# Relevance ranks at most this many of the newest matches (every match of a rarer term).
+DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=200)
+
+# --- Governance ------------------------------------------------------------------------
+# Days until an item is due for review again, per type; "Mark reviewed" restarts the clock.
+CONTENT_REVIEW_INTERVAL_DAYS = {
+    "article": env.int("REVIEW_INTERVAL_ARTICLE_DAYS", default=180),
+    "page": env.int("REVIEW_INTERVAL_PAGE_DAYS", default=365),
+}
+# Items not changed for this long count as stale in the reports.
+CONTENT_STALE_AFTER_DAYS = env.int("CONTENT_STALE_AFTER_DAYS", default=365)
+# The periodic re-check of external links (a beat task, hourly by default): links current
+# content uses whose last check is older than this are fetched again, at most BATCH a run.
+POLICY_EXTERNAL_LINK_RECHECK_HOURS = env.float("POLICY_EXTERNAL_LINK_RECHECK_HOURS", default=24)
+POLICY_EXTERNAL_LINK_RECHECK_BATCH = env.int("POLICY_EXTERNAL_LINK_RECHECK_BATCH", default=100)
+
+# --- Audit log anchors (governance.services.audit_anchor) ---------------------------------
+# Anchors are appended here (JSON lines) and logged; blank keeps them in the logs only.
+AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl"))
+# Optionally POSTed (JSON) to a receiver outside Folio's database, e.g. a log collector.
+AUDIT_ANCHOR_WEBHOOK_URL = env.str("AUDIT_ANCHOR_WEBHOOK_URL", default="")
+# PostgreSQL: the role the app runs as, when migrations run as the tables' owner. After each
+# `migrate`, that role is granted what the app needs, and on the audit log only SELECT and
+# INSERT: it can neither change, delete nor truncate rows, nor switch the triggers off.
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
+
+# --- Outbox (outbox.services) ------------------------------------------------------------
+# Side effects (rebuilds, renditions, emails) go through the outbox (outbox.services): a
+# pending job is sent again after RESEND seconds until a worker has run it; a worker holds
+# it for at most LEASE seconds; a failing one is retried MAX_ATTEMPTS times, BACKOFF doubling.
+OUTBOX_RESEND_SECONDS = env.int("OUTBOX_RESEND_SECONDS", default=60)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=900)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=30)
+OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
+# Workers and beat log through LOGGING below (JSON with the task's request id), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

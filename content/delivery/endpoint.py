@@ -1,0 +1,183 @@
+"""The base of every delivery endpoint: its throttle, its optional API key, and a dispatch
+trimmed for the hot path (content.delivery.views holds the endpoints themselves)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    MethodNotAllowed,
+    NotAuthenticated,
+    PermissionDenied,
+    Throttled,
+)
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.renderers import JSONRenderer
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from accounts.authentication import (
+    ApiKeyAuthentication,
+    JWTAuthentication,
+    authenticate_presented,
+)
+from accounts.models import ApiKey, ApiKeyScope
+from config.exceptions import api_exception_handler
+from content.delivery.http import compress, lookup, respond, store
+
+
+class DeliveryThrottle(AnonRateThrottle):
+    """Anonymous delivery traffic, counted per client in fixed windows of the rate's period.
+
+    DRF's own throttles keep a list of request times per client and rewrite it on every
+    request, which costs more the higher the rate. Here each process counts requests
+    locally and adds them to one shared counter per client and window every `flush_every`
+    requests (and on a client's first request); the total that increment returns is what
+    the process checks the budget against until the next one. A client may overshoot its
+    budget by that many requests per process: 1% of the budget, at most MAX_UNSHARED.
+    Most requests cost no cache round trip.
+    """
+
+    scope = "delivery_anon"
+    MAX_UNSHARED = 50
+    # By window key: requests this process counted and has not added to the shared
+    # counter, and the shared total as of its last increment. Unlocked: a lost update
+    # under threads only loosens a rate limit by a request.
+    _pending: dict[str, int] = {}
+    _shared: dict[str, int] = {}
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop this process's counts (tests, between which the shared cache is cleared)."""
+        cls._pending.clear()
+        cls._shared.clear()
+
+    def get_cache_key(self, request, view) -> str | None:
+        """Per client address, unless an API key authenticated the request. Delivery has no
+        session users: asking for one would read the session, and make every public
+        response `Vary: Cookie`, which splits a CDN's cache per visitor."""
+        if getattr(request, "auth", None) is not None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    @property
+    def flush_every(self) -> int:
+        return min(self.MAX_UNSHARED, max(1, self.num_requests // 100))
+
+    def check(self, request) -> None:
+        """Count this request, or refuse it once the window's budget is spent."""
+        ident = self.get_cache_key(request, None) if self.rate else None
+        if ident is None:
+            return
+        now = self.timer()
+        key = f"{ident}:{int(now // self.duration)}"
+        pending = self._pending.get(key, 0) + 1
+        shared = self._shared.get(key)
+        if (shared or 0) + pending > self.num_requests:
+            raise Throttled(self.duration - now % self.duration)
+        if shared is not None and pending < self.flush_every:
+            self._pending[key] = pending
+            return
+        if len(self._shared) > 10_000:  # mostly keys of windows that have ended
+            self._pending.clear()
+            self._shared.clear()
+        self._pending[key] = 0
+        self._shared[key] = self._add(key, pending)
+
+    def _add(self, key: str, count: int) -> int:
+        """Add to the shared counter; the new total. Once the window's counter exists (all
+        but its first count), that is one round trip."""
+        try:
+            return cache.incr(key, count)
+        except ValueError:  # the window's first count
+            if cache.add(key, count, timeout=self.duration):
+                return count
+            return cache.incr(key, count)  # another process added it meanwhile
+
+
+class HasDeliveryKey(BasePermission):
+    message = "Send an API key with the delivery:read scope."
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, ApiKey) and ApiKeyScope.DELIVERY_READ in request.auth.scopes
+
+
+class DeliveryView(APIView):
+    """Public unless DELIVERY_REQUIRE_KEY; anonymous traffic is throttled.
+
+    `dispatch` is trimmed for the hot path: these endpoints only read, answer pre-rendered
+    JSON and need no content negotiation, so the handler gets Django's request as is and
+    only the checks delivery needs run (throttle, the API key when one is required, and
+    any credential that is sent: a bad one is a 401 even here). Errors still go
+    through the API's one exception handler, so they keep the error format.
+    """
+
+    http_method_names = ["get"]
+    throttle_classes = [DeliveryThrottle]
+
+    def get_authenticators(self):
+        return [ApiKeyAuthentication()] if settings.DELIVERY_REQUIRE_KEY else []
+
+    def get_permissions(self):
+        return [HasDeliveryKey()] if settings.DELIVERY_REQUIRE_KEY else [AllowAny()]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.args, self.kwargs, self.request, self.headers = args, kwargs, request, {}
+        try:
+            if request.method not in ("GET", "HEAD"):
+                raise MethodNotAllowed(request.method)
+            if settings.DELIVERY_REQUIRE_KEY:
+                self._check_key(request)
+            elif "HTTP_AUTHORIZATION" in request.META:
+                # None is needed, but one that is sent must be good (anonymous requests,
+                # the hot path, skip this). Before the cache lookup: a hit is no way round.
+                authenticate_presented(request)
+            return self.get(request, *args, **kwargs)
+        except Exception as exc:
+            return self._error(request, exc)
+
+    def _check_key(self, request) -> None:
+        result = ApiKeyAuthentication().authenticate(request)
+        if result is None:
+            raise NotAuthenticated(HasDeliveryKey.message)
+        request.user, request.auth = result
+        if not HasDeliveryKey().has_permission(request, self):
+            raise PermissionDenied(HasDeliveryKey.message)
+
+    def throttle(self, request) -> None:
+        """Count the request against the anonymous rate (views that are never cached)."""
+        DeliveryThrottle().check(request)
+
+    def _error(self, request, exc: Exception):
+        response = api_exception_handler(exc, {"request": request, "view": self})
+        if response is None:
+            raise exc
+        if isinstance(exc, NotAuthenticated | AuthenticationFailed):
+            bearer = request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
+            response["WWW-Authenticate"] = (
+                JWTAuthentication().authenticate_header(request)
+                if bearer and not settings.DELIVERY_REQUIRE_KEY
+                else ApiKeyAuthentication.keyword
+            )
+        response.accepted_renderer = JSONRenderer()
+        response.accepted_media_type = "application/json"
+        response.renderer_context = {"request": request, "response": response, "view": self}
+        return response
+
+    def cached(self, request, build, scope: str):
+        """Throttle, then serve the cached response, or build, store and serve it.
+
+        Before anything is parsed, the response is looked up: in this process's own tier,
+        else in one read of the shared cache (content.delivery.http.lookup).
+        """
+        DeliveryThrottle().check(request)
+        found = lookup(request, scope)
+        ready = found.ready
+        if ready is None:
+            ready = build().ready()
+            compress(request, ready)
+            store(found, ready)
+        elif compress(request, ready):  # the first hit that takes gzip: keep the bytes
+            store(found, ready)
+        return respond(request, ready)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from accounts import services
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ROLE_NAMES
-from config.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
+from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 
 
 class RolesField(forms.MultipleChoiceField):

@@ -5,16 +5,12 @@ so the hook is a signal that governance connects to in its AppConfig.ready().
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
 from django.dispatch import Signal
 
 # Sent with: actor, action, target, changes, metadata.
 audit_requested = Signal()
-
-# The client IP of the current request, set by config.middleware.RequestContextMiddleware.
-current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
 def audit_record(

@@ -6,7 +6,7 @@ from rest_framework import authentication, exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
 
 from accounts.services import api_key_authenticate
-from config.logging import current_user_id
+from core.context import current_user_id
 
 
 class JWTAuthentication(BaseJWTAuthentication):

@@ -15,7 +15,7 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ROLE_NAMES
-from config.serializers import StrictFieldsMixin, StrictSerializer
+from core.serializers import StrictFieldsMixin, StrictSerializer
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -86,7 +86,7 @@ class TokenObtainSerializer(StrictFieldsMixin, TokenObtainPairSerializer):
         request = self.context["request"]
         # authenticate() goes through django-axes, so API and admin failures share one lockout.
         # A locked-out login returns None here; axes' middleware then answers with a 429
-        # (config.exceptions.axes_lockout_response).
+        # (core.exceptions.axes_lockout_response).
         self.user = authenticate(
             request=getattr(request, "_request", request),
             email=attrs["email"],

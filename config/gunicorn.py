@@ -30,7 +30,7 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # No preload: each worker opens its own database pool after the fork.
 preload_app = False
-# Trust X-Forwarded-* only from our own proxies; config.client_address reads the same list
+# Trust X-Forwarded-* only from our own proxies; core.client_address reads the same list
 # for the client address that throttles, lockouts and the audit log use.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Heartbeat files on tmpfs, so a slow disk never gets healthy workers killed.

@@ -10,13 +10,14 @@ from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django_prometheus.exports import ExportToDjangoView
 
-from config import health, home, redoc
-from config.exceptions import api_not_found
-from config.schema_views import RedocView, SchemaView, SwaggerView
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
 from content.frontend import site_url
+from content.views import home
 from content.views.media_files import media_file
-from governance.dashboard import dashboard_view
+from core import health, redoc
+from core.exceptions import api_not_found
+from core.schema_views import RedocView, SchemaView, SwaggerView
+from governance.reports.dashboard import dashboard_view
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -35,7 +36,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     # Outside reviewers open review links here, without an account (governance item 2).
-    path("review/", include("governance.review_urls")),
+    path("review/", include("governance.workflows.review_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
@@ -57,6 +58,6 @@ admin.site.site_url = lazy(site_url, str)()
 # Local media in development; production serves it from object storage or the proxy.
 urlpatterns += static(settings.MEDIA_URL, view=media_file, document_root=settings.MEDIA_ROOT)
 
-handler400 = "config.exceptions.handler400"
-handler404 = "config.exceptions.handler404"
-handler500 = "config.exceptions.handler500"
+handler400 = "core.exceptions.handler400"
+handler404 = "core.exceptions.handler404"
+handler500 = "core.exceptions.handler500"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import django_filters as filters
 from django import forms
 
-from config.filters import IntegerFilter
 from content.models import Article, Category, MediaAsset, MediaKind, Page, Redirect, Status, Tag
+from core.filters import IntegerFilter
 
 
 class StrictBooleanField(forms.Field):

@@ -13,7 +13,8 @@ class GovernanceConfig(AppConfig):
 
         from accounts.audit import audit_requested
         from content import hooks as content_hooks
-        from governance import receivers
+        from governance.audit import receivers
+        from governance.webhooks import receivers as webhook_receivers
 
         # The audit log is governance's: every service's audit_record() lands here.
         audit_requested.connect(receivers.on_audit_requested, dispatch_uid="governance.audit")
@@ -27,20 +28,20 @@ class GovernanceConfig(AppConfig):
             receivers.on_user_login_failed, dispatch_uid="governance.audit_login_failed"
         )
         # PostgreSQL: the app's own role may only read and append to the audit log.
-        from governance.services.db_roles import on_post_migrate
+        from governance.audit.db_roles import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="governance.db_roles")
         # Webhook events go to the outbox inside the content change's transaction.
         for signal, receiver in (
-            (content_hooks.entry_published, receivers.on_entry_published),
-            (content_hooks.entry_unpublished, receivers.on_entry_unpublished),
-            (content_hooks.entry_changed, receivers.on_entry_changed),
-            (content_hooks.references_changed, receivers.on_references_changed),
+            (content_hooks.entry_published, webhook_receivers.on_entry_published),
+            (content_hooks.entry_unpublished, webhook_receivers.on_entry_unpublished),
+            (content_hooks.entry_changed, webhook_receivers.on_entry_changed),
+            (content_hooks.references_changed, webhook_receivers.on_references_changed),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.webhooks.{receiver.__name__}")
         # Review workflows: submit opens a review, approve/reject go through it, and
         # publishing needs an approved submission for the revision (or a bypass).
-        from governance import workflow_receivers
+        from governance.workflows import receivers as workflow_receivers
 
         for signal, receiver in (
             (content_hooks.submit_requested, workflow_receivers.on_submit_requested),
@@ -54,7 +55,7 @@ class GovernanceConfig(AppConfig):
         ):
             signal.connect(receiver, dispatch_uid=f"governance.workflows.{receiver.__name__}")
         # Content policies: blocking violations refuse submit, publish and scheduling (400).
-        from governance import policy_receivers
+        from governance.policies import receivers as policy_receivers
 
         for signal, receiver in (
             (content_hooks.submit_requested, policy_receivers.on_submit_requested),
@@ -63,7 +64,7 @@ class GovernanceConfig(AppConfig):
         ):
             signal.connect(receiver, dispatch_uid=f"governance.policies.{receiver.__name__}")
         # The content change form's policy-check and workflow panels.
-        from governance import admin_panels
+        from governance import panels as admin_panels
 
         for receiver in (admin_panels.policy_panel, admin_panels.workflow_panel):
             content_hooks.admin_panels.connect(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from governance.services.webhooks import webhook_deliveries_sweep, webhook_delivery_attempt
+from governance.webhooks.services import webhook_deliveries_sweep, webhook_delivery_attempt
 
 
 @shared_task(ignore_result=True)
@@ -22,7 +22,7 @@ def webhook_sweep_task() -> int:
 @shared_task(ignore_result=True, soft_time_limit=300, time_limit=330)
 def external_links_check_task(revision_id: int) -> int:
     """Check a revision's external links (SSRF-guarded, with timeouts) and store the outcome."""
-    from governance.services.link_checks import external_links_check
+    from governance.policies.link_checks import external_links_check
 
     return external_links_check(revision_id=revision_id)
 
@@ -30,7 +30,7 @@ def external_links_check_task(revision_id: int) -> int:
 @shared_task(ignore_result=True, soft_time_limit=300, time_limit=330)
 def external_links_recheck_task() -> dict[str, int]:
     """Periodically: fetch again the links current content uses once their check is stale."""
-    from governance.services.link_checks import external_links_recheck
+    from governance.policies.link_checks import external_links_recheck
 
     run = external_links_recheck()
     return {"checked": run.checked, "changed": run.changed, "reevaluated": run.reevaluated}
@@ -39,7 +39,7 @@ def external_links_recheck_task() -> dict[str, int]:
 @shared_task(ignore_result=True)
 def review_digest_task() -> int:
     """Weekly: email each owner the list of their items whose review date has passed."""
-    from governance.services.review_digest import review_digest_send
+    from governance.ownership.digest import review_digest_send
 
     return review_digest_send()
 
@@ -47,6 +47,6 @@ def review_digest_task() -> int:
 @shared_task(ignore_result=True)
 def audit_anchor_task() -> int:
     """Periodically: sign the audit chain's head and write it outside the database."""
-    from governance.services.audit_anchor import audit_anchor_write
+    from governance.audit.anchor import audit_anchor_write
 
     return audit_anchor_write().last_id

@@ -1,41 +1,44 @@
-"""Governance API, mounted under /api/v1/."""
+"""Governance API, mounted under /api/v1/: each subdomain's views, on one router."""
 
 from __future__ import annotations
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from governance import policy_api, views, views_reports, views_workflows
+from governance.audit import views as audit_views
+from governance.policies import views as policy_views
+from governance.reports import views as report_views
+from governance.webhooks import views as webhook_views
+from governance.workflows import views as workflow_views
 
 router = SimpleRouter()
-router.register("governance/audit-events", views.AuditEventViewSet, basename="audit-event")
-router.register("webhooks", views.WebhookViewSet, basename="webhook")
-router.register("governance/policies", policy_api.ContentPolicyViewSet, basename="policy")
-router.register("governance/tasks", views_workflows.ReviewQueueViewSet, basename="governance-task")
+router.register("governance/audit-events", audit_views.AuditEventViewSet, basename="audit-event")
+router.register("webhooks", webhook_views.WebhookViewSet, basename="webhook")
+router.register("governance/policies", policy_views.ContentPolicyViewSet, basename="policy")
+router.register("governance/tasks", workflow_views.ReviewQueueViewSet, basename="governance-task")
 router.register(
-    "governance/workflows", views_workflows.WorkflowViewSet, basename="governance-workflow"
+    "governance/workflows", workflow_views.WorkflowViewSet, basename="governance-workflow"
 )
+router.register("governance/comments", workflow_views.CommentViewSet, basename="governance-comment")
 router.register(
-    "governance/comments", views_workflows.CommentViewSet, basename="governance-comment"
-)
-router.register(
-    "governance/review-links", views_workflows.ReviewLinkViewSet, basename="review-link-api"
+    "governance/review-links", workflow_views.ReviewLinkViewSet, basename="review-link-api"
 )
 
 urlpatterns = [
     *router.urls,
-    path("governance/reports/", views_reports.ReportIndexView.as_view(), name="governance-reports"),
+    path("governance/reports/", report_views.ReportIndexView.as_view(), name="governance-reports"),
     path(
         "governance/reports/<slug:name>/",
-        views_reports.ReportView.as_view(),
+        report_views.ReportView.as_view(),
         name="governance-report",
     ),
 ]
 
-# `{id}/checks/` of articles and pages (content's URL space; governance's code, see policy_api).
+# `{id}/checks/` of articles and pages (content's URL space; governance's code, see
+# governance/policies/views.py).
 for _prefix, _viewset in (
-    ("articles", policy_api.ArticleChecksViewSet),
-    ("pages", policy_api.PageChecksViewSet),
+    ("articles", policy_views.ArticleChecksViewSet),
+    ("pages", policy_views.PageChecksViewSet),
 ):
     urlpatterns += [
         path(

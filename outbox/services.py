@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config.outages import Outage
+from core.outages import Outage
 from outbox.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)

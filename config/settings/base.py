@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_guid",
     "axes",
     "django_prose_editor",
+    "core",
     "outbox",
     "accounts",
     "content",
@@ -54,20 +55,20 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django_guid.middleware.guid_middleware",
     # Before anything reads REMOTE_ADDR: X-Forwarded-For only from our own proxies.
-    "config.client_address.ClientAddressMiddleware",
+    "core.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside every middleware that reads or writes a body; static files (whitenoise,
     # above) come precompressed.
-    "config.compression.ApiGZipMiddleware",
+    "core.compression.ApiGZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "config.middleware.RequestBodyLimitMiddleware",
-    "config.middleware.NulCharacterGuardMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
+    "core.middleware.NulCharacterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.middleware.RequestContextMiddleware",
+    "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -76,7 +77,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-# The proxies whose X-Forwarded-For is believed (config.client_address): addresses or
+# The proxies whose X-Forwarded-For is believed (core.client_address): addresses or
 # networks, comma-separated, "*" for any peer. The same variable tells gunicorn whose
 # X-Forwarded-Proto to believe, so both agree. Blank: clients connect directly.
 TRUSTED_PROXIES = [p.strip() for p in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])]
@@ -158,7 +159,7 @@ def tuned_database(config: dict) -> dict:
     """Add the per-engine options Folio relies on to a parsed DATABASE_URL."""
     options = config.setdefault("OPTIONS", {})
     if config["ENGINE"] == "django.db.backends.postgresql":
-        config["ENGINE"] = "config.postgresql"  # Django's, with faster timestamps
+        config["ENGINE"] = "core.postgresql"  # Django's, with faster timestamps
         # psycopg 3's pool keeps connections warm; health checks drop dead ones.
         options["pool"] = {
             "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
@@ -198,8 +199,8 @@ _cache_url = env.str("CACHE_URL", default="").strip() or env.str("REDIS_URL", de
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            # django-redis, logging an outage once and counting the failures (config.cache).
-            "BACKEND": "config.cache.QuietRedisCache",
+            # django-redis, logging an outage once and counting the failures (core.cache).
+            "BACKEND": "core.cache.QuietRedisCache",
             "LOCATION": _cache_url,
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 1,
@@ -246,9 +247,9 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_USERNAME_CALLABLE = "accounts.authentication.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_CLIENT_IP_CALLABLE = "config.client_address.axes_client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.axes_client_address"
 # API lockouts answer in the error format (429 + Retry-After), not with axes' HTML page.
-AXES_LOCKOUT_CALLABLE = "config.exceptions.axes_lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.exceptions.axes_lockout_response"
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -283,7 +284,7 @@ CONTENT_PREVIEW_MAX_AGE = env.int("CONTENT_PREVIEW_MAX_AGE", default=60 * 60 * 2
 # --- API -------------------------------------------------------------------------------
 API_MAX_BODY_SIZE = env.int("API_MAX_BODY_SIZE", default=1024 * 1024)
 # API responses (and the sitemap and feed) this size or larger are gzipped for clients that
-# accept it (config.compression); smaller ones gain nothing. Django's floor is 200 bytes.
+# accept it (core.compression); smaller ones gain nothing. Django's floor is 200 bytes.
 API_GZIP_MIN_BYTES = env.int("API_GZIP_MIN_BYTES", default=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_SIZE
 
@@ -293,12 +294,12 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.LimitPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.LimitPageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "config.schema.FolioAutoSchema",
-    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.FolioAutoSchema",
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -341,11 +342,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "PolicyKindEnum": "governance.models.policies.PolicyKind",
+        "PolicyKindEnum": "governance.policies.models.PolicyKind",
         "EntryTypeEnum": [("article", "article"), ("page", "page")],
         "ContentStatusEnum": "content.models.base.Status",
-        "SubmissionStatusEnum": "governance.models.workflows.SubmissionStatus",
-        "DeliveryStatusEnum": "governance.models.webhooks.DeliveryStatus",
+        "SubmissionStatusEnum": "governance.workflows.models.SubmissionStatus",
+        "DeliveryStatusEnum": "governance.webhooks.models.DeliveryStatus",
     },
 }
 
@@ -406,14 +407,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Folio <folio@localho
 PROMETHEUS_EXPORT_MIGRATIONS = False
 HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
 
-# Throttles key on REMOTE_ADDR, which config.client_address has already resolved; DRF must
+# Throttles key on REMOTE_ADDR, which core.client_address has already resolved; DRF must
 # not read X-Forwarded-For itself (with NUM_PROXIES unset it believes any client's).
 REST_FRAMEWORK["NUM_PROXIES"] = 0
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["delivery_anon"] = env.str(
     "THROTTLE_DELIVERY_ANON_RATE", default="3000/min"
 )
 
-# --- Audit log anchors (governance.services.audit_anchor) ---------------------------------
+# --- Audit log anchors (governance.audit.anchor) ---------------------------------
 # The HMAC key that signs checkpoints of the audit chain's head. It must never be stored in
 # the database; production requires its own. Locally it is derived from the secret key.
 AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY", default="") or f"folio-audit-anchor:{SECRET_KEY}"

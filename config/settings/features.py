@@ -41,7 +41,7 @@ CONTENT_STALE_AFTER_DAYS = env.int("CONTENT_STALE_AFTER_DAYS", default=365)
 POLICY_EXTERNAL_LINK_RECHECK_HOURS = env.float("POLICY_EXTERNAL_LINK_RECHECK_HOURS", default=24)
 POLICY_EXTERNAL_LINK_RECHECK_BATCH = env.int("POLICY_EXTERNAL_LINK_RECHECK_BATCH", default=100)
 
-# --- Audit log anchors (governance.services.audit_anchor) ---------------------------------
+# --- Audit log anchors (governance.audit.anchor) ---------------------------------
 # Anchors are appended here (JSON lines) and logged; blank keeps them in the logs only.
 AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl"))
 # Optionally POSTed (JSON) to a receiver outside Folio's database, e.g. a log collector.

@@ -27,7 +27,7 @@ LOGGING = {
             "()": "django_guid.log_filters.CorrelationId",
             "correlation_id_field": "request_id",
         },
-        "user_id": {"()": "config.logging.UserIdFilter"},
+        "user_id": {"()": "core.logging.UserIdFilter"},
     },
     "formatters": {
         "json": {

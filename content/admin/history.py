@@ -16,14 +16,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 
-from config.admin_services import report_refusal
-from config.exceptions import PreconditionFailed
 from content.admin import transitions
 from content.admin.forms import STALE
 from content.blocks import plain_text
 from content.models import Category, MediaAsset, Page, PublishableCore, Revision, Tag
 from content.services import lifecycle
 from content.services.revisions import revision_diff, revision_get, revision_list
+from core.admin_services import report_refusal
+from core.exceptions import PreconditionFailed
 
 HISTORY_LIMIT = 50
 RELATED = {

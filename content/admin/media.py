@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
-from config.admin_services import ServiceFormAdminMixin, error_messages, report_refusal
 from content.admin.forms import MediaUploadForm
 from content.admin.paginators import FastCountPaginator
 from content.admin.transitions import REFUSALS
@@ -24,6 +23,7 @@ from content.admin.widgets import asset_url, thumbnail
 from content.models import MediaAsset, MediaKind
 from content.services import media as media_services
 from content.services.references import usage_entries
+from core.admin_services import ServiceFormAdminMixin, error_messages, report_refusal
 
 METADATA = ["title", "alt_text", "caption", "credit", "focal_point_x", "focal_point_y"]
 FACTS = [

@@ -23,8 +23,6 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from js_asset import Media
 
-from config.admin_services import ServiceFormAdminMixin, report_refusal
-from config.exceptions import PreconditionFailed
 from content import frontend
 from content.admin import transitions
 from content.admin.forms import STALE, ScheduleForm
@@ -43,6 +41,8 @@ from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
 from content.services import entries, lifecycle, rules
 from content.services.preview import preview_link_create
+from core.admin_services import ServiceFormAdminMixin, report_refusal
+from core.exceptions import PreconditionFailed
 
 
 class EntryAdmin(

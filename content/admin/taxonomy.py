@@ -11,10 +11,10 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from config.admin_services import ServiceFormAdminMixin, report_refusal
 from content.admin.transitions import REFUSALS
 from content.models import Category, Locale, Redirect, Tag
 from content.services import redirects, taxonomy
+from core.admin_services import ServiceFormAdminMixin, report_refusal
 
 
 class ServiceAdmin(ServiceFormAdminMixin, admin.ModelAdmin):

@@ -18,9 +18,9 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from rest_framework.exceptions import APIException
 
-from config.admin_services import SERVICE_ERRORS, report_refusal
 from content.models import PublishableCore
 from content.services import checks, lifecycle, trash
+from core.admin_services import SERVICE_ERRORS, report_refusal
 
 # Services raise Django's errors, plus DRF's Conflict / PreconditionFailed for 409 / 412.
 REFUSALS = (*SERVICE_ERRORS, APIException)

@@ -17,11 +17,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
-from config.admin_services import error_messages, report_refusal
 from content.admin.transitions import REFUSALS
 from content.models import Page, PublishableCore
 from content.services import checks, trash
 from content.services.pages import descendants
+from core.admin_services import error_messages, report_refusal
 
 TEMPLATE = "admin/content/trash_confirm.html"
 

@@ -23,8 +23,8 @@ from accounts.authentication import (
     authenticate_presented,
 )
 from accounts.models import ApiKey, ApiKeyScope
-from config.exceptions import api_exception_handler
 from content.delivery.http import compress, lookup, respond, store
+from core.exceptions import api_exception_handler
 
 
 class DeliveryThrottle(AnonRateThrottle):

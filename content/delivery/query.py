@@ -32,11 +32,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
-from config.filters import to_utc
-from config.pagination import parse_limit
 from content.delivery.compiled import Param
 from content.delivery.locales import locale_codes, locale_is_known
 from content.models.snapshots import DeliverySnapshot, SnapshotFacet
+from core.filters import to_utc
+from core.pagination import parse_limit
 
 ORDERINGS = {
     "published_at": ("published_at", "id"),

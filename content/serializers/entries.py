@@ -5,8 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import User
-from config.serializers import StrictSerializer
 from content.models import Article, Category, Locale, MediaAsset, Page, Revision, Status, Tag
+from core.serializers import StrictSerializer
 
 
 class LocaleCodeField(serializers.SlugRelatedField):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.serializers import StrictSerializer
 from content.models import MediaAsset
+from core.serializers import StrictSerializer
 
 
 class MediaAssetSerializer(serializers.ModelSerializer):

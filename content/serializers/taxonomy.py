@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.serializers import StrictSerializer
 from content.models import Category, Locale, Redirect, Tag
 from content.serializers.entries import LocaleCodeField
+from core.serializers import StrictSerializer
 
 
 class CategorySerializer(serializers.ModelSerializer):

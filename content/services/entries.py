@@ -17,8 +17,6 @@ from django.db.models import Model
 from django.utils.text import slugify
 
 from accounts.audit import audit_record
-from config.exceptions import PreconditionFailed
-from config.filters import to_utc
 from content.blocks import body_clean
 from content.hooks import announce, entry_changed
 from content.models import (
@@ -36,6 +34,8 @@ from content.services import rules
 from content.services.pages import page_next_path, page_next_sort_order, page_refresh_url_paths
 from content.services.references import references_rebuild
 from content.services.revisions import revision_create
+from core.exceptions import PreconditionFailed
+from core.filters import to_utc
 
 CORE_EDITABLE = (
     "title",

@@ -11,12 +11,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from accounts.audit import audit_record
-from config.exceptions import Conflict
 from content.hooks import references_changed
 from content.models import MediaAsset, MediaKind
 from content.services.references import is_referenced
 from content.services.rules import ensure_perm
 from content.services.uploads import upload_clean
+from core.exceptions import Conflict
 from outbox.services import job_enqueue
 
 METADATA_FIELDS = ("title", "alt_text", "caption", "credit", "focal_point_x", "focal_point_y")

@@ -10,11 +10,11 @@ from django.db.models import Model, ProtectedError
 from django.utils.text import slugify
 
 from accounts.audit import audit_record
-from config.exceptions import Conflict
 from content.hooks import references_changed
 from content.models import Category, Locale, Tag
 from content.services.references import is_referenced
 from content.services.rules import ensure_perm
+from core.exceptions import Conflict
 
 FIELDS: dict[type[Model], tuple[str, ...]] = {
     Category: ("name", "slug", "locale", "parent", "description"),

@@ -9,7 +9,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission
-from config.parsers import JSONParser
 from content import selectors, services
 from content.filters import MediaFilter
 from content.serializers.media import (
@@ -19,6 +18,7 @@ from content.serializers.media import (
     UsageSerializer,
 )
 from content.services.references import usage_entries
+from core.parsers import JSONParser
 
 
 @extend_schema_view(

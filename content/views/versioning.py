@@ -6,7 +6,7 @@ import re
 
 from rest_framework.exceptions import ValidationError
 
-from config.exceptions import PreconditionRequired
+from core.exceptions import PreconditionRequired
 
 _ETAG_RE = re.compile(r'^\s*(?:W/)?"?(\d{1,10})"?\s*$')
 

@@ -1,12 +1,12 @@
 """The audit log refuses TRUNCATE too (row triggers never see it), and beat anchors its head
-every five minutes (governance.services.audit_anchor), editable in the admin."""
+every five minutes (governance.audit.anchor), editable in the admin."""
 
 from django.db import migrations
 
 TASK_NAME = "governance: anchor the audit log"
 TASK_PATH = "governance.tasks.audit_anchor_task"
 
-# `manage.py flush` (and the test runner) wipe every table on purpose: config.postgresql
+# `manage.py flush` (and the test runner) wipe every table on purpose: core.postgresql
 # marks their TRUNCATE with folio.audit_truncate for its transaction. Nothing else passes.
 CREATE = """
 CREATE OR REPLACE FUNCTION governance_auditevent_no_truncate() RETURNS trigger AS $$

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from governance.models.audit import AppendOnlyError, AuditEvent
-from governance.models.policies import (
+from governance.audit.models import AppendOnlyError, AuditEvent
+from governance.policies.models import (
     ContentPolicy,
     ExternalLinkCheck,
     PolicyKind,
@@ -11,13 +11,13 @@ from governance.models.policies import (
     PolicyResult,
     PolicySeverity,
 )
-from governance.models.webhooks import (
+from governance.webhooks.models import (
     DeliveryStatus,
     Webhook,
     WebhookDelivery,
     WebhookEvent,
 )
-from governance.models.workflows import (
+from governance.workflows.models import (
     BypassTransition,
     Comment,
     Decision,

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import mail
 from rest_framework.test import APIClient
 
-from config.client_address import client_address
+from core.client_address import client_address
 from governance.models import AuditEvent
 from tests.accounts.factories import PASSWORD, UserFactory
 

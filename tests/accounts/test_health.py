@@ -11,7 +11,7 @@ import pytest
 import yaml
 from django.test import Client
 
-from config import health
+from core import health
 from tests.accounts.conftest import bearer
 from tests.accounts.factories import UserFactory
 from tests.assertions import assert_error

@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from config.exceptions import PreconditionFailed
 from content import services
 from content.models import Article
+from core.exceptions import PreconditionFailed
 from tests.content.factories import ArticleFactory, UserFactory
 
 pytestmark = [

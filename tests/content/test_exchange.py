@@ -26,7 +26,7 @@ from content.models import (
     Tag,
 )
 from content.services.redirects import redirect_create
-from governance.models.workflows import Submission
+from governance.workflows.models import Submission
 
 pytestmark = pytest.mark.django_db
 

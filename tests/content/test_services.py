@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from config.exceptions import PreconditionFailed
 from content import hooks, services
 from content.models import Article, Page, Redirect, Reference, Revision, Status
 from content.services.revisions import revision_diff, revision_list
+from core.exceptions import PreconditionFailed
 from tests.content.factories import ArticleFactory, PageFactory, make_category, make_image
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The PostgreSQL backend (config.postgresql): timestamps read with psycopg's own loader
+"""The PostgreSQL backend (core.postgresql): timestamps read with psycopg's own loader
 are the instants Django's loader gives, UTC-aware; the pool hands out a healthy connection
 without pinging it, and replaces one the server has dropped."""
 

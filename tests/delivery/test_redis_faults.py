@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from config.cache import QuietRedisCache
-from config.outages import DEPENDENCY_ERRORS
+from core.cache import QuietRedisCache
+from core.outages import DEPENDENCY_ERRORS
 from tests.redis_process import RedisProcess
 
 OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True}

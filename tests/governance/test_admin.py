@@ -21,9 +21,9 @@ from governance.models import (
     Workflow,
     WorkflowBypass,
 )
-from governance.policies.links import url_hash
-from governance.services import workflow_config
-from governance.services.workflow_bypass import bypass_record
+from governance.policies.kinds.links import url_hash
+from governance.workflows import configuration as workflow_config
+from governance.workflows.bypass import bypass_record
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance import workflow_fixtures
 from tests.governance.workflow_fixtures import change_url

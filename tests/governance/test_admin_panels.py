@@ -16,8 +16,8 @@ from django.urls import reverse
 from content import services
 from content.models import Article, Status
 from governance.models import AuditEvent, Comment, PolicyOverride, SubmissionStatus
-from governance.services.policies import policy_checks
-from governance.services.workflows import submission_current
+from governance.policies.services import policy_checks
+from governance.workflows.services import submission_current
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance import workflow_fixtures
 from tests.governance.policy_fixtures import banned

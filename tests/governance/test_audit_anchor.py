@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django_celery_beat.models import PeriodicTask
 
+from governance.audit.services import event_hash
 from governance.models import AuditEvent
-from governance.services.audit import event_hash
 from tests.governance.audit_fixtures import make_events, tamper
 from tests.loopback import Receiver
 

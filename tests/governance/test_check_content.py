@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from governance.services.policies import policy_override_create
+from governance.policies.services import policy_override_create
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance.policy_fixtures import banned
 

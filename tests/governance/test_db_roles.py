@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
+from governance.audit.db_roles import database_app_role_grant
 from governance.models import AuditEvent
-from governance.services.db_roles import database_app_role_grant
 from tests.governance.audit_fixtures import make_events
 
 pytestmark = [

@@ -14,8 +14,8 @@ from content import services
 from content.models import Article, DeliverySnapshot, Page, Status
 from content.seeding.demo import HAND_MADE, LEGALESE_TITLE
 from governance.models import AuditEvent, ContentPolicy
-from governance.seeding import DEMO_POLICIES, demo_policies_create
-from governance.selectors import policy_results_for
+from governance.policies.seeding import DEMO_POLICIES, demo_policies_create
+from governance.policies.selectors import policy_results_for
 
 pytestmark = pytest.mark.django_db
 

@@ -16,13 +16,13 @@ from governance.models import (
     PolicyOverride,
     PolicyResult,
 )
-from governance.policies import params_clean, rule_check
-from governance.policies.links import url_hash
-from governance.policies.personal_data import find_personal_data, iban_valid, luhn_valid
-from governance.policies.readability import flesch_reading_ease
-from governance.selectors import policy_results_for
-from governance.services.link_checks import external_links_check
-from governance.services.policies import (
+from governance.policies.kinds import params_clean, rule_check
+from governance.policies.kinds.links import url_hash
+from governance.policies.kinds.personal_data import find_personal_data, iban_valid, luhn_valid
+from governance.policies.kinds.readability import flesch_reading_ease
+from governance.policies.link_checks import external_links_check
+from governance.policies.selectors import policy_results_for
+from governance.policies.services import (
     PolicyViolationError,
     ensure_policies_pass,
     policies_evaluate,

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from content import services
 from content.models import Article
-from governance import reports
 from governance.models import AuditEvent
+from governance.reports import queries as reports
 from tests.content.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_weekly_digest_emails_each_owner_their_overdue_items(
 
 
 def test_violations_report_lists_open_violations_of_current_revisions_only():
-    from governance.services.policies import policies_evaluate, policy_create
+    from governance.policies.services import policies_evaluate, policy_create
 
     policy = policy_create(
         actor=None,
@@ -181,7 +181,7 @@ def test_violations_report_lists_open_violations_of_current_revisions_only():
 
 
 def test_dashboard_shows_my_review_queue_and_open_violations(client):
-    from governance.services.policies import policies_evaluate, policy_create
+    from governance.policies.services import policies_evaluate, policy_create
 
     policy_create(
         actor=None,

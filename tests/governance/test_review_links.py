@@ -12,8 +12,8 @@ from django.utils import timezone
 from content import services
 from content.models import Article, Status
 from governance.models import AuditEvent, ReviewLink, ReviewTask, SubmissionStatus
-from governance.services.review_links import review_link_create
-from governance.services.workflows import review_decide, submission_current
+from governance.workflows.review_links import review_link_create
+from governance.workflows.services import review_decide, submission_current
 from tests.assertions import assert_error
 from tests.content.factories import ArticleFactory
 from tests.governance import workflow_fixtures

@@ -18,8 +18,8 @@ from django.utils import timezone
 from content import services
 from content.models import Article, Page, Status
 from governance.models import AuditEvent, Workflow, WorkflowBypass
-from governance.services.policies import PolicyViolationError
-from governance.services.workflows import review_decide, submission_current
+from governance.policies.services import PolicyViolationError
+from governance.workflows.services import review_decide, submission_current
 from tests.assertions import assert_error
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance import workflow_fixtures

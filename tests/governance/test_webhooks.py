@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 
 from accounts.services import user_create
 from config.celery import app as celery_app
-from governance.http import UnsafeTarget, validate_public_url
+from core.http import UnsafeTarget, validate_public_url
 from governance.models import DeliveryStatus, WebhookDelivery
-from governance.services.webhooks import (
+from governance.webhooks.services import (
     webhook_create,
     webhook_deliveries_sweep,
     webhook_event_emit,

@@ -20,7 +20,7 @@ from governance.models import (
     Workflow,
     WorkflowStep,
 )
-from governance.services.workflows import review_decide, submission_current, workflow_for
+from governance.workflows.services import review_decide, submission_current, workflow_for
 from tests.assertions import assert_error
 from tests.content.factories import ArticleFactory, PageFactory, make_category
 from tests.governance import workflow_fixtures
@@ -485,8 +485,8 @@ def test_admin_review_queue_approves_and_creates_links(users):
 
 
 def test_workflow_panel_selector(users):
-    from governance.selectors import workflow_state_for
-    from governance.services.workflow_config import comment_create
+    from governance.workflows.configuration import comment_create
+    from governance.workflows.selectors import workflow_state_for
 
     article = _submitted(users)
     first = comment_create(entry=article, actor=users["Reviewer"], body="Question?")

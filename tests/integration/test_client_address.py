@@ -1,5 +1,5 @@
 """gunicorn's access log shows the client's address as Folio resolved it
-(config.client_address): behind our proxy, the one it appended; otherwise the peer."""
+(core.client_address): behind our proxy, the one it appended; otherwise the peer."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from governance.models.webhooks import WebhookEventType
-from governance.views_reports import REPORTS
+from governance.reports.views import REPORTS
+from governance.webhooks.models import WebhookEventType
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

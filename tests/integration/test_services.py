@@ -26,7 +26,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.test import RequestFactory
 from config.celery import app
-from config.health import ready
+from core.health import ready
 
 connection.ensure_connection()
 cache.set("folio-ci", "pong", 10)

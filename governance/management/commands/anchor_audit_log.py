@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from governance.services.audit_anchor import audit_anchor_write
+from governance.audit.anchor import audit_anchor_write
 
 
 class Command(BaseCommand):

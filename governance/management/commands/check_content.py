@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.services.policies import policies_check_all
+from governance.policies.services import policies_check_all
 
 
 class Command(BaseCommand):

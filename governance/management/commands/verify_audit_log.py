@@ -7,8 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.services.audit import ChainBreak, audit_chain_verify
-from governance.services.audit_anchor import AnchorError, anchor_latest, audit_anchor_check
+from governance.audit.anchor import AnchorError, anchor_latest, audit_anchor_check
+from governance.audit.services import ChainBreak, audit_chain_verify
 
 
 class Command(BaseCommand):

@@ -1,0 +1,50 @@
+"""The demo's content policies, so governance shows from the first `make run`.
+
+Created through `policy_create`, the service the admin and the API use (validated and
+audited like theirs), before the demo content: every demo submit and publish is then
+checked against them, as an editor's would be, and stores its results for the admin's
+policy panel. The two blocking ones pass on all demo content (or seeding would be
+refused); the readability warning fires on one demo article written in legalese
+(content.seeding.demo), which is still published, since warnings never block.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from governance.models import ContentPolicy
+from governance.policies.services import policy_create
+
+DEMO_POLICIES: tuple[dict[str, Any], ...] = (
+    {
+        "name": "Plain words: no filler phrases",
+        "kind": "banned_terms",
+        # "click here" fails screen-reader users, who list links out of context.
+        "params": {"terms": ["click here", "synergy", "world-class"]},
+        "severity": "block",
+    },
+    {
+        "name": "Alt text on every image",
+        "kind": "image_alt_text",
+        "params": {},
+        "severity": "block",
+    },
+    {
+        "name": "Readable prose",
+        "kind": "readability",
+        # The demo's generated text is dense (Flesch reading ease 5-30), so the bar sits at
+        # 0, "very hard to read"; a newsroom would aim for 50-60.
+        "params": {"min_score": 0, "min_words": 60},
+        "severity": "warn",
+    },
+)
+
+
+def demo_policies_create(*, actor: Any) -> list[ContentPolicy]:
+    """Create the demo policies that do not exist yet (by name); returns those created."""
+    existing = set(ContentPolicy.objects.values_list("name", flat=True))
+    return [
+        policy_create(actor=actor, data=dict(data))
+        for data in DEMO_POLICIES
+        if data["name"] not in existing
+    ]

@@ -1,0 +1,182 @@
+"""Content policies in the API: `governance/policies/` CRUD, and `{id}/checks/` on
+articles and pages.
+
+The checks routes live here, mounted by governance.urls at `articles/<id>/checks/` and
+`pages/<id>/checks/`, because content must not import governance (dependencies point
+governance → content); the URL space is shared, so clients see one resource.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+from accounts.permissions import HasModelPermission, RejectApiKeys
+from content import selectors as content_selectors
+from content.models import Article, Category, Page
+from core.serializers import StrictSerializer
+from governance.models import ContentPolicy, PolicyKind, PolicySeverity
+from governance.policies import services
+
+# --- Serializers ------------------------------------------------------------------------
+
+
+class ContentPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContentPolicy
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "params",
+            "severity",
+            "content_types",
+            "category",
+            "page_subtree",
+            "is_active",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ContentPolicyWriteSerializer(StrictSerializer):
+    """Shape only; the service validates `params` for the kind (400 with the reason)."""
+
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=PolicyKind.choices)
+    params = serializers.JSONField(required=False)
+    severity = serializers.ChoiceField(choices=PolicySeverity.choices, required=False)
+    content_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=services.CONTENT_TYPES), required=False
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True
+    )
+    page_subtree = serializers.PrimaryKeyRelatedField(
+        queryset=Page.objects.filter(deleted_at=None), required=False, allow_null=True
+    )
+    is_active = serializers.BooleanField(required=False)
+
+
+class ViolationSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    rule = serializers.CharField()
+    message = serializers.CharField()
+
+
+class CheckPolicySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    severity = serializers.CharField()
+
+
+class CheckResultSerializer(serializers.Serializer):
+    policy = CheckPolicySerializer()
+    status = serializers.CharField(help_text="pass, warn or block.")
+    violations = ViolationSerializer(many=True)
+    checked_at = serializers.DateTimeField()
+
+
+class CheckOverrideSerializer(serializers.Serializer):
+    actor = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ChecksSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(help_text="pass, warn, block or overridden.")
+    override = CheckOverrideSerializer(allow_null=True)
+    results = CheckResultSerializer(many=True)
+
+
+class OverrideRequestSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ContentPolicyWriteSerializer, responses={201: ContentPolicySerializer}
+    ),
+    update=extend_schema(request=ContentPolicyWriteSerializer),
+    partial_update=extend_schema(request=ContentPolicyWriteSerializer),
+)
+@extend_schema(tags=["governance"])
+class ContentPolicyViewSet(viewsets.ModelViewSet):
+    """Content policies: every role reads them; Administrators add, change and remove."""
+
+    permission_classes = [HasModelPermission, RejectApiKeys]
+    permission_model = "governance.contentpolicy"
+    serializer_class = ContentPolicySerializer
+
+    def get_queryset(self):
+        return ContentPolicy.objects.order_by("name", "id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = ContentPolicyWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        policy = services.policy_create(actor=request.user, data=dict(serializer.validated_data))
+        return Response(ContentPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = ContentPolicyWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        policy = services.policy_update(
+            actor=request.user, policy=self.get_object(), data=dict(serializer.validated_data)
+        )
+        return Response(ContentPolicySerializer(policy).data)
+
+    def perform_destroy(self, instance):
+        services.policy_delete(actor=self.request.user, policy=instance)
+
+
+class EntryChecksViewSet(viewsets.GenericViewSet):
+    """`{id}/checks/` of an article or page: policy results of its latest revision."""
+
+    permission_classes = [HasModelPermission]
+    # The override itself needs governance.override_policy; the service checks it (403).
+    action_permissions = {"retrieve": "view", "override": "view"}
+    model: type = Article
+    permission_model = "content.article"
+    serializer_class = ChecksSerializer
+
+    def _entry(self, pk):
+        return get_object_or_404(content_selectors.entry_list(model=self.model), pk=pk)
+
+    @extend_schema(responses={200: ChecksSerializer})
+    def retrieve(self, request, pk=None):
+        """Evaluate the latest revision now and return each applicable policy's outcome."""
+        return Response(ChecksSerializer(services.policy_checks(entry=self._entry(pk))).data)
+
+    @extend_schema(request=OverrideRequestSerializer, responses={201: ChecksSerializer})
+    def override(self, request, pk=None):
+        """Let the latest revision pass its blocking policies (override_policy + a reason)."""
+        serializer = OverrideRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = self._entry(pk)
+        services.policy_override_create(
+            entry=entry, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        data = ChecksSerializer(services.policy_checks(entry=entry)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["articles"])
+class ArticleChecksViewSet(EntryChecksViewSet):
+    model = Article
+    permission_model = "content.article"
+
+
+@extend_schema(tags=["pages"])
+class PageChecksViewSet(EntryChecksViewSet):
+    model = Page
+    permission_model = "content.page"

@@ -1,0 +1,119 @@
+"""Governance reports: stale content, overdue reviews, policy violations, publishing activity.
+
+Shared by the API (`governance/reports/`), the admin dashboard and the weekly digest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from content.models import PUBLISHABLE_MODELS, PublishableCore
+from governance.models import AuditEvent
+from governance.policies.models import PolicyResult
+
+
+def _live_items(model: type[PublishableCore]) -> QuerySet:
+    return model.objects.filter(deleted_at__isnull=True).select_related("owner")
+
+
+def _row(entry: PublishableCore) -> dict[str, Any]:
+    return {
+        "type": entry._meta.model_name,
+        "id": entry.pk,
+        "title": entry.title,
+        "status": entry.status,
+        "owner": entry.owner.email if entry.owner else None,
+        "updated_at": entry.updated_at,
+        "next_review_at": entry.next_review_at,
+    }
+
+
+def stale_content(*, limit: int = 100) -> list[dict[str, Any]]:
+    """Items nobody has changed for CONTENT_STALE_AFTER_DAYS, oldest first."""
+    cutoff = timezone.now() - timedelta(days=settings.CONTENT_STALE_AFTER_DAYS)
+    rows = [
+        _row(e)
+        for model in PUBLISHABLE_MODELS
+        for e in _live_items(model).filter(updated_at__lt=cutoff).order_by("updated_at")[:limit]
+    ]
+    return sorted(rows, key=lambda r: r["updated_at"])[:limit]
+
+
+def overdue_reviews(*, owner=None, limit: int = 100) -> list[dict[str, Any]]:
+    """Items whose review date has passed, most overdue first (optionally one owner's)."""
+    now = timezone.now()
+    rows = []
+    for model in PUBLISHABLE_MODELS:
+        qs = _live_items(model).filter(next_review_at__lt=now)
+        if owner is not None:
+            qs = qs.filter(owner=owner)
+        rows.extend(_row(e) for e in qs.order_by("next_review_at")[:limit])
+    return sorted(rows, key=lambda r: r["next_review_at"])[:limit]
+
+
+def status_counts() -> dict[str, dict[str, int]]:
+    """How many live (untrashed) items of each type are in each status."""
+    return {
+        model._meta.model_name: dict(
+            _live_items(model).order_by().values_list("status").annotate(n=Count("id"))
+        )
+        for model in PUBLISHABLE_MODELS
+    }
+
+
+def policy_violations(*, limit: int = 100) -> list[dict[str, Any]]:
+    """Open violations: failed results of active policies on the latest revision of items
+    not in the trash (a fixed item's older revisions no longer count)."""
+    current = Q()
+    for model in PUBLISHABLE_MODELS:
+        current |= Q(revision__in=_live_items(model).values("latest_revision"))
+    results = (
+        PolicyResult.objects.filter(current, passed=False, policy__is_active=True)
+        .select_related("policy", "revision__content_type")
+        .order_by("-checked_at")[:limit]
+    )
+    return [
+        {
+            "type": r.revision.content_type.model,
+            "id": r.revision.object_id,
+            "revision": r.revision.number,
+            "policy": r.policy.name,
+            "severity": r.policy.severity,
+            "violations": r.violations,
+            "checked_at": r.checked_at,
+        }
+        for r in results
+    ]
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    published: int
+
+
+def publishing_activity(*, days: int = 30) -> list[DayCount]:
+    """Publishes per day over the last `days` days, from the audit log (zero days included)."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    counts = Counter(
+        dict(
+            AuditEvent.objects.filter(action__endswith=".publish", created_at__date__gte=start)
+            .annotate(day=TruncDate("created_at"))
+            .order_by()
+            .values_list("day")
+            .annotate(n=Count("id"))
+        )
+    )
+    return [
+        DayCount(start + timedelta(days=i), counts.get(start + timedelta(days=i), 0))
+        for i in range(days)
+    ]

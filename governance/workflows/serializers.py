@@ -1,0 +1,198 @@
+"""Shapes for workflows, the review queue, comments and review links (rules live in services)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from rest_framework import serializers
+
+from content.models import Category, Page
+from core.serializers import StrictSerializer
+from governance.models import Comment, ReviewLink, Submission, Workflow, WorkflowStep
+
+ENTRY_TYPES = ("article", "page")
+
+
+class WorkflowStepSerializer(serializers.ModelSerializer):
+    # Null for a step that names a role instead of a group (the schema must say so).
+    group = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    role = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WorkflowStep
+        fields = ["id", "order", "name", "role", "group", "approvals_required"]
+
+
+class WorkflowSerializer(serializers.ModelSerializer):
+    content_types = serializers.SerializerMethodField()
+    steps = WorkflowStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Workflow
+        fields = [
+            "id",
+            "name",
+            "is_active",
+            "content_types",
+            "page",
+            "category",
+            "steps",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_content_types(self, obj) -> list[str]:
+        return sorted(ct.model for ct in obj.content_types.all())
+
+
+class WorkflowStepWriteSerializer(StrictSerializer):
+    order = serializers.IntegerField(min_value=1, required=False)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    # A plain string (checked by the service): a second role enum would clash in the schema.
+    role = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    group = serializers.SlugRelatedField(
+        slug_field="name", queryset=Group.objects.all(), required=False, allow_null=True
+    )
+    approvals_required = serializers.IntegerField(min_value=1, max_value=50, required=False)
+
+
+class WorkflowWriteSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100)
+    is_active = serializers.BooleanField(required=False)
+    content_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=ENTRY_TYPES), required=False
+    )
+    page = serializers.PrimaryKeyRelatedField(
+        queryset=Page.objects.all(), required=False, allow_null=True
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True
+    )
+    steps = WorkflowStepWriteSerializer(many=True, required=False)
+
+    def validate_content_types(self, value: list[str]) -> list[ContentType]:
+        return [ContentType.objects.get(app_label="content", model=name) for name in set(value)]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    """One open review in the queue, with the item and the step it waits on."""
+
+    entry = serializers.SerializerMethodField()
+    revision = serializers.IntegerField(source="revision.number")
+    workflow = serializers.CharField(source="workflow.name")
+    step = serializers.SerializerMethodField()
+    submitted_by = serializers.StringRelatedField()
+    # Plain strings: a second "status"/"role" enum would collide in the OpenAPI schema.
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "entry",
+            "revision",
+            "workflow",
+            "step",
+            "status",
+            "submitted_by",
+            "created_at",
+            "finished_at",
+        ]
+
+    def get_entry(self, obj) -> dict:
+        return {
+            "type": obj.content_type.model,
+            "id": obj.object_id,
+            "title": obj.revision.snapshot.get("title", ""),
+        }
+
+    def get_step(self, obj) -> dict | None:
+        step = obj.current_step
+        if step is None:
+            return None
+        approvals = sum(
+            1 for t in obj.tasks.all() if t.step_id == step.pk and t.decision == "approve"
+        )
+        return {
+            "order": step.order,
+            "name": step.name,
+            "role": step.group_name,
+            "approvals": approvals,
+            "approvals_required": step.approvals_required,
+        }
+
+
+class DecisionSerializer(StrictSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class EntryRefSerializer(StrictSerializer):
+    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    id = serializers.IntegerField(min_value=1)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author_name")
+    revision = serializers.IntegerField(source="revision.number", allow_null=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "parent", "author", "body", "revision", "created_at"]
+
+
+class CommentWriteSerializer(StrictSerializer):
+    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    id = serializers.IntegerField(min_value=1)
+    body = serializers.CharField(max_length=10000)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Comment.objects.all(), required=False, allow_null=True
+    )
+
+
+class ReviewLinkSerializer(serializers.ModelSerializer):
+    submission = serializers.IntegerField(source="submission_id")
+    entry = serializers.SerializerMethodField()
+    created_by = serializers.StringRelatedField()
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewLink
+        fields = [
+            "id",
+            "submission",
+            "entry",
+            "reviewer_email",
+            "note",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+            "used_at",
+            "last_viewed_at",
+            "state",
+        ]
+
+    def get_entry(self, obj) -> dict:
+        return {"type": obj.submission.content_type.model, "id": obj.submission.object_id}
+
+    def get_state(self, obj) -> str:
+        from governance.workflows.review_links import review_link_state
+
+        return review_link_state(obj)
+
+
+class ReviewLinkCreatedSerializer(ReviewLinkSerializer):
+    """Returned once, at creation: the only time the URL (and its token) is shown."""
+
+    url = serializers.CharField()
+
+    class Meta(ReviewLinkSerializer.Meta):
+        fields = [*ReviewLinkSerializer.Meta.fields, "url"]
+
+
+class ReviewLinkWriteSerializer(StrictSerializer):
+    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    id = serializers.IntegerField(min_value=1)
+    expires_at = serializers.DateTimeField(required=False)
+    reviewer_email = serializers.EmailField(required=False, allow_blank=True)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)

@@ -27,6 +27,10 @@ DELIVERY_CACHE_CONTROL = env.str(
 DELIVERY_LOCALE_FALLBACK = env.bool("DELIVERY_LOCALE_FALLBACK", default=True)
 # Relevance ranks at most this many of the newest matches (every match of a rarer term).
 DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=200)
+# Cursor pages run SQL the ORM compiled once per query shape (content.delivery.compiled),
+# which leans on Django's compiler internals; false builds each page's query afresh, as a
+# Django upgrade that changes those internals may need until Folio catches up.
+DELIVERY_COMPILED_QUERIES = env.bool("DELIVERY_COMPILED_QUERIES", default=True)
 
 # --- Governance ------------------------------------------------------------------------
 # Days until an item is due for review again, per type; "Mark reviewed" restarts the clock.

@@ -8,6 +8,10 @@ rule included); later requests of that shape run its SQL with their own values.
 
 A value that varies between requests is a `Param`; everything else the query depends on
 must be in the shape's key.
+
+Running compiled SQL again leans on Django's compiler internals (`select`, `col_count`,
+`get_converters`, `apply_converters`). With DELIVERY_COMPILED_QUERIES off, `rows` builds
+and runs the queryset every time through the public ORM instead, with the same results.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Expression, Field, QuerySet
-from django.db.models.sql.compiler import SQLCompiler
+
+if TYPE_CHECKING:  # an internal module: nothing imports it when the switch is off
+    from django.db.models.sql.compiler import SQLCompiler
 
 MAX_SHAPES = 512  # a process's compiled shapes; past this they are compiled afresh
 
@@ -54,7 +61,10 @@ _shapes: dict[Hashable, _Compiled] = {}
 
 def rows(shape: Hashable, build: Callable[[], QuerySet], values: dict[str, Any]) -> list[tuple]:
     """The rows of `build()` for this `shape`, with `values` bound to its Params by name;
-    `build` runs only the first time a process sees the shape."""
+    `build` runs only the first time a process sees the shape (each time, with
+    DELIVERY_COMPILED_QUERIES off)."""
+    if not settings.DELIVERY_COMPILED_QUERIES:
+        return list(build())  # its Params hold this request's values already
     compiled = _shapes.get(shape)
     if compiled is None:
         compiler = build().query.get_compiler(connection=connection)

@@ -10,7 +10,8 @@
   connection it hands out: a round trip before every request's first query (a sixth of an
   uncached delivery list under load). This backend's pool checks the socket instead, and
   pings only a connection the server has spoken on since it was returned (see
-  `check_idle_connection`).
+  `check_idle_connection`). That pool is built as Django builds its own, which is Django's
+  internal business: DB_POOL_SOCKET_CHECK=false leaves the pool to Django, ping and all.
 - **Flush.** The audit log's trigger refuses TRUNCATE (governance migration 0011).
   `manage.py flush` and the test runner's teardown wipe every table on purpose, so their
   TRUNCATE says so first, in a setting that lasts only for its transaction.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime
 import select
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base, operations
@@ -65,9 +67,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     @property
     def pool(self):
-        """Django's pool (see its `pool`), with `check_idle_connection` as the check."""
+        """Django's pool (see its `pool`), with `check_idle_connection` as the check; Django's
+        own with DB_POOL_SOCKET_CHECK off."""
         options = self.settings_dict["OPTIONS"].get("pool")
-        if self.alias == NO_DB_ALIAS or not (options and self.settings_dict["CONN_HEALTH_CHECKS"]):
+        checked = self.settings_dict["CONN_HEALTH_CHECKS"] and settings.DB_POOL_SOCKET_CHECK
+        if self.alias == NO_DB_ALIAS or not (options and checked):
             return super().pool
         if self.alias not in self._connection_pools:
             if self.settings_dict.get("CONN_MAX_AGE", 0) != 0:

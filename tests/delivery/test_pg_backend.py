@@ -1,6 +1,7 @@
 """The PostgreSQL backend (core.postgresql): timestamps read with psycopg's own loader
 are the instants Django's loader gives, UTC-aware; the pool hands out a healthy connection
-without pinging it, and replaces one the server has dropped."""
+without pinging it, and replaces one the server has dropped. With DB_POOL_SOCKET_CHECK off
+the pool is Django's own, which pings, and replaces a dropped connection just the same."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 
 from content.models.snapshots import DeliverySnapshot
 
@@ -18,6 +20,9 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend"),
 ]
+socket_check = pytest.mark.skipif(
+    not settings.DB_POOL_SOCKET_CHECK, reason="DB_POOL_SOCKET_CHECK is off: Django's pool"
+)
 
 
 def test_timestamps_come_back_as_the_same_instant_in_utc():
@@ -47,24 +52,58 @@ def _idle_connections(pool, count=2):
     return taken, pids
 
 
-def test_a_healthy_pooled_connection_is_handed_out_without_a_ping():
-    pool = connection.pool
+@pytest.fixture
+def stock_pool(settings):
+    """A pool of connections to the test database, built by Django itself, as it is with
+    DB_POOL_SOCKET_CHECK off."""
+    settings.DB_POOL_SOCKET_CHECK = False
+    wrapper = type(connections["default"])({**connection.settings_dict}, alias="stock_pool")
+    pool = wrapper.pool
+    pool.open(wait=True)
+    yield pool
+    wrapper.close_pool()
+
+
+@pytest.fixture(params=["configured", "stock"])
+def pool(request):
+    """The pool as the settings configure it, and Django's own."""
+    if request.param == "stock":
+        return request.getfixturevalue("stock_pool")
+    return connection.pool
+
+
+def _last_query_at_checkout(pool) -> str:
+    """What the server last ran on a connection the pool hands out, after two connections
+    out of it ran a query and went back."""
     taken = [pool.getconn() for _ in range(2)]
     for conn in taken:
         conn.execute("SELECT 'last words'")
         pool.putconn(conn)
     conn = pool.getconn()
     try:
-        with connection.cursor() as cursor:  # what the server last ran on that connection
+        with connection.cursor() as cursor:
             pid = conn.info.backend_pid
             cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
-            assert cursor.fetchone() == ("SELECT 'last words'",)
+            return cursor.fetchone()[0]
     finally:
         pool.putconn(conn)
 
 
-def test_a_connection_the_server_dropped_is_replaced_before_use():
-    pool = connection.pool
+@socket_check
+def test_a_healthy_pooled_connection_is_handed_out_without_a_ping():
+    assert _last_query_at_checkout(connection.pool) == "SELECT 'last words'"
+
+
+def test_with_the_socket_check_off_django_pings_each_connection_it_hands_out(stock_pool):
+    assert _last_query_at_checkout(stock_pool) == ""  # psycopg_pool's check: an empty query
+
+
+@pytest.mark.skipif(settings.DB_POOL_SOCKET_CHECK, reason="DB_POOL_SOCKET_CHECK is on")
+def test_the_setting_off_gives_the_suite_djangos_pool():
+    assert _last_query_at_checkout(connection.pool) == ""
+
+
+def test_a_connection_the_server_dropped_is_replaced_before_use(pool):
     taken, pids = _idle_connections(pool)
     with connection.cursor() as cursor:  # the test's own connection, not one of those
         cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [pids])

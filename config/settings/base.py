@@ -194,7 +194,7 @@ DATABASES = {
     )
 }
 # PostgreSQL's pool checks a connection's socket at checkout instead of pinging it
-# (config.postgresql), in a pool built the way Django builds its own; false keeps Django's
+# (core.postgresql), in a pool built the way Django builds its own; false keeps Django's
 # pool and ping, as a Django upgrade that changes how it builds the pool may need.
 DB_POOL_SOCKET_CHECK = env.bool("DB_POOL_SOCKET_CHECK", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -39,30 +39,22 @@ class GovernanceConfig(AppConfig):
             (content_hooks.references_changed, webhook_receivers.on_references_changed),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.webhooks.{receiver.__name__}")
-        # Review workflows: submit opens a review, approve/reject go through it, and
-        # publishing needs an approved submission for the revision (or a bypass).
+        # Review workflows own every review decision through content's review backend:
+        # submit opens a review, approve/reject go through it, and publishing needs an
+        # approved submission for the revision (or a bypass). An edit cancels a stale one.
+        from content import guards, review
+        from governance.policies.guard import PolicyGuard
         from governance.workflows import receivers as workflow_receivers
+        from governance.workflows.backend import WorkflowReviewBackend
 
-        for signal, receiver in (
-            (content_hooks.submit_requested, workflow_receivers.on_submit_requested),
-            (content_hooks.review_requested, workflow_receivers.on_review_requested),
-            (content_hooks.publish_requested, workflow_receivers.on_publish_requested),
-            (content_hooks.schedule_requested, workflow_receivers.on_schedule_requested),
-            (content_hooks.entry_changed, workflow_receivers.on_entry_changed),
-            (content_hooks.review_allowed, workflow_receivers.on_review_allowed),
-            (content_hooks.review_applies, workflow_receivers.on_review_applies),
-            (content_hooks.publish_allowed, workflow_receivers.on_publish_allowed),
-        ):
-            signal.connect(receiver, dispatch_uid=f"governance.workflows.{receiver.__name__}")
-        # Content policies: blocking violations refuse submit, publish and scheduling (400).
-        from governance.policies import receivers as policy_receivers
-
-        for signal, receiver in (
-            (content_hooks.submit_requested, policy_receivers.on_submit_requested),
-            (content_hooks.publish_requested, policy_receivers.on_publish_requested),
-            (content_hooks.schedule_requested, policy_receivers.on_schedule_requested),
-        ):
-            signal.connect(receiver, dispatch_uid=f"governance.policies.{receiver.__name__}")
+        review.register_backend(WorkflowReviewBackend())
+        content_hooks.entry_changed.connect(
+            workflow_receivers.on_entry_changed,
+            dispatch_uid="governance.workflows.on_entry_changed",
+        )
+        # Content policies: blocking violations refuse submit, publish and scheduling (400);
+        # content asks them after the review backend, so a workflow's refusal comes first.
+        guards.register(PolicyGuard())
         # The content change form's policy-check and workflow panels.
         from governance import panels as admin_panels
 

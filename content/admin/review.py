@@ -3,8 +3,8 @@
 Approve is a one-click transition (content.admin.transitions); Reject first asks for a
 comment, which governance's workflows require and the author needs. Both are offered
 only to a user who may decide now: `transitions.reviewer` runs the services' own check
-(content.services.checks.review_check, which asks the `review_allowed` hook), the one
-the service runs again on POST.
+(content.services.checks.review_check, which asks the review backend's `refusal`,
+content.review), the one the service runs again on POST.
 
 Panels: content does not know governance, so the change form asks the `admin_panels`
 hook (content.hooks) for extra panels (policy checks, workflow state and comments) and

@@ -4,15 +4,16 @@ A service runs its transition's check under the row lock before it acts, and the
 runs the same function (`allowed`) to decide which buttons to offer, so a button is
 offered exactly when pressing it passes, and the two cannot disagree.
 
-Checks only read. The guards with side effects stay in the services: `publish_requested`
-records an audited workflow bypass, and content policies store their results and list
-every blocking violation. The checks ask the guards' read-only counterparts instead
-(content.hooks: `review_allowed`, `review_applies`, `publish_allowed`). Blocking content
-policies are the one refusal a button does not foresee: the change form's policy panel
-shows them, and the refusal lists each one.
+Checks only read. What has side effects stays in the services: the review backend's
+`on_publish` records an audited workflow bypass, and the publishing guards (content
+policies) store their results and list every blocking violation. The checks ask the
+review backend's read-only methods instead (content.review: `applies`, `refusal`,
+`publish_refusal`). Blocking content policies are the one refusal a button does not
+foresee: the change form's policy panel shows them, and the refusal lists each one.
 
 A system actor (None: the scheduler, commands, factories) passes the role checks and the
-queries; what binds it is in the guards (see content.hooks).
+backend's read-only refusals; what binds it is in the backend's `decide` / `on_publish`
+and in the guards (content.guards).
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.dispatch import Signal
 from django.utils import timezone
 
-from content import hooks
+from content import review
 from content.models import Page, PublishableCore, Revision, Status
 from content.services import rules
 from content.services.entries import unique_slug
@@ -46,16 +46,6 @@ def allowed(check: Check, actor: Any, entry: PublishableCore, **kwargs: Any) -> 
     return True
 
 
-def _ask(signal: Signal, entry: PublishableCore, **kwargs: Any) -> list[tuple[Any, Any]]:
-    return signal.send(sender=type(entry), entry=entry, **kwargs)
-
-
-def _ensure_no_refusal(answers: list[tuple[Any, Any]]) -> None:
-    refusal = hooks.refusal(answers)
-    if refusal is not None:
-        raise refusal
-
-
 # --- Review -----------------------------------------------------------------------------
 
 
@@ -65,22 +55,27 @@ def submit_check(actor: Any, entry: PublishableCore) -> None:
     rules.ensure_can_edit(actor, entry)
     if not rules.live_changes(entry):
         rules.ensure_status(entry, (Status.DRAFT,), "submit")
-    elif not hooks.taken_over(_ask(hooks.review_applies, entry)):
+    elif not review.backend().applies(entry):
         raise ValidationError({"status": [NO_WORKFLOW]})
 
 
-def review_check(actor: Any, entry: PublishableCore, *, decision: str) -> None:
-    """Approve or reject: review rights, an item in review (or a live item's changes under
-    a workflow), and the review's owner lets `actor` decide now (a step's reviewer)."""
+def outcome_check(actor: Any, entry: PublishableCore, *, decision: str) -> None:
+    """Writing a review's outcome: content's own rules only (not in the trash, review
+    rights, an item in review or a live item's changes); the backend reached the outcome."""
     rules.ensure_not_trashed(entry)
     rules.ensure_can_review(actor, entry)
     rules.ensure_reviewable(entry, decision)
-    if actor is None or hooks.writing_review_outcome():
-        return  # the system, or a review's owner writing back the outcome it reached
-    answers = _ask(hooks.review_allowed, entry, actor=actor, decision=decision)
-    _ensure_no_refusal(answers)
-    if rules.live_changes(entry) and not hooks.taken_over(answers):
-        raise ValidationError({"status": [NO_OPEN_REVIEW]})
+
+
+def review_check(actor: Any, entry: PublishableCore, *, decision: str) -> None:
+    """Approve or reject: content's own rules, and the review backend lets `actor` decide
+    now (a step's reviewer; a live item's changes only under a workflow)."""
+    outcome_check(actor, entry, decision=decision)
+    if actor is None:
+        return  # the system; the backend's decide still applies its rules
+    refusal = review.backend().refusal(entry=entry, actor=actor, decision=decision)
+    if refusal is not None:
+        raise refusal
 
 
 def approve_check(actor: Any, entry: PublishableCore) -> None:
@@ -99,7 +94,9 @@ def _ensure_may_go_live(actor: Any, entry: PublishableCore, revision: Revision |
     if entry.expire_at is not None and entry.expire_at <= timezone.now():
         raise ValidationError({"expire_at": ["The expiry time has passed; change it first."]})
     if actor is not None:
-        _ensure_no_refusal(_ask(hooks.publish_allowed, entry, actor=actor, revision=revision))
+        refusal = review.backend().publish_refusal(entry=entry, actor=actor, revision=revision)
+        if refusal is not None:
+            raise refusal
 
 
 def publish_check(actor: Any, entry: PublishableCore) -> None:

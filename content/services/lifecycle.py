@@ -1,8 +1,11 @@
 """Transitions of publishable items: submit, approve, reject, publish, unpublish,
 schedule, archive and revert (trash and restore: content.services.trash). Each locks
 the row, runs its check (content.services.checks: the role matrix, the current status,
-what the workflow says; the admin offers a button by the same check), bumps `version`,
-audits, and announces.
+what the review backend says; the admin offers a button by the same check), bumps
+`version`, audits, and announces.
+
+The review backend (content.review) owns review decisions: approve and reject hand the
+decision to it, and it writes the outcome through `review_outcome_apply`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from content import hooks
+from content import guards, hooks, review
 from content.models import Article, Page, PublishableCore, Revision, Status
 from content.services import checks, rules
 from content.services.entries import entry_update, lock, model_label
@@ -58,54 +61,51 @@ def entry_submit(*, entry: PublishableCore, actor: Any, message: str = "") -> Pu
     entry = lock(entry)
     checks.submit_check(actor, entry)
     live = rules.live_changes(entry)
-    responses = hooks.submit_requested.send(
-        sender=type(entry), entry=entry, actor=actor, revision=entry.latest_revision
-    )
-    if live and not hooks.taken_over(responses):
+    revision = entry.latest_revision
+    reviewed = review.backend().start(entry=entry, actor=actor, revision=revision)
+    guards.check_submit(entry=entry, actor=actor, revision=revision)
+    if live and not reviewed:
         raise ValidationError({"status": [checks.NO_WORKFLOW]})
     if not live:
         entry.status = Status.IN_REVIEW
     return _finish(entry, actor, "submit", ["status"], changed=True, metadata={"message": message})
 
 
-def _review_taken_over(entry: PublishableCore, actor: Any, decision: str, message: str) -> bool:
-    """Let a workflow own the decision; if it did, reload what it wrote."""
-    responses = hooks.review_requested.send(
-        sender=type(entry), entry=entry, actor=actor, decision=decision, message=message
-    )
-    if hooks.taken_over(responses):
-        entry.refresh_from_db()
-        return True
-    if rules.live_changes(entry) and not hooks.writing_review_outcome():
-        # Only a workflow reviews a live item's changes; without one they are just published.
-        raise ValidationError({"status": [checks.NO_OPEN_REVIEW]})
-    return False
+def _review(entry: PublishableCore, actor: Any, decision: str, message: str) -> PublishableCore:
+    """Hand `actor`'s decision to the review backend, and read back what it wrote."""
+    entry = lock(entry)
+    checks.review_check(actor, entry, decision=decision)
+    review.backend().decide(entry=entry, actor=actor, decision=decision, message=message)
+    entry.refresh_from_db()
+    return entry
 
 
 @transaction.atomic
 def entry_approve(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
-    """Approve an item in review (in_review → approved); reviewers and publishers only."""
-    entry = lock(entry)
-    checks.approve_check(actor, entry)
-    if _review_taken_over(entry, actor, "approve", message):
-        return entry
-    if not rules.live_changes(entry):
-        entry.status = Status.APPROVED  # a live item stays published; its changes are approved
-    return _finish(entry, actor, "approve", ["status"], changed=True, metadata={"message": message})
+    """Approve an item in review (in_review → approved); reviewers and publishers only,
+    and the review backend decides (a workflow: once its last step approves)."""
+    return _review(entry, actor, "approve", message)
 
 
 @transaction.atomic
 def entry_reject(*, entry: PublishableCore, actor: Any, message: str = "") -> PublishableCore:
     """Send an item in review back to draft (in_review → draft); a rejection needs a comment."""
+    return _review(entry, actor, "reject", message)
+
+
+@transaction.atomic
+def review_outcome_apply(
+    *, entry: PublishableCore, actor: Any, decision: str, message: str = ""
+) -> PublishableCore:
+    """Write a review's outcome: approved, or back to draft (a live item's changes keep it
+    published). Only the review backend calls this, once it reached the outcome."""
+    if decision not in ("approve", "reject"):
+        raise ValueError(f"A review's outcome is approve or reject, not {decision!r}.")
     entry = lock(entry)
-    checks.reject_check(actor, entry)
-    if _review_taken_over(entry, actor, "reject", message):
-        return entry  # a workflow decided (and asked for its own comment)
-    if not (message or "").strip():
-        raise ValidationError({"message": ["A rejection needs a comment."]})
+    checks.outcome_check(actor, entry, decision=decision)
     if not rules.live_changes(entry):
-        entry.status = Status.DRAFT
-    return _finish(entry, actor, "reject", ["status"], changed=True, metadata={"message": message})
+        entry.status = Status.APPROVED if decision == "approve" else Status.DRAFT
+    return _finish(entry, actor, decision, ["status"], changed=True, metadata={"message": message})
 
 
 # --- Publishing -------------------------------------------------------------------------
@@ -116,8 +116,9 @@ def publish_locked(
 ) -> PublishableCore:
     """Make `revision` live (by default the latest, saved first if there is none yet).
 
-    The caller holds the lock and ran the transition's check; the guards (workflows,
-    blocking policies) still have their say through `publish_requested`. A revision older
+    The caller holds the lock and ran the transition's check; the review backend (a
+    workflow's approval or an audited bypass) and the guards (blocking policies) still
+    have their say, and raise to refuse. A revision older
     than the latest (restore's republish) goes live with the later changes still pending.
     Publishing changes no content field: the row keeps the editor's draft as it was.
     """
@@ -125,10 +126,8 @@ def publish_locked(
     if revision is None:
         revision = entry.latest_revision or revision_create(entry=entry, actor=actor)
         entry.latest_revision = revision
-    # Governance subscribes here (workflows, blocking policies); a receiver raises to refuse.
-    hooks.publish_requested.send(
-        sender=type(entry), entry=entry, actor=actor, revision=revision, scheduled=scheduled
-    )
+    review.backend().on_publish(entry=entry, actor=actor, revision=revision, scheduled=scheduled)
+    guards.check_publish(entry=entry, actor=actor, revision=revision, scheduled=scheduled)
     previous: Revision | None = entry.live_revision
     fields = [
         "live_revision",
@@ -218,8 +217,9 @@ def entry_schedule(
 ) -> PublishableCore:
     """Publish at `publish_at` and/or unpublish at `expire_at`; both None clears the schedule.
 
-    A publish time is checked now as a publish would be (`schedule_requested`); an expiry
-    alone, or clearing the schedule, puts nothing new live and is not."""
+    A publish time is checked now as a publish would be (the review backend's
+    `on_schedule`, then the guards); an expiry alone, or clearing the schedule, puts
+    nothing new live and is not."""
     entry = lock(entry)
     checks.schedule_check(actor, entry)
     now = timezone.now()
@@ -232,15 +232,13 @@ def entry_schedule(
     if publish_at is not None and (
         entry.status != Status.PUBLISHED or entry.has_unpublished_changes
     ):
-        # Governance refuses now what the scheduler would refuse when due (no approval,
-        # a blocking policy), so the person scheduling hears it instead of a silent retry.
-        hooks.schedule_requested.send(
-            sender=type(entry),
-            entry=entry,
-            actor=actor,
-            revision=entry.latest_revision,
-            publish_at=publish_at,
+        # Refused now what the scheduler would refuse when due (no approval, a blocking
+        # policy), so the person scheduling hears it instead of a silent retry.
+        revision = entry.latest_revision
+        review.backend().on_schedule(
+            entry=entry, actor=actor, revision=revision, publish_at=publish_at
         )
+        guards.check_schedule(entry=entry, actor=actor, revision=revision, publish_at=publish_at)
     before = {"publish_at": entry.publish_at, "expire_at": entry.expire_at, "status": entry.status}
     entry.publish_at, entry.expire_at = publish_at, expire_at
     if entry.status != Status.PUBLISHED:

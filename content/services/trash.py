@@ -3,8 +3,9 @@ restoring brings it back as a draft or, with `republish`, live again.
 
 Trashing remembers the revision that was live (`trashed_live_revision`), so a restore
 can put exactly that revision back live, through the publish service's own pieces (its
-check, the `publish_requested` guards, `publish_locked`): a workflow that would refuse
-to publish it, or a blocking policy, refuses the restore, and nothing changes.
+check, and `publish_locked` with the review backend and the publishing guards): a
+workflow that would refuse to publish it, or a blocking policy, refuses the restore,
+and nothing changes.
 """
 
 from __future__ import annotations

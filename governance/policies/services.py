@@ -2,8 +2,8 @@
 
 Rules live in governance.policies.kinds (one check per kind); this module decides which
 policies apply to an item, stores one PolicyResult per (revision, policy), and enforces
-blocking ones on submit, publish and scheduling through content's hooks (see
-governance.policies.receivers). External links are fetched in Celery
+blocking ones on submit, publish and scheduling as one of content's publishing guards
+(content.guards; governance.policies.guard). External links are fetched in Celery
 (governance.policies.link_checks).
 
 Overrides: a holder of `governance.override_policy` records a PolicyOverride with a

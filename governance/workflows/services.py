@@ -1,22 +1,24 @@
 """Review workflows: submit, decide, advance, and the publishing rule.
 
-Content owns the item's status; governance owns the review. The flow:
-- `entry_submit` sends `submit_requested`; our receiver calls `submission_start`, which
-  pins the exact revision submitted and supersedes any open submission.
+Content owns the item's status; governance owns the review, as content's review backend
+(governance.workflows.backend, registered in GovernanceConfig.ready). The flow:
+- `entry_submit` asks the backend to start a review: `submission_start` pins the exact
+  revision submitted and supersedes any open submission.
 - `review_decide` is the one place a review decision is made (API queue, admin, review
-  links, and content's own approve/reject, which hand over through `review_requested`).
-  When the last step is approved, or a step is rejected, it writes the item's status
-  through content's `entry_approve` / `entry_reject`, so there is one status write path.
-- `workflow_publish_check` runs on `publish_requested`: publishing needs an approved
-  submission for exactly the revision being published, unless the actor holds
+  links, and content's own approve/reject, which hand it over through the backend's
+  `decide`). When the last step is approved, or a step is rejected, it writes the item's
+  status once through content's `review_outcome_apply`: one status write path.
+- `workflow_publish_check` runs before a publish (the backend's `on_publish`): it needs
+  an approved submission for exactly the revision being published, unless the actor holds
   `governance.bypass_workflow` (audited as `workflow.bypass`). The system actor (None:
   seeding, imports, factories) bypasses a direct publish, audited with `system: true`,
   but a *scheduled* publish needs the approval like anyone: the scheduler acts as the
   system, and an item edited after scheduling must not go out unreviewed.
-- `workflow_schedule_check` runs on `schedule_requested`: scheduling a publish needs the
-  same approval now, so a refusal reaches the person scheduling rather than a log line
-  when the time comes. A bypass holder may schedule anyway; that bypass is recorded for
-  the exact revision (governance.workflows.bypass) and the scheduler honours it.
+- `workflow_schedule_check` runs before a schedule (`on_schedule`): scheduling a publish
+  needs the same approval now, so a refusal reaches the person scheduling rather than a
+  log line when the time comes. A bypass holder may schedule anyway; that bypass is
+  recorded for the exact revision (governance.workflows.bypass) and the
+  scheduler honours it.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.roles import ADMINISTRATOR
-from content import hooks
 from content.models import Article, Page
+from content.services.lifecycle import review_outcome_apply
 from governance.models import (
     BypassTransition,
     Comment,
@@ -256,8 +258,6 @@ def review_decide(
     review_link: Any = None,
 ) -> Submission:
     """Approve or reject the current step; the last approval approves the item."""
-    from content.services import entry_approve, entry_reject
-
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     entry = submission.entry
     comment = (comment or "").strip()
@@ -297,28 +297,25 @@ def review_decide(
         metadata["external_reviewer"] = external_name
     audit_record(actor=actor, action=f"workflow.{decision}", target=entry, metadata=metadata)
 
-    with hooks.review_outcome():
-        if decision == Decision.REJECT:
-            _finish_submission(submission, SubmissionStatus.REJECTED)
-            entry_reject(entry=entry, actor=actor, message=comment)
-        else:
-            approvals = submission.tasks.filter(step=step, decision=Decision.APPROVE).count()
-            following = _next_step(step)
-            if system or (approvals >= step.approvals_required and following is None):
-                _finish_submission(submission, SubmissionStatus.APPROVED)
-                entry_approve(entry=entry, actor=actor, message=comment)
-            elif approvals >= step.approvals_required:
-                submission.current_step = following
-                submission.save(update_fields=["current_step"])
-                audit_record(
-                    actor=actor,
-                    action="workflow.advance",
-                    target=entry,
-                    metadata={"submission": submission.pk, "step": following.order},
-                )
-                notify_step(
-                    submission=submission, step=following, reviewers=step_reviewers(following)
-                )
+    if decision == Decision.REJECT:
+        _finish_submission(submission, SubmissionStatus.REJECTED)
+        review_outcome_apply(entry=entry, actor=actor, decision=decision, message=comment)
+    else:
+        approvals = submission.tasks.filter(step=step, decision=Decision.APPROVE).count()
+        following = _next_step(step)
+        if system or (approvals >= step.approvals_required and following is None):
+            _finish_submission(submission, SubmissionStatus.APPROVED)
+            review_outcome_apply(entry=entry, actor=actor, decision=decision, message=comment)
+        elif approvals >= step.approvals_required:
+            submission.current_step = following
+            submission.save(update_fields=["current_step"])
+            audit_record(
+                actor=actor,
+                action="workflow.advance",
+                target=entry,
+                metadata={"submission": submission.pk, "step": following.order},
+            )
+            notify_step(submission=submission, step=following, reviewers=step_reviewers(following))
     notify_decision(
         submission=submission,
         decision=decision,

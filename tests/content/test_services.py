@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from content import hooks, services
+from content import guards, hooks, services
 from content.models import Article, Page, Redirect, Reference, Revision, Status
 from content.services.revisions import revision_diff, revision_list
 from core.exceptions import PreconditionFailed
@@ -250,15 +250,17 @@ def test_revisions_are_immutable():
 def test_publish_hook_can_block(editor):
     article = ArticleFactory()
 
-    def refuse(sender, **kwargs):
-        raise ValidationError("Policy says no.")
+    class Refuse(guards.PublishingGuard):
+        def check_publish(self, **kwargs):
+            raise ValidationError("Policy says no.")
 
-    hooks.publish_requested.connect(refuse, dispatch_uid="test-refuse")
+    guard = Refuse()
+    guards.register(guard)
     try:
         with pytest.raises(ValidationError, match="Policy says no"):
             services.entry_publish(entry=article, actor=editor)
     finally:
-        hooks.publish_requested.disconnect(dispatch_uid="test-refuse")
+        guards.unregister(guard)
     article.refresh_from_db()
     assert article.status == Status.DRAFT
     assert article.live_revision is None
@@ -267,14 +269,16 @@ def test_publish_hook_can_block(editor):
 def test_schedule_hook_is_asked_only_when_something_new_would_go_live(editor):
     asked = []
 
-    def refuse(sender, *, entry, revision, publish_at, **kwargs):
-        asked.append((entry.pk, revision.pk, publish_at))
-        raise ValidationError("Not approved.")
+    class Refuse(guards.PublishingGuard):
+        def check_schedule(self, *, entry, revision, publish_at, **kwargs):
+            asked.append((entry.pk, revision.pk, publish_at))
+            raise ValidationError("Not approved.")
 
     article = ArticleFactory()
     live = ArticleFactory(published=True)
     soon = timezone.now() + timedelta(hours=1)
-    hooks.schedule_requested.connect(refuse, dispatch_uid="test-refuse-schedule")
+    guard = Refuse()
+    guards.register(guard)
     try:
         with pytest.raises(ValidationError, match="Not approved"):
             services.entry_schedule(entry=article, actor=editor, publish_at=soon)
@@ -283,7 +287,7 @@ def test_schedule_hook_is_asked_only_when_something_new_would_go_live(editor):
         services.entry_schedule(entry=article, actor=editor, publish_at=None)
         services.entry_schedule(entry=live, actor=editor, publish_at=soon)
     finally:
-        hooks.schedule_requested.disconnect(dispatch_uid="test-refuse-schedule")
+        guards.unregister(guard)
     assert asked == [(article.pk, article.latest_revision_id, soon)]
     article.refresh_from_db()
     assert (article.status, article.publish_at) == (Status.DRAFT, None)

@@ -10,6 +10,7 @@ from content.models.pages import Page
 from content.models.redirects import Redirect
 from content.models.references import Reference
 from content.models.revisions import Revision
+from content.models.scope import ScopedModel
 from content.models.snapshots import DeliverySnapshot, DeliveryState, SnapshotFacet
 from content.models.taxonomy import Category, Tag
 
@@ -27,6 +28,7 @@ __all__ = [
     "Reference",
     "Rendition",
     "Revision",
+    "ScopedModel",
     "SnapshotFacet",
     "Status",
     "Tag",

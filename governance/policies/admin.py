@@ -21,9 +21,16 @@ from governance.policies.models import (
     PolicyOverride,
     PolicyResult,
 )
+from governance.scope_admin import (
+    ScopeFormMixin,
+    scope_choice_field,
+    scope_label,
+    scope_types_field,
+)
 
 
-class ContentPolicyForm(forms.ModelForm):
+class ContentPolicyForm(ScopeFormMixin, forms.ModelForm):
+    scope_names = policy_services.POLICY_SCOPE
     params = forms.JSONField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
@@ -33,25 +40,14 @@ class ContentPolicyForm(forms.ModelForm):
             'readability {"min_score": 50}; external_links {"timeout": 5}.'
         ),
     )
-    content_types = forms.MultipleChoiceField(
-        choices=[("article", "Articles"), ("page", "Pages")],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Leave empty for every type.",
-    )
+    content_types = scope_types_field()
+    category = scope_choice_field(ContentPolicy, "category")
+    page_subtree = scope_choice_field(ContentPolicy, "page")
+    locale = scope_choice_field(ContentPolicy, "locale")
 
     class Meta:
         model = ContentPolicy
-        fields = [
-            "name",
-            "kind",
-            "params",
-            "severity",
-            "content_types",
-            "category",
-            "page_subtree",
-            "is_active",
-        ]
+        fields = ["name", "kind", "params", "severity", *policy_services.POLICY_SCOPE, "is_active"]
 
     def clean(self):
         cleaned = super().clean()
@@ -69,11 +65,15 @@ class ContentPolicyForm(forms.ModelForm):
 @admin.register(ContentPolicy)
 class ContentPolicyAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
     form = ContentPolicyForm
-    list_display = ["name", "kind", "severity", "is_active", "category", "page_subtree"]
+    list_display = ["name", "kind", "severity", "is_active", "applies_to"]
     list_filter = ["kind", "severity", "is_active"]
+    list_select_related = ["scope_page", "scope_category", "scope_locale"]
     search_fields = ["name"]
-    autocomplete_fields = ["category", "page_subtree"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
+
+    @admin.display(description="Applies to")
+    def applies_to(self, obj) -> str:
+        return scope_label(obj, empty="Everything")
 
     def save_model(self, request, obj, form, change):
         data = {f: form.cleaned_data.get(f) for f in policy_services.POLICY_FIELDS}

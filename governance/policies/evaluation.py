@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from content.models import Page, PublishableCore, Revision
+from content.models import PublishableCore, Revision
+from content.scope import scope_matches, scopes_of
 from governance.models import ContentPolicy, ExternalLinkCheck, PolicyKind, PolicyResult
 from governance.policies.kinds import params_clean, rule_check
 from governance.policies.kinds.links import external_urls, url_hash
@@ -33,23 +34,15 @@ def link_uses_record(*, revision: Revision, check_ids: Iterable[int]) -> None:
         LinkUse.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def policy_applies(policy: ContentPolicy, entry: PublishableCore, snapshot: dict) -> bool:
-    """Whether `policy` covers `entry` (its type and, if set, its section)."""
-    kind = entry._meta.model_name
-    if policy.content_types and kind not in policy.content_types:
-        return False
-    if policy.category_id is not None:
-        return kind == "article" and snapshot.get("category") == policy.category_id
-    if policy.page_subtree_id is not None:
-        subtree = policy.page_subtree
-        return isinstance(entry, Page) and entry.path.startswith(subtree.path)
-    return True
-
-
 def policies_applicable(*, entry: PublishableCore, snapshot: dict) -> list[ContentPolicy]:
-    """The active policies that cover `entry`."""
-    policies = ContentPolicy.objects.filter(is_active=True).select_related("page_subtree")
-    return [p for p in policies if policy_applies(p, entry, snapshot)]
+    """The active policies whose scope covers `entry`, placed as of the revision's
+    `snapshot` (its category then; a category scope covers the categories below it)."""
+    policies = list(ContentPolicy.objects.filter(is_active=True).select_related("scope_page"))
+    return [
+        policy
+        for policy, scope in zip(policies, scopes_of(policies), strict=True)
+        if scope_matches(scope, entry, snapshot=snapshot)
+    ]
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 """Content policies: configurable rules checked before submit and publish.
 
 ContentPolicy holds a rule kind (governance.policies.kinds registers one check per kind),
-its parameters, a severity and a scope. PolicyResult stores one policy's verdict on one
-revision (revisions are immutable, so a verdict stays true for that content).
+its parameters, a severity and a scope (content.scope). PolicyResult stores one
+policy's verdict on one revision (revisions are immutable, so a verdict stays true for
+that content).
 PolicyOverride records that someone holding `override_policy` let one exact revision
 through despite blocking violations, and why. ExternalLinkCheck is the last known state
 of an outbound URL, written by a Celery task so that checks never wait on the network,
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+
+from content.models import ScopedModel
 
 
 class PolicyKind(models.TextChoices):
@@ -32,22 +35,15 @@ class PolicySeverity(models.TextChoices):
     WARN = "warn", "Warn"
 
 
-class ContentPolicy(models.Model):
+class ContentPolicy(ScopedModel):
+    """A rule of one kind over the entries its scope covers (content.scope; empty: all)."""
+
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=32, choices=PolicyKind.choices)
     # Validated per kind by governance.policies.params_clean (services, API and admin).
     params = models.JSONField(default=dict, blank=True)
     severity = models.CharField(
         max_length=8, choices=PolicySeverity.choices, default=PolicySeverity.BLOCK
-    )
-    # Empty means every publishable type; otherwise a list of "article" / "page".
-    content_types = models.JSONField(default=list, blank=True)
-    # Optional section: articles in a category, or pages in a subtree.
-    category = models.ForeignKey(
-        "content.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    page_subtree = models.ForeignKey(
-        "content.Page", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(

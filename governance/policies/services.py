@@ -24,6 +24,13 @@ from django.db import transaction
 from accounts.audit import audit_record
 from accounts.roles import require_perm
 from content.models import PublishableCore, Revision
+from content.scope import (
+    ScopeNames,
+    scope_clean,
+    scope_describe,
+    scope_read,
+    scope_write,
+)
 from governance.models import (
     ContentPolicy,
     PolicyOverride,
@@ -37,17 +44,10 @@ _DENIED = "You do not have permission to manage content policies."
 logger = logging.getLogger(__name__)
 
 OVERRIDE_PERMISSION = "governance.override_policy"
-POLICY_FIELDS = (
-    "name",
-    "kind",
-    "params",
-    "severity",
-    "content_types",
-    "category",
-    "page_subtree",
-    "is_active",
-)
-CONTENT_TYPES = ("article", "page")
+# The API and the admin form name the scope's parts as they did before content.scope.
+POLICY_SCOPE = ScopeNames(types="content_types", page="page_subtree")
+PLAIN_FIELDS = ("name", "kind", "params", "severity", "is_active")
+POLICY_FIELDS = (*PLAIN_FIELDS, *POLICY_SCOPE)
 
 
 class PolicyViolationError(ValidationError):
@@ -68,27 +68,14 @@ class PolicyViolationError(ValidationError):
 
 
 def policy_clean(data: dict[str, Any]) -> dict[str, Any]:
-    """Validate a policy's fields together: params per kind, types, one section at most."""
+    """Validate a policy's fields together: params per kind, and its scope (scope_clean)."""
     data = dict(data)
     if not str(data.get("name") or "").strip():
         raise ValidationError({"name": ["Give the policy a name."]})
     data["params"] = params_clean(data.get("kind", ""), data.get("params"))
     if data.get("severity") not in PolicySeverity.values:
         raise ValidationError({"severity": ["Choose block or warn."]})
-    types = data.get("content_types") or []
-    if not isinstance(types, list) or set(types) - set(CONTENT_TYPES):
-        raise ValidationError({"content_types": ["List some of: article, page (empty: all)."]})
-    data["content_types"] = sorted(set(types))
-    category, subtree = data.get("category"), data.get("page_subtree")
-    if category is not None and subtree is not None:
-        raise ValidationError(
-            {"category": ["Scope a policy to a category or a subtree, not both."]}
-        )
-    if category is not None and data["content_types"] == ["page"]:
-        raise ValidationError({"category": ["Pages have no category."]})
-    if subtree is not None and data["content_types"] == ["article"]:
-        raise ValidationError({"page_subtree": ["Articles are not in the page tree."]})
-    return data
+    return data | scope_clean(data, POLICY_SCOPE)
 
 
 @transaction.atomic
@@ -96,9 +83,9 @@ def policy_create(*, actor: Any, data: dict[str, Any]) -> ContentPolicy:
     """Add a content policy (Administrators); params are validated for its kind."""
     require_perm(actor, "governance.add_contentpolicy", _DENIED)
     data = policy_clean({"severity": PolicySeverity.BLOCK, "is_active": True, **data})
-    policy = ContentPolicy.objects.create(
-        **{f: data[f] for f in POLICY_FIELDS if f in data}, created_by=actor
-    )
+    policy = ContentPolicy(**{f: data[f] for f in PLAIN_FIELDS if f in data}, created_by=actor)
+    scope_write(policy, data, POLICY_SCOPE)
+    policy.save()
     audit_record(
         actor=actor,
         action="policy.create",
@@ -114,9 +101,11 @@ def policy_update(*, actor: Any, policy: ContentPolicy, data: dict[str, Any]) ->
     require_perm(actor, "governance.change_contentpolicy", _DENIED)
     policy = ContentPolicy.objects.select_for_update().get(pk=policy.pk)
     before = _describe(policy)
-    merged = policy_clean({f: getattr(policy, f) for f in POLICY_FIELDS} | data)
-    for name in POLICY_FIELDS:
+    stored = {f: getattr(policy, f) for f in PLAIN_FIELDS} | scope_read(policy, POLICY_SCOPE)
+    merged = policy_clean(stored | data)
+    for name in PLAIN_FIELDS:
         setattr(policy, name, merged[name])
+    scope_write(policy, merged, POLICY_SCOPE)
     policy.save()
     after = _describe(policy)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
@@ -138,9 +127,7 @@ def _describe(policy: ContentPolicy) -> dict[str, Any]:
         "kind": policy.kind,
         "params": policy.params,
         "severity": policy.severity,
-        "content_types": policy.content_types,
-        "category": policy.category_id,
-        "page_subtree": policy.page_subtree_id,
+        **scope_describe(policy, POLICY_SCOPE),
         "is_active": policy.is_active,
     }
 

@@ -15,7 +15,8 @@ from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission, RejectApiKeys
 from content import selectors as content_selectors
-from content.models import Article, Category, Page
+from content.models import Article, Category, Locale, Page
+from content.scope import scope_type_names
 from core.serializers import StrictSerializer
 from governance.models import ContentPolicy, PolicyKind, PolicySeverity
 from governance.policies import services
@@ -24,6 +25,20 @@ from governance.policies import services
 
 
 class ContentPolicySerializer(serializers.ModelSerializer):
+    # The scope under the names this API has always used (content.scope holds the rules).
+    content_types = serializers.ListField(
+        source="scope_types", child=serializers.CharField(), read_only=True
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        source="scope_category", read_only=True, allow_null=True
+    )
+    page_subtree = serializers.PrimaryKeyRelatedField(
+        source="scope_page", read_only=True, allow_null=True
+    )
+    locale = serializers.PrimaryKeyRelatedField(
+        source="scope_locale", read_only=True, allow_null=True
+    )
+
     class Meta:
         model = ContentPolicy
         fields = [
@@ -35,6 +50,7 @@ class ContentPolicySerializer(serializers.ModelSerializer):
             "content_types",
             "category",
             "page_subtree",
+            "locale",
             "is_active",
             "created_by",
             "created_at",
@@ -51,13 +67,16 @@ class ContentPolicyWriteSerializer(StrictSerializer):
     params = serializers.JSONField(required=False)
     severity = serializers.ChoiceField(choices=PolicySeverity.choices, required=False)
     content_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=services.CONTENT_TYPES), required=False
+        child=serializers.ChoiceField(choices=scope_type_names()), required=False
     )
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, allow_null=True
     )
     page_subtree = serializers.PrimaryKeyRelatedField(
         queryset=Page.objects.filter(deleted_at=None), required=False, allow_null=True
+    )
+    locale = serializers.PrimaryKeyRelatedField(
+        queryset=Locale.objects.all(), required=False, allow_null=True
     )
     is_active = serializers.BooleanField(required=False)
 

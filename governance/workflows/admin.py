@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
@@ -23,6 +22,12 @@ from governance.models import (
     WorkflowBypass,
     WorkflowStep,
 )
+from governance.scope_admin import (
+    ContentTypesField,
+    ScopeFormMixin,
+    scope_choice_field,
+    scope_label,
+)
 from governance.workflows import configuration as workflow_config
 from governance.workflows import review_links as link_services
 from governance.workflows import services as workflow_services
@@ -35,31 +40,32 @@ class WorkflowStepInline(admin.TabularInline):
     fields = ["order", "name", "role", "group", "approvals_required"]
 
 
+class WorkflowForm(ScopeFormMixin, forms.ModelForm):
+    scope_names = workflow_config.WORKFLOW_SCOPE
+    content_types = ContentTypesField(help_text="Item types this workflow applies to.")
+    page = scope_choice_field(Workflow, "page")
+    category = scope_choice_field(Workflow, "category")
+    locale = scope_choice_field(Workflow, "locale")
+
+    class Meta:
+        model = Workflow
+        fields = ["name", "is_active", *workflow_config.WORKFLOW_SCOPE]
+
+
 @admin.register(Workflow)
 class WorkflowAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
     """Workflows are saved with their steps through workflow_create / workflow_update."""
 
+    form = WorkflowForm
     list_display = ["name", "is_active", "applies_to", "step_count", "updated_at"]
     list_filter = ["is_active"]
+    list_select_related = ["scope_page", "scope_category", "scope_locale"]
     search_fields = ["name"]
-    filter_horizontal = ["content_types"]
-    raw_id_fields = ["page", "category"]
     inlines = [WorkflowStepInline]
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "content_types":
-            kwargs["queryset"] = ContentType.objects.filter(
-                app_label="content", model__in=["article", "page"]
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="Applies to")
     def applies_to(self, obj) -> str:
-        if obj.page_id:
-            return f"Pages under {obj.page}"
-        if obj.category_id:
-            return f"Category {obj.category}"
-        return ", ".join(sorted(ct.model for ct in obj.content_types.all())) or "nothing"
+        return scope_label(obj, empty="Nothing")
 
     @admin.display(description="Steps")
     def step_count(self, obj) -> int:
@@ -70,7 +76,6 @@ class WorkflowAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         data = {name: form.cleaned_data.get(name) for name in workflow_config.FIELDS}
-        data["content_types"] = list(form.cleaned_data.get("content_types") or [])
         steps = []
         for formset in formsets:
             # The service writes the steps; the change message still reads these.

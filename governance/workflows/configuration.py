@@ -10,9 +10,12 @@ from django.db import transaction
 
 from accounts.audit import audit_record
 from accounts.roles import ROLE_NAMES
+from content.scope import ScopeNames, scope_clean, scope_describe, scope_read, scope_write
 from governance.models import Comment, Submission, Workflow, WorkflowStep
 
-FIELDS = ("name", "is_active", "page", "category")
+# The API and the admin form name the scope's parts as they did before content.scope.
+WORKFLOW_SCOPE = ScopeNames(types="content_types")
+FIELDS = ("name", "is_active", *WORKFLOW_SCOPE)
 
 
 def _ensure(actor: Any, perm: str) -> None:
@@ -40,15 +43,17 @@ def _clean_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _write(workflow: Workflow, data: dict[str, Any]) -> None:
-    if data.get("page") is not None and data.get("category") is not None:
-        raise ValidationError({"category": ["Assign a page subtree or a category, not both."]})
-    for name in FIELDS:
+    if any(name in data for name in WORKFLOW_SCOPE):
+        # The parts given replace the stored ones; the scope is validated whole.
+        scope = scope_read(workflow, WORKFLOW_SCOPE) | {
+            name: data[name] for name in WORKFLOW_SCOPE if name in data
+        }
+        scope_write(workflow, scope_clean(scope, WORKFLOW_SCOPE), WORKFLOW_SCOPE)
+    for name in ("name", "is_active"):
         if name in data:
             setattr(workflow, name, data[name])
-    workflow.full_clean(exclude=["content_types"])
+    workflow.full_clean()
     workflow.save()
-    if "content_types" in data:
-        workflow.content_types.set(data["content_types"])
     if "steps" in data:
         steps = _clean_steps(data["steps"])
         if Submission.objects.filter(workflow=workflow, status="in_progress").exists():
@@ -73,9 +78,7 @@ def _snapshot(workflow: Workflow) -> dict[str, Any]:
     return {
         "name": workflow.name,
         "is_active": workflow.is_active,
-        "content_types": sorted(ct.model for ct in workflow.content_types.all()),
-        "page": workflow.page_id,
-        "category": workflow.category_id,
+        **scope_describe(workflow, WORKFLOW_SCOPE),
         "steps": [
             [s.order, s.group_name, s.approvals_required] for s in workflow.steps.order_by("order")
         ],

@@ -1,6 +1,7 @@
 """Review workflows: ordered steps of approvals an item passes before it may be published.
 
-A Workflow applies to content types and/or a section (a page subtree or a category).
+A Workflow applies to what its scope covers: types, a section (a page subtree or a
+category with its descendants) and a locale (content.scope).
 Submitting an item starts a Submission pinned to the exact revision submitted; each
 ReviewTask is one reviewer's decision on one step. Editing after submission means
 submitting again: approval covers the pinned revision only. Review links let a person
@@ -17,35 +18,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from accounts.roles import ROLE_NAMES
+from content.models import ScopedModel
 
 ROLE_CHOICES = [(name, name) for name in ROLE_NAMES]
 
 
-class Workflow(models.Model):
+class Workflow(ScopedModel):
+    """What it covers is its scope (content.scope); an unassigned workflow (no part of the
+    scope set) applies to nothing."""
+
     name = models.CharField(max_length=100, unique=True)
     is_active = models.BooleanField(default=True)
-    content_types = models.ManyToManyField(
-        ContentType,
-        blank=True,
-        related_name="+",
-        help_text="Item types this workflow applies to (articles, pages).",
-    )
-    page = models.ForeignKey(
-        "content.Page",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Section: this page and every page below it.",
-    )
-    category = models.ForeignKey(
-        "content.Category",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Section: articles in this category.",
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
-from content.models import Category, Page
+from content.models import Category, Locale, Page
+from content.scope import scope_type_names
 from core.serializers import StrictSerializer
 from governance.models import Comment, ReviewLink, Submission, Workflow, WorkflowStep
 
@@ -24,7 +24,17 @@ class WorkflowStepSerializer(serializers.ModelSerializer):
 
 
 class WorkflowSerializer(serializers.ModelSerializer):
-    content_types = serializers.SerializerMethodField()
+    # The scope under the names this API has always used (content.scope holds the rules).
+    content_types = serializers.ListField(
+        source="scope_types", child=serializers.CharField(), read_only=True
+    )
+    page = serializers.PrimaryKeyRelatedField(source="scope_page", read_only=True, allow_null=True)
+    category = serializers.PrimaryKeyRelatedField(
+        source="scope_category", read_only=True, allow_null=True
+    )
+    locale = serializers.PrimaryKeyRelatedField(
+        source="scope_locale", read_only=True, allow_null=True
+    )
     steps = WorkflowStepSerializer(many=True, read_only=True)
 
     class Meta:
@@ -36,13 +46,11 @@ class WorkflowSerializer(serializers.ModelSerializer):
             "content_types",
             "page",
             "category",
+            "locale",
             "steps",
             "created_at",
             "updated_at",
         ]
-
-    def get_content_types(self, obj) -> list[str]:
-        return sorted(ct.model for ct in obj.content_types.all())
 
 
 class WorkflowStepWriteSerializer(StrictSerializer):
@@ -60,7 +68,7 @@ class WorkflowWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     is_active = serializers.BooleanField(required=False)
     content_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=ENTRY_TYPES), required=False
+        child=serializers.ChoiceField(choices=scope_type_names()), required=False
     )
     page = serializers.PrimaryKeyRelatedField(
         queryset=Page.objects.all(), required=False, allow_null=True
@@ -68,10 +76,10 @@ class WorkflowWriteSerializer(StrictSerializer):
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, allow_null=True
     )
+    locale = serializers.PrimaryKeyRelatedField(
+        queryset=Locale.objects.all(), required=False, allow_null=True
+    )
     steps = WorkflowStepWriteSerializer(many=True, required=False)
-
-    def validate_content_types(self, value: list[str]) -> list[ContentType]:
-        return [ContentType.objects.get(app_label="content", model=name) for name in set(value)]
 
 
 class SubmissionSerializer(serializers.ModelSerializer):

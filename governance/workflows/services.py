@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.roles import ADMINISTRATOR
-from content.models import Article, Page
+from content.scope import scope_pick, scopes_of
 from content.services.lifecycle import review_outcome_apply
 from governance.models import (
     BypassTransition,
@@ -65,38 +65,14 @@ def _active() -> QuerySet[Workflow]:
     return Workflow.objects.filter(is_active=True, steps__isnull=False).distinct()
 
 
-def _allows_type(workflow: Workflow, content_type: ContentType) -> bool:
-    types = {ct.pk for ct in workflow.content_types.all()}
-    return not types or content_type.pk in types
-
-
 def workflow_for(entry: Any) -> Workflow | None:
-    """The workflow for an item: a section match beats a type match; the most specific wins."""
-    content_type = ContentType.objects.get_for_model(entry)
-    workflows = list(_active().select_related("page", "category").prefetch_related("content_types"))
-    if isinstance(entry, Page) and entry.path:
-        # Deepest page section containing the item (its own path starts with the section's).
-        sections = [
-            w
-            for w in workflows
-            if w.page_id and entry.path.startswith(w.page.path) and _allows_type(w, content_type)
-        ]
-        if sections:
-            return max(sections, key=lambda w: (len(w.page.path), -w.pk))
-    if isinstance(entry, Article) and entry.category_id:
-        by_category = {w.category_id: w for w in reversed(workflows) if w.category_id}
-        category, seen = entry.category, set()
-        while category is not None and category.pk not in seen:  # nearest category first
-            seen.add(category.pk)
-            match = by_category.get(category.pk)
-            if match is not None and _allows_type(match, content_type):
-                return match
-            category = category.parent
-    for workflow in workflows:
-        is_type_workflow = not workflow.page_id and not workflow.category_id
-        if is_type_workflow and content_type.pk in {ct.pk for ct in workflow.content_types.all()}:
-            return workflow
-    return None
+    """The workflow for an item: of the active workflows whose scope covers it, the most
+    specific (content.scope: a page section beats a category beats types; the deepest
+    page, the nearest category win; ties go to the first by name). A workflow assigned
+    to nothing (no part of its scope set) applies to nothing."""
+    workflows = list(_active().select_related("scope_page"))
+    scoped = zip(scopes_of(workflows), workflows, strict=True)
+    return scope_pick(((s, w) for s, w in scoped if not s.is_everything), entry)
 
 
 def _first_step(workflow: Workflow) -> WorkflowStep:

@@ -91,7 +91,7 @@ class WorkflowViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         steps = Prefetch("steps", queryset=WorkflowStep.objects.select_related("group"))
-        return Workflow.objects.prefetch_related("content_types", steps)
+        return Workflow.objects.prefetch_related(steps)
 
     def _data(self, request, *, partial: bool = False) -> dict:
         serializer = WorkflowWriteSerializer(data=request.data, partial=partial)

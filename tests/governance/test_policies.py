@@ -297,6 +297,22 @@ def test_scope_by_type_and_section():
     ] == ["No jargon"]
 
 
+def test_a_policy_on_a_parent_category_covers_its_child_categories():
+    from tests.content.factories import make_category
+
+    legal = make_category("Legal")
+    contracts = make_category("Contracts", parent=legal)
+    banned(name="Legal wording", category=legal)
+    article = ArticleFactory(title="Top class", category=contracts.pk)
+    with pytest.raises(PolicyViolationError) as caught:
+        content_services.entry_publish(entry=article, actor=None)
+    assert caught.value.details["violations"][0]["policy"] == "Legal wording"
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+    elsewhere = ArticleFactory(title="Top class", category=make_category("Sport").pk)
+    content_services.entry_publish(entry=elsewhere, actor=None)
+    assert Article.objects.get(pk=elsewhere.pk).status == Status.PUBLISHED
+
+
 def test_blocking_violation_stops_submit_and_publish_until_fixed():
     banned()
     article = ArticleFactory(title="Top class")

@@ -46,7 +46,7 @@ def _actions(entry) -> list[str]:
 def test_standard_review_is_seeded_for_articles_and_pages():
     workflow = Workflow.objects.get(name="Standard review")
     assert workflow.is_active
-    assert sorted(ct.model for ct in workflow.content_types.all()) == ["article", "page"]
+    assert sorted(workflow.scope_types) == ["article", "page"]
     assert [(s.order, s.role, s.approvals_required) for s in workflow.steps.all()] == [
         (1, "Reviewer", 1)
     ]
@@ -57,8 +57,8 @@ def test_standard_review_is_seeded_for_articles_and_pages():
 def test_section_beats_type_and_the_deepest_section_wins():
     parent = PageFactory(title="Legal")
     child = PageFactory(title="Terms", parent=parent)
-    outer = Workflow.objects.create(name="Legal section", page=parent)
-    inner = Workflow.objects.create(name="Terms section", page=child)
+    outer = Workflow.objects.create(name="Legal section", scope_page=parent)
+    inner = Workflow.objects.create(name="Terms section", scope_page=child)
     for workflow in (outer, inner):
         WorkflowStep.objects.create(workflow=workflow, order=1, role="Administrator")
     grandchild = PageFactory(title="Cookies", parent=child)
@@ -74,7 +74,7 @@ def test_section_beats_type_and_the_deepest_section_wins():
 def test_a_category_workflow_covers_its_articles_and_subcategories(users):
     legal = make_category(name="Legal")
     contracts = make_category(name="Contracts", parent=legal)
-    sign_off = Workflow.objects.create(name="Legal sign-off", category=legal)
+    sign_off = Workflow.objects.create(name="Legal sign-off", scope_category=legal)
     WorkflowStep.objects.create(workflow=sign_off, order=1, role="Administrator")
     assert workflow_for(ArticleFactory(category=contracts.pk)) == sign_off
     assert workflow_for(ArticleFactory()).name == "Standard review"

@@ -1,0 +1,94 @@
+"""The scope (content.scope) in governance's admin forms: each part under the name the
+model's API gives it, so a form posts what the API takes and the service validates both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from content.models import ScopedModel
+from content.scope import ScopeNames, scope_read, scope_type_names
+
+
+def scope_choice_field(
+    model: type[ScopedModel], part: str, queryset: QuerySet | None = None
+) -> forms.ModelChoiceField:
+    """An optional page, category or locale of the scope, picked by autocomplete."""
+    field = model._meta.get_field(f"scope_{part}")
+    return forms.ModelChoiceField(
+        queryset if queryset is not None else field.related_model._default_manager.all(),
+        required=False,
+        widget=AutocompleteSelect(field, admin.site),
+        help_text=field.help_text,
+    )
+
+
+def scope_types_field() -> forms.MultipleChoiceField:
+    """The scope's types, by name."""
+    return forms.MultipleChoiceField(
+        choices=[(name, name.capitalize()) for name in scope_type_names()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave empty for every type.",
+    )
+
+
+class ContentTypesField(forms.ModelMultipleChoiceField):
+    """The scope's types, posted as content type ids (the workflow form's payload since
+    before scopes); cleans to type names."""
+
+    def __init__(self, **kwargs: Any):
+        queryset = ContentType.objects.filter(app_label="content", model__in=scope_type_names())
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(queryset, required=False, **kwargs)
+
+    def label_from_instance(self, obj: ContentType) -> str:
+        return obj.model.capitalize()
+
+    def clean(self, value: Any) -> list[str]:
+        return sorted(content_type.model for content_type in super().clean(value))
+
+    def ids_of(self, names: list[str]) -> list[int]:
+        return list(self.queryset.filter(model__in=names).values_list("pk", flat=True))
+
+
+class ScopeFormMixin:
+    """A ModelForm of a ScopedModel whose scope fields are declared under `scope_names`:
+    fills them from the instance (the model's own fields are named scope_*)."""
+
+    scope_names: ScopeNames
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, value in scope_read(self.instance, self.scope_names).items():
+            field = self.fields.get(name)
+            if isinstance(field, ContentTypesField):
+                value = field.ids_of(value)
+            elif isinstance(value, models.Model):
+                value = value.pk
+            self.initial.setdefault(name, value)
+
+
+def scope_label(row: ScopedModel, *, empty: str) -> str:
+    """What the row's scope covers, in words, for changelists (`empty` when unset)."""
+    parts = []
+    if row.scope_page_id:
+        parts.append(f"pages under {row.scope_page}")
+    if row.scope_category_id:
+        parts.append(f"category {row.scope_category} and below")
+    if row.scope_types and not parts:
+        parts.append(", ".join(sorted(row.scope_types)))
+    elif row.scope_types:
+        parts.append(f"({', '.join(sorted(row.scope_types))})")
+    if row.scope_locale_id:
+        parts.append(f"in {row.scope_locale}")
+    text = " ".join(parts)
+    return text[:1].upper() + text[1:] if text else empty

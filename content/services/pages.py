@@ -14,6 +14,7 @@ from content.models import Page
 from content.models.pages import PAGE_STEPLEN
 from content.services import rules
 from content.services.redirects import redirect_auto_create
+from content.types import EntryBehaviour
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_STEP = len(ALPHABET) ** PAGE_STEPLEN - 1
@@ -156,3 +157,10 @@ def page_move(
     )
     announce(entry_changed, page, action="move")
     return page
+
+
+class PageBehaviour(EntryBehaviour):
+    """The page tree: slugs unique among siblings, paths from the ancestors, subtrees."""
+
+    def section(self, entry):
+        return entry.path or None, None

@@ -1,0 +1,67 @@
+"""The built-in publishable types, Article and Page, as registry entries (content.types).
+
+Registered by ContentConfig.ready(). Page's own behaviour (the tree) is `PageBehaviour`
+in content.services.pages; Article is a flat type with the default behaviour.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from content.types import EntryBehaviour, EntryType, register
+
+
+def article_url_path(entry, slug: str) -> str:
+    """Articles live at /<CONTENT_ARTICLE_PATH_PREFIX>/<slug>/."""
+    return f"/{settings.CONTENT_ARTICLE_PATH_PREFIX}/{slug}/"
+
+
+class ArticleBehaviour(EntryBehaviour):
+    def section(self, entry):
+        return None, entry.category_id
+
+
+def register_builtin_types() -> None:
+    from content.models import Article, Page
+    from content.services.pages import PageBehaviour
+
+    register(
+        EntryType(
+            model=Article,
+            api_name="article",
+            plural="articles",
+            label="Articles",
+            editable=("summary", "cover_image", "category", "tags", "authors", "published_date"),
+            snapshot=("summary", "cover_image", "category", "tags", "authors", "published_date"),
+            many_to_many=("tags", "authors"),
+            summary=("summary", "published_date", "category", "tags", "authors", "cover_image"),
+            relations=("category", "tags", "authors", "cover_image"),
+            url_path=article_url_path,
+            behaviour=ArticleBehaviour(),
+            review_interval_days=180,
+            admin="content.admin.articles.ArticleAdmin",
+            serializer="content.serializers.entries.ArticleSerializer",
+            create_serializer="content.serializers.entries.ArticleCreateSerializer",
+            update_serializer="content.serializers.entries.ArticleUpdateSerializer",
+            filterset="content.filters.ArticleFilter",
+        )
+    )
+    register(
+        EntryType(
+            model=Page,
+            api_name="page",
+            plural="pages",
+            label="Pages",
+            create_only=("parent",),
+            snapshot=("parent", "url_path"),
+            summary=("parent",),
+            relations=("parent",),
+            behaviour=PageBehaviour(),
+            review_interval_days=365,
+            admin="content.admin.pages.PageAdmin",
+            serializer="content.serializers.entries.PageSerializer",
+            create_serializer="content.serializers.entries.PageCreateSerializer",
+            update_serializer="content.serializers.entries.PageUpdateSerializer",
+            filterset="content.filters.PageFilter",
+        )
+    )

@@ -14,12 +14,14 @@ none of them names a concrete type. Adding a code-defined type takes a model, on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from accounts.roles import register_publishable
 
 if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
@@ -94,6 +96,43 @@ class EntryBehaviour:
         """The items that went to the trash together with `entry` (a page's subtree)."""
         return type(entry).objects.none()
 
+    def trashes_with(self, entry: PublishableCore) -> QuerySet:
+        """The items not in the trash that go there with `entry` (a page's subtree), parents
+        first."""
+        return type(entry).objects.none()
+
+    def check_trash(self, entry: PublishableCore, *, restricted: bool) -> None:
+        """Refuse (ValidationError) a trash the type's structure forbids; `restricted` is an
+        actor limited to their own drafts (an Author may not trash a page with subpages)."""
+
+    def check_restore(self, entry: PublishableCore) -> None:
+        """Refuse (ValidationError) a restore the type's structure forbids (a page whose
+        parent is still in the trash)."""
+
+    def after_restore(self, entry: PublishableCore) -> None:
+        """After `entry` and the items trashed with it came back (a page's URL paths)."""
+
+    def items_at(
+        self, model: type[PublishableCore], paths: set[str], locale_code: str
+    ) -> Iterable[tuple[str, int]]:
+        """(path, id) of the items not in the trash whose public path is among `paths`, for a
+        type whose path is not built from its slug (`EntryType.url_path` covers the others)."""
+        return ()
+
+    def export_items(self, queryset: QuerySet) -> QuerySet:
+        """The items to export, in an order an import can follow (a parent page first)."""
+        return queryset.order_by("pk")
+
+    def export_record(self, entry: PublishableCore, record: dict[str, Any]) -> None:
+        """Add to an export record what the type's import needs beyond its content."""
+
+    def import_data(self, record: dict[str, Any], data: dict[str, Any], locale: Any) -> None:
+        """Turn what `export_record` added into data for entry_create (a page's parent)."""
+
+    def after_import(self, entry: PublishableCore, record: dict[str, Any]) -> PublishableCore:
+        """Settle what creating could not (a page's position among its siblings)."""
+        return entry
+
     def section(self, entry: PublishableCore) -> tuple[str | None, int | None]:
         """Where the item lives, for scopes: (its page tree path, its category id)."""
         return None, None
@@ -123,11 +162,15 @@ class EntryType:
     summary: tuple[str, ...] = ()
     relations: tuple[str, ...] = ()
     # The public path of an item with a given slug ("/articles/<slug>/"); None when the
-    # type's path is not built from its slug alone (pages: from their ancestors).
+    # type's path is not built from its slug alone (pages: from their ancestors). Built from
+    # the slug alone, it is also read backwards (links to "/articles/x/"): `entry` may be None.
     url_path: Callable[[PublishableCore, str], str] | None = None
     behaviour: EntryBehaviour = field(default_factory=EntryBehaviour)
-    # Days until an item is due for review; REVIEW_INTERVAL_DAYS[api_name] overrides.
+    # Days until an item is due for review; CONTENT_REVIEW_INTERVAL_DAYS[api_name] overrides.
     review_interval_days: int = 365
+    # Editable fields a revert leaves as they are (an article's published date: the date
+    # readers were shown does not move back with the content).
+    keep_on_revert: tuple[str, ...] = ()
     # The layers' classes, by dotted path so importing the registry imports none of them.
     # Empty means the generic one built from the fields above.
     admin: str = ""
@@ -178,6 +221,8 @@ def register(entry_type: EntryType) -> EntryType:
             raise ImproperlyConfigured(f"Two publishable types are called {name!r}.")
     _registry[name] = entry_type
     _by_model[entry_type.model] = entry_type
+    # The roles grant their publishable actions on every registered type.
+    register_publishable(entry_type.app_label, entry_type.model._meta.model_name)
     return entry_type
 
 

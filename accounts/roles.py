@@ -5,6 +5,10 @@ Django permission names ("app_label.codename"), so `user.has_perm()` answers the
 question in the admin, the API, tasks and commands. `roles_sync()` writes this matrix
 onto the groups after every migrate; permissions of models that do not exist yet are
 skipped and picked up once they do. See docs/permissions.md.
+
+The publishable types are not listed here: accounts knows no content. Each type's app
+registers it (`register_publishable`, called by content.types.register), and every role
+gets its `PUBLISHABLE_ACTIONS` on every registered type.
 """
 
 from __future__ import annotations
@@ -26,10 +30,9 @@ def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> froze
     return frozenset(f"{app}.{action}_{model}" for model in models for action in actions)
 
 
-PUBLISHABLE = ("article", "page")
 TAXONOMY = ("category", "tag", "locale", "redirect")
 MEDIA = ("mediaasset",)
-CONTENT_MODELS = PUBLISHABLE + TAXONOMY + MEDIA + ("revision", "reference")
+CONTENT_MODELS = TAXONOMY + MEDIA + ("revision", "reference")
 GOVERNANCE_READ = (
     "workflow",
     "workflowstep",
@@ -46,14 +49,11 @@ READ_CONTENT = _perms("content", CONTENT_MODELS, ("view",)) | _perms(
 MATRIX: dict[str, frozenset[str] | str] = {
     ADMINISTRATOR: ALL,
     EDITOR: READ_CONTENT
-    | _perms("content", PUBLISHABLE + TAXONOMY + MEDIA, ("add", "change", "delete"))
-    | _perms("content", PUBLISHABLE, ("publish",))
+    | _perms("content", TAXONOMY + MEDIA, ("add", "change", "delete"))
     | frozenset({"governance.add_comment"})
     # Review links for outside reviewers: create, list and revoke.
     | _perms("governance", ("reviewlink",), ("add", "view", "change")),
-    # Authors create and edit; services limit them to their own drafts.
     AUTHOR: READ_CONTENT
-    | _perms("content", PUBLISHABLE, ("add", "change", "delete"))
     | _perms("content", MEDIA, ("add", "change"))
     | frozenset({"governance.add_comment"}),
     REVIEWER: READ_CONTENT | frozenset({"governance.review_content", "governance.add_comment"}),
@@ -61,9 +61,33 @@ MATRIX: dict[str, frozenset[str] | str] = {
 }
 
 
+# What each role may do on every publishable type (Administrators: everything anyway).
+# Authors create and edit; services limit them to their own drafts.
+PUBLISHABLE_ACTIONS: dict[str, tuple[str, ...]] = {
+    EDITOR: ("view", "add", "change", "delete", "publish"),
+    AUTHOR: ("view", "add", "change", "delete"),
+    REVIEWER: ("view",),
+    VIEWER: ("view",),
+}
+
+# (app_label, model_name) of every publishable type, in registration order.
+_publishable: dict[tuple[str, str], None] = {}
+
+
+def register_publishable(app_label: str, model_name: str) -> None:
+    """Give the roles their PUBLISHABLE_ACTIONS on a publishable model; call at app ready."""
+    _publishable[(app_label, model_name)] = None
+
+
 def role_permissions(role: str) -> frozenset[str] | str:
-    """The permission names the matrix grants to `role` (or ALL)."""
-    return MATRIX[role]
+    """The permission names the matrix grants to `role` (or ALL), registered types included."""
+    granted = MATRIX[role]
+    if granted == ALL:
+        return ALL
+    actions = PUBLISHABLE_ACTIONS.get(role, ())
+    return granted | frozenset(
+        f"{app}.{action}_{model}" for app, model in _publishable for action in actions
+    )
 
 
 def require_perm(actor, perm: str, message: str = DENIED) -> None:

@@ -12,9 +12,12 @@ class ContentConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from content import frontend, hooks
+        from content.builtin_types import register_builtin_types
         from content.delivery import locales, receivers
         from content.models import Locale
 
+        # Article and Page, the built-in entries of the type registry (content.types).
+        register_builtin_types()
         # The delivery read model follows every change that affects what the public sees.
         for signal, uid in (
             (hooks.entry_published, "published"),

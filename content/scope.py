@@ -4,8 +4,9 @@ A scope (stored through content.models.ScopedModel) has four parts, each empty =
 types (API names such as "article"), a page subtree (the page and every page below it), a
 category with every category below it, and a locale. The parts that are set must all hold.
 
-Where an entry lives (its section) comes from its type's `Sectioning`: the field holding
-its page-tree path and/or the field holding its category. A type with neither matches
+Where an entry lives (its section) comes from its type's registration (content.types:
+`section_path_field`, the field holding its page-tree path, and/or
+`section_category_field`, the one holding its category). A type with neither matches
 only scopes without a page or a category. `scope_matches` answers for one entry without
 touching the database; `scope_q` selects the same entries of one model with indexed
 lookups only (`path__startswith`, `category_id IN (...)`), the categories below a scope's
@@ -22,7 +23,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from content.models import PUBLISHABLE_MODELS, Category, Locale, Page, ScopedModel
+from content.models import Category, Locale, Page, ScopedModel
+from content.types import api_names, entry_type, entry_type_for
 
 T = TypeVar("T")
 
@@ -46,26 +48,20 @@ class Sectioning:
     category_field: str | None = None
 
 
-# One entry per type that lives in a section; the content-type registry will hold these.
-SECTIONING: dict[str, Sectioning] = {
-    "page": Sectioning(path_field="path"),
-    "article": Sectioning(category_field="category"),
-}
-
-
 def type_name(entry_or_model: Any) -> str:
     """The API name of an entry's (or a model's) type: "article", "page"."""
-    return entry_or_model._meta.model_name
+    return entry_type_for(entry_or_model).api_name
 
 
 def scope_type_names() -> tuple[str, ...]:
     """The type names a scope may list."""
-    return tuple(sorted(type_name(model) for model in PUBLISHABLE_MODELS))
+    return tuple(sorted(api_names()))
 
 
 def sectioning_for(name: str) -> Sectioning:
-    """How entries of type `name` are placed; a type not listed lives in no section."""
-    return SECTIONING.get(name, Sectioning())
+    """How entries of type `name` are placed, as its registration says."""
+    registered = entry_type(name)
+    return Sectioning(registered.section_path_field, registered.section_category_field)
 
 
 def entry_section(entry: Any, snapshot: Mapping[str, Any] | None = None) -> Section:

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
-from content.models import (
-    Article,
-    Category,
-    Locale,
-    MediaAsset,
-    Page,
-    PublishableCore,
-    Redirect,
-    Tag,
-)
+from content.models import Category, Locale, MediaAsset, PublishableCore, Redirect, Tag
+from content.types import entry_type_for
 
 
 def entry_list(*, model: type[PublishableCore]) -> QuerySet[PublishableCore]:
@@ -23,17 +15,7 @@ def entry_list(*, model: type[PublishableCore]) -> QuerySet[PublishableCore]:
         latest_revision_number=F("latest_revision__number"),
         trashed_live_revision_number=F("trashed_live_revision__number"),
     )
-    if model is Article:
-        qs = qs.prefetch_related("tags", "authors")
-    return qs
-
-
-def article_list() -> QuerySet[Article]:
-    return entry_list(model=Article)
-
-
-def page_list() -> QuerySet[Page]:
-    return entry_list(model=Page)
+    return qs.prefetch_related(*entry_type_for(model).many_to_many)
 
 
 def media_list() -> QuerySet[MediaAsset]:

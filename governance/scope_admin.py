@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from content.models import ScopedModel
 from content.scope import ScopeNames, scope_read, scope_type_names
+from content.types import publishable_models
 
 
 def scope_choice_field(
@@ -32,7 +33,8 @@ def scope_choice_field(
 def scope_types_field() -> forms.MultipleChoiceField:
     """The scope's types, by name."""
     return forms.MultipleChoiceField(
-        choices=[(name, name.capitalize()) for name in scope_type_names()],
+        # A callable: the registry fills up after the admin is imported.
+        choices=lambda: [(name, name.capitalize()) for name in scope_type_names()],
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Leave empty for every type.",
@@ -44,9 +46,18 @@ class ContentTypesField(forms.ModelMultipleChoiceField):
     before scopes); cleans to type names."""
 
     def __init__(self, **kwargs: Any):
-        queryset = ContentType.objects.filter(app_label="content", model__in=scope_type_names())
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        super().__init__(queryset, required=False, **kwargs)
+        super().__init__(ContentType.objects.none(), required=False, **kwargs)
+
+    def __deepcopy__(self, memo: dict) -> ContentTypesField:
+        # Each form gets a copy of its declared fields: read the registry then, not at
+        # import, since the admin is imported before the apps register their types.
+        field = super().__deepcopy__(memo)
+        models = publishable_models()
+        field.queryset = ContentType.objects.filter(
+            pk__in=[t.pk for t in ContentType.objects.get_for_models(*models).values()]
+        )
+        return field
 
     def label_from_instance(self, obj: ContentType) -> str:
         return obj.model.capitalize()

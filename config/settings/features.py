@@ -4,6 +4,8 @@ read from the environment with a default that needs no server."""
 
 from __future__ import annotations
 
+import re
+
 from .environment import VAR_DIR, env
 
 # --- Webhooks --------------------------------------------------------------------------
@@ -34,9 +36,12 @@ DELIVERY_COMPILED_QUERIES = env.bool("DELIVERY_COMPILED_QUERIES", default=True)
 
 # --- Governance ------------------------------------------------------------------------
 # Days until an item is due for review again, per type; "Mark reviewed" restarts the clock.
+# Each type registers its interval (content.types: articles 180, pages 365);
+# REVIEW_INTERVAL_<TYPE>_DAYS overrides it, e.g. REVIEW_INTERVAL_ARTICLE_DAYS=90.
 CONTENT_REVIEW_INTERVAL_DAYS = {
-    "article": env.int("REVIEW_INTERVAL_ARTICLE_DAYS", default=180),
-    "page": env.int("REVIEW_INTERVAL_PAGE_DAYS", default=365),
+    match[1].lower(): env.int(name)
+    for name in sorted(env.ENVIRON)
+    if (match := re.fullmatch(r"REVIEW_INTERVAL_(\w+)_DAYS", name))
 }
 # Items not changed for this long count as stale in the reports.
 CONTENT_STALE_AFTER_DAYS = env.int("CONTENT_STALE_AFTER_DAYS", default=365)

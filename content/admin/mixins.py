@@ -41,6 +41,7 @@ from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
 from content.services import entries, lifecycle, rules
 from content.services.preview import preview_link_create
+from content.types import entry_type_for
 from core.admin_services import ServiceFormAdminMixin, report_refusal
 from core.exceptions import PreconditionFailed
 
@@ -146,20 +147,25 @@ class EntryAdmin(
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            readonly += [f for f in entries.CREATE_ONLY[self.model] if f != "translation_key"]
+            entry_type = entry_type_for(self.model)
+            editable = entry_type.editable_fields
+            readonly += [
+                f for f in entry_type.create_fields if f not in (*editable, "translation_key")
+            ]
         if not self._perm(request, "publish"):
             readonly.append("owner")  # Authors may not hand their work to someone else
         return readonly
 
     def service_data(self, form, change: bool) -> dict:
-        allowed = set(entries.EDITABLE[self.model])
+        entry_type = entry_type_for(self.model)
+        allowed = set(entry_type.editable_fields)
         if change:
             # Only what the editor touched: a field's round trip through its widget may
             # lose something (a date-time's microseconds), and an untouched field must
             # stay exactly as it was.
             allowed &= set(form.changed_data)
         else:
-            allowed |= set(entries.CREATE_ONLY[self.model])
+            allowed |= set(entry_type.create_fields)
         data = {}
         for name, value in form.cleaned_data.items():
             if name not in allowed or (name in ("slug", "owner", "locale") and not value):

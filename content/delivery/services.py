@@ -15,16 +15,10 @@ from django.utils import timezone
 
 from content.delivery import local
 from content.delivery.payloads import Related, render
-from content.models import (
-    PUBLISHABLE_MODELS,
-    Page,
-    PublishableCore,
-    Reference,
-    Revision,
-    Status,
-)
+from content.models import Page, PublishableCore, Reference, Revision, Status
 from content.models.snapshots import DeliverySnapshot, DeliveryState, SnapshotFacet
 from content.pgcopy import copy_instances, copy_rows, reserve_ids
+from content.types import publishable_models
 
 logger = logging.getLogger(__name__)
 
@@ -292,7 +286,7 @@ def snapshots_for_references(*, target_model: type, target_ids: Iterable[int]) -
 def snapshots_rebuild_all(*, batch_size: int = 1000, progress: Any = None) -> int:
     """Rebuild the whole read model from the live revisions; returns how many are public."""
     total = 0
-    for model in PUBLISHABLE_MODELS:
+    for model in publishable_models():
         kind = model._meta.model_name
         candidates = model.objects.filter(
             status=Status.PUBLISHED, deleted_at__isnull=True, live_revision__isnull=False

@@ -1,8 +1,10 @@
-"""Export every locale, category, tag, media asset, page, article and redirect as JSONL.
+"""Export every locale, category, tag, media asset, item of each publishable type (in
+registration order) and redirect as JSONL.
 
-Items in the trash are left out. Each page and article carries its latest content
-and, when it is live, its live content too (or "latest" when they are the same
-revision), so published items that have unpublished edits survive the trip.
+Items in the trash are left out. Each item carries its latest content and, when it is
+live, its live content too (or "latest" when they are the same revision), so published
+items that have unpublished edits survive the trip. What a type's import needs beyond
+its content (a page's parent and position) its EntryBehaviour adds (`export_record`).
 """
 
 from __future__ import annotations
@@ -14,19 +16,10 @@ from typing import IO, Any
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 
-from content.exchange.keys import Keys, content_to_keys
-from content.models import (
-    Article,
-    Category,
-    Locale,
-    MediaAsset,
-    Page,
-    PublishableCore,
-    Redirect,
-    Revision,
-    Tag,
-)
+from content.exchange.keys import Keys, content_to_keys, not_content
+from content.models import Category, Locale, MediaAsset, PublishableCore, Redirect, Revision, Tag
 from content.services.revisions import entry_snapshot
+from content.types import EntryType, entry_types
 
 CHUNK = 1000
 _encoder = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -57,10 +50,8 @@ def export_records() -> Iterator[dict[str, Any]]:
         yield {"type": "tag", "locale": locales[tag.locale_id], "slug": tag.slug, "name": tag.name}
     yield from _media(keys)
     keys.users = dict(get_user_model().objects.values_list("pk", "email"))
-    pages = Page.objects.filter(deleted_at=None).order_by("path")
-    yield from _entries("page", pages, locales, keys)
-    articles = Article.objects.filter(deleted_at=None).order_by("pk")
-    yield from _entries("article", articles, locales, keys)
+    for entry_type in entry_types():
+        yield from _entries(entry_type, locales, keys)
     yield from _redirects(locales)
 
 
@@ -108,43 +99,38 @@ def _media(keys: Keys) -> Iterator[dict[str, Any]]:
 
 
 def _entries(
-    kind: str, queryset: Any, locales: dict[int, str], keys: Keys
+    entry_type: EntryType, locales: dict[int, str], keys: Keys
 ) -> Iterator[dict[str, Any]]:
+    queryset = entry_type.model.objects.filter(deleted_at=None)
+    queryset = entry_type.behaviour.export_items(queryset)
     ids = list(queryset.values_list("pk", flat=True))
-    page_keys = dict(Page.objects.values_list("pk", "translation_key")) if kind == "page" else {}
     for start in range(0, len(ids), CHUNK):
         chunk = list(queryset.filter(pk__in=ids[start : start + CHUNK]))
         revision_ids = {r for e in chunk for r in (e.live_revision_id, e.latest_revision_id) if r}
         revisions = Revision.objects.in_bulk(revision_ids)
         for entry in chunk:
-            yield _entry(kind, entry, revisions, locales, keys, page_keys)
+            yield _entry(entry_type, entry, revisions, locales, keys)
 
 
 def _entry(
-    kind: str,
+    entry_type: EntryType,
     entry: PublishableCore,
     revisions: dict[int, Revision],
     locales: dict[int, str],
     keys: Keys,
-    page_keys: dict[int, Any],
 ) -> dict[str, Any]:
     latest = revisions.get(entry.latest_revision_id)
     # Every save writes a revision, so this is a fallback for rows written by hand.
     latest_snapshot = latest.snapshot if latest else entry_snapshot(entry)
+    skip = not_content(entry_type)
     if entry.live_revision_id is None:
         live: Any = None
     elif entry.live_revision_id == entry.latest_revision_id:
         live = "latest"
     else:
-        live = content_to_keys(revisions[entry.live_revision_id].snapshot, keys)
-    latest_content = content_to_keys(latest_snapshot, keys)
-    if kind == "article":
-        # Publishing stamps the date on the row without a new revision: the row knows best.
-        for content in (latest_content, live):
-            if isinstance(content, dict):
-                content["published_date"] = entry.published_date
+        live = content_to_keys(revisions[entry.live_revision_id].snapshot, keys, skip)
     record = {
-        "type": kind,
+        "type": entry_type.api_name,
         "locale": locales[entry.locale_id],
         "translation_key": str(entry.translation_key),
         "owner": keys.users.get(entry.owner_id),
@@ -153,31 +139,28 @@ def _entry(
         "last_published_at": entry.last_published_at,
         "publish_at": entry.publish_at,
         "expire_at": entry.expire_at,
-        "latest": latest_content,
+        "latest": content_to_keys(latest_snapshot, keys, skip),
         "live": live,
     }
-    if kind == "page":
-        parent = page_keys.get(entry.parent_id)
-        record["parent"] = str(parent) if parent else None
-        record["sort_order"] = entry.sort_order
+    entry_type.behaviour.export_record(entry, record)
     return record
 
 
 def _redirects(locales: dict[int, str]) -> Iterator[dict[str, Any]]:
-    targets: dict[tuple[str, int], dict[str, str]] = {}
-    for model in (Page, Article):
-        for pk, key, locale_id in model.objects.filter(deleted_at=None).values_list(
-            "pk", "translation_key", "locale_id"
-        ):
-            targets[(model._meta.model_name, pk)] = {
-                "type": model._meta.model_name,
+    targets: dict[tuple[type, int], dict[str, str]] = {}
+    for entry_type in entry_types():
+        items = entry_type.model.objects.filter(deleted_at=None)
+        for pk, key, locale_id in items.values_list("pk", "translation_key", "locale_id"):
+            targets[(entry_type.model, pk)] = {
+                "type": entry_type.api_name,
                 "locale": locales[locale_id],
                 "translation_key": str(key),
             }
     for redirect in Redirect.objects.select_related("target_content_type").order_by("pk"):
         target = None
         if redirect.target_content_type_id:
-            target = targets.get((redirect.target_content_type.model, redirect.target_object_id))
+            model = redirect.target_content_type.model_class()
+            target = targets.get((model, redirect.target_object_id))
         yield {
             "type": "redirect",
             "locale": locales[redirect.locale_id],

@@ -1,19 +1,20 @@
 """Import a JSONL export, through the services wherever they can say what the file says.
 
 Taxonomy goes through taxonomy_create, media through media_upload (validated and
-deduplicated like any upload), pages and articles through entry_create / entry_update
-and the lifecycle transitions, all as the system actor (audited as such; the workflow
-records a bypass for each publish). What no service can express is written directly
-and marked so: the original publication timestamps, and a schedule whose time has
-already passed. Rows that already exist (same natural key) are skipped, so importing
-the same file twice is harmless. The whole import is one transaction: a bad line
-rolls everything back and names its line number.
+deduplicated like any upload), the items of every publishable type through
+entry_create / entry_update and the lifecycle transitions, all as the system actor
+(audited as such; the workflow records a bypass for each publish). What no service can
+express is written directly and marked so: the original publication timestamps, and a
+schedule whose time has already passed. Rows that already exist (same natural key) are
+skipped, so importing the same file twice is harmless. The whole import is one
+transaction: a bad line rolls everything back and names its line number.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import uuid
@@ -30,12 +31,12 @@ from django.utils import timezone
 
 from content import services
 from content.delivery.services import snapshot_refresh
-from content.exchange.keys import Keys, UnknownKey, content_from_keys
-from content.models import Article, Category, Locale, MediaAsset, Page, Redirect, Status, Tag
+from content.exchange.keys import Keys, UnknownKey, content_from_keys, not_content
+from content.models import Category, Locale, MediaAsset, Redirect, Status, Tag
 from content.services.redirects import redirect_auto_create, redirect_create
+from content.services.references import internal_paths, references_rebuild
 from content.services.taxonomy import taxonomy_create, taxonomy_update
-
-ENTRY_MODELS = {"page": Page, "article": Article}
+from content.types import EntryType, api_names, entry_type
 
 
 class ImportFailure(Exception):
@@ -98,6 +99,15 @@ class _Run:
         self.media: dict[str, int] = dict(MediaAsset.objects.values_list("sha256", "pk"))
         self.users = dict(get_user_model().objects.values_list("email", "pk"))
         self.published: dict[type, dict[int, dict[str, datetime | None]]] = {}
+        # Items whose body links to others, some of which may come later in the file.
+        self.linking: dict[type, list[int]] = {}
+        self._handlers = {
+            "locale": self._locale,
+            "category": self._category,
+            "tag": self._tag,
+            "media": self._media,
+            "redirect": self._redirect,
+        }
 
     def line(self, number: int, line: str) -> None:
         try:
@@ -108,9 +118,12 @@ class _Run:
             ) from None
         if not isinstance(record, dict) or not isinstance(record.get("type"), str):
             raise ImportFailure(number, "each line must be a JSON object with a `type`.")
-        handler = getattr(self, f"_{record['type']}", None)
+        kind = record["type"]
+        handler = self._handlers.get(kind)
+        if handler is None and kind in api_names():
+            handler = functools.partial(self._entry, entry_type(kind))
         if handler is None:
-            raise ImportFailure(number, f"unknown type {record['type']!r}.")
+            raise ImportFailure(number, f"unknown type {kind!r}.")
         try:
             with transaction.atomic():
                 handler(record)
@@ -188,7 +201,7 @@ class _Run:
         self.media[asset.sha256] = asset.pk
         self.report.count("media", created)
 
-    # --- Pages and articles ---------------------------------------------------------------
+    # --- Items of the publishable types -----------------------------------------------------
 
     def _keys(self, locale: Locale) -> Keys:
         return Keys(
@@ -198,14 +211,8 @@ class _Run:
             users=self.users,
         )
 
-    def _page(self, record: dict) -> None:
-        self._entry(Page, record)
-
-    def _article(self, record: dict) -> None:
-        self._entry(Article, record)
-
-    def _entry(self, model: type, record: dict) -> None:
-        kind = model._meta.model_name
+    def _entry(self, entry_type: EntryType, record: dict) -> None:
+        model, kind = entry_type.model, entry_type.api_name
         locale = self._locale_of(record)
         key = uuid.UUID(_require(record, "translation_key"))
         if model.objects.filter(locale=locale, translation_key=key).exists():
@@ -213,26 +220,20 @@ class _Run:
         status = _require(record, "status")
         if status not in Status.values:
             raise ValueError(f"unknown status {status!r}")
-        keys = self._keys(locale)
-        latest = content_from_keys(_require(record, "latest", dict), keys)
+        keys, skip = self._keys(locale), not_content(entry_type)
+        latest = content_from_keys(_require(record, "latest", dict), keys, skip)
         live_raw = record.get("live")
         live = None
         if live_raw == "latest":
             live = latest
         elif isinstance(live_raw, dict):
-            live = content_from_keys(live_raw, keys)
+            live = content_from_keys(live_raw, keys, skip)
         elif live_raw is not None:
             raise ValueError('`live` must be null, "latest" or an object')
         create = {**(live or latest), "locale": locale.pk, "translation_key": str(key)}
         if record.get("owner") in self.users:
             create["owner"] = self.users[record["owner"]]
-        if model is Page and record.get("parent"):
-            parent = Page.objects.filter(
-                locale=locale, translation_key=uuid.UUID(record["parent"]), deleted_at=None
-            ).first()
-            if parent is None:
-                raise UnknownKey(f"parent page {record['parent']!r} is not defined before")
-            create["parent"] = parent.pk
+        entry_type.behaviour.import_data(record, create, locale)
         entry = services.entry_create(model=model, actor=None, data=create, message="Imported")
         if live is not None:
             entry = services.entry_publish(entry=entry, actor=None)
@@ -241,15 +242,14 @@ class _Run:
                     entry=entry, actor=None, data=latest, message="Imported (unpublished changes)"
                 )
         entry = self._settle(entry, record, status, live is not None)
-        if model is Page and record.get("sort_order") not in (None, entry.sort_order):
-            entry = services.page_move(
-                page=entry, actor=None, parent=entry.parent, sort_order=int(record["sort_order"])
-            )
+        entry = entry_type.behaviour.after_import(entry, record)
         # Archived and unpublished items keep their publication history too.
         self.published.setdefault(model, {})[entry.pk] = {
             "first_published_at": _datetime(record.get("first_published_at"), "first"),
             "last_published_at": _datetime(record.get("last_published_at"), "last"),
         }
+        if any(internal_paths(content.get("body")) for content in (latest, live or {})):
+            self.linking.setdefault(model, []).append(entry.pk)
         self.report.count(kind, True)
 
     def _settle(self, entry: Any, record: dict, status: str, is_live: bool) -> Any:
@@ -290,10 +290,11 @@ class _Run:
             return self.report.count("redirect", False)
         target = None
         if isinstance(record.get("target"), dict):
-            model = ENTRY_MODELS.get(record["target"].get("type"))
-            if model is None:
-                raise ValueError("`target.type` must be page or article")
-            target = model.objects.filter(
+            kind = record["target"].get("type")
+            if kind not in api_names():
+                raise ValueError(f"`target.type` must be one of {', '.join(api_names())}")
+            items = entry_type(kind).model.objects
+            target = items.filter(
                 locale__code=record["target"].get("locale"),
                 translation_key=uuid.UUID(record["target"]["translation_key"]),
             ).first()
@@ -315,7 +316,13 @@ class _Run:
     # --- Finish ---------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Restore the original publication times, then rebuild the live items' snapshots."""
+        """Link the items to those imported after them, restore the original publication
+        times, then rebuild the live items' snapshots."""
+        for model, ids in self.linking.items():
+            for start in range(0, len(ids), 500):
+                batch = model.objects.filter(pk__in=ids[start : start + 500])
+                for entry in batch.select_related("latest_revision", "live_revision"):
+                    references_rebuild(entry=entry)
         for model, times in self.published.items():
             for pk, values in times.items():
                 # No service sets publication history: publishing stamps "now". Written

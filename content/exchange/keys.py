@@ -1,18 +1,27 @@
 """Item content with database ids swapped for natural keys, and back.
 
 The exported content of an item is its revision snapshot minus what the record holds
-elsewhere (locale, owner, parent, url_path), with media as sha256 digests, categories
-and tags as slugs and authors as emails. Import maps them back to the new ids.
+elsewhere (`not_content`: the locale, the owner, a page's parent and url_path), with
+media as sha256 digests, categories and tags as slugs and authors as emails. Import
+maps them back to the new ids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# Carried by the record itself (locale, owner, parent) or derived on import (url_path).
-NOT_CONTENT = ("locale", "owner", "parent", "url_path")
+if TYPE_CHECKING:
+    from content.types import EntryType
+
 MEDIA_FIELDS = ("og_image", "cover_image")
+
+
+def not_content(entry_type: EntryType) -> frozenset[str]:
+    """Snapshot fields the record carries itself (the locale, the owner, a page's parent)
+    or import derives (a page's url_path): every one editors cannot write, and the owner."""
+    return frozenset(entry_type.snapshot_fields) - set(entry_type.editable_fields) | {"owner"}
 
 
 class UnknownKey(Exception):
@@ -42,9 +51,9 @@ def _body(body: list[dict], media: dict[Any, Any], what: str) -> list[dict]:
     return out
 
 
-def content_to_keys(snapshot: dict[str, Any], keys: Keys) -> dict[str, Any]:
-    """Export: a revision snapshot (ids) → content with natural keys."""
-    content = {k: v for k, v in snapshot.items() if k not in NOT_CONTENT}
+def content_to_keys(snapshot: dict[str, Any], keys: Keys, skip: Collection[str]) -> dict[str, Any]:
+    """Export: a revision snapshot (ids) → content with natural keys, without `skip`."""
+    content = {k: v for k, v in snapshot.items() if k not in skip}
     for name in MEDIA_FIELDS:
         if content.get(name) is not None:
             content[name] = keys.media.get(content[name])
@@ -65,13 +74,14 @@ def content_to_keys(snapshot: dict[str, Any], keys: Keys) -> dict[str, Any]:
     return content
 
 
-def content_from_keys(content: dict[str, Any], keys: Keys) -> dict[str, Any]:
-    """Import: content with natural keys → data for entry_create / entry_update.
+def content_from_keys(content: dict[str, Any], keys: Keys, skip: Collection[str]) -> dict[str, Any]:
+    """Import: content with natural keys → data for entry_create / entry_update, without
+    `skip`.
 
     `keys` maps digests, slugs (of the item's locale) and emails to ids. Unknown media,
     categories and tags are errors; unknown authors are dropped (users are not exported).
     """
-    data = {k: v for k, v in content.items() if k not in NOT_CONTENT}
+    data = {k: v for k, v in content.items() if k not in skip}
     for name in MEDIA_FIELDS:
         if data.get(name) is not None:
             if data[name] not in keys.media:

@@ -1,4 +1,7 @@
-"""Content models, split by subdomain. Import from here: `from content.models import Article`."""
+"""Content models, split by subdomain. Import from here: `from content.models import Revision`.
+
+The publishable types are listed by the registry (content.types.publishable_models()).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +36,3 @@ __all__ = [
     "Status",
     "Tag",
 ]
-
-# Every concrete publishable type; services and the scheduler iterate over these.
-PUBLISHABLE_MODELS = (Article, Page)

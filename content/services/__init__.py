@@ -1,7 +1,7 @@
 """Every write to content goes through these services (the admin, API, tasks and commands).
 
-Generic functions work on any publishable type; `article_*` / `page_*` names are
-aliases for readability at call sites, not separate logic.
+Every function works on any publishable type registered in content.types; a type's own
+behaviour (the page tree: content.services.pages) plugs in through its EntryBehaviour.
 """
 
 from __future__ import annotations
@@ -25,14 +25,7 @@ from content.services.review import entry_mark_reviewed, entry_set_owner
 from content.services.scheduling import publish_scheduled
 from content.services.trash import entry_restore, entry_trash
 
-article_publish = page_publish = entry_publish
-article_unpublish = page_unpublish = entry_unpublish
-article_update = page_update = entry_update
-
 __all__ = [
-    "article_publish",
-    "article_unpublish",
-    "article_update",
     "entry_approve",
     "entry_archive",
     "entry_create",
@@ -51,9 +44,6 @@ __all__ = [
     "media_update",
     "media_upload",
     "page_move",
-    "page_publish",
-    "page_unpublish",
-    "page_update",
     "preview_link_create",
     "preview_token_load",
     "publish_scheduled",

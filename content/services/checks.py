@@ -26,10 +26,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from content import review
-from content.models import Page, PublishableCore, Revision, Status
+from content.models import PublishableCore, Revision, Status
 from content.services import rules
 from content.services.entries import unique_slug
-from content.services.pages import descendants
+from content.types import entry_type_for
 
 Check = Callable[..., None]
 
@@ -141,38 +141,29 @@ def archive_check(actor: Any, entry: PublishableCore) -> None:
 
 
 def trashed_with(entry: PublishableCore) -> QuerySet[PublishableCore]:
-    """The pages that went to the trash with `entry` (its subtree, trashed at that moment)."""
-    if not isinstance(entry, Page) or entry.deleted_at is None:
-        return type(entry).objects.none()
-    return descendants(entry).filter(deleted_at=entry.deleted_at).order_by("path")
+    """The items that went to the trash with `entry` (a page's subtree, trashed at that
+    moment), parents first."""
+    return entry_type_for(entry).behaviour.trashed_with(entry)
 
 
 def trash_check(actor: Any, entry: PublishableCore) -> None:
-    """Trash: delete rights (Authors: their own drafts, and no page with subpages)."""
+    """Trash: delete rights (Authors: their own drafts), and what the type's structure
+    allows (an Author trashes no page with subpages)."""
     rules.ensure_can_trash(actor, entry)
     if entry.deleted_at is not None:
         raise ValidationError("The item is already in the trash.")
-    if (
-        isinstance(entry, Page)
-        and rules.is_restricted(actor, entry)
-        and descendants(entry).filter(deleted_at=None).exists()
-    ):
-        raise ValidationError("This page has subpages; ask an editor to trash it.")
+    entry_type_for(entry).behaviour.check_trash(entry, restricted=rules.is_restricted(actor, entry))
 
 
 def restore_check(actor: Any, entry: PublishableCore, *, republish: bool = False) -> None:
-    """Restore: delete rights (Authors: their own drafts) on an item in the trash whose
-    parent page is not. With `republish`, what publishing each revision that was live when
-    trashed needs (the item's and its subpages'), as a publish would check it."""
+    """Restore: delete rights (Authors: their own drafts) on an item in the trash that its
+    type lets come back now (a page whose parent is not in the trash). With `republish`,
+    what publishing each revision that was live when trashed needs (the item's and its
+    subpages'), as a publish would check it."""
     rules.ensure_can_trash(actor, entry)
     if entry.deleted_at is None:
         raise ValidationError("The item is not in the trash.")
-    if (
-        isinstance(entry, Page)
-        and entry.parent_id
-        and Page.objects.filter(pk=entry.parent_id, deleted_at__isnull=False).exists()
-    ):
-        raise ValidationError({"parent": ["The parent page is in the trash; restore it first."]})
+    entry_type_for(entry).behaviour.check_restore(entry)
     if republish:
         republish_check(actor, entry)
 

@@ -12,66 +12,30 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Model
 from django.utils.text import slugify
 
 from accounts.audit import audit_record
 from content.blocks import body_clean
 from content.hooks import announce, entry_changed
-from content.models import (
-    Article,
-    Category,
-    Locale,
-    MediaAsset,
-    MediaKind,
-    Page,
-    PublishableCore,
-    Status,
-    Tag,
-)
+from content.models import Category, Locale, MediaAsset, MediaKind, PublishableCore, Status, Tag
 from content.services import rules
-from content.services.pages import page_next_path, page_next_sort_order, page_refresh_url_paths
 from content.services.references import references_rebuild
 from content.services.revisions import revision_create
+from content.types import entry_type_for
 from core.exceptions import PreconditionFailed
 from core.filters import to_utc
 
-CORE_EDITABLE = (
-    "title",
-    "slug",
-    "body",
-    "seo_title",
-    "meta_description",
-    "og_image",
-    "next_review_at",
-    "owner",
-)
-EDITABLE: dict[type[PublishableCore], tuple[str, ...]] = {
-    Article: (
-        *CORE_EDITABLE,
-        "summary",
-        "cover_image",
-        "category",
-        "tags",
-        "authors",
-        "published_date",
-    ),
-    Page: CORE_EDITABLE,
-}
-CREATE_ONLY: dict[type[PublishableCore], tuple[str, ...]] = {
-    Article: ("locale", "translation_key"),
-    Page: ("locale", "translation_key", "parent"),
-}
-M2M = ("tags", "authors")
+# Media fields that show an image (the others may hold any file).
 IMAGE_FIELDS = ("og_image", "cover_image")
-TEXT_LIMITS = {"title": 255, "seo_title": 255, "meta_description": 500, "summary": 2000}
 # Editing content someone approved (or is reviewing) voids that approval.
 BACK_TO_DRAFT = (Status.IN_REVIEW, Status.APPROVED)
 
 
 def model_label(entry: PublishableCore | type[PublishableCore]) -> str:
-    return entry._meta.model_name
+    """The type's API name, which audit actions start with ("article.publish")."""
+    return entry_type_for(entry).api_name
 
 
 def lock(entry: PublishableCore) -> PublishableCore:
@@ -91,7 +55,7 @@ def locale_default() -> Locale:
     return locale
 
 
-def _instance(model: type[Model], value: Any, name: str) -> Model | None:
+def to_instance(model: type[Model], value: Any, name: str) -> Model | None:
     """Accept an instance or a primary key (revisions store keys)."""
     if value is None or isinstance(value, model):
         return value
@@ -138,8 +102,7 @@ def _parse_date(value: Any, name: str) -> date | None:
 
 def _slug_taken(entry: PublishableCore, slug: str) -> bool:
     clash = type(entry).objects.filter(locale_id=entry.locale_id, slug=slug, deleted_at=None)
-    if isinstance(entry, Page):
-        clash = clash.filter(parent_id=entry.parent_id)
+    clash = entry_type_for(entry).behaviour.slug_clashes(entry, clash)
     return clash.exclude(pk=entry.pk).exists()
 
 
@@ -153,25 +116,29 @@ def unique_slug(entry: PublishableCore, base: str) -> str:
     return slug
 
 
+def _clean_text(name: str, value: Any, limit: int | None) -> str:
+    if not isinstance(value, str):
+        raise ValidationError({name: ["Must be a string."]})
+    value = value.strip()
+    if limit is not None and len(value) > limit:
+        raise ValidationError({name: [f"At most {limit} characters."]})
+    if name == "title" and not value:
+        raise ValidationError({"title": ["A title is required."]})
+    return value
+
+
 def _clean_value(entry: PublishableCore, name: str, value: Any, actor: Any) -> Any:
-    if name in TEXT_LIMITS:
-        if not isinstance(value, str):
-            raise ValidationError({name: ["Must be a string."]})
-        value = value.strip()
-        if len(value) > TEXT_LIMITS[name]:
-            raise ValidationError({name: [f"At most {TEXT_LIMITS[name]} characters."]})
-        if name == "title" and not value:
-            raise ValidationError({"title": ["A title is required."]})
-        return value
+    """`value` as the field takes it: core fields by name, a type's own by the field's kind."""
+    field = entry._meta.get_field(name)
     if name == "body":
         return body_clean(value)
     if name in IMAGE_FIELDS:
-        media = _instance(MediaAsset, value, name)
+        media = to_instance(MediaAsset, value, name)
         if media is not None and media.kind != MediaKind.IMAGE:
             raise ValidationError({name: ["Must be an image."]})
         return media
     if name == "category":
-        category = _instance(Category, value, name)
+        category = to_instance(Category, value, name)
         if category is not None and category.locale_id != entry.locale_id:
             raise ValidationError({name: ["The category belongs to another locale."]})
         return category
@@ -180,20 +147,22 @@ def _clean_value(entry: PublishableCore, name: str, value: Any, actor: Any) -> A
         if any(tag.locale_id != entry.locale_id for tag in tags):
             raise ValidationError({name: ["Every tag must be in the item's locale."]})
         return tags
-    if name in ("authors", "owner"):
-        from accounts.models import User
-
-        if (
-            name == "owner"
-            and rules.is_restricted(actor, entry)
-            and (getattr(value, "pk", value) != actor.pk)
-        ):
-            raise PermissionDenied("Only editors may give an item to someone else.")
-        return _instances(User, value, name) if name == "authors" else _instance(User, value, name)
-    if name == "next_review_at":
+    if (
+        name == "owner"
+        and rules.is_restricted(actor, entry)
+        and (getattr(value, "pk", value) != actor.pk)
+    ):
+        raise PermissionDenied("Only editors may give an item to someone else.")
+    if field.many_to_many:
+        return _instances(field.related_model, value, name)
+    if field.is_relation:
+        return to_instance(field.related_model, value, name)
+    if isinstance(field, models.DateTimeField):
         return _parse_datetime(value, name)
-    if name == "published_date":
+    if isinstance(field, models.DateField):
         return _parse_date(value, name)
+    if isinstance(field, models.CharField | models.TextField):
+        return _clean_text(name, value, field.max_length)
     return value
 
 
@@ -205,14 +174,14 @@ def _apply(entry: PublishableCore, data: dict[str, Any], actor: Any) -> tuple[di
         if name == "slug":
             continue
         value = _clean_value(entry, name, raw, actor)
-        if name in M2M:
+        field = entry._meta.get_field(name)
+        if field.many_to_many:
             before = sorted(getattr(entry, name).values_list("pk", flat=True)) if entry.pk else []
             after = sorted(obj.pk for obj in value)
             if before != after:
                 m2m[name] = value
                 changes[name] = [before, after]
             continue
-        field = entry._meta.get_field(name)
         before = getattr(entry, field.attname)
         setattr(entry, name, value)
         after = getattr(entry, field.attname)
@@ -273,12 +242,13 @@ def entry_create(
 ) -> PublishableCore:
     """Create a draft owned by the actor; only a title is required, the slug is derived."""
     rules.ensure_perm(actor, model, "add")
+    entry_type = entry_type_for(model)
     data = dict(data)
-    _unknown(model, data, EDITABLE[model] + CREATE_ONLY[model])
+    _unknown(model, data, entry_type.create_fields)
     if not data.get("title"):
         raise ValidationError({"title": ["A title is required."]})
     entry = model(
-        locale=_instance(Locale, data.pop("locale", None), "locale") or locale_default(),
+        locale=to_instance(Locale, data.pop("locale", None), "locale") or locale_default(),
         owner=actor,
         status=Status.DRAFT,
         slug="",
@@ -294,21 +264,10 @@ def entry_create(
         ).exists():
             raise ValidationError({"translation_key": ["This locale already has a translation."]})
     data.pop("translation_key", None)
-    if isinstance(entry, Page):
-        parent = _instance(Page, data.pop("parent", None), "parent")
-        if parent is not None:
-            parent = Page.objects.select_for_update().get(pk=parent.pk)
-            if parent.deleted_at is not None or parent.locale_id != entry.locale_id:
-                raise ValidationError({"parent": ["The parent is in the trash or another locale."]})
-        entry.parent = parent
-        entry.path, entry.depth = page_next_path(parent)
-        entry.sort_order = page_next_sort_order(parent)
-    if "authors" not in data and model is Article and actor is not None:
-        data["authors"] = [actor]
-    _changes, m2m = _apply(entry, data, actor)
+    entry_type.behaviour.prepare_create(entry, data, actor)
+    changes, m2m = _apply(entry, data, actor)
     _save(entry)
-    if isinstance(entry, Page):
-        page_refresh_url_paths(page=entry)
+    entry_type.behaviour.after_save(entry, changes, created=True)
     _record_save(entry, actor, m2m, message or "Created")
     audit_record(
         actor=actor,
@@ -335,7 +294,8 @@ def entry_update(
     rules.ensure_can_edit(actor, entry)
     if expected_version is not None and expected_version != entry.version:
         raise PreconditionFailed(current_version=entry.version)
-    _unknown(type(entry), data, EDITABLE[type(entry)])
+    entry_type = entry_type_for(entry)
+    _unknown(type(entry), data, entry_type.editable_fields)
     changes, m2m = _apply(entry, data, actor)
     if not changes:
         return entry
@@ -344,8 +304,7 @@ def entry_update(
         entry.status = Status.DRAFT
     entry.version += 1
     _save(entry)
-    if isinstance(entry, Page) and "slug" in changes:
-        page_refresh_url_paths(page=entry)
+    entry_type.behaviour.after_save(entry, changes, created=False)
     _record_save(entry, actor, m2m, message)
     audit_record(
         actor=actor,

@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from content import guards, hooks, review
-from content.models import Article, Page, PublishableCore, Revision, Status
+from content.models import PublishableCore, Revision, Status
 from content.services import checks, rules
 from content.services.entries import entry_update, lock, model_label
-from content.services.pages import page_refresh_url_paths
 from content.services.redirects import redirect_auto_create
 from content.services.references import references_rebuild
 from content.services.revisions import revision_create, revision_data, revision_get
+from content.types import EntryType, entry_type_for
 
 LIVE = (Status.PUBLISHED,)
 
@@ -111,6 +111,23 @@ def review_outcome_apply(
 # --- Publishing -------------------------------------------------------------------------
 
 
+def _redirect_moved_path(
+    entry: PublishableCore, entry_type: EntryType, revision: Revision, previous: Revision | None
+) -> None:
+    """A type whose path is built from its slug: the old published path redirects to the new."""
+    if entry_type.url_path is None or previous is None:
+        return
+    old_slug = previous.snapshot.get("slug")
+    new_slug = revision.snapshot.get("slug") or entry.slug
+    if old_slug and old_slug != new_slug:
+        redirect_auto_create(
+            old_path=entry_type.url_path(entry, old_slug),
+            new_path=entry_type.url_path(entry, new_slug),
+            locale=entry.locale,
+            target=entry,
+        )
+
+
 def publish_locked(
     entry: PublishableCore, actor: Any, *, scheduled: bool, revision: Revision | None = None
 ) -> PublishableCore:
@@ -144,13 +161,8 @@ def publish_locked(
     entry.last_published_at = now
     entry.publish_at = None
     entry.has_unpublished_changes = revision.pk != entry.latest_revision_id
-    if isinstance(entry, Article):
-        old_slug = previous.snapshot.get("slug") if previous else None
-        if old_slug and old_slug != entry.slug:
-            old_path = entry.url_path.replace(f"/{entry.slug}/", f"/{old_slug}/")
-            redirect_auto_create(
-                old_path=old_path, new_path=entry.url_path, locale=entry.locale, target=entry
-            )
+    entry_type = entry_type_for(entry)
+    _redirect_moved_path(entry, entry_type, revision, previous)
     _finish(
         entry,
         actor,
@@ -158,11 +170,7 @@ def publish_locked(
         fields,
         metadata={"revision": revision.number, "scheduled": scheduled},
     )
-    if isinstance(entry, Page):
-        # The published slug becomes public now (the draft's, when the latest goes live);
-        # the subtree's URLs follow, with redirects.
-        latest = revision.pk == entry.latest_revision_id
-        page_refresh_url_paths(page=entry, publishing=entry if latest else None)
+    entry_type.behaviour.after_publish(entry, revision, previous)
     references_rebuild(entry=entry)
     hooks.announce(hooks.entry_published, entry, revision_id=revision.pk)
     return entry

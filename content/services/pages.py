@@ -1,19 +1,25 @@
-"""The page tree: materialised paths, public URL paths, moves and subtree redirects."""
+"""The page tree: materialised paths, public URL paths, moves and subtree redirects, and
+`PageBehaviour`, where the tree plugs into the shared services (content.types)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 
 from accounts.audit import audit_record
 from content.hooks import announce, entry_changed
-from content.models import Page
+from content.models import Page, Revision
 from content.models.pages import PAGE_STEPLEN
 from content.services import rules
+from content.services.entries import to_instance
 from content.services.redirects import redirect_auto_create
+from content.types import EntryBehaviour
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_STEP = len(ALPHABET) ** PAGE_STEPLEN - 1
@@ -156,3 +162,91 @@ def page_move(
     )
     announce(entry_changed, page, action="move")
     return page
+
+
+class PageBehaviour(EntryBehaviour):
+    """The page tree: slugs unique among siblings, paths from the ancestors, subtrees."""
+
+    def slug_clashes(self, entry: Page, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(parent_id=entry.parent_id)
+
+    def prepare_create(self, entry: Page, data: dict[str, Any], actor: Any) -> None:
+        """A new page is the last child of its parent (a root without one)."""
+        parent = to_instance(Page, data.pop("parent", None), "parent")
+        if parent is not None:
+            parent = Page.objects.select_for_update().get(pk=parent.pk)
+            if parent.deleted_at is not None or parent.locale_id != entry.locale_id:
+                raise ValidationError({"parent": ["The parent is in the trash or another locale."]})
+        entry.parent = parent
+        entry.path, entry.depth = page_next_path(parent)
+        entry.sort_order = page_next_sort_order(parent)
+
+    def after_save(self, entry: Page, changes: dict[str, Any], created: bool) -> None:
+        if created or "slug" in changes:
+            page_refresh_url_paths(page=entry)
+
+    def after_publish(self, entry: Page, revision: Revision, previous: Revision | None) -> None:
+        # The published slug becomes public now (the draft's, when the latest goes live);
+        # the subtree's URLs follow, with redirects.
+        latest = revision.pk == entry.latest_revision_id
+        page_refresh_url_paths(page=entry, publishing=entry if latest else None)
+
+    def trashes_with(self, entry: Page) -> QuerySet:
+        return descendants(entry).filter(deleted_at=None).order_by("path")
+
+    def trashed_with(self, entry: Page) -> QuerySet:
+        if entry.deleted_at is None:
+            return Page.objects.none()
+        # Trashed at that very moment: subpages trashed earlier on their own stay there.
+        return descendants(entry).filter(deleted_at=entry.deleted_at).order_by("path")
+
+    def check_trash(self, entry: Page, *, restricted: bool) -> None:
+        if restricted and self.trashes_with(entry).exists():
+            raise ValidationError("This page has subpages; ask an editor to trash it.")
+
+    def check_restore(self, entry: Page) -> None:
+        if (
+            entry.parent_id
+            and Page.objects.filter(pk=entry.parent_id, deleted_at__isnull=False).exists()
+        ):
+            raise ValidationError(
+                {"parent": ["The parent page is in the trash; restore it first."]}
+            )
+
+    def after_restore(self, entry: Page) -> None:
+        page_refresh_url_paths(page=entry)
+
+    def items_at(
+        self, model: type[Page], paths: set[str], locale_code: str
+    ) -> Iterable[tuple[str, int]]:
+        pages = model.objects.filter(url_path__in=paths, locale__code=locale_code, deleted_at=None)
+        return pages.values_list("url_path", "pk")
+
+    def export_items(self, queryset: QuerySet) -> QuerySet:
+        # Parents first, so an import always finds a page's parent; a parent is exported
+        # by its translation key.
+        return queryset.annotate(parent_key=F("parent__translation_key")).order_by("path")
+
+    def export_record(self, entry: Page, record: dict[str, Any]) -> None:
+        parent_key = getattr(entry, "parent_key", None)
+        record["parent"] = str(parent_key) if parent_key else None
+        record["sort_order"] = entry.sort_order
+
+    def import_data(self, record: dict[str, Any], data: dict[str, Any], locale: Any) -> None:
+        # Imported here: the exchange package imports the services this module belongs to.
+        from content.exchange.keys import UnknownKey
+
+        if record.get("parent"):
+            parent = Page.objects.filter(
+                locale=locale, translation_key=uuid.UUID(record["parent"]), deleted_at=None
+            ).first()
+            if parent is None:
+                raise UnknownKey(f"parent page {record['parent']!r} is not defined before")
+            data["parent"] = parent.pk
+
+    def after_import(self, entry: Page, record: dict[str, Any]) -> Page:
+        if record.get("sort_order") not in (None, entry.sort_order):
+            entry = page_move(
+                page=entry, actor=None, parent=entry.parent, sort_order=int(record["sort_order"])
+            )
+        return entry

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from content.frontend import preview_url
 from content.models import PublishableCore, Revision
+from content.services.entries import model_label
 from content.services.revisions import revision_create
 
 SALT = "content.preview"
@@ -34,7 +35,7 @@ def preview_link_create(
     expires_at: datetime = timezone.now() + timedelta(seconds=settings.CONTENT_PREVIEW_MAX_AGE)
     audit_record(
         actor=actor,
-        action=f"{entry._meta.model_name}.preview_link",
+        action=f"{model_label(entry)}.preview_link",
         target=entry,
         metadata={"revision": revision.number, "expires_at": expires_at.isoformat()},
     )

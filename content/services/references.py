@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from content.blocks import body_image_ids
-from content.models import Article, Category, MediaAsset, Page, PublishableCore, Reference, Tag
+from content.models import Category, MediaAsset, PublishableCore, Reference, Tag
+from content.types import EntryType, entry_types
 
 HREF_RE = re.compile(r'href="(/[^"#?]*)')
+# Stands for the slug in a type's path builder; no slug contains it (slugs are validated).
+SLUG_MARK = "\x00"
 
 # (snapshot field, target model). Body images and internal links are handled separately.
 _FIELD_TARGETS = (
@@ -22,7 +24,8 @@ _FIELD_TARGETS = (
 )
 
 
-def _internal_paths(body: list[dict]) -> set[str]:
+def internal_paths(body: list[dict] | None) -> set[str]:
+    """The site paths relative links in a body lead to, each ending in a slash."""
     paths: set[str] = set()
     for block in body or []:
         value = block.get("value") or {}
@@ -32,19 +35,40 @@ def _internal_paths(body: list[dict]) -> set[str]:
     return {p if p.endswith("/") else f"{p}/" for p in paths}
 
 
-def _link_targets(paths: set[str], locale_code: str) -> set[tuple[type, int]]:
-    """Entries that relative links in the body point to (pages by url_path, articles by slug)."""
+def _by_slug(entry_type: EntryType, paths: set[str], locale_code: str) -> list[tuple[str, int]]:
+    """(path, id) of the type's items at `paths`, for a type whose path is built from its
+    slug: the builder's path for a placeholder slug gives what comes before and after it."""
+    before, _, after = entry_type.url_path(None, SLUG_MARK).partition(SLUG_MARK)
+    slugs = {
+        path[len(before) : len(path) - len(after)]: path
+        for path in paths
+        if path.startswith(before) and path.endswith(after) and len(path) > len(before + after)
+    }
+    if not slugs:
+        return []
+    items = entry_type.model.objects.filter(
+        slug__in=slugs, locale__code=locale_code, deleted_at=None
+    ).values_list("slug", "pk")
+    return [(slugs[slug], pk) for slug, pk in items]
+
+
+def entries_at(paths: set[str], locale_code: str) -> set[tuple[str, type, int]]:
+    """(path, model, id) of the items not in the trash whose public path is among `paths`,
+    live or not: each type's by its path builder, the page tree by its URL paths."""
+    found: set[tuple[str, type, int]] = set()
     if not paths:
-        return set()
-    found: set[tuple[type, int]] = set()
-    pages = Page.objects.filter(url_path__in=paths, locale__code=locale_code, deleted_at=None)
-    found.update((Page, pk) for pk in pages.values_list("pk", flat=True))
-    prefix = f"/{settings.CONTENT_ARTICLE_PATH_PREFIX}/"
-    slugs = {p[len(prefix) : -1] for p in paths if p.startswith(prefix)}
-    if slugs:
-        articles = Article.objects.filter(slug__in=slugs, locale__code=locale_code, deleted_at=None)
-        found.update((Article, pk) for pk in articles.values_list("pk", flat=True))
+        return found
+    for entry_type in entry_types():
+        at = entry_type.behaviour.items_at(entry_type.model, paths, locale_code)
+        if entry_type.url_path is not None:
+            at = [*at, *_by_slug(entry_type, paths, locale_code)]
+        found.update((path, entry_type.model, pk) for path, pk in at)
     return found
+
+
+def _link_targets(paths: set[str], locale_code: str) -> set[tuple[type, int]]:
+    """Entries that relative links in the body point to."""
+    return {(model, pk) for _, model, pk in entries_at(paths, locale_code)}
 
 
 def reference_targets(snapshot: dict[str, Any]) -> set[tuple[type, int, str]]:
@@ -53,7 +77,7 @@ def reference_targets(snapshot: dict[str, Any]) -> set[tuple[type, int, str]]:
         if snapshot.get(name):
             targets.add((model, snapshot[name], name))
     targets.update((Tag, pk, "tags") for pk in snapshot.get("tags") or [])
-    links = _link_targets(_internal_paths(snapshot.get("body")), snapshot.get("locale", ""))
+    links = _link_targets(internal_paths(snapshot.get("body")), snapshot.get("locale", ""))
     targets.update((model, pk, "body_link") for model, pk in links)
     return targets
 
@@ -80,11 +104,6 @@ def references_rebuild(*, entry: PublishableCore) -> None:
         ],
         ignore_conflicts=True,
     )
-
-
-def references_clear(*, entry: PublishableCore) -> None:
-    source_type = ContentType.objects.get_for_model(entry)
-    Reference.objects.filter(source_content_type=source_type, source_object_id=entry.pk).delete()
 
 
 def usage_list(*, target: Any) -> QuerySet[Reference]:
@@ -123,8 +142,3 @@ def usage_entries(*, target: Any) -> list[dict[str, Any]]:
 
 def is_referenced(target: Any) -> bool:
     return usage_list(target=target).exists()
-
-
-def referencing_q(model: type, ids: set[int]) -> Q:
-    """Filter for items referencing any of `ids` of `model` (for rebuilds on change)."""
-    return Q(target_content_type=ContentType.objects.get_for_model(model), target_object_id__in=ids)

@@ -8,43 +8,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet
 
-from content.models import Article, Page, PublishableCore, Revision
+from content.models import PublishableCore, Revision
+from content.types import entry_type_for, publishable_models
 
-CORE_FIELDS = (
-    "title",
-    "slug",
-    "locale",
-    "owner",
-    "body",
-    "seo_title",
-    "meta_description",
-    "og_image",
-    "next_review_at",
-)
-SNAPSHOT_FIELDS: dict[type[PublishableCore], tuple[str, ...]] = {
-    Article: (
-        *CORE_FIELDS,
-        "summary",
-        "cover_image",
-        "category",
-        "tags",
-        "authors",
-        "published_date",
-    ),
-    Page: (*CORE_FIELDS, "parent", "url_path"),
-}
-# Structural or ownership fields a revert leaves alone: moves and owners have their own paths.
-NOT_REVERTED = {"locale", "owner", "parent", "url_path", "published_date"}
+# Ownership has its own path (entry_set_owner): a revert leaves the owner alone.
+NOT_REVERTED = ("owner",)
 
 
 def _value(entry: PublishableCore, name: str) -> Any:
     if name == "locale":
         return entry.locale.code
-    if name in ("tags", "authors"):
+    field = entry._meta.get_field(name)
+    if field.many_to_many:
         if entry.pk is None:
             return []
         return sorted(getattr(entry, name).values_list("pk", flat=True))
-    field = entry._meta.get_field(name)
     if field.is_relation:
         return getattr(entry, field.attname)
     value = getattr(entry, name)
@@ -53,7 +31,7 @@ def _value(entry: PublishableCore, name: str) -> Any:
 
 def entry_snapshot(entry: PublishableCore) -> dict[str, Any]:
     """The full, JSON-ready state of the item's content (relations as ids, locale as code)."""
-    return {name: _value(entry, name) for name in SNAPSHOT_FIELDS[type(entry)]}
+    return {name: _value(entry, name) for name in entry_type_for(entry).snapshot_fields}
 
 
 def revision_create(*, entry: PublishableCore, actor: Any, message: str = "") -> Revision:
@@ -99,8 +77,17 @@ def revision_diff(*, old: Revision, new: Revision) -> dict[str, dict[str, Any]]:
 
 
 def revision_data(revision: Revision) -> dict[str, Any]:
-    """The editable fields of a snapshot, as data for entry_update (a revert)."""
-    return {k: v for k, v in revision.snapshot.items() if k not in NOT_REVERTED}
+    """The editable fields of a snapshot, as data for entry_update (a revert); structural
+    fields (locale, a page's parent and path: moves have their own path), the owner and
+    the type's `keep_on_revert` stay as they are."""
+    model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
+    entry_type = entry_type_for(model)
+    kept = (
+        set(entry_type.snapshot_fields) - set(entry_type.editable_fields)
+        | set(NOT_REVERTED)
+        | set(entry_type.keep_on_revert)
+    )
+    return {k: v for k, v in revision.snapshot.items() if k not in kept}
 
 
 def revisions_purge(*, keep: int, older_than_days: int, dry_run: bool = False) -> int:
@@ -113,13 +100,12 @@ def revisions_purge(*, keep: int, older_than_days: int, dry_run: bool = False) -
     from django.utils import timezone
 
     from accounts.audit import audit_record
-    from content.models import PUBLISHABLE_MODELS
 
     if keep < 1 or older_than_days < 0:
         raise ValidationError("Keep at least one revision; the age cannot be negative.")
     cutoff = timezone.now() - timedelta(days=older_than_days)
     protected: set[int] = set()
-    for model in PUBLISHABLE_MODELS:
+    for model in publishable_models():
         kept = model.objects.values_list(
             "live_revision_id", "latest_revision_id", "trashed_live_revision_id"
         )

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.utils import timezone
 
 from accounts.roles import DENIED
 from content.models import PublishableCore, Status
+from content.types import entry_type_for
 
 
 def perm_name(model: type[Model] | Model, action: str) -> str:
@@ -102,6 +102,7 @@ def ensure_status(entry: PublishableCore, allowed: tuple[str, ...], verb: str) -
 
 
 def review_due_date(model: type[PublishableCore], start: datetime | None = None) -> datetime:
-    """When an item of `model` is next due for review (CONTENT_REVIEW_INTERVAL_DAYS)."""
-    days = settings.CONTENT_REVIEW_INTERVAL_DAYS.get(model._meta.model_name, 365)
+    """When an item of `model` is next due for review: its type's interval, which
+    CONTENT_REVIEW_INTERVAL_DAYS may override."""
+    days = entry_type_for(model).review_days()
     return (start or timezone.now()) + timedelta(days=days)

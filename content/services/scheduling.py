@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from content.models import PUBLISHABLE_MODELS, PublishableCore, Status
+from content.models import PublishableCore, Status
 from content.services.lifecycle import publish_locked, unpublish_locked
+from content.types import entry_type_for, publishable_models
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +54,12 @@ def _take(model: type[PublishableCore], pk: int, due: Q) -> PublishableCore | No
 
 def _note_late(run: ScheduleRun, item: PublishableCore, when: datetime, now: datetime, verb: str):
     if now - when > LATE_AFTER:
-        run.caught_up.append((item._meta.model_name, item.pk))
+        label = entry_type_for(item).api_name
+        run.caught_up.append((label, item.pk))
         logger.warning(
             "Caught up a missed %s of %s %s, due %s (%s late).",
             verb,
-            item._meta.model_name,
+            label,
             item.pk,
             when.isoformat(),
             now - when,
@@ -65,7 +67,7 @@ def _note_late(run: ScheduleRun, item: PublishableCore, when: datetime, now: dat
 
 
 def _publish_one(model: type[PublishableCore], pk: int, now: datetime, run: ScheduleRun) -> None:
-    label = model._meta.model_name
+    label = entry_type_for(model).api_name
     try:
         with transaction.atomic():
             item = _take(model, pk, _due_publish(now))
@@ -102,7 +104,7 @@ def _expire_one(model: type[PublishableCore], pk: int, now: datetime, run: Sched
             return
         due = item.expire_at
         unpublish_locked(item, SYSTEM, verb="expire")
-        run.expired.append((model._meta.model_name, pk))
+        run.expired.append((entry_type_for(model).api_name, pk))
         _note_late(run, item, due, now, "expiry")
 
 
@@ -110,7 +112,7 @@ def publish_scheduled(*, now: datetime | None = None, batch_size: int = 500) -> 
     """Publish items whose publish_at has passed and unpublish those whose expire_at has."""
     now = now or timezone.now()
     run = ScheduleRun()
-    for model in PUBLISHABLE_MODELS:
+    for model in publishable_models():
         due_ids = list(
             model.objects.filter(_due_publish(now))
             .order_by("publish_at")

@@ -18,13 +18,13 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from content import hooks
-from content.models import Page, PublishableCore, Revision, Status
+from content.models import PublishableCore, Revision, Status
 from content.services import checks
 from content.services.entries import lock, model_label, unique_slug
 from content.services.lifecycle import publish_locked, take_offline
-from content.services.pages import descendants, page_refresh_url_paths
 from content.services.references import references_rebuild
 from content.services.revisions import revision_create
+from content.types import entry_type_for
 
 
 def _trash_one(entry: PublishableCore, now: datetime) -> bool:
@@ -62,9 +62,7 @@ def entry_trash(*, entry: PublishableCore, actor: Any) -> PublishableCore:
     entry = lock(entry)
     checks.trash_check(actor, entry)
     now = timezone.now()
-    subtree = []
-    if isinstance(entry, Page):
-        subtree = list(descendants(entry).filter(deleted_at=None).select_for_update())
+    subtree = list(entry_type_for(entry).behaviour.trashes_with(entry).select_for_update())
     was_live = _trash_one(entry, now)
     live_subpages = sum(_trash_one(page, now) for page in subtree)
     audit_record(
@@ -106,8 +104,7 @@ def entry_restore(
             type(item).objects.filter(pk=item.pk).update(latest_revision=revision)
             item.latest_revision = revision
         hooks.announce(hooks.entry_changed, item, action="restore")
-    if isinstance(entry, Page):
-        page_refresh_url_paths(page=entry)
+    entry_type_for(entry).behaviour.after_restore(entry)
     audit_record(
         actor=actor,
         action=f"{model_label(entry)}.restore",

@@ -25,7 +25,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from content.models import PUBLISHABLE_MODELS, PublishableCore, Revision
+from content.models import PublishableCore, Revision
+from content.types import publishable_models
 from governance.models import ContentPolicy, ExternalLinkCheck, PolicyKind
 from governance.policies.evaluation import (
     LinkUse,
@@ -46,7 +47,7 @@ RECHECK_TIME_BUDGET = 240.0
 def _current_revisions(field: str) -> Q:
     """`field` is the latest or live revision of a publishable item not in the trash."""
     condition = Q()
-    for model in PUBLISHABLE_MODELS:
+    for model in publishable_models():
         items = model.objects.filter(deleted_at=None)
         condition |= Q(**{f"{field}__in": items.values("latest_revision")})
         condition |= Q(

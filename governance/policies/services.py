@@ -291,13 +291,14 @@ class CheckReport:
 
 def policies_check_all(*, published_only: bool = False) -> CheckReport:
     """Evaluate every non-trashed item's latest revision; overridden revisions don't block."""
-    from content.models import PUBLISHABLE_MODELS, Status
+    from content.models import Status
+    from content.types import entry_types
 
     report = CheckReport(policies=ContentPolicy.objects.filter(is_active=True).count())
     if not report.policies:
         return report
-    for model in PUBLISHABLE_MODELS:
-        items = model.objects.filter(deleted_at=None, latest_revision__isnull=False)
+    for entry_type in entry_types():
+        items = entry_type.model.objects.filter(deleted_at=None, latest_revision__isnull=False)
         if published_only:
             items = items.filter(status=Status.PUBLISHED)
         for entry in (
@@ -322,7 +323,7 @@ def policies_check_all(*, published_only: bool = False) -> CheckReport:
                             "severity": "block"
                             if counts_as_block
                             else ("overridden" if severity == PolicySeverity.BLOCK else "warn"),
-                            "type": model._meta.model_name,
+                            "type": entry_type.api_name,
                             "id": entry.pk,
                             "revision": revision.number,
                             "title": entry.title,

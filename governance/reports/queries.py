@@ -11,11 +11,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from content.models import PUBLISHABLE_MODELS, PublishableCore
+from content.models import PublishableCore
+from content.types import entry_type_for, entry_types, publishable_models
 from governance.models import AuditEvent
 from governance.policies.models import PolicyResult
 
@@ -26,7 +28,7 @@ def _live_items(model: type[PublishableCore]) -> QuerySet:
 
 def _row(entry: PublishableCore) -> dict[str, Any]:
     return {
-        "type": entry._meta.model_name,
+        "type": entry_type_for(entry).api_name,
         "id": entry.pk,
         "title": entry.title,
         "status": entry.status,
@@ -41,7 +43,7 @@ def stale_content(*, limit: int = 100) -> list[dict[str, Any]]:
     cutoff = timezone.now() - timedelta(days=settings.CONTENT_STALE_AFTER_DAYS)
     rows = [
         _row(e)
-        for model in PUBLISHABLE_MODELS
+        for model in publishable_models()
         for e in _live_items(model).filter(updated_at__lt=cutoff).order_by("updated_at")[:limit]
     ]
     return sorted(rows, key=lambda r: r["updated_at"])[:limit]
@@ -51,7 +53,7 @@ def overdue_reviews(*, owner=None, limit: int = 100) -> list[dict[str, Any]]:
     """Items whose review date has passed, most overdue first (optionally one owner's)."""
     now = timezone.now()
     rows = []
-    for model in PUBLISHABLE_MODELS:
+    for model in publishable_models():
         qs = _live_items(model).filter(next_review_at__lt=now)
         if owner is not None:
             qs = qs.filter(owner=owner)
@@ -62,27 +64,32 @@ def overdue_reviews(*, owner=None, limit: int = 100) -> list[dict[str, Any]]:
 def status_counts() -> dict[str, dict[str, int]]:
     """How many live (untrashed) items of each type are in each status."""
     return {
-        model._meta.model_name: dict(
-            _live_items(model).order_by().values_list("status").annotate(n=Count("id"))
+        entry_type.api_name: dict(
+            _live_items(entry_type.model).order_by().values_list("status").annotate(n=Count("id"))
         )
-        for model in PUBLISHABLE_MODELS
+        for entry_type in entry_types()
     }
+
+
+def _type_name(content_type_id: int) -> str:
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    return entry_type_for(model).api_name
 
 
 def policy_violations(*, limit: int = 100) -> list[dict[str, Any]]:
     """Open violations: failed results of active policies on the latest revision of items
     not in the trash (a fixed item's older revisions no longer count)."""
     current = Q()
-    for model in PUBLISHABLE_MODELS:
+    for model in publishable_models():
         current |= Q(revision__in=_live_items(model).values("latest_revision"))
     results = (
         PolicyResult.objects.filter(current, passed=False, policy__is_active=True)
-        .select_related("policy", "revision__content_type")
+        .select_related("policy", "revision")
         .order_by("-checked_at")[:limit]
     )
     return [
         {
-            "type": r.revision.content_type.model,
+            "type": _type_name(r.revision.content_type_id),
             "id": r.revision.object_id,
             "revision": r.revision.number,
             "policy": r.policy.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from content.types import entry_type_for
 from governance.webhooks.services import webhook_event_emit
 
 UNPUBLISH_EVENTS = {"trash": "content.trashed"}
@@ -15,7 +16,7 @@ CHANGE_EVENTS = {
 
 def _entry_payload(model, entry_id: int, **extra) -> dict:
     entry = model.objects.filter(pk=entry_id).select_related("locale").first()
-    payload = {"type": model._meta.model_name, "id": entry_id, **extra}
+    payload = {"type": entry_type_for(model).api_name, "id": entry_id, **extra}
     if entry is not None:
         payload.update(
             title=entry.title,

@@ -11,8 +11,9 @@ from content.exchange import content_export
 
 class Command(BaseCommand):
     help = (
-        "Write locales, categories, tags, media (base64), pages, articles and redirects "
-        "as JSON Lines, with natural keys, ready for import_content on another site."
+        "Write locales, categories, tags, media (base64), the items of every publishable "
+        "type and redirects as JSON Lines, with natural keys, ready for import_content on "
+        "another site."
     )
 
     def add_arguments(self, parser) -> None:

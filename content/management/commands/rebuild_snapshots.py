@@ -7,7 +7,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from content.delivery.services import snapshots_rebuild_all
-from content.models import PUBLISHABLE_MODELS, Status
+from content.models import Status
+from content.types import publishable_models
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         total = sum(
             m.objects.filter(status=Status.PUBLISHED, deleted_at__isnull=True).count()
-            for m in PUBLISHABLE_MODELS
+            for m in publishable_models()
         )
 
         def progress(done: int) -> None:

@@ -1,4 +1,4 @@
-"""Links: relative links must lead to a live page or article; external links must answer.
+"""Links: relative links must lead to a live item; external links must answer.
 
 External links are never fetched here: a Celery task (governance.tasks) checks them with
 timeouts and the SSRF guard and stores the outcome in ExternalLinkCheck, and this rule
@@ -82,22 +82,9 @@ def broken_internal_links(snapshot: dict, params: dict) -> list[Violation]:
 
 
 def _draft_paths(paths: set[str], locale: str) -> set[str]:
-    from content.models import Article, Page
+    from content.services.references import entries_at
 
-    found = set(
-        Page.objects.filter(url_path__in=paths, locale__code=locale, deleted_at=None).values_list(
-            "url_path", flat=True
-        )
-    )
-    prefix = f"/{settings.CONTENT_ARTICLE_PATH_PREFIX}/"
-    slugs = {p[len(prefix) : -1]: p for p in paths if p.startswith(prefix)}
-    found |= {
-        slugs[slug]
-        for slug in Article.objects.filter(
-            slug__in=slugs, locale__code=locale, deleted_at=None
-        ).values_list("slug", flat=True)
-    }
-    return found
+    return {path for path, _, _ in entries_at(paths, locale)}
 
 
 # --- External links ---------------------------------------------------------------------

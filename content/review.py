@@ -33,6 +33,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from content.models import PublishableCore, Revision
+
+# Modules, not names: lifecycle and checks call the backend in turn, so whichever side is
+# imported first, the other is still loading; attributes are read only when called.
 from content.services import checks, lifecycle, rules
 
 Refusal = ValidationError | PermissionDenied

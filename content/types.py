@@ -125,6 +125,13 @@ class EntryType:
     # The public path of an item with a given slug ("/articles/<slug>/"); None when the
     # type's path is not built from its slug alone (pages: from their ancestors).
     url_path: Callable[[PublishableCore, str], str] | None = None
+    # Delivery (content.delivery): the list filters the type takes beyond the common
+    # parameters, by name from content.delivery.filters.FILTERS; whether the Atom feed
+    # lists it; and its EntryDelivery subclass by dotted path, for what the generic one
+    # does not do (payload extras beyond its snapshot fields as JSON, other URLs).
+    delivery_filters: tuple[str, ...] = ()
+    in_feed: bool = False
+    delivery: str = ""
     behaviour: EntryBehaviour = field(default_factory=EntryBehaviour)
     # Days until an item is due for review; REVIEW_INTERVAL_DAYS[api_name] overrides.
     review_interval_days: int = 365

@@ -161,6 +161,13 @@ class EntryType:
     # type's path is not built from its slug alone (pages: from their ancestors). Built from
     # the slug alone, it is also read backwards (links to "/articles/x/"): `entry` may be None.
     url_path: Callable[[PublishableCore, str], str] | None = None
+    # Delivery (content.delivery): the list filters the type takes beyond the common
+    # parameters, by name from content.delivery.filters.FILTERS; whether the Atom feed
+    # lists it; and its EntryDelivery subclass by dotted path, for what the generic one
+    # does not do (payload extras beyond its snapshot fields as JSON, other URLs).
+    delivery_filters: tuple[str, ...] = ()
+    in_feed: bool = False
+    delivery: str = ""
     behaviour: EntryBehaviour = field(default_factory=EntryBehaviour)
     # Where an item lives, for scopes (content.scope): the field holding its page-tree path
     # and the foreign key to its category; a type with neither lives in no section.

@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from content.frontend import frontend_base, public_url
 from content.models.snapshots import DeliverySnapshot
+from content.types import entry_types
 
 
 class PublishedSitemap(Sitemap):
@@ -42,6 +43,8 @@ class PublishedSitemap(Sitemap):
 
 
 class ArticleFeed(Feed):
+    """The latest items of the types registered `in_feed` (content.types): articles."""
+
     feed_type = Atom1Feed
     title = "Folio: latest articles"
     subtitle = "The most recently published articles."
@@ -50,7 +53,8 @@ class ArticleFeed(Feed):
         return public_url("/", settings.CONTENT_DEFAULT_LOCALE)
 
     def items(self):
-        return DeliverySnapshot.served.filter(kind="article").order_by("-published_at", "-id")[:50]
+        kinds = [t.api_name for t in entry_types() if t.in_feed]
+        return DeliverySnapshot.served.filter(kind__in=kinds).order_by("-published_at", "-id")[:50]
 
     def item_title(self, item: DeliverySnapshot) -> str:
         return item.title
@@ -68,4 +72,4 @@ class ArticleFeed(Feed):
         return item.updated_at
 
     def item_guid(self, item: DeliverySnapshot) -> str:
-        return f"folio:article:{item.object_id}"
+        return f"folio:{item.kind}:{item.object_id}"

@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -29,14 +30,19 @@ from django.db.models import (
 )
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ValidationError
 
 from content.delivery.compiled import Param
+from content.delivery.filters import error as _error
 from content.delivery.locales import locale_codes, locale_is_known
-from content.models.snapshots import DeliverySnapshot, SnapshotFacet
+from content.models.snapshots import DeliverySnapshot
 from core.filters import to_utc
 from core.pagination import parse_limit
+
+if TYPE_CHECKING:
+    from content.delivery.entries import EntryDelivery
+    from content.delivery.filters import DeliveryFilter
 
 ORDERINGS = {
     "published_at": ("published_at", "id"),
@@ -46,13 +52,9 @@ ORDERINGS = {
 }
 CURSOR_ORDERINGS = ("-published_at", "published_at")
 MAX_ID = 2**63 - 1  # the largest id the databases store; a bigger one is a forged cursor
-LIST_PARAMS = {"locale", "fields", "expand", "limit", "page", "cursor", "ordering", "search"}
-ARTICLE_FILTERS = {"category", "tag", "author", "published_after", "published_before"}
-RELATIONS = {"article": ("category", "tags", "authors", "cover_image"), "page": ("parent",)}
-
-
-def _error(name: str, message: str) -> ValidationError:
-    return ValidationError({name: [message]})
+LIST_PARAMS = frozenset(
+    {"locale", "fields", "expand", "limit", "page", "cursor", "ordering", "search"}
+)
 
 
 def check_params(params, allowed: set[str]) -> None:
@@ -62,21 +64,6 @@ def check_params(params, allowed: set[str]) -> None:
     for name in params:
         if len(params.getlist(name)) > 1:
             raise _error(name, "Give this parameter once.")
-
-
-def _datetime(params, name: str) -> datetime | None:
-    raw = params.get(name)
-    if raw is None:
-        return None
-    try:
-        value = parse_datetime(raw)
-        if value is None and (day := parse_date(raw)) is not None:
-            value = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - made aware below
-    except ValueError:
-        value = None
-    if value is None:
-        raise _error(name, "Use an ISO 8601 date or date-time, e.g. 2026-01-31.")
-    return to_utc(value, name)
 
 
 def locale_param(params) -> str:
@@ -90,7 +77,7 @@ def locale_param(params) -> str:
     return locale
 
 
-def fields_param(params, kind: str, available: tuple[str, ...]) -> list[str] | None:
+def fields_param(params, available: tuple[str, ...]) -> list[str] | None:
     raw = params.get("fields")
     if raw is None:
         return None
@@ -101,28 +88,34 @@ def fields_param(params, kind: str, available: tuple[str, ...]) -> list[str] | N
     return names
 
 
-def expand_param(params, kind: str) -> set[str] | None:
+def expand_param(params, relations: tuple[str, ...]) -> set[str] | None:
+    """The relations (of the type's) to expand; the others come as ids."""
     raw = params.get("expand")
     if raw is None:
         return None
     names = {n for n in raw.split(",") if n}
     if any("." in n for n in names):
         raise _error("expand", "Relations expand at most one level.")
-    unknown = names - set(RELATIONS[kind])
+    unknown = names.difference(relations)
     if unknown:
-        raise _error("expand", f"Choose from: {', '.join(RELATIONS[kind])}.")
+        raise _error("expand", f"Choose from: {', '.join(relations)}.")
     return names
 
 
-def shape(item: dict[str, Any], kind: str, fields: list[str] | None, expand: set[str] | None):
+def shape(
+    item: dict[str, Any],
+    relations: tuple[str, ...],
+    fields: list[str] | None,
+    expand: set[str] | None,
+):
     """Apply `fields=` and `expand=`: unexpanded relations collapse to their ids."""
     if expand is not None:
-        for name in RELATIONS[kind]:
+        for name in relations:
             if name in expand or name not in item:
                 continue
             value = item[name]
-            if isinstance(value, list):
-                item[name] = [v["id"] for v in value]
+            if isinstance(value, list):  # a type's generic delivery keeps ids as they are
+                item[name] = [v["id"] if isinstance(v, dict) else v for v in value]
             elif isinstance(value, dict):
                 item[name] = value["id"]
     if fields is not None:
@@ -139,7 +132,10 @@ class ListQuery:
     page: int | None = None
     cursor: tuple[datetime, int, bool] | None = None  # (published_at, id, backwards)
     search: str | None = None
+    # The filters asked for, by name, with their values (in content.delivery.filters
+    # order), and the type's filters they were chosen from.
     filters: dict[str, Any] = field(default_factory=dict)
+    available: Mapping[str, DeliveryFilter] = field(default_factory=dict)
 
     @property
     def backwards(self) -> bool:
@@ -147,14 +143,15 @@ class ListQuery:
         return bool(self.cursor and self.cursor[2])
 
 
-def parse_list(params, kind: str) -> ListQuery:
-    allowed = LIST_PARAMS | (ARTICLE_FILTERS if kind == "article" else {"parent"})
-    check_params(params, allowed)
+def parse_list(params, delivery: EntryDelivery) -> ListQuery:
+    """A list request of the type `delivery` serves: the common parameters, its filters."""
+    check_params(params, delivery.list_params)
     query = ListQuery(
-        kind=kind,
+        kind=delivery.kind,
         locale=locale_param(params),
         ordering=params.get("ordering", "-published_at"),
         limit=parse_limit(params, default=20, maximum=100),
+        available=delivery.filters,
     )
     if query.ordering not in ORDERINGS:
         raise _error("ordering", f"Choose from: {', '.join(ORDERINGS)}.")
@@ -175,20 +172,9 @@ def parse_list(params, kind: str) -> ListQuery:
         if not 1 <= len(term) <= 200:
             raise _error("search", "Give 1 to 200 characters.")
         query.search = term
-    for name in ("category", "tag"):
+    for name, flt in delivery.filters.items():
         if name in params:
-            query.filters[name] = params[name][:150]
-    if "author" in params:
-        if not params["author"].isdigit():
-            raise _error("author", "Give an author id.")
-        query.filters["author"] = params["author"]
-    if "parent" in params:
-        if not params["parent"].isdigit():
-            raise _error("parent", "Give a page id.")
-        query.filters["parent"] = int(params["parent"])
-    for name in ("published_after", "published_before"):
-        if (value := _datetime(params, name)) is not None:
-            query.filters[name] = value
+            query.filters[name] = flt.parse(name, params[name])
     return query
 
 
@@ -216,16 +202,11 @@ def decode_cursor(token: str, ordering: str) -> tuple[datetime, int, bool]:
         raise _error("cursor", "This cursor is invalid; start again from the first page.") from None
 
 
-# The values a list query takes, by the name of its Param (content.delivery.compiled).
+# The values every list query may take, by the name of its Param (content.delivery.compiled);
+# a filter's value is a Param of the filter's own field.
 PARAM_FIELDS = {
     "now": DateTimeField(),
     "locale": CharField(),
-    "category": CharField(),
-    "tag": CharField(),
-    "author": CharField(),
-    "parent": BigIntegerField(),
-    "published_after": DateTimeField(),
-    "published_before": DateTimeField(),
     "cursor_at": DateTimeField(),
     "cursor_id": BigIntegerField(),
 }
@@ -267,28 +248,15 @@ def _locale_q(kind: str, locale: Param, now: Param) -> Q:
     return Q(locale=locale) | (Q(locale=settings.CONTENT_DEFAULT_LOCALE) & ~Exists(translated))
 
 
-def _facet(name: str, value: Param) -> Exists:
-    return Exists(SnapshotFacet.objects.filter(snapshot=OuterRef("pk"), name=name, value=value))
-
-
 def filtered(query: ListQuery, values: dict[str, Any]) -> QuerySet[DeliverySnapshot]:
     """The query's items, with the request's `values` (see `bindings`) as Params."""
-    p = {name: Param(name, value, PARAM_FIELDS[name]) for name, value in values.items()}
+    p = {name: Param(name, values[name], f) for name, f in PARAM_FIELDS.items() if name in values}
     qs = DeliverySnapshot.served.at(p["now"]).filter(
         _locale_q(query.kind, p["locale"], p["now"]), kind=query.kind
     )
-    if "category" in p:
-        qs = qs.filter(category_slug=p["category"])
-    if "tag" in p:
-        qs = qs.filter(_facet("tag", p["tag"]))
-    if "author" in p:
-        qs = qs.filter(_facet("author", p["author"]))
-    if "parent" in p:
-        qs = qs.filter(parent_id=p["parent"])
-    if "published_after" in p:
-        qs = qs.filter(published_at__gte=p["published_after"])
-    if "published_before" in p:
-        qs = qs.filter(published_at__lt=p["published_before"])
+    for name in query.filters:
+        flt = query.available[name]
+        qs = flt.apply(qs, Param(name, values[name], flt.field))
     if "cursor_at" in p:
         # A row-value comparison, so SQLite and PostgreSQL both seek the (published_at, id)
         # index instead of scanning: page 500 costs what page 1 does.

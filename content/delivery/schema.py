@@ -5,10 +5,17 @@ are never run: they only describe those shapes, for generated clients and for th
 fuzzer, which checks every response against them. `fields=` may leave any field of an item
 out, so an item's fields are typed but not required; `expand=` turns a relation it leaves
 out into the related object's id.
+
+Each registered type has its own components (`Delivery<Name>Summary`, `Delivery<Name>`,
+`Delivery<Name>List`), built here from its EntryDelivery (content.delivery.entries) when
+its routes are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.serializers import PolymorphicProxySerializerExtension
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema_field
@@ -26,7 +33,7 @@ def _one_of(component_name: str, values, **kwargs) -> serializers.CharField:
     return extend_schema_field(schema, component_name=component_name)(field_class)(**kwargs)
 
 
-def _text(**kwargs) -> serializers.CharField:
+def text(**kwargs) -> serializers.CharField:
     """A string, which may be blank: these describe what is stored, not what is accepted."""
     return serializers.CharField(allow_blank=True, **kwargs)
 
@@ -38,9 +45,9 @@ HTML = (
 )
 
 
-def _plain(**kwargs) -> serializers.CharField:
+def plain(**kwargs) -> serializers.CharField:
     """A plain-text string: the frontend must escape it (README: HTML fields and plain text)."""
-    return _text(help_text=PLAIN, **kwargs)
+    return text(help_text=PLAIN, **kwargs)
 
 
 @extend_schema_field({"type": "string", "format": "html", "description": HTML})
@@ -82,8 +89,8 @@ class AnyOfExtension(PolymorphicProxySerializerExtension):
 
 
 class MediaRenditionSerializer(serializers.Serializer):
-    spec = _text()
-    url = _text()
+    spec = text()
+    url = text()
     width = serializers.IntegerField()
     height = serializers.IntegerField()
 
@@ -103,14 +110,14 @@ class MediaSerializer(serializers.Serializer):
     """A media asset; `rendition` only when one was asked for (`?rendition=`)."""
 
     id = serializers.IntegerField()
-    title = _plain()
-    url = _text()
+    title = plain()
+    url = text()
     kind = _one_of("DeliveryMediaKind", MediaKind.values)
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
-    alt = _plain()
-    caption = _plain()
-    credit = _plain()
+    alt = plain()
+    caption = plain()
+    credit = plain()
     focal_point = FocalPointSerializer(allow_null=True)
     rendition = MediaRenditionSerializer(required=False)
 
@@ -120,8 +127,8 @@ class MediaSerializer(serializers.Serializer):
 
 class CategoryRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = _plain()
-    slug = _text()
+    name = plain()
+    slug = text()
 
     class Meta:
         ref_name = "DeliveryCategoryRef"
@@ -129,8 +136,8 @@ class CategoryRefSerializer(serializers.Serializer):
 
 class TagSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = _plain()
-    slug = _text()
+    name = plain()
+    slug = text()
 
     class Meta:
         ref_name = "DeliveryTag"
@@ -138,19 +145,10 @@ class TagSerializer(serializers.Serializer):
 
 class AuthorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = _plain()
+    name = plain()
 
     class Meta:
         ref_name = "DeliveryAuthor"
-
-
-class PageRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = _plain()
-    url = _text()
-
-    class Meta:
-        ref_name = "DeliveryPageRef"
 
 
 def _block(kind: str, value: type[serializers.Serializer]) -> type[serializers.Serializer]:
@@ -175,15 +173,15 @@ def _value(kind: str, **fields) -> type[serializers.Serializer]:
 BLOCK_VALUES = {
     "paragraph": _value("paragraph", text=HtmlField()),
     "heading": _value("heading", text=HtmlField(), level=serializers.IntegerField()),
-    "image": _value("image", image=MediaSerializer(), alt=_plain(), caption=_plain(required=False)),
-    "quote": _value("quote", text=HtmlField(), attribution=_plain()),
+    "image": _value("image", image=MediaSerializer(), alt=plain(), caption=plain(required=False)),
+    "quote": _value("quote", text=HtmlField(), attribution=plain()),
     "list": _value(
         "list",
         style=_one_of("DeliveryListStyle", LIST_STYLES),
         items=serializers.ListField(child=HtmlField()),
     ),
-    "embed": _value("embed", url=_plain()),
-    "code": _value("code", language=_plain(), code=_plain()),
+    "embed": _value("embed", url=plain()),
+    "code": _value("code", language=plain(), code=plain()),
     "callout": _value(
         "callout", tone=_one_of("DeliveryCalloutTone", CALLOUT_TONES), text=HtmlField()
     ),
@@ -198,8 +196,8 @@ BLOCK = PolymorphicProxySerializer(
 
 
 class SeoSerializer(serializers.Serializer):
-    title = _plain()
-    description = _plain()
+    title = plain()
+    description = plain()
     og_image = MediaSerializer(allow_null=True)
 
     class Meta:
@@ -212,66 +210,93 @@ class SeoSerializer(serializers.Serializer):
 # `fields=` may leave out any field of an item: none is required.
 class _ItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False)
-    title = _plain(required=False)
-    slug = _text(required=False)
-    locale = _text(required=False)
+    title = plain(required=False)
+    slug = text(required=False)
+    locale = text(required=False)
     translation_key = serializers.UUIDField(required=False)
-    url = _text(required=False, help_text="Its address: a path, or a URL on FRONTEND_BASE_URL.")
+    url = text(required=False, help_text="Its address: a path, or a URL on FRONTEND_BASE_URL.")
     published_at = serializers.DateTimeField(required=False)
     updated_at = serializers.DateTimeField(required=False)
 
 
-class ArticleSummarySerializer(_ItemSerializer):
-    """An article as lists show it."""
-
-    type = _one_of("DeliveryArticleType", ["article"], required=False)
-    summary = _plain(required=False)
-    published_date = serializers.DateField(allow_null=True, required=False)
-    category = Expandable(CategoryRefSerializer, allow_null=True, required=False)
-    tags = serializers.ListField(child=Expandable(TagSerializer), required=False)
-    authors = serializers.ListField(child=Expandable(AuthorSerializer), required=False)
-    cover_image = Expandable(MediaSerializer, allow_null=True, required=False)
-
-    class Meta:
-        ref_name = "DeliveryArticleSummary"
+def _meta(ref_name: str) -> type:
+    return type("Meta", (), {"ref_name": ref_name})
 
 
-class ArticleSerializer(ArticleSummarySerializer):
-    """One article, with its body and SEO fields."""
-
-    body = BLOCK
-    seo = SeoSerializer(required=False)
-
-    class Meta:
-        ref_name = "DeliveryArticle"
+# Serializers order their fields as the fields were made: a type's own are made (by
+# `fields()`) after the keys that come before them.
+Fields = Callable[[], dict[str, serializers.Field]]
 
 
-class PageSummarySerializer(_ItemSerializer):
-    """A page as lists show it."""
+def summary_serializer(name: str, kind: str, fields: Fields) -> type[serializers.Serializer]:
+    """A type's item as lists show it: the common keys, `type`, then the type's own."""
+    article = "An" if kind[0] in "aeiou" else "A"
+    attrs = {
+        "__doc__": f"{article} {kind.replace('_', ' ')} as lists show it.",
+        "__module__": __name__,
+        "type": _one_of(f"Delivery{name}Type", [kind], required=False),
+    }
+    attrs.update(fields(), Meta=_meta(f"Delivery{name}Summary"))
+    return type(f"{name}SummarySerializer", (_ItemSerializer,), attrs)
 
-    type = _one_of("DeliveryPageType", ["page"], required=False)
-    parent = Expandable(PageRefSerializer, allow_null=True, required=False)
 
-    class Meta:
-        ref_name = "DeliveryPageSummary"
+def detail_serializer(
+    name: str, summary: type[serializers.Serializer], fields: Fields, doc: str
+) -> type[serializers.Serializer]:
+    """One item of a type: its summary, body, SEO fields and the detail's own keys."""
+    attrs = {
+        "__doc__": doc,
+        "__module__": __name__,
+        "body": BLOCK,
+        "seo": SeoSerializer(required=False),
+    }
+    attrs.update(fields(), Meta=_meta(f"Delivery{name}"))
+    return type(f"{name}Serializer", (summary,), attrs)
 
 
-class PageSerializer(PageSummarySerializer):
-    """One page, with its body, SEO fields, its published ancestors and children."""
+def list_serializer(
+    name: str, summary: type[serializers.Serializer]
+) -> type[serializers.Serializer]:
+    attrs = {
+        "__module__": __name__,
+        "results": summary(many=True),
+        "count": serializers.IntegerField(required=False, help_text="With page numbers only."),
+        "Meta": _meta(f"Delivery{name}List"),
+    }
+    return type(f"{name}ListSerializer", (_ListSerializer,), attrs)
 
-    body = BLOCK
-    seo = SeoSerializer(required=False)
-    breadcrumbs = serializers.ListField(child=PageRefSerializer(), required=False)
-    children = serializers.ListField(child=PageRefSerializer(), required=False)
 
-    class Meta:
-        ref_name = "DeliveryPage"
+def field_for(field: models.Field | None) -> serializers.Field:
+    """How a type's field appears in its items, as its revisions keep it (relations as
+    ids, dates as ISO 8601 strings); any JSON value when it is not a model field."""
+    if field is None:
+        return serializers.JSONField(required=False)
+    if field.many_to_many:
+        return serializers.ListField(child=serializers.IntegerField(), required=False)
+    kwargs = {"required": False, "allow_null": field.null}
+    if field.is_relation:
+        return serializers.IntegerField(**kwargs)
+    for model_field, serializer_field in _FIELDS:
+        if isinstance(field, model_field):
+            return serializer_field(**kwargs)
+    return serializers.JSONField(**kwargs)
+
+
+# Most specific first: a DateTimeField is a DateField too.
+_FIELDS = (
+    (models.BooleanField, serializers.BooleanField),
+    (models.DateTimeField, serializers.DateTimeField),
+    (models.DateField, serializers.DateField),
+    (models.IntegerField, serializers.IntegerField),
+    (models.FloatField, serializers.FloatField),
+    (models.CharField | models.TextField, plain),
+)
 
 
 class CategorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = _plain()
-    slug = _text()
+    name = plain()
+    slug = text()
     parent = serializers.IntegerField(allow_null=True, help_text="The parent category's id.")
 
     class Meta:
@@ -279,8 +304,8 @@ class CategorySerializer(serializers.Serializer):
 
 
 class RedirectSerializer(serializers.Serializer):
-    old_path = _text()
-    new_path = _text()
+    old_path = text()
+    new_path = text()
     permanent = serializers.BooleanField()
 
     class Meta:
@@ -293,22 +318,6 @@ class RedirectSerializer(serializers.Serializer):
 class _ListSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-
-
-class ArticleListSerializer(_ListSerializer):
-    results = ArticleSummarySerializer(many=True)
-    count = serializers.IntegerField(required=False, help_text="With page numbers only.")
-
-    class Meta:
-        ref_name = "DeliveryArticleList"
-
-
-class PageListSerializer(_ListSerializer):
-    results = PageSummarySerializer(many=True)
-    count = serializers.IntegerField(required=False, help_text="With page numbers only.")
-
-    class Meta:
-        ref_name = "DeliveryPageList"
 
 
 class CategoryListSerializer(_ListSerializer):
@@ -325,17 +334,21 @@ class TagListSerializer(_ListSerializer):
         ref_name = "DeliveryTagList"
 
 
-# `?path=` answers the one page at that path instead of a list.
-PAGE_LIST_OR_PAGE = AnyOfSerializer("DeliveryPageListOrPage", [PageListSerializer, PageSerializer])
-# A preview is the previewed revision in its type's shape (without a page's relatives).
-PREVIEW = PolymorphicProxySerializer(
-    component_name="DeliveryPreview",
-    serializers={"article": ArticleSerializer, "page": PageSerializer},
-    resource_type_field_name="type",
-)
+def preview_serializer(
+    details: Callable[[], dict[str, type[serializers.Serializer]]],
+) -> PolymorphicProxySerializer:
+    """A preview is the previewed revision in its type's shape (without a page's
+    relatives); `details` is called when the schema is generated, once every type's
+    routes are built."""
+    return PolymorphicProxySerializer(
+        component_name="DeliveryPreview",
+        serializers=details,
+        resource_type_field_name="type",
+    )
 
 
-_COMMON = [
+# The parameters every type's list takes; its filters follow (content.delivery.filters).
+LIST_PARAMETERS = [
     OpenApiParameter(
         "locale",
         str,
@@ -349,17 +362,4 @@ _COMMON = [
     OpenApiParameter("limit", int, description="1 to 100 (default 20)."),
     OpenApiParameter("page", int, description="Page number; adds `count`."),
     OpenApiParameter("cursor", str, description="From `next`/`previous`."),
-]
-ARTICLE_LIST_PARAMS = [
-    *_COMMON,
-    OpenApiParameter("category", str, description="Category slug."),
-    OpenApiParameter("tag", str, description="Tag slug."),
-    OpenApiParameter("author", int, description="Author id."),
-    OpenApiParameter("published_after", str, description="ISO 8601 date or date-time."),
-    OpenApiParameter("published_before", str, description="ISO 8601 date or date-time."),
-]
-PAGE_LIST_PARAMS = [
-    *_COMMON,
-    OpenApiParameter("parent", int, description="Only the children of this page."),
-    OpenApiParameter("path", str, description="Return the page at this URL path instead."),
 ]

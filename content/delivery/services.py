@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,10 +15,14 @@ from django.utils import timezone
 
 from content.delivery import local
 from content.delivery.payloads import Related, render
-from content.models import Page, PublishableCore, Reference, Revision, Status
+from content.delivery.registry import entry_delivery, entry_delivery_for
+from content.models import PublishableCore, Reference, Revision, Status
 from content.models.snapshots import DeliverySnapshot, DeliveryState, SnapshotFacet
 from content.pgcopy import copy_instances, copy_rows, reserve_ids
-from content.types import publishable_models
+from content.types import entry_types
+
+if TYPE_CHECKING:
+    from content.delivery.entries import EntryDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +74,14 @@ def snapshots_sync(entries: Sequence[PublishableCore]) -> None:
     """Write the snapshot of each public entry and remove the others' (one model per call)."""
     if not entries:
         return
-    kind = entries[0]._meta.model_name
+    delivery = entry_delivery_for(entries[0])
     now = timezone.now()
     public = [e for e in entries if is_public(e, now)]
     offline = [e.pk for e in entries if not is_public(e, now)]
     if offline:
-        DeliverySnapshot.objects.filter(kind=kind, object_id__in=offline).delete()
+        DeliverySnapshot.objects.filter(kind=delivery.kind, object_id__in=offline).delete()
     if public:
-        _write(kind, public)
+        _write(delivery, public)
     content_version_bump()
 
 
@@ -85,33 +89,31 @@ Facets = list[tuple[str, str]]
 
 
 def snapshot_rows(
-    kind: str, entries: Sequence[PublishableCore]
+    delivery: EntryDelivery, entries: Sequence[PublishableCore]
 ) -> Iterator[tuple[DeliverySnapshot, Facets]]:
-    """The snapshot row of each public entry and its facets, rendered from the live
-    revision as stored (nothing written). The lookups run now; rendering is lazy, so a
-    COPY can write rows while the next ones render."""
+    """The snapshot row of each public entry (of `delivery`'s type) and its facets,
+    rendered from the live revision as stored (nothing written). The lookups run now;
+    rendering is lazy, so a COPY can write rows while the next ones render."""
     revisions = Revision.objects.in_bulk([e.live_revision_id for e in entries])
-    related = Related.load(revisions[e.live_revision_id].snapshot for e in entries)
-    return _rendered(kind, entries, revisions, related)
+    related = Related.load((revisions[e.live_revision_id].snapshot for e in entries), delivery)
+    return _rendered(delivery, entries, revisions, related)
 
 
-def _rendered(kind, entries, revisions, related) -> Iterator[tuple[DeliverySnapshot, Facets]]:
+def _rendered(
+    delivery: EntryDelivery, entries, revisions, related
+) -> Iterator[tuple[DeliverySnapshot, Facets]]:
     for entry in entries:
         revision = revisions[entry.live_revision_id]
-        rendered = render(entry, revision, related)
+        rendered = render(entry, revision, related, delivery)
         summary = rendered.summary
         row = DeliverySnapshot(
-            kind=kind,
+            kind=delivery.kind,
             object_id=entry.pk,
             revision_id=revision.pk,
             locale=summary["locale"],
             translation_key=entry.translation_key,
             slug=summary["slug"],
             url_path=summary["url"],
-            tree_path=getattr(entry, "path", ""),
-            parent_id=getattr(entry, "parent_id", None),
-            sort_order=getattr(entry, "sort_order", 0),
-            category_slug=rendered.category_slug,
             title=summary["title"],
             published_at=entry.first_published_at or revision.created_at,
             updated_at=entry.last_published_at or revision.created_at,
@@ -119,10 +121,9 @@ def _rendered(kind, entries, revisions, related) -> Iterator[tuple[DeliverySnaps
             search_text=rendered.search_text,
             summary_json=_encoder.encode(summary),
             detail_json=_encoder.encode(rendered.detail),
+            **rendered.columns,
         )
-        facets = [("tag", slug) for slug in rendered.tag_slugs]
-        facets += [("author", str(author)) for author in rendered.author_ids]
-        yield row, facets
+        yield row, rendered.facets
 
 
 # Every stored column but the key (and the search vector PostgreSQL generates).
@@ -132,8 +133,9 @@ _FACET_COLUMNS = ("snapshot_id", "name", "value")
 COPY_MIN_ROWS = 50
 
 
-def _write(kind: str, entries: list[PublishableCore]) -> None:
-    rendered = snapshot_rows(kind, entries)
+def _write(delivery: EntryDelivery, entries: list[PublishableCore]) -> None:
+    rendered = snapshot_rows(delivery, entries)
+    kind = delivery.kind
     if connection.vendor == "postgresql" and len(entries) >= COPY_MIN_ROWS:
         _write_copy(kind, entries, rendered)
         return
@@ -242,23 +244,17 @@ def _upsert_staged(rendered) -> None:
 def snapshot_refresh(*, model: type[PublishableCore], entry_ids: Iterable[int]) -> None:
     """Re-read the entries and bring their snapshots in line (publish, unpublish, trash...).
 
-    For pages, live descendants are refreshed too: their public paths and breadcrumbs
-    follow an ancestor's slug or position.
+    Items whose snapshots follow theirs are refreshed too (EntryDelivery.refresh_ids: a
+    page's live descendants, whose public paths and breadcrumbs follow an ancestor's slug
+    or position).
     """
-    entry_ids = list(entry_ids)
-    if model is Page:
-        prefixes = Page.objects.filter(pk__in=entry_ids).values_list("path", flat=True)
-        for prefix in prefixes:
-            entry_ids += (
-                DeliverySnapshot.objects.filter(kind="page", tree_path__startswith=prefix)
-                .exclude(object_id__in=entry_ids)
-                .values_list("object_id", flat=True)
-            )
+    delivery = entry_delivery_for(model)
+    entry_ids = delivery.refresh_ids(list(entry_ids))
     entries = list(model.objects.filter(pk__in=entry_ids))
     found = {e.pk for e in entries}
     missing = [pk for pk in entry_ids if pk not in found]
     if missing:  # deleted outright
-        DeliverySnapshot.objects.filter(kind=model._meta.model_name, object_id__in=missing).delete()
+        DeliverySnapshot.objects.filter(kind=delivery.kind, object_id__in=missing).delete()
         content_version_bump()
     snapshots_sync(entries)
 
@@ -276,7 +272,8 @@ def snapshots_for_references(*, target_model: type, target_ids: Iterable[int]) -
         )
     count = 0
     for model, ids in by_model.items():
-        live = DeliverySnapshot.objects.filter(kind=model._meta.model_name, object_id__in=ids)
+        kind = entry_delivery_for(model).kind
+        live = DeliverySnapshot.objects.filter(kind=kind, object_id__in=ids)
         live_ids = list(live.values_list("object_id", flat=True))
         snapshot_refresh(model=model, entry_ids=live_ids)
         count += len(live_ids)
@@ -286,8 +283,8 @@ def snapshots_for_references(*, target_model: type, target_ids: Iterable[int]) -
 def snapshots_rebuild_all(*, batch_size: int = 1000, progress: Any = None) -> int:
     """Rebuild the whole read model from the live revisions; returns how many are public."""
     total = 0
-    for model in publishable_models():
-        kind = model._meta.model_name
+    for entry_type in entry_types():
+        model, kind = entry_type.model, entry_delivery(entry_type).kind
         candidates = model.objects.filter(
             status=Status.PUBLISHED, deleted_at__isnull=True, live_revision__isnull=False
         )

@@ -1,16 +1,19 @@
-"""Delivery API, mounted under /api/v1/delivery/."""
+"""Delivery API, mounted under /api/v1/delivery/.
+
+Every registered type has its routes, built once here from its registration
+(content.delivery.entries.EntryDelivery.urls): `<plural>/` and `<plural>/<slug>/` unless
+its delivery says otherwise (pages: `pages/?path=` and `pages/<id>/`).
+"""
 
 from __future__ import annotations
 
 from django.urls import path
 
 from content.delivery import views
+from content.delivery.registry import entry_deliveries
 
 urlpatterns = [
-    path("articles/", views.ArticleListView.as_view(), name="delivery-articles"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="delivery-article"),
-    path("pages/", views.PageListView.as_view(), name="delivery-pages"),
-    path("pages/<int:pk>/", views.PageDetailView.as_view(), name="delivery-page"),
+    *(route for delivery in entry_deliveries() for route in delivery.urls()),
     path("categories/", views.CategoryListView.as_view(), name="delivery-categories"),
     path("tags/", views.TagListView.as_view(), name="delivery-tags"),
     path("media/<int:pk>/", views.MediaDetailView.as_view(), name="delivery-media"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import (
@@ -19,74 +19,46 @@ from content.delivery import query as q
 from content.delivery.endpoint import DeliveryView
 from content.delivery.http import Payload, respond
 from content.delivery.payloads import Related, media_payload, render
+from content.delivery.registry import entry_deliveries, entry_delivery_for, snapshot_kind
 from content.delivery.schema import (
-    ARTICLE_LIST_PARAMS,
-    PAGE_LIST_OR_PAGE,
-    PAGE_LIST_PARAMS,
-    PREVIEW,
-    ArticleListSerializer,
-    ArticleSerializer,
     CategoryListSerializer,
     MediaSerializer,
-    PageSerializer,
     RedirectSerializer,
     TagListSerializer,
+    preview_serializer,
 )
 from content.models import Category, MediaAsset, Redirect, Tag
 from content.models.snapshots import DeliverySnapshot
 from content.services import preview_token_load, rendition_get_or_create
 
-SUMMARY_FIELDS = {
-    "article": (
-        "id",
-        "type",
-        "title",
-        "slug",
-        "locale",
-        "translation_key",
-        "url",
-        "published_at",
-        "updated_at",
-        "summary",
-        "published_date",
-        "category",
-        "tags",
-        "authors",
-        "cover_image",
-    ),
-    "page": (
-        "id",
-        "type",
-        "title",
-        "slug",
-        "locale",
-        "translation_key",
-        "url",
-        "published_at",
-        "updated_at",
-        "parent",
-    ),
-}
-DETAIL_EXTRA = ("body", "seo")
+if TYPE_CHECKING:
+    from content.delivery.entries import EntryDelivery
+
+# What a detail takes, in the order the schema lists them.
+DETAIL_PARAMS = ("locale", "fields", "expand")
+_DETAIL_PARAMS = frozenset(DETAIL_PARAMS)
 
 
-def _list_body(rows, query, fields, expand, extra) -> bytes:
-    kind = query.kind
+def _list_body(rows, delivery: EntryDelivery, fields, expand, extra) -> bytes:
+    linked = delivery.linked
     if fields is None and expand is None:
-        items = ",".join(frontend.absolute_json(r["summary_json"], kind, r["locale"]) for r in rows)
+        items = ",".join(
+            frontend.absolute_json(r["summary_json"], r["locale"], linked) for r in rows
+        )
     else:
-        parsed = (frontend.absolute_item(json.loads(r["summary_json"])) for r in rows)
-        items = ",".join(json.dumps(q.shape(item, kind, fields, expand)) for item in parsed)
+        relations = delivery.relations
+        parsed = (frontend.absolute_item(json.loads(r["summary_json"]), linked) for r in rows)
+        items = ",".join(json.dumps(q.shape(item, relations, fields, expand)) for item in parsed)
     envelope = json.dumps(extra)[1:-1]
     return f'{{"results":[{items}],{envelope}}}'.encode()
 
 
-def entry_list(request, kind: str) -> Payload:
+def entry_list(request, delivery: EntryDelivery) -> Payload:
     """A page of summaries: a cursor (default) or page numbers (adds `count`)."""
     params = request.GET
-    query = q.parse_list(params, kind)
-    fields = q.fields_param(params, kind, SUMMARY_FIELDS[kind])
-    expand = q.expand_param(params, kind)
+    query = q.parse_list(params, delivery)
+    fields = q.fields_param(params, delivery.summary_fields)
+    expand = q.expand_param(params, delivery.relations)
     values = q.bindings(query)
     ranked = q.is_ranked(query, params)
     if ranked:  # relevance has no stable cursor, so ranked results are paged by number
@@ -109,8 +81,9 @@ def entry_list(request, kind: str) -> Payload:
     else:
         rows, extra["next"], extra["previous"] = _cursor_page(request, query, values, columns)
     last_modified = max((r["updated_at"] for r in rows), default=None)
+    kind = delivery.kind
     keys = [kind] + [f"{kind}-{r['object_id']}" for r in rows]
-    return Payload(_list_body(rows, query, fields, expand, extra), last_modified, keys)
+    return Payload(_list_body(rows, delivery, fields, expand, extra), last_modified, keys)
 
 
 def _cursor_page(request, query, values, columns):
@@ -155,16 +128,20 @@ def _cursor_url(request, row, ordering: str, backwards: bool) -> str:
     return _link(request, "cursor", token)
 
 
-def _detail_body(row: DeliverySnapshot, params, kind: str, extra: dict | None = None) -> bytes:
-    fields = q.fields_param(params, kind, SUMMARY_FIELDS[kind] + DETAIL_EXTRA + tuple(extra or ()))
-    expand = q.expand_param(params, kind)
+def detail_body(
+    row: DeliverySnapshot, params, delivery: EntryDelivery, extra: dict | None = None
+) -> bytes:
+    """A detail's body: the stored JSON as it is, unless `fields=`, `expand=` or `extra`
+    (keys added when served, a page's relatives) ask for a parse."""
+    fields = q.fields_param(params, delivery.detail_fields)
+    expand = q.expand_param(params, delivery.relations)
     if fields is None and expand is None and not extra:
-        return frontend.absolute_json(row.detail_json, kind, row.locale).encode()
-    item = {**frontend.absolute_item(json.loads(row.detail_json)), **(extra or {})}
-    return json.dumps(q.shape(item, kind, fields, expand)).encode()
+        return frontend.absolute_json(row.detail_json, row.locale, delivery.linked).encode()
+    item = {**frontend.absolute_item(json.loads(row.detail_json), delivery.linked), **(extra or {})}
+    return json.dumps(q.shape(item, delivery.relations, fields, expand)).encode()
 
 
-def _one(rows: list[DeliverySnapshot], locale: str) -> DeliverySnapshot:
+def one_row(rows: list[DeliverySnapshot], locale: str) -> DeliverySnapshot:
     """Prefer the requested locale, fall back to the default one."""
     for wanted in (locale, settings.CONTENT_DEFAULT_LOCALE):
         for row in rows:
@@ -173,108 +150,45 @@ def _one(rows: list[DeliverySnapshot], locale: str) -> DeliverySnapshot:
     raise NotFound()
 
 
-def _detail_payload(row: DeliverySnapshot, body: bytes) -> Payload:
+def detail_payload(row: DeliverySnapshot, body: bytes) -> Payload:
     return Payload(body, row.updated_at, [row.kind, f"{row.kind}-{row.object_id}"])
 
 
-class ArticleListView(DeliveryView):
-    """Published articles: filter, search, order, choose fields, page or scroll by cursor."""
+class EntryListView(DeliveryView):
+    """Published items of one type: filter, search, order, choose fields, page or scroll
+    by cursor. Each type's routes subclass it with their `delivery`."""
 
-    @extend_schema(
-        tags=["delivery"],
-        operation_id="delivery_articles_list",
-        parameters=ARTICLE_LIST_PARAMS,
-        responses=ArticleListSerializer,
-    )
+    delivery: EntryDelivery
+
     def get(self, request):
-        return self.cached(request, lambda: entry_list(request, "article"), "articles")
+        delivery = self.delivery
+        return self.cached(request, lambda: entry_list(request, delivery), delivery.plural)
 
 
-@extend_schema(
-    tags=["delivery"],
-    parameters=[OpenApiParameter(n, str) for n in ("locale", "fields", "expand")],
-    responses=ArticleSerializer,
-)
-class ArticleDetailView(DeliveryView):
-    """One published article by slug (in `locale`, falling back to the default locale)."""
+class EntryDetailView(DeliveryView):
+    """One published item of a type by slug (in `locale`, falling back to the default
+    locale)."""
+
+    delivery: EntryDelivery
 
     def get(self, request, slug: str):
+        delivery = self.delivery
+
         def build():
             params = request.GET
-            q.check_params(params, {"locale", "fields", "expand"})
+            q.check_params(params, _DETAIL_PARAMS)
             locale = q.locale_param(params)
             rows = list(
                 DeliverySnapshot.served.filter(
-                    kind="article", slug=slug, locale__in={locale, settings.CONTENT_DEFAULT_LOCALE}
+                    kind=delivery.kind,
+                    slug=slug,
+                    locale__in={locale, settings.CONTENT_DEFAULT_LOCALE},
                 )
             )
-            row = _one(rows, locale)
-            return _detail_payload(row, _detail_body(row, params, "article"))
+            row = one_row(rows, locale)
+            return detail_payload(row, detail_body(row, params, delivery))
 
-        return self.cached(request, build, "article")
-
-
-def _page_extras(row: DeliverySnapshot) -> dict:
-    """Breadcrumbs (ancestors) and children, from the published pages only; one query."""
-    steplen = 4
-    ancestors = [row.tree_path[:i] for i in range(steplen, len(row.tree_path), steplen)]
-    related = DeliverySnapshot.served.filter(
-        Q(tree_path__in=ancestors) | Q(parent_id=row.object_id), kind="page"
-    ).values("object_id", "title", "url_path", "locale", "tree_path", "parent_id", "sort_order")
-    crumbs, children = [], []
-    for r in sorted(related, key=lambda r: (r["tree_path"], r["sort_order"])):
-        url = frontend.public_url(r["url_path"], r["locale"])
-        ref = {"id": r["object_id"], "title": r["title"], "url": url}
-        (children if r["parent_id"] == row.object_id else crumbs).append(ref)
-    return {"breadcrumbs": crumbs, "children": children}
-
-
-class PageListView(DeliveryView):
-    """Published pages; `?path=/about/team/` returns that one page instead."""
-
-    @extend_schema(
-        tags=["delivery"],
-        operation_id="delivery_pages_list",
-        parameters=PAGE_LIST_PARAMS,
-        responses=PAGE_LIST_OR_PAGE,
-    )
-    def get(self, request):
-        if "path" not in request.GET:
-            return self.cached(request, lambda: entry_list(request, "page"), "pages")
-
-        def build():
-            params = request.GET
-            q.check_params(params, {"path", "locale", "fields", "expand"})
-            locale = q.locale_param(params)
-            path = params["path"]
-            path = path if path.endswith("/") else f"{path}/"
-            rows = list(
-                DeliverySnapshot.served.filter(
-                    kind="page", url_path=path, locale__in={locale, settings.CONTENT_DEFAULT_LOCALE}
-                )
-            )
-            row = _one(rows, locale)
-            return _detail_payload(row, _detail_body(row, params, "page", _page_extras(row)))
-
-        return self.cached(request, build, "page-path")
-
-
-@extend_schema(
-    tags=["delivery"],
-    parameters=[OpenApiParameter(n, str) for n in ("fields", "expand")],
-    responses=PageSerializer,
-)
-class PageDetailView(DeliveryView):
-    """One published page by id, with breadcrumbs and children."""
-
-    def get(self, request, pk: int):
-        def build():
-            params = request.GET
-            q.check_params(params, {"fields", "expand"})
-            row = get_object_or_404(DeliverySnapshot, kind="page", object_id=pk)
-            return _detail_payload(row, _detail_body(row, params, "page", _page_extras(row)))
-
-        return self.cached(request, build, "page")
+        return self.cached(request, build, delivery.kind)
 
 
 def _taxonomy(model, request, scope: str):
@@ -369,8 +283,10 @@ class RedirectLookupView(DeliveryView):
             )
             new_path = redirect.new_path if redirect else None
             if redirect and redirect.target_object_id:
+                # Its target's live path (none while the target is offline).
+                kind = snapshot_kind(redirect.target_content_type.model_class())
                 live = DeliverySnapshot.served.filter(
-                    kind=redirect.target_content_type.model, object_id=redirect.target_object_id
+                    kind=kind or "", object_id=redirect.target_object_id
                 ).values_list("url_path", flat=True)
                 new_path = next(iter(live), None)
             if not new_path:
@@ -385,7 +301,10 @@ class RedirectLookupView(DeliveryView):
         return self.cached(request, build, "redirect")
 
 
-@extend_schema(tags=["delivery"], responses=PREVIEW)
+@extend_schema(
+    tags=["delivery"],
+    responses=preview_serializer(lambda: {d.kind: d.detail_serializer for d in entry_deliveries()}),
+)
 class PreviewView(DeliveryView):
     """The draft revision a preview token is bound to, in the delivery shape. Never cached."""
 
@@ -394,7 +313,9 @@ class PreviewView(DeliveryView):
         q.check_params(request.GET, set())
         revision = preview_token_load(token)
         entry = revision.content_type.model_class().objects.get(pk=revision.object_id)
-        rendered = render(entry, revision, Related.load([revision.snapshot]))
-        item = frontend.absolute_item(rendered.detail)
+        delivery = entry_delivery_for(entry)
+        related = Related.load([revision.snapshot], delivery)
+        rendered = render(entry, revision, related, delivery)
+        item = frontend.absolute_item(rendered.detail, delivery.linked)
         payload = Payload(json.dumps(item).encode(), revision.created_at, [])
         return respond(request, payload.ready(), cache_control="private, no-store")

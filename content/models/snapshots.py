@@ -28,14 +28,14 @@ class ServedSnapshots(models.Manager):
 
 
 class DeliverySnapshot(models.Model):
-    kind = models.CharField(max_length=16)  # "article" or "page"
+    kind = models.CharField(max_length=16)  # the type's api_name (content.types)
     object_id = models.PositiveBigIntegerField()
     revision_id = models.PositiveBigIntegerField()
     locale = models.CharField(max_length=16)
     translation_key = models.UUIDField()
     slug = models.CharField(max_length=255)
     url_path = models.CharField(max_length=1024)
-    # Pages only: the materialised tree path, parent and sibling order.
+    # Types in a tree only (pages): the materialised tree path, parent and sibling order.
     tree_path = models.CharField(max_length=255, blank=True)
     parent_id = models.PositiveBigIntegerField(null=True, blank=True)
     sort_order = models.PositiveIntegerField(default=0)

@@ -1,0 +1,46 @@
+"""Each registered type's delivery (content.delivery.entries.EntryDelivery), built on
+first use and kept for the process: the URLconf builds every type's routes once, and
+the writers of the read model look a type up once per batch, never per item."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.module_loading import import_string
+
+from content.types import EntryType, entry_type_for, entry_types
+
+if TYPE_CHECKING:
+    from content.delivery.entries import EntryDelivery
+    from content.models import PublishableCore
+
+GENERIC = "content.delivery.entries.EntryDelivery"
+
+_built: dict[str, EntryDelivery] = {}
+
+
+def entry_delivery(entry_type: EntryType) -> EntryDelivery:
+    """The delivery of a registered type: its registration's class, else the generic one."""
+    delivery = _built.get(entry_type.api_name)
+    # A registration replaced since (tests register types of their own) is built again.
+    if delivery is None or delivery.entry_type is not entry_type:
+        delivery = import_string(entry_type.delivery or GENERIC)(entry_type)
+        _built[entry_type.api_name] = delivery
+    return delivery
+
+
+def entry_delivery_for(entry_or_model: PublishableCore | type[PublishableCore]) -> EntryDelivery:
+    return entry_delivery(entry_type_for(entry_or_model))
+
+
+def entry_deliveries() -> list[EntryDelivery]:
+    """Every registered type's delivery, in registration order."""
+    return [entry_delivery(t) for t in entry_types()]
+
+
+def snapshot_kind(model: type) -> str | None:
+    """The snapshot kind of a model's items; None when it is not a registered type."""
+    try:
+        return entry_type_for(model).api_name
+    except LookupError:
+        return None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
+from django.utils.module_loading import import_string
 
 from config.filters import IntegerFilter
 from content.models import Article, Category, MediaAsset, MediaKind, Page, Redirect, Status, Tag
+from content.types import EntryType
 
 
 class StrictBooleanField(forms.Field):
@@ -89,6 +91,16 @@ class PageFilter(EntryFilter):
     class Meta:
         model = Page
         fields = []
+
+
+def entry_filterset(entry_type: EntryType) -> type[EntryFilter]:
+    """The type's management list filters: its registration's, or EntryFilter's (status,
+    owner, locale, q, trashed, ordering) on its model."""
+    if entry_type.filterset:
+        return import_string(entry_type.filterset)
+    meta = type("Meta", (), {"model": entry_type.model, "fields": []})
+    name = f"{entry_type.model.__name__}Filter"
+    return type(name, (EntryFilter,), {"Meta": meta, "__module__": __name__, "__qualname__": name})
 
 
 class MediaFilter(filters.FilterSet):

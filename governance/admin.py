@@ -13,6 +13,7 @@ from config.admin_services import (
     error_messages,
     report_refusal,
 )
+from content.types import entry_types
 from governance import (
     admin_beat,  # noqa: F401 (audits beat's schedule admins)
     admin_panels,
@@ -30,6 +31,11 @@ from governance.models.policies import (
 from governance.models.webhooks import WebhookEventType
 from governance.services import policies as policy_services
 from governance.services import webhooks as services
+
+
+def type_labels() -> list[tuple[str, str]]:
+    """Every registered type, by API name and label (read when a form is shown)."""
+    return [(t.api_name, t.label or t.api_name) for t in entry_types()]
 
 
 @admin.register(AuditEvent)
@@ -146,7 +152,7 @@ class ContentPolicyForm(forms.ModelForm):
         ),
     )
     content_types = forms.MultipleChoiceField(
-        choices=[("article", "Articles"), ("page", "Pages")],
+        choices=type_labels,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Leave empty for every type.",

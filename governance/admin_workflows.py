@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from config.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
+from content.types import publishable_models
 from governance import admin_panels
 from governance.admin_readonly import ReadOnlyAdmin
 from governance.models import (
@@ -23,6 +24,7 @@ from governance.models import (
     WorkflowBypass,
     WorkflowStep,
 )
+from governance.serializers_workflows import type_name
 from governance.services import review_links as link_services
 from governance.services import workflow_config
 from governance.services import workflows as workflow_services
@@ -47,10 +49,9 @@ class WorkflowAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
     inlines = [WorkflowStepInline]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "content_types":
-            kwargs["queryset"] = ContentType.objects.filter(
-                app_label="content", model__in=["article", "page"]
-            )
+        if db_field.name == "content_types":  # the registered types
+            types = ContentType.objects.get_for_models(*publishable_models()).values()
+            kwargs["queryset"] = ContentType.objects.filter(pk__in=[ct.pk for ct in types])
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="Applies to")
@@ -59,7 +60,7 @@ class WorkflowAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
             return f"Pages under {obj.page}"
         if obj.category_id:
             return f"Category {obj.category}"
-        return ", ".join(sorted(ct.model for ct in obj.content_types.all())) or "nothing"
+        return ", ".join(sorted(type_name(ct) for ct in obj.content_types.all())) or "nothing"
 
     @admin.display(description="Steps")
     def step_count(self, obj) -> int:

@@ -8,9 +8,18 @@ from rest_framework import serializers
 
 from config.serializers import StrictSerializer
 from content.models import Category, Page
+from content.serializers.types import EntryTypeField
+from content.types import entry_type, entry_type_for
 from governance.models import Comment, ReviewLink, Submission, Workflow, WorkflowStep
 
-ENTRY_TYPES = ("article", "page")
+
+def type_name(content_type: ContentType) -> str:
+    """The registered type's API name of a content type ("article")."""
+    model = content_type.model_class()
+    try:
+        return entry_type_for(model).api_name
+    except LookupError:  # not (or no longer) a registered type: its model's name
+        return content_type.model
 
 
 class WorkflowStepSerializer(serializers.ModelSerializer):
@@ -42,7 +51,7 @@ class WorkflowSerializer(serializers.ModelSerializer):
         ]
 
     def get_content_types(self, obj) -> list[str]:
-        return sorted(ct.model for ct in obj.content_types.all())
+        return sorted(type_name(ct) for ct in obj.content_types.all())
 
 
 class WorkflowStepWriteSerializer(StrictSerializer):
@@ -59,9 +68,7 @@ class WorkflowStepWriteSerializer(StrictSerializer):
 class WorkflowWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     is_active = serializers.BooleanField(required=False)
-    content_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=ENTRY_TYPES), required=False
-    )
+    content_types = serializers.ListField(child=EntryTypeField(), required=False)
     page = serializers.PrimaryKeyRelatedField(
         queryset=Page.objects.all(), required=False, allow_null=True
     )
@@ -71,7 +78,8 @@ class WorkflowWriteSerializer(StrictSerializer):
     steps = WorkflowStepWriteSerializer(many=True, required=False)
 
     def validate_content_types(self, value: list[str]) -> list[ContentType]:
-        return [ContentType.objects.get(app_label="content", model=name) for name in set(value)]
+        models = [entry_type(name).model for name in set(value)]
+        return list(ContentType.objects.get_for_models(*models).values())
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -101,7 +109,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def get_entry(self, obj) -> dict:
         return {
-            "type": obj.content_type.model,
+            "type": type_name(obj.content_type),
             "id": obj.object_id,
             "title": obj.revision.snapshot.get("title", ""),
         }
@@ -127,7 +135,7 @@ class DecisionSerializer(StrictSerializer):
 
 
 class EntryRefSerializer(StrictSerializer):
-    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    type = EntryTypeField()
     id = serializers.IntegerField(min_value=1)
 
 
@@ -141,7 +149,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentWriteSerializer(StrictSerializer):
-    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    type = EntryTypeField()
     id = serializers.IntegerField(min_value=1)
     body = serializers.CharField(max_length=10000)
     parent = serializers.PrimaryKeyRelatedField(
@@ -173,7 +181,7 @@ class ReviewLinkSerializer(serializers.ModelSerializer):
         ]
 
     def get_entry(self, obj) -> dict:
-        return {"type": obj.submission.content_type.model, "id": obj.submission.object_id}
+        return {"type": type_name(obj.submission.content_type), "id": obj.submission.object_id}
 
     def get_state(self, obj) -> str:
         from governance.services.review_links import review_link_state
@@ -191,7 +199,7 @@ class ReviewLinkCreatedSerializer(ReviewLinkSerializer):
 
 
 class ReviewLinkWriteSerializer(StrictSerializer):
-    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    type = EntryTypeField()
     id = serializers.IntegerField(min_value=1)
     expires_at = serializers.DateTimeField(required=False)
     reviewer_email = serializers.EmailField(required=False, allow_blank=True)

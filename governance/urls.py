@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from content.types import entry_types
 from governance import policy_api, views, views_reports, views_workflows
 
 router = SimpleRouter()
@@ -32,20 +33,19 @@ urlpatterns = [
     ),
 ]
 
-# `{id}/checks/` of articles and pages (content's URL space; governance's code, see policy_api).
-for _prefix, _viewset in (
-    ("articles", policy_api.ArticleChecksViewSet),
-    ("pages", policy_api.PageChecksViewSet),
-):
+# `{id}/checks/` of every registered type (content's URL space; governance's code, see
+# policy_api), named `<api_name>-checks` and `<api_name>-checks-override`.
+for _type in entry_types():
+    _viewset = policy_api.entry_checks_viewset(_type)
     urlpatterns += [
         path(
-            f"{_prefix}/<int:pk>/checks/",
+            f"{_type.plural}/<int:pk>/checks/",
             _viewset.as_view({"get": "retrieve"}),
-            name=f"{_prefix[:-1]}-checks",
+            name=f"{_type.api_name}-checks",
         ),
         path(
-            f"{_prefix}/<int:pk>/checks/override/",
+            f"{_type.plural}/<int:pk>/checks/override/",
             _viewset.as_view({"post": "override"}),
-            name=f"{_prefix[:-1]}-checks-override",
+            name=f"{_type.api_name}-checks-override",
         ),
     ]

@@ -11,7 +11,8 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission, RejectApiKeys
-from content.models import Article, Page
+from content.serializers.types import ApiNames
+from content.types import entry_type
 from governance.models import Comment, ReviewLink, ReviewTask, Workflow, WorkflowStep
 from governance.serializers_workflows import (
     CommentSerializer,
@@ -27,11 +28,10 @@ from governance.serializers_workflows import (
 )
 from governance.services import review_links, workflow_config, workflows
 
-ENTRY_MODELS = {"article": Article, "page": Page}
-
 
 def entry_get(kind: str, pk: int):
-    return get_object_or_404(ENTRY_MODELS[kind], pk=pk)
+    """The item of the registered type called `kind` (validated by EntryTypeField)."""
+    return get_object_or_404(entry_type(kind).model, pk=pk)
 
 
 class CanReview(permissions.BasePermission):
@@ -137,7 +137,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("type", str, enum=["article", "page"], required=True),
+            OpenApiParameter("type", str, enum=ApiNames(), required=True),
             OpenApiParameter("id", int, required=True),
         ]
     )

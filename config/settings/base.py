@@ -342,7 +342,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "PolicyKindEnum": "governance.models.policies.PolicyKind",
-        "EntryTypeEnum": [("article", "article"), ("page", "page")],
+        # The registered types' API names (read once the apps have registered them).
+        "EntryTypeEnum": "content.types.entry_type_choices",
         "ContentStatusEnum": "content.models.base.Status",
         "SubmissionStatusEnum": "governance.models.workflows.SubmissionStatus",
         "DeliveryStatusEnum": "governance.models.webhooks.DeliveryStatus",

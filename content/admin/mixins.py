@@ -1,4 +1,5 @@
-"""`EntryAdmin`: what the Article and Page admins share.
+"""`EntryAdmin`: what every type's admin shares (content.admin.entries registers one per
+registered type). Which fields an editor writes comes from the type's registration.
 
 - Every write goes through content.services: the form's data goes to entry_create /
   entry_update (with the version the editor loaded, so a stale save is refused), and
@@ -15,6 +16,7 @@ from __future__ import annotations
 from csp.constants import NONCE
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -43,6 +45,7 @@ from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
 from content.services import entries, lifecycle, rules
 from content.services.preview import preview_link_create
+from content.types import entry_type_for
 
 
 class EntryAdmin(
@@ -143,29 +146,34 @@ class EntryAdmin(
         """Subclasses: the fieldsets, naming "body", "base_version" and "revision_message"."""
         raise NotImplementedError
 
+    def _create_only(self) -> list[str]:
+        entry_type = entry_type_for(self.model)
+        return [f for f in entry_type.create_fields if f not in entry_type.editable_fields]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            readonly += [f for f in entries.CREATE_ONLY[self.model] if f != "translation_key"]
+            readonly += [f for f in self._create_only() if f != "translation_key"]
         if not self._perm(request, "publish"):
             readonly.append("owner")  # Authors may not hand their work to someone else
         return readonly
 
     def service_data(self, form, change: bool) -> dict:
-        allowed = set(entries.EDITABLE[self.model])
+        entry_type = entry_type_for(self.model)
+        allowed = set(entry_type.editable_fields)
         if change:
             # Only what the editor touched: a field's round trip through its widget may
             # lose something (a date-time's microseconds), and an untouched field must
             # stay exactly as it was.
             allowed &= set(form.changed_data)
         else:
-            allowed |= set(entries.CREATE_ONLY[self.model])
+            allowed |= set(self._create_only())
         data = {}
         for name, value in form.cleaned_data.items():
             if name not in allowed or (name in ("slug", "owner", "locale") and not value):
                 continue
-            if name == "authors" and not change and not value:
-                continue  # the service makes the creator the author
+            if name in entry_type.many_to_many and not change and not value:
+                continue  # the service's default (an article's author is its creator)
             data[name] = list(value) if isinstance(value, QuerySet) else value
         return data
 
@@ -197,7 +205,7 @@ class EntryAdmin(
         return {"locale": default, **super().get_changeform_initial_data(request)}
 
     def save_related(self, request, form, formsets, change):
-        """Tags and authors were saved by the service."""
+        """Many-to-many fields (an article's tags and authors) were saved by the service."""
 
     def _name(self, suffix: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
@@ -214,7 +222,7 @@ class EntryAdmin(
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "authors":
+        if db_field.related_model is get_user_model():  # people (an article's authors)
             kwargs["widget"] = PeopleSelectMultiple(
                 db_field, self.admin_site, url_name=self._people_url()
             )

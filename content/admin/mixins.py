@@ -60,6 +60,10 @@ class EntryAdmin(
     show_facets = admin.ShowFacets.NEVER
     paginator = FastCountPaginator
     list_per_page = 50
+    # Content's templates whatever the app of the type's model (Django's default lookup
+    # goes by app label).
+    change_form_template = "admin/content/change_form.html"
+    change_list_template = "admin/content/change_list.html"
     actions = [*transitions.BULK_ACTIONS, bulk_trash, bulk_restore, transitions.bulk_schedule]
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
 

@@ -82,5 +82,6 @@ def register_builtin_types() -> None:
             create_serializer="content.serializers.entries.PageCreateSerializer",
             update_serializer="content.serializers.entries.PageUpdateSerializer",
             filterset="content.filters.PageFilter",
+            viewset="content.views.pages.PageTreeViewSet",
         )
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
+from django.utils.module_loading import import_string
 
 from content.models import Article, Category, MediaAsset, MediaKind, Page, Redirect, Status, Tag
+from content.types import EntryType
 from core.filters import IntegerFilter
 
 
@@ -89,6 +91,16 @@ class PageFilter(EntryFilter):
     class Meta:
         model = Page
         fields = []
+
+
+def entry_filterset(entry_type: EntryType) -> type[EntryFilter]:
+    """The type's management list filters: its registration's, or EntryFilter's (status,
+    owner, locale, q, trashed, ordering) on its model."""
+    if entry_type.filterset:
+        return import_string(entry_type.filterset)
+    meta = type("Meta", (), {"model": entry_type.model, "fields": []})
+    name = f"{entry_type.model.__name__}Filter"
+    return type(name, (EntryFilter,), {"Meta": meta, "__module__": __name__, "__qualname__": name})
 
 
 class MediaFilter(filters.FilterSet):

@@ -185,6 +185,9 @@ class EntryType:
     create_serializer: str = ""
     update_serializer: str = ""
     filterset: str = ""
+    # The management API's viewset to build on: an EntryViewSet subclass adding the type's
+    # own actions (a page's `move/`). Empty means content.views.entries.EntryViewSet.
+    viewset: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -218,6 +221,7 @@ class EntryType:
 
 _registry: dict[str, EntryType] = {}
 _by_model: dict[type[Model], EntryType] = {}
+_listeners: list[Callable[[EntryType], None]] = []
 
 
 def register(entry_type: EntryType) -> EntryType:
@@ -230,7 +234,18 @@ def register(entry_type: EntryType) -> EntryType:
     _by_model[entry_type.model] = entry_type
     # The roles grant their publishable actions on every registered type.
     register_publishable(entry_type.app_label, entry_type.model._meta.model_name)
+    for listener in _listeners:
+        listener(entry_type)
     return entry_type
+
+
+def for_each_entry_type(callback: Callable[[EntryType], None]) -> None:
+    """Call `callback(entry_type)` for every type registered so far and for each one
+    registered later: the admin's autodiscovery runs before the apps' ready() register
+    their types, so what is built per type at import time subscribes here."""
+    _listeners.append(callback)
+    for entry_type in entry_types():
+        callback(entry_type)
 
 
 def entry_types() -> Iterator[EntryType]:
@@ -262,3 +277,9 @@ def publishable_models() -> tuple[type[PublishableCore], ...]:
 
 def api_names() -> tuple[str, ...]:
     return tuple(_registry)
+
+
+def entry_type_choices() -> list[tuple[str, str]]:
+    """(api_name, api_name) of every type: the choices of API fields that name a type, and
+    so the values of the OpenAPI schema's shared EntryTypeEnum."""
+    return [(name, name) for name in _registry]

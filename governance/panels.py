@@ -21,7 +21,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from content.models import Article, Page
+from content.types import entry_type, entry_type_for
 from core.admin_services import SERVICE_ERRORS, report_refusal
 from governance.models import Comment, SubmissionStatus
 from governance.policies.selectors import policy_results_for
@@ -34,7 +34,6 @@ from governance.policies.services import (
 from governance.workflows.configuration import comment_create
 from governance.workflows.selectors import workflow_state_for
 
-ENTRY_MODELS = {"article": Article, "page": Page}
 COMMENT_PERMISSION = "governance.add_comment"
 STATUS_LABELS = {
     "pass": "All applicable policies pass.",
@@ -56,7 +55,9 @@ def _entry_url(entry: Any, anchor: str) -> str:
 
 
 def _panel_url(name: str, entry: Any) -> str:
-    return reverse(f"admin:governance_{name}_entry", args=[entry._meta.model_name, entry.pk])
+    # The item's type by its registered API name ("article": its model's name).
+    args = [entry_type_for(entry).api_name, entry.pk]
+    return reverse(f"admin:governance_{name}_entry", args=args)
 
 
 # --- Panels (receivers of content.hooks.admin_panels) -------------------------------------
@@ -104,10 +105,12 @@ def workflow_panel(sender, *, entry, user, **kwargs) -> dict[str, Any]:
 
 
 def _entry_or_404(request, model_name: str, object_id: str) -> Any:
-    """The item, as the content admin would show it to this user."""
-    model = ENTRY_MODELS.get(model_name)
-    if model is None:
-        raise Http404
+    """The item, as the content admin would show it to this user (`model_name`: its type's
+    registered API name)."""
+    try:
+        model = entry_type(model_name).model
+    except LookupError:
+        raise Http404 from None
     model_admin = admin.site.get_model_admin(model)
     entry = model_admin.get_object(request, object_id)
     if entry is None or not model_admin.has_view_permission(request, entry):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from content.types import entry_types
 from governance.audit import views as audit_views
 from governance.policies import views as policy_views
 from governance.reports import views as report_views
@@ -34,21 +35,19 @@ urlpatterns = [
     ),
 ]
 
-# `{id}/checks/` of articles and pages (content's URL space; governance's code, see
-# governance/policies/views.py).
-for _prefix, _viewset in (
-    ("articles", policy_views.ArticleChecksViewSet),
-    ("pages", policy_views.PageChecksViewSet),
-):
+# `{id}/checks/` of every registered type (content's URL space; governance's code, see
+# governance/policies/views.py), named `<api_name>-checks` and `<api_name>-checks-override`.
+for _type in entry_types():
+    _viewset = policy_views.entry_checks_viewset(_type)
     urlpatterns += [
         path(
-            f"{_prefix}/<int:pk>/checks/",
+            f"{_type.plural}/<int:pk>/checks/",
             _viewset.as_view({"get": "retrieve"}),
-            name=f"{_prefix[:-1]}-checks",
+            name=f"{_type.api_name}-checks",
         ),
         path(
-            f"{_prefix}/<int:pk>/checks/override/",
+            f"{_type.plural}/<int:pk>/checks/override/",
             _viewset.as_view({"post": "override"}),
-            name=f"{_prefix[:-1]}-checks-override",
+            name=f"{_type.api_name}-checks-override",
         ),
     ]

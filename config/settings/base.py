@@ -347,7 +347,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "PolicyKindEnum": "governance.policies.models.PolicyKind",
-        "EntryTypeEnum": [("article", "article"), ("page", "page")],
+        # The registered types' API names (read once the apps have registered them).
+        "EntryTypeEnum": "content.types.entry_type_choices",
         "ContentStatusEnum": "content.models.base.Status",
         "SubmissionStatusEnum": "governance.workflows.models.SubmissionStatus",
         "DeliveryStatusEnum": "governance.webhooks.models.DeliveryStatus",

@@ -18,3 +18,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A third publishable type defined in code (tests/eventapp): it must need nothing else.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.eventapp"]

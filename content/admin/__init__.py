@@ -1,7 +1,13 @@
-"""The editors' admin for content: one module per concern, registered on import."""
+"""The editors' admin for content: one module per concern. Taxonomy and media register on
+import; each publishable type's admin (content.admin.entries) registers as the type is
+registered, which happens after this import (apps' ready() run after the admin's
+autodiscovery)."""
 
 from __future__ import annotations
 
-from content.admin import articles, media, pages, taxonomy
+from content.admin import entries, media, taxonomy
+from content.types import for_each_entry_type
 
-__all__ = ["articles", "media", "pages", "taxonomy"]
+for_each_entry_type(entries.entry_admin_register)
+
+__all__ = ["entries", "media", "taxonomy"]

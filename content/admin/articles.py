@@ -1,16 +1,13 @@
-"""Articles in the admin; everything shared with pages lives in EntryAdmin."""
+"""Articles in the admin (named by Article's registration, content.builtin_types);
+everything shared with the other types lives in EntryAdmin."""
 
 from __future__ import annotations
-
-from django.contrib import admin
 
 from content.admin.forms import ArticleForm
 from content.admin.mixins import EntryAdmin
 from content.admin.trash import InTrashFilter
-from content.models import Article
 
 
-@admin.register(Article)
 class ArticleAdmin(EntryAdmin):
     form = ArticleForm
     list_display = ["title", "status_display", "locale", "category", "owner", "updated_at"]

@@ -1,6 +1,7 @@
 """Forms for the content admin.
 
-`EntryForm` is the base of the Article and Page forms. Editors see the body as HTML
+`EntryForm` is the base of every type's form (Article's and Page's here, the generic
+ones content.admin.entries builds from a registration). Editors see the body as HTML
 in the WYSIWYG editor; on save it is parsed back into blocks (content.blocks_html)
 and the service validates and sanitises them. The item's `version` rides along as the
 hidden `base_version`, so a save made on a stale copy is refused instead of overwriting.

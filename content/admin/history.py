@@ -11,30 +11,21 @@ import difflib
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 
 from content.admin import transitions
 from content.admin.forms import STALE
 from content.blocks import plain_text
-from content.models import Category, MediaAsset, Page, PublishableCore, Revision, Tag
+from content.models import PublishableCore, Revision
 from content.services import lifecycle
 from content.services.revisions import revision_diff, revision_get, revision_list
 from core.admin_services import report_refusal
 from core.exceptions import PreconditionFailed
 
 HISTORY_LIMIT = 50
-RELATED = {
-    "category": Category,
-    "tags": Tag,
-    "cover_image": MediaAsset,
-    "og_image": MediaAsset,
-    "parent": Page,
-    "owner": None,  # the user model, resolved lazily
-    "authors": None,
-}
 
 
 def history_rows(entry: PublishableCore) -> list[dict[str, Any]]:
@@ -68,19 +59,29 @@ def block_line(block: dict[str, Any]) -> str:
     return text if kind == "paragraph" else f"{str(kind).capitalize()}: {text}"
 
 
-def _names(field: str, value: Any) -> Any:
-    model = RELATED.get(field, False)
-    if model is False or value in (None, []):
-        return value
-    model = model or get_user_model()
+def _related_model(model: type[PublishableCore], field: str) -> type[Model] | None:
+    """The model a snapshot field's ids point to (None: not a relation)."""
+    try:
+        model_field = model._meta.get_field(field)
+    except FieldDoesNotExist:
+        return None
+    return model_field.related_model if model_field.is_relation else None
+
+
+def _names(model: type[PublishableCore], field: str, value: Any) -> Any:
+    related = _related_model(model, field)
     ids = value if isinstance(value, list) else [value]
-    names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)}
+    # Snapshots keep relations as ids (the locale as its code, shown as it is).
+    if related is None or not ids or not all(type(pk) is int for pk in ids):
+        return value
+    names = {obj.pk: str(obj) for obj in related.objects.filter(pk__in=ids)}
     shown = [names.get(pk, f"#{pk} (deleted)") for pk in ids]
     return ", ".join(shown) if isinstance(value, list) else shown[0]
 
 
-def diff_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:
-    """[{field, from, to} | {field, lines: [(op, text)]}] for every field that differs."""
+def diff_rows(old: Revision, new: Revision, model: type[PublishableCore]) -> list[dict[str, Any]]:
+    """[{field, from, to} | {field, lines: [(op, text)]}] for every field that differs;
+    related ids (of `model`'s relations) shown by name."""
     rows = []
     for field, change in revision_diff(old=old, new=new).items():
         if field == "body":
@@ -96,8 +97,8 @@ def diff_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "field": field,
-                    "from": _names(field, change["from"]),
-                    "to": _names(field, change["to"]),
+                    "from": _names(model, field, change["from"]),
+                    "to": _names(model, field, change["to"]),
                 }
             )
     return rows
@@ -124,7 +125,7 @@ class HistoryAdminMixin:
                 "original": obj,
                 "old": old,
                 "new": new,
-                "rows": diff_rows(old, new),
+                "rows": diff_rows(old, new, type(obj)),
                 "can_revert": self.has_change_permission(request, obj),
                 "media": self.media,
             },

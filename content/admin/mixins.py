@@ -1,4 +1,5 @@
-"""`EntryAdmin`: what the Article and Page admins share.
+"""`EntryAdmin`: what every type's admin shares (content.admin.entries registers one per
+registered type). Which fields an editor writes comes from the type's registration.
 
 - Every write goes through content.services: the form's data goes to entry_create /
   entry_update (with the version the editor loaded, so a stale save is refused), and
@@ -15,6 +16,7 @@ from __future__ import annotations
 from csp.constants import NONCE
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -58,6 +60,10 @@ class EntryAdmin(
     show_facets = admin.ShowFacets.NEVER
     paginator = FastCountPaginator
     list_per_page = 50
+    # Content's templates whatever the app of the type's model (Django's default lookup
+    # goes by app label).
+    change_form_template = "admin/content/change_form.html"
+    change_list_template = "admin/content/change_list.html"
     actions = [*transitions.BULK_ACTIONS, bulk_trash, bulk_restore, transitions.bulk_schedule]
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
 
@@ -144,14 +150,14 @@ class EntryAdmin(
         """Subclasses: the fieldsets, naming "body", "base_version" and "revision_message"."""
         raise NotImplementedError
 
+    def _create_only(self) -> list[str]:
+        entry_type = entry_type_for(self.model)
+        return [f for f in entry_type.create_fields if f not in entry_type.editable_fields]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            entry_type = entry_type_for(self.model)
-            editable = entry_type.editable_fields
-            readonly += [
-                f for f in entry_type.create_fields if f not in (*editable, "translation_key")
-            ]
+            readonly += [f for f in self._create_only() if f != "translation_key"]
         if not self._perm(request, "publish"):
             readonly.append("owner")  # Authors may not hand their work to someone else
         return readonly
@@ -165,13 +171,13 @@ class EntryAdmin(
             # stay exactly as it was.
             allowed &= set(form.changed_data)
         else:
-            allowed |= set(entry_type.create_fields)
+            allowed |= set(self._create_only())
         data = {}
         for name, value in form.cleaned_data.items():
             if name not in allowed or (name in ("slug", "owner", "locale") and not value):
                 continue
-            if name == "authors" and not change and not value:
-                continue  # the service makes the creator the author
+            if name in entry_type.many_to_many and not change and not value:
+                continue  # the service's default (an article's author is its creator)
             data[name] = list(value) if isinstance(value, QuerySet) else value
         return data
 
@@ -203,7 +209,7 @@ class EntryAdmin(
         return {"locale": default, **super().get_changeform_initial_data(request)}
 
     def save_related(self, request, form, formsets, change):
-        """Tags and authors were saved by the service."""
+        """Many-to-many fields (an article's tags and authors) were saved by the service."""
 
     def _name(self, suffix: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
@@ -220,7 +226,7 @@ class EntryAdmin(
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "authors":
+        if db_field.related_model is get_user_model():  # people (an article's authors)
             kwargs["widget"] = PeopleSelectMultiple(
                 db_field, self.admin_site, url_name=self._people_url()
             )

@@ -12,10 +12,9 @@ from content.admin.forms import PageForm, PageMoveForm
 from content.admin.mixins import EntryAdmin
 from content.admin.trash import InTrashFilter
 from content.models import Page
-from content.services.pages import ensure_can_move, page_move
+from content.services.pages import descendants, ensure_can_move, page_move
 
 
-@admin.register(Page)
 class PageAdmin(EntryAdmin):
     form = PageForm
     list_display = ["tree_title", "url_path", "status_display", "locale", "owner", "updated_at"]
@@ -43,6 +42,17 @@ class PageAdmin(EntryAdmin):
                 },
             ),
             ("Save", {"fields": ["revision_message"]}),
+        ]
+
+    def trash_along(self, entry: Page) -> list[str]:
+        subpages = descendants(entry).filter(deleted_at=None)
+        count = subpages.count()
+        if not count:
+            return []
+        live = subpages.filter(live_revision__isnull=False).count()
+        return [
+            f"Its {count} subpage(s) go to the trash with it"
+            + (f"; {live} of them are live and go offline too." if live else ".")
         ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -18,9 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
 from content.admin.transitions import REFUSALS
-from content.models import Page, PublishableCore
+from content.models import PublishableCore
 from content.services import checks, trash
-from content.services.pages import descendants
 from core.admin_services import error_messages, report_refusal
 
 TEMPLATE = "admin/content/trash_confirm.html"
@@ -71,20 +70,13 @@ def _refusal_text(exc: Exception) -> str:
     return " ".join(msg for msgs in error_messages(exc).values() for msg in msgs)
 
 
-def trash_warnings(entry: PublishableCore) -> list[str]:
-    """What trashing `entry` takes offline (a page takes its subpages along)."""
+def trash_warnings(entry: PublishableCore, along: list[str]) -> list[str]:
+    """What trashing `entry` takes offline; `along` says what goes with it (the admin's
+    trash_along: a page's subpages)."""
     lines = []
     if entry.is_live:
         lines.append(f"“{entry}” is live: it goes offline at once, and the public stops seeing it.")
-    if isinstance(entry, Page):
-        subpages = descendants(entry).filter(deleted_at=None)
-        count = subpages.count()
-        if count:
-            live = subpages.filter(live_revision__isnull=False).count()
-            lines.append(
-                f"Its {count} subpage(s) go to the trash with it"
-                + (f"; {live} of them are live and go offline too." if live else ".")
-            )
+    lines += along
     lines.append(
         "You can restore it from the trash; an editor can then put what was live back live."
         if entry.is_live
@@ -135,6 +127,11 @@ def _posted(request) -> Any:
 class TrashAdminMixin:
     """For EntryAdmin: the confirmation pages of the trash and restore transitions."""
 
+    def trash_along(self, entry: PublishableCore) -> list[str]:
+        """Lines for the trash confirmation on what else goes to the trash with `entry`
+        (PageAdmin: its subpages); nothing by default."""
+        return []
+
     def confirm_view(self, request, obj: PublishableCore, transition) -> Any:
         if transition.name == "trash":
             return self.form_tool(
@@ -147,7 +144,7 @@ class TrashAdminMixin:
                 intro="",
                 submit="",
                 template=TEMPLATE,
-                warnings=trash_warnings(obj),
+                warnings=trash_warnings(obj, self.trash_along(obj)),
                 choices=[{"key": "trash", "label": "Yes, move it to the trash", "css": "danger"}],
             )
         lines, republish = restore_offer(request.user, obj)

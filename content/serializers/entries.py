@@ -1,4 +1,6 @@
-"""Articles and pages: output shapes, and input shapes for create / update."""
+"""Publishable items' shapes: the bases every type shares (content.serializers.types builds
+the generic ones on them), Article's and Page's own output and create / update shapes,
+and the actions' input shapes."""
 
 from __future__ import annotations
 

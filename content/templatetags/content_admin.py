@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.contrib.admin.templatetags.admin_list import pagination
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import get_fields_from_path
 from django.db import models
@@ -109,3 +110,10 @@ def fast_date_hierarchy_tag(parser, token):
         template_name="date_hierarchy.html",
         takes_context=False,
     )
+
+
+@register.inclusion_tag("admin/content/pagination.html")
+def entry_pagination(cl):
+    """Django's `{% pagination cl %}` with content's template for every changelist that uses
+    content's: Django looks it up by app label, and a type's model may live in another app."""
+    return pagination(cl)

@@ -1,7 +1,9 @@
-"""Articles and pages: CRUD on drafts, transitions, revisions and preview links."""
+"""Every registered type's management API: CRUD on drafts, transitions, revisions and
+preview links, one route set per type (content.urls), built from its registration."""
 
 from __future__ import annotations
 
+from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -10,18 +12,11 @@ from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission
 from content import selectors, services
-from content.filters import ArticleFilter, PageFilter
-from content.models import Article, Page, Revision
+from content.filters import entry_filterset
+from content.models import Revision
 from content.serializers.entries import (
-    ArticleCreateSerializer,
-    ArticleSerializer,
-    ArticleUpdateSerializer,
     MessageSerializer,
     OwnerSerializer,
-    PageCreateSerializer,
-    PageMoveSerializer,
-    PageSerializer,
-    PageUpdateSerializer,
     PreviewLinkSerializer,
     RestoreSerializer,
     RevertSerializer,
@@ -30,7 +25,9 @@ from content.serializers.entries import (
     RevisionSerializer,
     ScheduleSerializer,
 )
+from content.serializers.types import entry_serializers
 from content.services.revisions import revision_diff, revision_list
+from content.types import EntryType
 from content.views.versioning import etag, expected_version
 
 ACTION_PERMISSIONS = {
@@ -62,7 +59,8 @@ class EntryViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Shared by articles and pages: every write calls a content service."""
+    """Shared by every type (entry_viewset builds one per type): every write calls a
+    content service."""
 
     permission_classes = [HasModelPermission]
     action_permissions = ACTION_PERMISSIONS
@@ -280,49 +278,39 @@ class EntryViewSet(
         )
 
 
-@extend_schema_view(
-    create=extend_schema(request=ArticleCreateSerializer, responses={201: ArticleSerializer}),
-    update=extend_schema(request=ArticleUpdateSerializer),
-    partial_update=extend_schema(request=ArticleUpdateSerializer),
-)
-@extend_schema(tags=["articles"])
-class ArticleViewSet(EntryViewSet):
-    """Articles in the management API."""
-
-    model = Article
-    permission_model = "content.article"
-    serializer_class = ArticleSerializer
-    create_serializer_class = ArticleCreateSerializer
-    update_serializer_class = ArticleUpdateSerializer
-    filterset_class = ArticleFilter
+_viewsets: dict[type, type[EntryViewSet]] = {}
 
 
-@extend_schema_view(
-    create=extend_schema(request=PageCreateSerializer, responses={201: PageSerializer}),
-    update=extend_schema(request=PageUpdateSerializer),
-    partial_update=extend_schema(request=PageUpdateSerializer),
-)
-@extend_schema(tags=["pages"])
-class PageViewSet(EntryViewSet):
-    """Pages (a tree) in the management API."""
-
-    model = Page
-    permission_model = "content.page"
-    serializer_class = PageSerializer
-    create_serializer_class = PageCreateSerializer
-    update_serializer_class = PageUpdateSerializer
-    filterset_class = PageFilter
-
-    @extend_schema(request=PageMoveSerializer, responses={200: PageSerializer})
-    @action(detail=True, methods=["post"])
-    def move(self, request, pk=None):
-        """Move the page (and its subtree) under another parent, or reorder it."""
-        serializer = PageMoveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        page = services.page_move(
-            page=self.get_object(),
-            actor=request.user,
-            parent=serializer.validated_data["parent"],
-            sort_order=serializer.validated_data.get("sort_order"),
-        )
-        return self._respond(page)
+def entry_viewset(entry_type: EntryType) -> type[EntryViewSet]:
+    """The type's management viewset, built once from its registration: its model,
+    permissions, serializers and filters on EntryViewSet (or the viewset it names), with
+    its own tag and request/response components in the schema."""
+    if entry_type.model in _viewsets:
+        return _viewsets[entry_type.model]
+    base = import_string(entry_type.viewset) if entry_type.viewset else EntryViewSet
+    output, create, update = entry_serializers(entry_type)
+    opts, name = entry_type.model._meta, f"{entry_type.model.__name__}ViewSet"
+    label = entry_type.label or str(opts.verbose_name_plural).capitalize()
+    viewset = type(
+        name,
+        (base,),
+        {
+            "__module__": __name__,
+            "__qualname__": name,
+            # The schema describes the list and detail operations with it.
+            "__doc__": base.__doc__ if entry_type.viewset else f"{label} in the management API.",
+            "model": entry_type.model,
+            "permission_model": f"{opts.app_label}.{opts.model_name}",
+            "serializer_class": output,
+            "create_serializer_class": create,
+            "update_serializer_class": update,
+            "filterset_class": entry_filterset(entry_type),
+        },
+    )
+    viewset = extend_schema_view(
+        create=extend_schema(request=create, responses={201: output}),
+        update=extend_schema(request=update),
+        partial_update=extend_schema(request=update),
+    )(viewset)
+    _viewsets[entry_type.model] = extend_schema(tags=[entry_type.plural])(viewset)
+    return _viewsets[entry_type.model]

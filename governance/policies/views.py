@@ -1,9 +1,10 @@
-"""Content policies in the API: `governance/policies/` CRUD, and `{id}/checks/` on
-articles and pages.
+"""Content policies in the API: `governance/policies/` CRUD, and `{id}/checks/` on every
+registered type.
 
-The checks routes live here, mounted by governance.urls at `articles/<id>/checks/` and
-`pages/<id>/checks/`, because content must not import governance (dependencies point
-governance → content); the URL space is shared, so clients see one resource.
+The checks routes live here, mounted by governance.urls at `<plural>/<id>/checks/` of each
+type (`articles/<id>/checks/`, ...), because content must not import governance
+(dependencies point governance → content); the URL space is shared, so clients see one
+resource.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission, RejectApiKeys
 from content import selectors as content_selectors
-from content.models import Article, Category, Locale, Page
-from content.scope import scope_type_names
+from content.models import Category, Locale, Page
+from content.serializers.types import EntryTypeField
+from content.types import EntryType
 from core.serializers import StrictSerializer
 from governance.models import ContentPolicy, PolicyKind, PolicySeverity
 from governance.policies import services
@@ -66,9 +68,7 @@ class ContentPolicyWriteSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=PolicyKind.choices)
     params = serializers.JSONField(required=False)
     severity = serializers.ChoiceField(choices=PolicySeverity.choices, required=False)
-    content_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=scope_type_names()), required=False
-    )
+    content_types = serializers.ListField(child=EntryTypeField(), required=False)
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, allow_null=True
     )
@@ -159,13 +159,14 @@ class ContentPolicyViewSet(viewsets.ModelViewSet):
 
 
 class EntryChecksViewSet(viewsets.GenericViewSet):
-    """`{id}/checks/` of an article or page: policy results of its latest revision."""
+    """`{id}/checks/` of an item: policy results of its latest revision (one subclass per
+    type, entry_checks_viewset)."""
 
     permission_classes = [HasModelPermission]
     # The override itself needs governance.override_policy; the service checks it (403).
     action_permissions = {"retrieve": "view", "override": "view"}
-    model: type = Article
-    permission_model = "content.article"
+    model: type
+    permission_model: str
     serializer_class = ChecksSerializer
 
     def _entry(self, pk):
@@ -189,13 +190,17 @@ class EntryChecksViewSet(viewsets.GenericViewSet):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["articles"])
-class ArticleChecksViewSet(EntryChecksViewSet):
-    model = Article
-    permission_model = "content.article"
-
-
-@extend_schema(tags=["pages"])
-class PageChecksViewSet(EntryChecksViewSet):
-    model = Page
-    permission_model = "content.page"
+def entry_checks_viewset(entry_type: EntryType) -> type[EntryChecksViewSet]:
+    """The `{id}/checks/` views of a type, tagged as the type's other operations."""
+    opts, name = entry_type.model._meta, f"{entry_type.model.__name__}ChecksViewSet"
+    viewset = type(
+        name,
+        (EntryChecksViewSet,),
+        {
+            "__module__": __name__,
+            "__qualname__": name,
+            "model": entry_type.model,
+            "permission_model": f"{opts.app_label}.{opts.model_name}",
+        },
+    )
+    return extend_schema(tags=[entry_type.plural])(viewset)

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
 from content.models import Category, Locale, Page
-from content.scope import scope_type_names
+from content.serializers.types import EntryTypeField
+from content.types import entry_type_for
 from core.serializers import StrictSerializer
 from governance.models import Comment, ReviewLink, Submission, Workflow, WorkflowStep
 
-ENTRY_TYPES = ("article", "page")
+
+def type_name(content_type: ContentType) -> str:
+    """The registered type's API name of a content type ("article")."""
+    model = content_type.model_class()
+    try:
+        return entry_type_for(model).api_name
+    except LookupError:  # not (or no longer) a registered type: its model's name
+        return content_type.model
 
 
 class WorkflowStepSerializer(serializers.ModelSerializer):
@@ -67,9 +76,7 @@ class WorkflowStepWriteSerializer(StrictSerializer):
 class WorkflowWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     is_active = serializers.BooleanField(required=False)
-    content_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=scope_type_names()), required=False
-    )
+    content_types = serializers.ListField(child=EntryTypeField(), required=False)
     page = serializers.PrimaryKeyRelatedField(
         queryset=Page.objects.all(), required=False, allow_null=True
     )
@@ -109,7 +116,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def get_entry(self, obj) -> dict:
         return {
-            "type": obj.content_type.model,
+            "type": type_name(obj.content_type),
             "id": obj.object_id,
             "title": obj.revision.snapshot.get("title", ""),
         }
@@ -135,7 +142,7 @@ class DecisionSerializer(StrictSerializer):
 
 
 class EntryRefSerializer(StrictSerializer):
-    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    type = EntryTypeField()
     id = serializers.IntegerField(min_value=1)
 
 
@@ -149,7 +156,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentWriteSerializer(StrictSerializer):
-    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    type = EntryTypeField()
     id = serializers.IntegerField(min_value=1)
     body = serializers.CharField(max_length=10000)
     parent = serializers.PrimaryKeyRelatedField(
@@ -181,7 +188,7 @@ class ReviewLinkSerializer(serializers.ModelSerializer):
         ]
 
     def get_entry(self, obj) -> dict:
-        return {"type": obj.submission.content_type.model, "id": obj.submission.object_id}
+        return {"type": type_name(obj.submission.content_type), "id": obj.submission.object_id}
 
     def get_state(self, obj) -> str:
         from governance.workflows.review_links import review_link_state
@@ -199,7 +206,7 @@ class ReviewLinkCreatedSerializer(ReviewLinkSerializer):
 
 
 class ReviewLinkWriteSerializer(StrictSerializer):
-    type = serializers.ChoiceField(choices=ENTRY_TYPES)
+    type = EntryTypeField()
     id = serializers.IntegerField(min_value=1)
     expires_at = serializers.DateTimeField(required=False)
     reviewer_email = serializers.EmailField(required=False, allow_blank=True)

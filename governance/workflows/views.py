@@ -11,7 +11,8 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission, RejectApiKeys
-from content.models import Article, Page
+from content.serializers.types import ApiNames
+from content.types import entry_type
 from governance.models import Comment, ReviewLink, ReviewTask, Workflow, WorkflowStep
 from governance.workflows import configuration as workflow_config
 from governance.workflows import review_links
@@ -29,11 +30,10 @@ from governance.workflows.serializers import (
     WorkflowWriteSerializer,
 )
 
-ENTRY_MODELS = {"article": Article, "page": Page}
-
 
 def entry_get(kind: str, pk: int):
-    return get_object_or_404(ENTRY_MODELS[kind], pk=pk)
+    """The item of the registered type called `kind` (validated by EntryTypeField)."""
+    return get_object_or_404(entry_type(kind).model, pk=pk)
 
 
 class CanReview(permissions.BasePermission):
@@ -139,7 +139,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("type", str, enum=["article", "page"], required=True),
+            OpenApiParameter("type", str, enum=ApiNames(), required=True),
             OpenApiParameter("id", int, required=True),
         ]
     )

@@ -18,20 +18,13 @@ from content.scope import (
     scope_matches,
     scope_pick,
     scope_q,
+    scope_type_names,
 )
 from content.services.entries import locale_default
 from tests.content.factories import ArticleFactory, PageFactory, make_category
+from tests.eventapp.models import Event  # a registered type that lives in no section
 
 pytestmark = pytest.mark.django_db
-
-
-class Event:
-    """A type that lives in no section: no page path, no category."""
-
-    _meta = SimpleNamespace(model_name="event")
-
-    def __init__(self, locale_id: int):
-        self.locale_id = locale_id
 
 
 @pytest.fixture
@@ -217,9 +210,11 @@ def test_scope_clean_keeps_one_section_that_a_chosen_type_can_be_in(site):
         "locale": None,
     }
     assert _clean(category=news, locale=site.fr)["locale"] == site.fr
+    known = f"List some of: {', '.join(scope_type_names())}"  # the registered types
+    assert "article, " in known
     refusals = [
-        ({"content_types": ["event"]}, "content_types", "List some of: article, page"),
-        ({"content_types": "article"}, "content_types", "List some of: article, page"),
+        ({"content_types": ["podcast"]}, "content_types", known),
+        ({"content_types": "article"}, "content_types", known),
         ({"category": news, "page_subtree": about}, "category", "not both"),
         ({"category": news, "content_types": ["page"]}, "category", "Only article items"),
         ({"page_subtree": about, "content_types": ["article"]}, "page_subtree", "Only page"),

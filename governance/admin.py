@@ -35,7 +35,7 @@ from governance.services import webhooks as services
 
 def type_labels() -> list[tuple[str, str]]:
     """Every registered type, by API name and label (read when a form is shown)."""
-    return [(t.api_name, t.label or t.api_name) for t in entry_types()]
+    return [(t.api_name, t.display_label) for t in entry_types()]
 
 
 @admin.register(AuditEvent)

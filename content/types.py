@@ -195,6 +195,11 @@ class EntryType:
         return self.model._meta.app_label
 
     @property
+    def display_label(self) -> str:
+        """`label`, or the model's plural verbose name ("Events")."""
+        return self.label or str(self.model._meta.verbose_name_plural).capitalize()
+
+    @property
     def editable_fields(self) -> tuple[str, ...]:
         return CORE_EDITABLE + self.editable
 

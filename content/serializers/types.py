@@ -86,8 +86,6 @@ def _build(entry_type: EntryType) -> EntrySerializers:
     own_create = _own(entry_type.create_only, CORE_CREATE_ONLY)
     out_fields = [*CORE_OUT, *dict.fromkeys([*own_editable, *own_create]), "url_path"]
 
-    label = entry_type.label or str(model._meta.verbose_name_plural).capitalize()
-
     def make(suffix: str, bases: tuple[type, ...], doc: str, fields: list[str], **meta) -> type:
         attrs = {
             "__module__": __name__,
@@ -102,7 +100,7 @@ def _build(entry_type: EntryType) -> EntrySerializers:
         output=make(
             "Serializer",
             (GenericEntrySerializer,),
-            f"{label}: the latest (draft) content, with status and revisions.",
+            f"{entry_type.display_label}: the latest (draft) content, with status and revisions.",
             out_fields,
             read_only_fields=out_fields,
         ),

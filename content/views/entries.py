@@ -290,15 +290,17 @@ def entry_viewset(entry_type: EntryType) -> type[EntryViewSet]:
     base = import_string(entry_type.viewset) if entry_type.viewset else EntryViewSet
     output, create, update = entry_serializers(entry_type)
     opts, name = entry_type.model._meta, f"{entry_type.model.__name__}ViewSet"
-    label = entry_type.label or str(opts.verbose_name_plural).capitalize()
+    # The schema describes the list and detail operations with the docstring.
+    doc = (
+        base.__doc__ if entry_type.viewset else f"{entry_type.display_label} in the management API."
+    )
     viewset = type(
         name,
         (base,),
         {
             "__module__": __name__,
             "__qualname__": name,
-            # The schema describes the list and detail operations with it.
-            "__doc__": base.__doc__ if entry_type.viewset else f"{label} in the management API.",
+            "__doc__": doc,
             "model": entry_type.model,
             "permission_model": f"{opts.app_label}.{opts.model_name}",
             "serializer_class": output,

@@ -61,13 +61,14 @@ SKIPPED_DIRS = {".git", ".venv", "var", "node_modules", "__pycache__", "tests"}
 
 
 def _files_naming(word: str) -> list[str]:
-    """The repository's source files outside the tests (which use the Event) naming `word`."""
+    """The repository's code, templates and configuration outside the tests (which use the
+    Event) naming `word`; documentation may tell its story."""
     found = []
     for root, dirs, files in os.walk(REPOSITORY):
         dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
         for name in files:
             path = Path(root, name)
-            source = path.suffix in (".py", ".html", ".toml", ".txt", ".cfg", ".md")
+            source = path.suffix in (".py", ".html", ".toml", ".txt", ".cfg")
             if source and path != Path(__file__) and word in path.read_text(errors="ignore"):
                 found.append(str(path.relative_to(REPOSITORY)))
     return sorted(found)

@@ -151,7 +151,8 @@ def test_weekly_digest_emails_each_owner_their_overdue_items(
 
 
 def test_violations_report_lists_open_violations_of_current_revisions_only():
-    from governance.policies.services import policies_evaluate, policy_create
+    from governance.policies.configuration import policy_create
+    from governance.policies.evaluation import policies_evaluate
 
     policy = policy_create(
         actor=None,
@@ -181,7 +182,8 @@ def test_violations_report_lists_open_violations_of_current_revisions_only():
 
 
 def test_dashboard_shows_my_review_queue_and_open_violations(client):
-    from governance.policies.services import policies_evaluate, policy_create
+    from governance.policies.configuration import policy_create
+    from governance.policies.evaluation import policies_evaluate
 
     policy_create(
         actor=None,

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from content.delivery import local, locales
-from content.delivery.endpoint import DeliveryThrottle
+from content.delivery.throttling import DeliveryThrottle
 
 
 @pytest.fixture(autouse=True)

@@ -47,11 +47,6 @@ def editor_client(client_for) -> APIClient:
     return client_for("Editor")
 
 
-@pytest.fixture
-def author_client(client_for) -> APIClient:
-    return client_for("Author")
-
-
 @pytest.fixture(autouse=True)
 def _no_review_workflow(db):
     """Content's tests exercise content's own rules with no review workflow active.

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.roles import ROLE_NAMES
-from tests.content.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 ROLES = (*ROLE_NAMES, "anonymous")
 

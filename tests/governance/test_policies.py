@@ -29,7 +29,8 @@ from governance.policies.services import (
     ensure_policies_pass,
     policy_override_create,
 )
-from tests.content.factories import ArticleFactory, PageFactory, UserFactory, make_image
+from tests.accounts.factories import UserFactory
+from tests.content.factories import ArticleFactory, PageFactory, make_image
 from tests.governance.policy_fixtures import banned
 from tests.loopback import LoopbackServer, QuietHandler
 

@@ -12,7 +12,8 @@ from content import services
 from content.models import Article
 from governance.models import AuditEvent
 from governance.reports import queries as reports
-from tests.content.factories import ArticleFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.content.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

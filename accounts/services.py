@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.audit import audit_record
 from accounts.models import ApiKey, ApiKeyScope, User
@@ -193,6 +195,28 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
         raise error
     _set_password(user, new_password)
     audit_record(actor=user, action="user.password_reset", target=user)
+    return user
+
+
+# --- Sessions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_logout(*, refresh_token: str) -> User | None:
+    """End an API session: blacklist its refresh token, so it can never be used again, and
+    audit the logout as the token's user.
+
+    Whoever holds the refresh token is the actor (logging out needs no other credential).
+    A token that is malformed, expired, not a refresh token or already blacklisted is
+    refused with InvalidToken (401 `token_not_valid`, as on refresh) and nothing is written.
+    """
+    try:
+        token = RefreshToken(refresh_token)
+        token.blacklist()
+    except TokenError as exc:
+        raise InvalidToken(exc.args[0]) from exc
+    user = User.objects.filter(pk=token.payload.get("user_id")).first()
+    audit_record(actor=user, action="auth.logout", target=user)
     return user
 
 

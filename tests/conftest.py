@@ -7,7 +7,22 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from content.delivery import local, locales
-from content.delivery.endpoint import DeliveryThrottle
+from content.delivery.throttling import DeliveryThrottle
+
+
+def _cache_clear() -> None:
+    """Empty this test process's cache and nothing more.
+
+    django-redis's clear() flushes the whole Redis database, which the xdist workers of a
+    CACHE_URL run share: it would reset another worker's throttle counters mid-test. Its
+    delete_pattern() is scoped to this worker's KEY_PREFIX (config/settings/test.py). The
+    local-memory cache belongs to the process already, so clear() is the same thing.
+    """
+    delete_pattern = getattr(cache, "delete_pattern", None)
+    if delete_pattern is None:
+        cache.clear()
+    else:
+        delete_pattern("*")
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +31,7 @@ def _fresh_cache():
     own tier of it; no test inherits another's."""
 
     def forget() -> None:
-        cache.clear()
+        _cache_clear()
         local.clear()
         locales.forget()
         DeliveryThrottle.forget()

@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, CELERY_BROKER_URL, SIMPLE_JWT, env, tuned_database
+from .base import CELERY_BROKER_URL, SIMPLE_JWT, env
+from .data import CACHES, tuned_database
 
 
 def _required(name: str) -> str:

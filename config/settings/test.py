@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHES, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
@@ -20,3 +22,12 @@ STORAGES = {
 }
 # A third publishable type defined in code (tests/eventapp): it must need nothing else.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.eventapp"]
+# Each pytest-xdist worker keeps its keys under its own prefix: on a CACHE_URL run the
+# workers share one Redis database, and one worker clearing the cache between tests
+# (tests/conftest.py clears only its own prefix) must not reset another's throttle counters.
+CACHES = {
+    "default": {
+        **CACHES["default"],
+        "KEY_PREFIX": f"folio-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+    }
+}

@@ -1,20 +1,18 @@
-"""The base of every delivery endpoint: its throttle, its optional API key, and a dispatch
-trimmed for the hot path (content.delivery.views holds the endpoints themselves)."""
+"""The base of every delivery endpoint: its throttle (content.delivery.throttling), its
+optional API key, and a dispatch trimmed for the hot path (content.delivery.views holds the
+endpoints themselves)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.exceptions import (
     AuthenticationFailed,
     MethodNotAllowed,
     NotAuthenticated,
     PermissionDenied,
-    Throttled,
 )
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.renderers import JSONRenderer
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import (
@@ -24,76 +22,8 @@ from accounts.authentication import (
 )
 from accounts.models import ApiKey, ApiKeyScope
 from content.delivery.http import compress, lookup, respond, store
+from content.delivery.throttling import DeliveryThrottle
 from core.exceptions import api_exception_handler
-
-
-class DeliveryThrottle(AnonRateThrottle):
-    """Anonymous delivery traffic, counted per client in fixed windows of the rate's period.
-
-    DRF's own throttles keep a list of request times per client and rewrite it on every
-    request, which costs more the higher the rate. Here each process counts requests
-    locally and adds them to one shared counter per client and window every `flush_every`
-    requests (and on a client's first request); the total that increment returns is what
-    the process checks the budget against until the next one. A client may overshoot its
-    budget by that many requests per process: 1% of the budget, at most MAX_UNSHARED.
-    Most requests cost no cache round trip.
-    """
-
-    scope = "delivery_anon"
-    MAX_UNSHARED = 50
-    # By window key: requests this process counted and has not added to the shared
-    # counter, and the shared total as of its last increment. Unlocked: a lost update
-    # under threads only loosens a rate limit by a request.
-    _pending: dict[str, int] = {}
-    _shared: dict[str, int] = {}
-
-    @classmethod
-    def forget(cls) -> None:
-        """Drop this process's counts (tests, between which the shared cache is cleared)."""
-        cls._pending.clear()
-        cls._shared.clear()
-
-    def get_cache_key(self, request, view) -> str | None:
-        """Per client address, unless an API key authenticated the request. Delivery has no
-        session users: asking for one would read the session, and make every public
-        response `Vary: Cookie`, which splits a CDN's cache per visitor."""
-        if getattr(request, "auth", None) is not None:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-    @property
-    def flush_every(self) -> int:
-        return min(self.MAX_UNSHARED, max(1, self.num_requests // 100))
-
-    def check(self, request) -> None:
-        """Count this request, or refuse it once the window's budget is spent."""
-        ident = self.get_cache_key(request, None) if self.rate else None
-        if ident is None:
-            return
-        now = self.timer()
-        key = f"{ident}:{int(now // self.duration)}"
-        pending = self._pending.get(key, 0) + 1
-        shared = self._shared.get(key)
-        if (shared or 0) + pending > self.num_requests:
-            raise Throttled(self.duration - now % self.duration)
-        if shared is not None and pending < self.flush_every:
-            self._pending[key] = pending
-            return
-        if len(self._shared) > 10_000:  # mostly keys of windows that have ended
-            self._pending.clear()
-            self._shared.clear()
-        self._pending[key] = 0
-        self._shared[key] = self._add(key, pending)
-
-    def _add(self, key: str, count: int) -> int:
-        """Add to the shared counter; the new total. Once the window's counter exists (all
-        but its first count), that is one round trip."""
-        try:
-            return cache.incr(key, count)
-        except ValueError:  # the window's first count
-            if cache.add(key, count, timeout=self.duration):
-                return count
-            return cache.incr(key, count)  # another process added it meanwhile
 
 
 class HasDeliveryKey(BasePermission):

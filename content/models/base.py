@@ -82,10 +82,6 @@ class PublishableCore(models.Model):
     def is_live(self) -> bool:
         return self.live_revision_id is not None and self.deleted_at is None
 
-    @property
-    def is_trashed(self) -> bool:
-        return self.deleted_at is not None
-
 
 def core_indexes(prefix: str) -> list[models.Index]:
     """Indexes for what editors filter on and what the scheduler scans."""

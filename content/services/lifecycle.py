@@ -27,8 +27,6 @@ from content.services.references import references_rebuild
 from content.services.revisions import revision_create, revision_data, revision_get
 from content.types import EntryType, entry_type_for
 
-LIVE = (Status.PUBLISHED,)
-
 
 def _finish(
     entry: PublishableCore,

@@ -14,7 +14,7 @@ from core.admin_services import (
     error_messages,
 )
 from governance import panels
-from governance.policies import services as policy_services
+from governance.policies import configuration as policy_config
 from governance.policies.models import (
     ContentPolicy,
     ExternalLinkCheck,
@@ -30,7 +30,7 @@ from governance.scope_admin import (
 
 
 class ContentPolicyForm(ScopeFormMixin, forms.ModelForm):
-    scope_names = policy_services.POLICY_SCOPE
+    scope_names = policy_config.POLICY_SCOPE
     params = forms.JSONField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
@@ -47,14 +47,14 @@ class ContentPolicyForm(ScopeFormMixin, forms.ModelForm):
 
     class Meta:
         model = ContentPolicy
-        fields = ["name", "kind", "params", "severity", *policy_services.POLICY_SCOPE, "is_active"]
+        fields = ["name", "kind", "params", "severity", *policy_config.POLICY_SCOPE, "is_active"]
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
         try:
-            cleaned.update(policy_services.policy_clean(cleaned))
+            cleaned.update(policy_config.policy_clean(cleaned))
         except SERVICE_ERRORS as exc:
             for field, msgs in error_messages(exc).items():
                 for msg in msgs:
@@ -76,21 +76,21 @@ class ContentPolicyAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
         return scope_label(obj, empty="Everything")
 
     def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data.get(f) for f in policy_services.POLICY_FIELDS}
+        data = {f: form.cleaned_data.get(f) for f in policy_config.POLICY_FIELDS}
         if change:
-            form.instance = policy_services.policy_update(
+            form.instance = policy_config.policy_update(
                 actor=request.user, policy=ContentPolicy.objects.get(pk=obj.pk), data=data
             )
         else:
-            form.instance = policy_services.policy_create(actor=request.user, data=data)
+            form.instance = policy_config.policy_create(actor=request.user, data=data)
         obj.pk = form.instance.pk
 
     def delete_model(self, request, obj):
-        policy_services.policy_delete(actor=request.user, policy=obj)
+        policy_config.policy_delete(actor=request.user, policy=obj)
 
     def delete_queryset(self, request, queryset):
         for policy in queryset:
-            policy_services.policy_delete(actor=request.user, policy=policy)
+            policy_config.policy_delete(actor=request.user, policy=policy)
 
 
 @admin.register(PolicyResult)

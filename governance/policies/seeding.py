@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from governance.models import ContentPolicy
-from governance.policies.services import policy_create
+from governance.policies.configuration import policy_create
 
 DEMO_POLICIES: tuple[dict[str, Any], ...] = (
     {

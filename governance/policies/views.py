@@ -21,7 +21,7 @@ from content.serializers.types import EntryTypeField
 from content.types import EntryType
 from core.serializers import StrictSerializer
 from governance.models import ContentPolicy, PolicyKind, PolicySeverity
-from governance.policies import services
+from governance.policies import configuration, services
 
 # --- Serializers ------------------------------------------------------------------------
 
@@ -142,20 +142,22 @@ class ContentPolicyViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = ContentPolicyWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        policy = services.policy_create(actor=request.user, data=dict(serializer.validated_data))
+        policy = configuration.policy_create(
+            actor=request.user, data=dict(serializer.validated_data)
+        )
         return Response(ContentPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         serializer = ContentPolicyWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        policy = services.policy_update(
+        policy = configuration.policy_update(
             actor=request.user, policy=self.get_object(), data=dict(serializer.validated_data)
         )
         return Response(ContentPolicySerializer(policy).data)
 
     def perform_destroy(self, instance):
-        services.policy_delete(actor=self.request.user, policy=instance)
+        configuration.policy_delete(actor=self.request.user, policy=instance)
 
 
 class EntryChecksViewSet(viewsets.GenericViewSet):

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from governance.models import Submission
 from governance.panels import entry_change_url
 from governance.reports import queries as reports
-from governance.workflows.services import review_queue_for
+from governance.workflows.selectors import review_queue_for
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from governance.scope_admin import (
 from governance.workflows import configuration as workflow_config
 from governance.workflows import review_links as link_services
 from governance.workflows import services as workflow_services
+from governance.workflows.selectors import review_queue_for
 
 
 class WorkflowStepInline(admin.TabularInline):
@@ -112,7 +113,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
-            return queryset.filter(pk__in=workflow_services.review_queue_for(request.user))
+            return queryset.filter(pk__in=review_queue_for(request.user))
         return queryset
 
 

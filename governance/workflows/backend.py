@@ -1,8 +1,9 @@
 """Workflows own the review: governance's review backend (registered in GovernanceConfig).
 
 Content asks it everything about reviews (content.review); each method is thin and calls
-the service that holds the rule (governance.workflows.services). Where no workflow
-applies, or a rejection has no open submission, content's plain review decides.
+the service that holds the rule (governance.workflows.services for submitting and
+deciding, governance.workflows.publishing for publishing and scheduling). Where no
+workflow applies, or a rejection has no open submission, content's plain review decides.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from content.models import PublishableCore, Revision
 from content.review import Refusal, ReviewBackend
+from governance.workflows import publishing, routing
 from governance.workflows import services as workflows
 
 NO_SUBMISSION = "This item has no open review submission for its current revision; submit it again."
@@ -25,7 +27,7 @@ class WorkflowReviewBackend(ReviewBackend):
     approval of exactly that revision (or an audited bypass)."""
 
     def applies(self, entry: PublishableCore) -> bool:
-        return workflows.workflow_for(entry) is not None
+        return routing.workflow_for(entry) is not None
 
     def start(self, *, entry: PublishableCore, actor: Any, revision: Revision | None) -> bool:
         return workflows.submission_start(entry=entry, actor=actor, revision=revision) is not None
@@ -33,7 +35,7 @@ class WorkflowReviewBackend(ReviewBackend):
     def _plain(self, entry: PublishableCore, decision: str) -> bool:
         """Nothing to review against: content's own rules decide a rejection, and any
         decision where no workflow applies."""
-        return decision == "reject" or workflows.workflow_for(entry) is None
+        return decision == "reject" or routing.workflow_for(entry) is None
 
     def refusal(self, *, entry: PublishableCore, actor: Any, decision: str) -> Refusal | None:
         """What `decide` and review_decide would refuse (reads only)."""
@@ -60,12 +62,12 @@ class WorkflowReviewBackend(ReviewBackend):
     def publish_refusal(
         self, *, entry: PublishableCore, actor: Any, revision: Revision | None
     ) -> Refusal | None:
-        return workflows.publish_refusal(entry=entry, actor=actor, revision=revision)
+        return publishing.publish_refusal(entry=entry, actor=actor, revision=revision)
 
     def on_publish(
         self, *, entry: PublishableCore, actor: Any, revision: Revision, scheduled: bool
     ) -> None:
-        workflows.workflow_publish_check(
+        publishing.workflow_publish_check(
             entry=entry, actor=actor, revision=revision, scheduled=scheduled
         )
 
@@ -77,6 +79,6 @@ class WorkflowReviewBackend(ReviewBackend):
         revision: Revision | None,
         publish_at: datetime,
     ) -> None:
-        workflows.workflow_schedule_check(
+        publishing.workflow_schedule_check(
             entry=entry, actor=actor, revision=revision, publish_at=publish_at
         )

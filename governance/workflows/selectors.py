@@ -1,6 +1,37 @@
-"""Reads of workflows: the workflow panel's state."""
+"""Reads of workflows: a reviewer's queue, and the workflow panel's state."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.roles import ADMINISTRATOR
+from governance.models import Comment, ReviewTask, Submission, SubmissionStatus
+from governance.workflows.routing import REVIEW_PERM, entry_filter, workflow_for
+from governance.workflows.services import review_may_decide
+
+
+def review_queue_for(user: Any) -> QuerySet[Submission]:
+    """Open submissions whose current step `user` may act on and has not yet decided."""
+    queue = Submission.objects.filter(status=SubmissionStatus.IN_PROGRESS)
+    if not user.has_perm(REVIEW_PERM):
+        return queue.none()
+    names = set(user.groups.values_list("name", flat=True))
+    if not (user.is_superuser or ADMINISTRATOR in names):
+        queue = queue.filter(
+            Q(current_step__role__in=names) | Q(current_step__group__in=user.groups.all())
+        )
+    decided = ReviewTask.objects.filter(
+        submission=OuterRef("pk"), step=OuterRef("current_step"), reviewer=user
+    )
+    # Not their own submissions, and not steps they already decided.
+    return (
+        queue.exclude(submitted_by=user)
+        .exclude(Exists(decided))
+        .select_related("current_step", "revision", "workflow", "submitted_by", "content_type")
+        .order_by("created_at", "pk")
+    )
 
 
 def workflow_state_for(entry, user=None) -> dict:
@@ -13,13 +44,7 @@ def workflow_state_for(entry, user=None) -> dict:
     (may `user` approve/reject the current step), "comments": [{id, parent, author, body,
     created_at, replies: [...]}] (threaded, oldest first)}. Reads only.
     """
-    from django.contrib.contenttypes.models import ContentType
-
-    from governance.models import Comment, Submission, SubmissionStatus
-    from governance.workflows.services import review_may_decide, workflow_for
-
-    content_type = ContentType.objects.get_for_model(entry)
-    own = {"content_type": content_type, "object_id": entry.pk}
+    own = entry_filter(entry)
     workflow = workflow_for(entry)
     submission = (
         Submission.objects.filter(**own)

@@ -17,6 +17,8 @@ from governance.models import Comment, ReviewLink, ReviewTask, Workflow, Workflo
 from governance.workflows import configuration as workflow_config
 from governance.workflows import review_links
 from governance.workflows import services as workflows
+from governance.workflows.routing import REVIEW_PERM
+from governance.workflows.selectors import review_queue_for
 from governance.workflows.serializers import (
     CommentSerializer,
     CommentWriteSerializer,
@@ -41,7 +43,7 @@ class CanReview(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(workflows.REVIEW_PERM))
+        return bool(user and user.is_authenticated and user.has_perm(REVIEW_PERM))
 
 
 @extend_schema(tags=["governance"])
@@ -53,7 +55,7 @@ class ReviewQueueViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         tasks = Prefetch("tasks", queryset=ReviewTask.objects.only("step_id", "decision"))
-        return workflows.review_queue_for(self.request.user).prefetch_related(tasks)
+        return review_queue_for(self.request.user).prefetch_related(tasks)
 
     def _decide(self, request, decision: str) -> Response:
         serializer = DecisionSerializer(data=request.data)

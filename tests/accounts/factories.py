@@ -1,8 +1,9 @@
-"""Factories for users and API keys.
+"""Factories for users and API keys, shared by every app's tests.
 
 `UserFactory(role="Editor")` puts the user in a role group (and lets them into the admin,
-as the services do). `ApiKeyFactory` issues keys through the service, because only the
-service knows the raw key; it is kept on the instance as `raw_key`.
+as the services do); without a role the user is in none. Every user's password is
+PASSWORD. `ApiKeyFactory` issues keys through the service, because only the service knows
+the raw key; it is kept on the instance as `raw_key`.
 """
 
 from __future__ import annotations
@@ -33,11 +34,15 @@ class UserFactory(DjangoModelFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
-        """`role="Editor"` or `role=["Editor", "Reviewer"]`."""
+        """`role="Editor"` or `role=["Editor", "Reviewer"]`; a name that is no role is a
+        mistake in the test, so it raises."""
         if not create or not extracted:
             return
         names = [extracted] if isinstance(extracted, str) else list(extracted)
-        self.groups.set(Group.objects.filter(name__in=names))
+        groups = list(Group.objects.filter(name__in=names))
+        if len(groups) != len(set(names)):
+            raise ValueError(f"No such role among {names}.")
+        self.groups.set(groups)
         self.is_staff = True
         self.save(update_fields=["is_staff"])
 

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
+from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -168,6 +169,43 @@ def test_deactivation_blacklists_every_refresh_token(admin_user):
     assert not User.objects.get(pk=user.pk).is_active
     blacklisted = set(BlacklistedToken.objects.values_list("token__jti", flat=True))
     assert blacklisted == {t["jti"] for t in tokens}
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+def test_session_logout_blacklists_the_refresh_token_and_audits_its_user(audit_events):
+    user, other = UserFactory(), UserFactory()
+    token, kept = RefreshToken.for_user(user), RefreshToken.for_user(user)
+    RefreshToken.for_user(other)
+    assert services.session_logout(refresh_token=str(token)) == user
+    blacklisted = set(BlacklistedToken.objects.values_list("token__jti", flat=True))
+    assert blacklisted == {token["jti"]}  # that session only: the user's others stay valid
+    assert [(e["action"], e["actor"], e["target"]) for e in audit_events] == [
+        ("auth.logout", user, user)
+    ]
+    RefreshToken(str(kept))  # still accepted
+
+
+@pytest.mark.parametrize("which", ["blacklisted", "access", "garbage"])
+def test_session_logout_refuses_a_token_that_is_not_a_live_refresh_token(which, audit_events):
+    user = UserFactory()
+    refresh = RefreshToken.for_user(user)
+    if which == "blacklisted":
+        services.session_logout(refresh_token=str(refresh))
+        audit_events.clear()
+    presented = {
+        "blacklisted": str(refresh),
+        "access": str(refresh.access_token),
+        "garbage": "not-a-token",
+    }[which]
+    before = BlacklistedToken.objects.count()
+    with pytest.raises(InvalidToken) as exc:
+        services.session_logout(refresh_token=presented)
+    assert exc.value.status_code == 401
+    assert exc.value.detail["code"] == "token_not_valid"
+    assert BlacklistedToken.objects.count() == before
+    assert audit_events == []
 
 
 # --- Passwords --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.roles import ROLE_NAMES
-from tests.content.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 ROLES = (*ROLE_NAMES, "anonymous")
 
@@ -45,11 +45,6 @@ def client_for(users):
 @pytest.fixture
 def editor_client(client_for) -> APIClient:
     return client_for("Editor")
-
-
-@pytest.fixture
-def author_client(client_for) -> APIClient:
-    return client_for("Author")
 
 
 @pytest.fixture(autouse=True)

@@ -6,34 +6,13 @@ import io
 from datetime import timedelta
 
 import factory
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import User
 from content import services
 from content.models import Article, Category, Page, Tag
 from content.services import taxonomy
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    """A user in `role` (a Folio role name), or in no role when `role=None`."""
-
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    full_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
-    is_staff = True
-
-    @factory.post_generation
-    def role(self, create, extracted, **kwargs):
-        if extracted:
-            self.groups.add(Group.objects.get(name=extracted))
-        self.save()
 
 
 def png_bytes(width: int = 8, height: int = 6, color: str = "red") -> bytes:

@@ -10,7 +10,8 @@ from django.db import connection, connections
 from content import services
 from content.models import Article
 from core.exceptions import PreconditionFailed
-from tests.content.factories import ArticleFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.content.factories import ArticleFactory
 
 pytestmark = [
     pytest.mark.postgres,

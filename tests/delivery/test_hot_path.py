@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from content.delivery import local
-from content.delivery.endpoint import DeliveryThrottle
+from content.delivery.throttling import DeliveryThrottle
 from tests.assertions import assert_error
 
 pytestmark = pytest.mark.django_db

@@ -28,8 +28,9 @@ from django.utils import timezone
 from content import services
 from content.models import Article, Locale, Page
 from content.services.scheduling import publish_scheduled
+from tests.accounts.factories import UserFactory
 from tests.assertions import assert_error
-from tests.content.factories import UserFactory, make_category, make_image, make_tag
+from tests.content.factories import make_category, make_image, make_tag
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from PIL import Image
 
 from content.blocks import CALLOUT_TONES
 from content.models import Article
-from tests.content.factories import UserFactory
-from tests.e2e.test_editorial_flow import PASSWORD, log_in
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.e2e.test_editorial_flow import log_in
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

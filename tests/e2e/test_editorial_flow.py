@@ -14,13 +14,11 @@ import pytest
 from PIL import Image, ImageDraw
 
 from content.models import Article, MediaAsset, Status
-from tests.content.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-1"
 
 
 def sunrise_png(path) -> str:

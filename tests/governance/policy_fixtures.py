@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from governance.policies.services import policy_create
+from governance.policies.configuration import policy_create
 
 
 def banned(name="No jargon", severity="block", terms=("class",), **extra):

@@ -19,10 +19,12 @@ from config.celery import app as celery_app
 from content import services
 from content.models import Article
 from governance.models import ExternalLinkCheck, PolicyResult, Workflow
+from governance.policies.configuration import policy_create
+from governance.policies.evaluation import policies_evaluate
 from governance.policies.kinds.links import url_hash
 from governance.policies.link_checks import external_links_check, external_links_recheck
 from governance.policies.selectors import policy_results_for
-from governance.policies.services import PolicyViolationError, policies_evaluate, policy_create
+from governance.policies.services import PolicyViolationError
 from governance.tasks import external_links_recheck_task
 from tests.content.factories import ArticleFactory
 from tests.loopback import LoopbackServer, QuietHandler

@@ -16,6 +16,8 @@ from governance.models import (
     PolicyOverride,
     PolicyResult,
 )
+from governance.policies.configuration import policy_create
+from governance.policies.evaluation import policies_evaluate
 from governance.policies.kinds import params_clean, rule_check
 from governance.policies.kinds.links import url_hash
 from governance.policies.kinds.personal_data import find_personal_data, iban_valid, luhn_valid
@@ -25,11 +27,10 @@ from governance.policies.selectors import policy_results_for
 from governance.policies.services import (
     PolicyViolationError,
     ensure_policies_pass,
-    policies_evaluate,
-    policy_create,
     policy_override_create,
 )
-from tests.content.factories import ArticleFactory, PageFactory, UserFactory, make_image
+from tests.accounts.factories import UserFactory
+from tests.content.factories import ArticleFactory, PageFactory, make_image
 from tests.governance.policy_fixtures import banned
 from tests.loopback import LoopbackServer, QuietHandler
 

@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_key_create
 from content.models import Article
+from tests.accounts.factories import UserFactory
 from tests.assertions import assert_error
-from tests.content.factories import ArticleFactory, UserFactory
+from tests.content.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

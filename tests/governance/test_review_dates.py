@@ -12,7 +12,8 @@ from content import services
 from content.models import Article
 from governance.models import AuditEvent
 from governance.reports import queries as reports
-from tests.content.factories import ArticleFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.content.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,8 @@ def test_weekly_digest_emails_each_owner_their_overdue_items(
 
 
 def test_violations_report_lists_open_violations_of_current_revisions_only():
-    from governance.policies.services import policies_evaluate, policy_create
+    from governance.policies.configuration import policy_create
+    from governance.policies.evaluation import policies_evaluate
 
     policy = policy_create(
         actor=None,
@@ -181,7 +183,8 @@ def test_violations_report_lists_open_violations_of_current_revisions_only():
 
 
 def test_dashboard_shows_my_review_queue_and_open_violations(client):
-    from governance.policies.services import policies_evaluate, policy_create
+    from governance.policies.configuration import policy_create
+    from governance.policies.evaluation import policies_evaluate
 
     policy_create(
         actor=None,

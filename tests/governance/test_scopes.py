@@ -11,8 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from content.models import Locale
 from governance.models import ContentPolicy, Workflow, WorkflowStep
-from governance.policies.services import policies_evaluate
-from governance.workflows.services import workflow_for
+from governance.policies.evaluation import policies_evaluate
+from governance.workflows.routing import workflow_for
 from tests.content.factories import ArticleFactory, PageFactory, make_category
 from tests.governance import workflow_fixtures
 

@@ -20,7 +20,8 @@ from governance.models import (
     Workflow,
     WorkflowStep,
 )
-from governance.workflows.services import review_decide, submission_current, workflow_for
+from governance.workflows.routing import workflow_for
+from governance.workflows.services import review_decide, submission_current
 from tests.assertions import assert_error
 from tests.content.factories import ArticleFactory, PageFactory, make_category
 from tests.governance import workflow_fixtures

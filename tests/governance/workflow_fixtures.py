@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import ROLE_NAMES
-from tests.content.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 
 @pytest.fixture

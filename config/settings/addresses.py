@@ -1,0 +1,71 @@
+"""Addresses: the proxies whose forwarded headers are believed, Folio's own address, the
+frontend's, and the links derived from them. base.py takes them all
+(`from .addresses import *`)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .environment import env
+
+# --- Proxies ---------------------------------------------------------------------------
+# The proxies whose X-Forwarded-For is believed (core.client_address): addresses or
+# networks, comma-separated, "*" for any peer. The same variable tells gunicorn whose
+# X-Forwarded-Proto to believe, so both agree. Blank: clients connect directly.
+TRUSTED_PROXIES = [p.strip() for p in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])]
+TRUSTED_PROXIES = [p for p in TRUSTED_PROXIES if p]
+for _proxy in TRUSTED_PROXIES:
+    if _proxy != "*":
+        try:
+            ipaddress.ip_network(_proxy, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FORWARDED_ALLOW_IPS: {_proxy!r} is not an address or a network."
+            ) from None
+
+# --- Addresses -------------------------------------------------------------------------
+
+
+def base_url(name: str, value: str) -> str:
+    """An absolute http(s) base URL without its trailing slash, or "" for none."""
+    value = value.strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute http(s) URL such as https://www.example.com; "
+            f"got {value!r}."
+        )
+    return value
+
+
+# The port `make run` serves on (Procfile.dev); Folio's own address derives from it, and
+# the links Folio sends (the admin in emails) from that.
+FOLIO_PORT = env.int("FOLIO_PORT", default=8000)
+FOLIO_BASE_URL = base_url(
+    "FOLIO_BASE_URL",
+    env.str("FOLIO_BASE_URL", default="").strip() or f"http://127.0.0.1:{FOLIO_PORT}",
+)
+# The public site that renders the content (content.frontend): the sitemap, the feed, the
+# delivery `url` and "View on site" put paths on it. Locales served elsewhere override it:
+# FRONTEND_BASE_URLS=fr=https://fr.example.com,de=https://www.example.de. Unset, public
+# addresses stay paths and the admin's "View site" opens Folio's own page at /.
+FRONTEND_BASE_URL = base_url("FRONTEND_BASE_URL", env.str("FRONTEND_BASE_URL", default=""))
+FRONTEND_BASE_URLS = {}
+for _entry in env.list("FRONTEND_BASE_URLS", default=[]):
+    _locale, _sep, _url = _entry.partition("=")
+    if not (_sep and _locale.strip()):
+        raise ImproperlyConfigured(f"FRONTEND_BASE_URLS takes locale=url pairs; got {_entry!r}.")
+    FRONTEND_BASE_URLS[_locale.strip()] = base_url(f"FRONTEND_BASE_URLS ({_locale})", _url)
+# The frontend page that shows a draft, with {token} where the signed preview token goes:
+# absolute, or a path on the item's frontend. Unset: the delivery API's preview JSON.
+# CONTENT_PREVIEW_URL is its former name, still read.
+FRONTEND_PREVIEW_URL = env.str(
+    "FRONTEND_PREVIEW_URL", default=env.str("CONTENT_PREVIEW_URL", default="")
+).strip()
+if FRONTEND_PREVIEW_URL and "{token}" not in FRONTEND_PREVIEW_URL:
+    raise ImproperlyConfigured("FRONTEND_PREVIEW_URL must hold {token}, where the token goes.")
+
+# Links in emails (the overdue-review digest) open the admin here.
+FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default=f"{FOLIO_BASE_URL}/admin/")

@@ -6,7 +6,15 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from content.models import Category, Locale, MediaAsset, PublishableCore, Redirect, Tag
+from content.models import (
+    Category,
+    Locale,
+    MediaAsset,
+    PublishableCore,
+    Redirect,
+    RoleGrant,
+    Tag,
+)
 from content.permissions import section_q
 from content.types import entry_type_for
 
@@ -49,3 +57,10 @@ def locale_list() -> QuerySet[Locale]:
 
 def redirect_list() -> QuerySet[Redirect]:
     return Redirect.objects.select_related("locale", "target_content_type")
+
+
+def role_grant_list() -> QuerySet[RoleGrant]:
+    """Grants with their holder and scope joined, oldest first."""
+    return RoleGrant.objects.select_related(
+        "user", "group", "scope_page", "scope_category", "scope_locale"
+    ).order_by("pk")

@@ -3,10 +3,13 @@ through the management API, the admin and the services alike (content.permission
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from content import services
@@ -278,3 +281,18 @@ def test_admin_users_and_governance_stay_closed(client, news_editor):
         "admin:content_category_add",
     ):
         assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_reports_and_the_dashboard_show_only_the_section(client, news_editor, articles):
+    Article.objects.update(next_review_at=timezone.now() - timedelta(days=1))
+    rows = api(news_editor).get("/api/v1/governance/reports/overdue-reviews/").json()["results"]
+    assert {row["id"] for row in rows} == {articles["news"].pk, articles["world"].pk}
+
+    client.force_login(news_editor)
+    response = client.get(reverse("governance-dashboard"))
+    assert response.status_code == 200
+    assert response.context["status_counts"]["article"] == {Status.DRAFT: 2}
+    assert {row["id"] for row in response.context["overdue"]} == {
+        articles["news"].pk,
+        articles["world"].pk,
+    }

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from content import services
 from content.models import Article, Locale, Page, Status
 from content.services.grants import role_grant_create
+from governance.workflows.configuration import comment_create
 from tests.assertions import assert_error
 from tests.content.factories import ArticleFactory, PageFactory, UserFactory, make_category
 
@@ -142,7 +143,13 @@ def test_the_services_hold_the_same_limit(news_editor, articles, sections):
         services.entry_create(
             model=Article, actor=news_editor, data={"title": "X", "category": sections["sport"]}
         )
+    with pytest.raises(PermissionDenied):
+        services.preview_link_create(entry=articles["sport"], actor=news_editor)
+    with pytest.raises(PermissionDenied):
+        comment_create(entry=articles["sport"], actor=news_editor, body="Mine?")
     services.entry_publish(entry=articles["world"], actor=news_editor)
+    assert services.preview_link_create(entry=articles["world"], actor=news_editor)["token"]
+    assert comment_create(entry=articles["world"], actor=news_editor, body="Fine").pk
 
 
 def test_a_page_subtree_author(sections):

@@ -68,12 +68,6 @@ def grants_of(user: Any) -> tuple[HeldGrant, ...]:
     return held
 
 
-def forget_grants(user: Any) -> None:
-    """Drop the grants read for this user object (after changing them in the same request)."""
-    if hasattr(user, CACHE_ATTRIBUTE):
-        delattr(user, CACHE_ATTRIBUTE)
-
-
 def holds_globally(user: Any, perm: str) -> bool:
     """`perm` through the user's roles (or as a superuser), wherever the item is."""
     return _active(user) and (user.is_superuser or _model_backend.has_perm(user, perm))

@@ -29,11 +29,12 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -115,6 +116,16 @@ def api_get(user: User):
 
 
 def main() -> None:
+    # The admin's pages name static files; without collectstatic, plain storage serves.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        run()
+
+
+def run() -> None:
     call_command("migrate", verbosity=0)
     base = fixtures()
     leaves = sections(base)

@@ -20,7 +20,8 @@ like ModelBackend's `_perm_cache`: a request sees the grants as they were when i
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import reduce
 from typing import Any
 
@@ -78,8 +79,28 @@ def section_q(user: Any, model: type[Model], perm: str) -> Q | None:
     else the OR of its grants' scopes (indexed lookups; matches nothing without one)."""
     if holds_globally(user, perm):
         return None
-    parts = [scope_q(grant.scope, model) for grant in grants_of(user) if perm in grant.perms]
+    scopes = _merged(grant.scope for grant in grants_of(user) if perm in grant.perms)
+    parts = [scope_q(scope, model) for scope in scopes]
     return reduce(operator.or_, parts) if parts else Q(pk__in=[])
+
+
+def _merged(scopes: Iterable[Scope]) -> list[Scope]:
+    """Category scopes that differ only in their category, as one: a user with many such
+    grants is filtered by one `category_id IN (...)`, not an OR per grant."""
+    merged: dict[tuple[frozenset[str], int | None], Scope] = {}
+    others = []
+    for scope in scopes:
+        if scope.category_id is None:
+            others.append(scope)
+            continue
+        key = (scope.types, scope.locale_id)
+        found = merged.get(key)
+        merged[key] = (
+            scope
+            if found is None
+            else replace(found, categories=found.categories | scope.categories)
+        )
+    return [*others, *merged.values()]
 
 
 class ScopedRoleBackend(BaseBackend):

@@ -303,3 +303,15 @@ def test_reports_and_the_dashboard_show_only_the_section(client, news_editor, ar
         articles["news"].pk,
         articles["world"].pk,
     }
+
+
+def test_grants_add_up_each_with_its_own_role(news_editor, articles, sections):
+    grant("Viewer", user=news_editor, category=sections["sport"])
+    client = api(news_editor)
+    listed = {row["id"] for row in client.get("/api/v1/articles/").json()["results"]}
+    assert listed == {articles["news"].pk, articles["world"].pk, articles["sport"].pk}
+    assert client.get(f"/api/v1/articles/{articles['sport'].pk}/").status_code == 200
+    sport = f"/api/v1/articles/{articles['sport'].pk}/"
+    assert_error(client.patch(sport, {"title": "X", "version": 1}, format="json"), 403)
+    news = f"/api/v1/articles/{articles['news'].pk}/"
+    assert client.patch(news, {"title": "X", "version": 1}, format="json").status_code == 200

@@ -90,6 +90,43 @@ def role_permissions(role: str) -> frozenset[str] | str:
     )
 
 
+# --- Section-limited grants (content.RoleGrant) -----------------------------------------
+
+# Roles an Administrator may grant within a section: every role but Administrator, whose
+# rights (users, keys, settings) have no section.
+GRANTABLE_ROLES = tuple(role for role in ROLE_NAMES if role != ADMINISTRATOR)
+
+# Beyond reading, what a grant confers that is asked per item or changes nothing shared:
+# reviewing and commenting on the section's items, and uploading new media for them.
+SECTION_EXTRAS = frozenset(
+    {"governance.review_content", "governance.add_comment", "content.add_mediaasset"}
+)
+
+
+def _publishable_perm(perm: str) -> bool:
+    app, _, codename = perm.partition(".")
+    model = codename.partition("_")[2]
+    return (app, model) in _publishable
+
+
+def grant_permissions(role: str) -> frozenset[str]:
+    """What a grant of `role` limited to a section confers: the role's rights on the
+    publishable types (held on the section's items only), its read rights, and
+    SECTION_EXTRAS. Changing what has no section (taxonomy, media in use, redirects,
+    review links) stays with the global roles, so a section's editor cannot rename the
+    site's categories."""
+    if role not in GRANTABLE_ROLES:
+        return frozenset()
+    granted = role_permissions(role)
+    return frozenset(
+        perm
+        for perm in granted
+        if _publishable_perm(perm)
+        or perm.partition(".")[2].startswith("view_")
+        or perm in SECTION_EXTRAS
+    )
+
+
 def require_perm(actor, perm: str, message: str = DENIED) -> None:
     """Refuse unless `actor` holds `perm`; the system (actor None) acts with every right."""
     if actor is not None and not actor.has_perm(perm):

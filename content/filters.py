@@ -6,7 +6,17 @@ import django_filters as filters
 from django import forms
 from django.utils.module_loading import import_string
 
-from content.models import Article, Category, MediaAsset, MediaKind, Page, Redirect, Status, Tag
+from content.models import (
+    Article,
+    Category,
+    MediaAsset,
+    MediaKind,
+    Page,
+    Redirect,
+    RoleGrant,
+    Status,
+    Tag,
+)
 from content.types import EntryType
 from core.filters import IntegerFilter
 
@@ -141,4 +151,16 @@ class RedirectFilter(filters.FilterSet):
 
     class Meta:
         model = Redirect
+        fields = []
+
+
+class RoleGrantFilter(filters.FilterSet):
+    """user, group (ids) and role: one holder's grants, or one role's."""
+
+    user = IntegerFilter(field_name="user_id")
+    group = IntegerFilter(field_name="group_id")
+    role = filters.ChoiceFilter(choices=RoleGrant._meta.get_field("role").choices)
+
+    class Meta:
+        model = RoleGrant
         fields = []

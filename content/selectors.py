@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import F, QuerySet
 
-from content.models import Category, Locale, MediaAsset, PublishableCore, Redirect, Tag
+from content.models import (
+    Category,
+    Locale,
+    MediaAsset,
+    PublishableCore,
+    Redirect,
+    RoleGrant,
+    Tag,
+)
+from content.permissions import section_q
 from content.types import entry_type_for
 
 
-def entry_list(*, model: type[PublishableCore]) -> QuerySet[PublishableCore]:
-    """Items with what their list rows show, in a constant number of queries (trash included)."""
+def entry_visible(qs: QuerySet[PublishableCore], actor: Any) -> QuerySet[PublishableCore]:
+    """The items of `qs` that `actor` may view: all for its roles (or the system, None),
+    else those in the sections its grants cover (content.permissions)."""
+    if actor is None:
+        return qs
+    q = section_q(actor, qs.model, entry_type_for(qs.model).perm("view"))
+    return qs if q is None else qs.filter(q)
+
+
+def entry_list(*, model: type[PublishableCore], actor: Any) -> QuerySet[PublishableCore]:
+    """The items `actor` may view (trash included; None: the system sees all), with what
+    their list rows show, in a constant number of queries."""
     qs = model.objects.select_related("locale").annotate(
         live_revision_number=F("live_revision__number"),
         latest_revision_number=F("latest_revision__number"),
         trashed_live_revision_number=F("trashed_live_revision__number"),
     )
-    return qs.prefetch_related(*entry_type_for(model).many_to_many)
+    return entry_visible(qs, actor).prefetch_related(*entry_type_for(model).many_to_many)
 
 
 def media_list() -> QuerySet[MediaAsset]:
@@ -36,3 +57,10 @@ def locale_list() -> QuerySet[Locale]:
 
 def redirect_list() -> QuerySet[Redirect]:
     return Redirect.objects.select_related("locale", "target_content_type")
+
+
+def role_grant_list() -> QuerySet[RoleGrant]:
+    """Grants with their holder and scope joined, oldest first."""
+    return RoleGrant.objects.select_related(
+        "user", "group", "scope_page", "scope_category", "scope_locale"
+    ).order_by("pk")

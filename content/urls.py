@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from content.types import entry_types
 from content.views.entries import entry_viewset
+from content.views.grants import RoleGrantViewSet
 from content.views.media import MediaViewSet
 from content.views.taxonomy import CategoryViewSet, LocaleViewSet, RedirectViewSet, TagViewSet
 
@@ -20,5 +21,6 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("tags", TagViewSet, basename="tag")
 router.register("locales", LocaleViewSet, basename="locale")
 router.register("redirects", RedirectViewSet, basename="redirect")
+router.register("role-grants", RoleGrantViewSet, basename="role-grant")
 
 urlpatterns = router.urls

@@ -5,9 +5,9 @@ autodiscovery)."""
 
 from __future__ import annotations
 
-from content.admin import entries, media, taxonomy
+from content.admin import entries, grants, media, taxonomy
 from content.types import for_each_entry_type
 
 for_each_entry_type(entries.entry_admin_register)
 
-__all__ = ["entries", "media", "taxonomy"]
+__all__ = ["entries", "grants", "media", "taxonomy"]

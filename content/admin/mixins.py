@@ -41,6 +41,7 @@ from content.admin.trash import (
 )
 from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
+from content.selectors import entry_visible
 from content.services import entries, lifecycle, rules
 from content.services.preview import preview_link_create
 from content.types import entry_type_for
@@ -100,11 +101,11 @@ class EntryAdmin(
     # --- Querysets and permissions ------------------------------------------------
 
     def get_queryset(self, request) -> QuerySet:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("locale", "owner", "live_revision", "latest_revision")
-        )
+        # What the user may view: a section-limited role sees its sections only, and an
+        # item outside them has no change form (it is not found).
+        qs = super().get_queryset(request)
+        qs = entry_visible(qs, request.user)
+        return qs.select_related("locale", "owner", "live_revision", "latest_revision")
 
     def _perm(self, request, action: str) -> bool:
         return rules.has_perm(request.user, self.model, action)
@@ -113,7 +114,14 @@ class EntryAdmin(
         return self._perm(request, "publish")
 
     def has_review_permission(self, request) -> bool:
-        return request.user.has_perm("governance.review_content") or self._perm(request, "publish")
+        return request.user.has_perm(rules.REVIEW_PERM) or self._perm(request, "publish")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if obj is not None:  # on the item: a section-limited role holds in its sections
+            return rules.has_perm(request.user, obj, "view") or rules.has_perm(
+                request.user, obj, "change"
+            )
+        return super().has_view_permission(request, obj)
 
     def has_trash_permission(self, request) -> bool:
         return self._perm(request, "delete")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from content.models.articles import Article
 from content.models.base import PublishableCore, Status
+from content.models.grants import RoleGrant
 from content.models.locales import Locale
 from content.models.media import MediaAsset, MediaKind, Rendition
 from content.models.pages import Page
@@ -31,6 +32,7 @@ __all__ = [
     "Reference",
     "Rendition",
     "Revision",
+    "RoleGrant",
     "ScopedModel",
     "SnapshotFacet",
     "Status",

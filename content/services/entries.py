@@ -266,6 +266,8 @@ def entry_create(
     data.pop("translation_key", None)
     entry_type.behaviour.prepare_create(entry, data, actor)
     changes, m2m = _apply(entry, data, actor)
+    # Placed now (locale, parent page, category): a section's author creates only inside it.
+    rules.ensure_perm(actor, entry, "add")
     _save(entry)
     entry_type.behaviour.after_save(entry, changes, created=True)
     _record_save(entry, actor, m2m, message or "Created")
@@ -299,6 +301,8 @@ def entry_update(
     changes, m2m = _apply(entry, data, actor)
     if not changes:
         return entry
+    # Where the change puts it (another category): still within the actor's rights.
+    rules.ensure_perm(actor, entry, "change")
     if entry.status in BACK_TO_DRAFT:
         changes["status"] = [entry.status, Status.DRAFT]
         entry.status = Status.DRAFT

@@ -112,7 +112,7 @@ def ensure_can_move(actor: Any, page: Page) -> None:
     """Edit rights on the page; publish rights too when it or a page under it is live."""
     rules.ensure_not_trashed(page)
     rules.ensure_can_edit(actor, page)
-    if rules.has_perm(actor, Page, "publish"):
+    if rules.has_perm(actor, page, "publish"):
         return
     if page.live_revision_id or descendants(page).filter(live_revision__isnull=False).exists():
         raise PermissionDenied("Moving a published page needs the publish permission.")
@@ -145,6 +145,8 @@ def page_move(
             node.path = new_path + node.path[len(old_path) :]
             node.depth += shift
         page.path, page.depth, page.parent = new_path, depth, parent
+        # Where it lands must be within the actor's rights too (a section's editor).
+        rules.ensure_perm(actor, page, "change")
         page.sort_order = page_next_sort_order(parent) if sort_order is None else sort_order
         page.save(update_fields=["path", "depth", "parent", "sort_order"])
         Page.objects.bulk_update(moved, ["path", "depth"], batch_size=500)

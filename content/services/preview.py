@@ -15,6 +15,7 @@ from content.frontend import preview_url
 from content.models import PublishableCore, Revision
 from content.services.entries import model_label
 from content.services.revisions import revision_create
+from content.services.rules import ensure_perm
 
 SALT = "content.preview"
 
@@ -22,8 +23,11 @@ SALT = "content.preview"
 def preview_link_create(
     *, entry: PublishableCore, actor: Any, number: int | None = None
 ) -> dict[str, Any]:
-    """A token for the latest revision (or revision `number`), valid CONTENT_PREVIEW_MAX_AGE."""
+    """A token for the latest revision (or revision `number`), valid CONTENT_PREVIEW_MAX_AGE;
+    for those who may view the item (a section-limited role: inside its sections)."""
     from content.services.revisions import revision_get
+
+    ensure_perm(actor, entry, "view")
 
     if number is not None:
         revision = revision_get(entry=entry, number=number)

@@ -2,7 +2,9 @@
 
 A system actor (`None`: the scheduler, migrations, commands run as the system) passes
 every check. Anyone who may change an item type but not publish it (the Author role)
-is restricted to their own drafts.
+is restricted to their own drafts. Asked about an item, a rule asks `has_perm(perm,
+item)`: a role granted within a section (content.permissions) holds only on the
+section's items, so the API, the admin, bulk actions and tasks share its limit.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from accounts.roles import DENIED
 from content.models import PublishableCore, Status
 from content.types import entry_type_for
 
+# Governance's review right; content asks it of the item (a Reviewer granted a section).
+REVIEW_PERM = "governance.review_content"
+
 
 def perm_name(model: type[Model] | Model, action: str) -> str:
     meta = model._meta
@@ -25,11 +30,17 @@ def perm_name(model: type[Model] | Model, action: str) -> str:
 
 
 def has_perm(actor: Any, model: type[Model] | Model, action: str) -> bool:
-    return actor is None or actor.has_perm(perm_name(model, action))
+    """`<action>_<model>`; on an item, on that item (where it is now: a new item or a
+    moved one is asked once its placement is set)."""
+    if actor is None:
+        return True
+    if isinstance(model, PublishableCore):
+        return actor.has_perm(perm_name(model, action), model)
+    return actor.has_perm(perm_name(model, action))
 
 
 def ensure_perm(actor: Any, model: type[Model] | Model, action: str) -> None:
-    """Refuse unless the matrix grants `<action>_<model>`."""
+    """Refuse unless the matrix grants `<action>_<model>` (on the item, when given one)."""
     if not has_perm(actor, model, action):
         raise PermissionDenied(DENIED)
 
@@ -64,8 +75,8 @@ def ensure_can_publish(actor: Any, entry: PublishableCore) -> None:
 
 
 def ensure_can_review(actor: Any, entry: PublishableCore) -> None:
-    """Approve or reject: reviewers (governance.review_content) and publishers."""
-    if actor is None or actor.has_perm("governance.review_content"):
+    """Approve or reject: reviewers (governance.review_content) and publishers, of the item."""
+    if actor is None or actor.has_perm(REVIEW_PERM, entry):
         return
     if not has_perm(actor, entry, "publish"):
         raise PermissionDenied(DENIED)

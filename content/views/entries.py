@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from accounts.permissions import HasModelPermission
+from accounts.permissions import HasObjectPermission
 from content import selectors, services
 from content.filters import entry_filterset
 from content.models import Revision
@@ -62,7 +62,7 @@ class EntryViewSet(
     """Shared by every type (entry_viewset builds one per type): every write calls a
     content service."""
 
-    permission_classes = [HasModelPermission]
+    permission_classes = [HasObjectPermission]
     action_permissions = ACTION_PERMISSIONS
     versioned = True  # PUT/PATCH document 412/428 in the schema
     extra_error_statuses = {"409": "Conflicts with the current state."}
@@ -71,7 +71,10 @@ class EntryViewSet(
     update_serializer_class: type
 
     def get_queryset(self):
-        return selectors.entry_list(model=self.model)
+        # A list shows what the caller may view; a detail route finds any item, and the
+        # object permission answers 403 outside a section-limited role's sections.
+        actor = self.request.user if self.action == "list" else None
+        return selectors.entry_list(model=self.model, actor=actor)
 
     def filter_queryset(self, queryset):
         # Filters (and the trash rule) shape lists; detail routes reach trashed items too.

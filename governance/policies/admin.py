@@ -7,6 +7,12 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from content.admin.scope import (
+    ScopeFormMixin,
+    scope_choice_field,
+    scope_label,
+    scope_types_field,
+)
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import (
     SERVICE_ERRORS,
@@ -20,12 +26,6 @@ from governance.policies.models import (
     ExternalLinkCheck,
     PolicyOverride,
     PolicyResult,
-)
-from governance.scope_admin import (
-    ScopeFormMixin,
-    scope_choice_field,
-    scope_label,
-    scope_types_field,
 )
 
 

@@ -172,7 +172,9 @@ class EntryChecksViewSet(viewsets.GenericViewSet):
     serializer_class = ChecksSerializer
 
     def _entry(self, pk):
-        return get_object_or_404(content_selectors.entry_list(model=self.model), pk=pk)
+        # Outside the caller's sections (a section-limited role), the item is not found.
+        queryset = content_selectors.entry_list(model=self.model, actor=self.request.user)
+        return get_object_or_404(queryset, pk=pk)
 
     @extend_schema(responses={200: ChecksSerializer})
     def retrieve(self, request, pk=None):

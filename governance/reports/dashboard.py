@@ -73,10 +73,11 @@ def dashboard_view(request):
     context = {
         **admin_site.each_context(request),
         "title": "Governance dashboard",
-        "status_counts": reports.status_counts(),
-        "overdue": reports.overdue_reviews(limit=10),
+        # What the user may view: a section-limited role sees its sections' items only.
+        "status_counts": reports.status_counts(viewer=request.user),
+        "overdue": reports.overdue_reviews(viewer=request.user, limit=10),
         "my_overdue": reports.overdue_reviews(owner=request.user, limit=10),
-        "violations": reports.policy_violations(limit=10),
+        "violations": reports.policy_violations(viewer=request.user, limit=10),
         "queue": queue_rows(request.user),
         "bars": activity_bars(days),
         "bar_width": CHART_WIDTH // 30 - BAR_GAP,

@@ -1,6 +1,8 @@
 """Governance reports: stale content, overdue reviews, policy violations, publishing activity.
 
 Shared by the API (`governance/reports/`), the admin dashboard and the weekly digest.
+Each report about items takes the `viewer` it is for: a section-limited role sees only
+its sections' items (content.selectors.entry_visible); None (the digest) sees all.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from content.models import PublishableCore
+from content.selectors import entry_visible
 from content.types import entry_type_for, entry_types, publishable_models
 from governance.models import AuditEvent
 from governance.policies.models import PolicyResult
 
 
-def _live_items(model: type[PublishableCore]) -> QuerySet:
-    return model.objects.filter(deleted_at__isnull=True).select_related("owner")
+def _live_items(model: type[PublishableCore], viewer: Any) -> QuerySet:
+    items = model.objects.filter(deleted_at__isnull=True).select_related("owner")
+    return entry_visible(items, viewer)
 
 
 def _row(entry: PublishableCore) -> dict[str, Any]:
@@ -38,34 +42,39 @@ def _row(entry: PublishableCore) -> dict[str, Any]:
     }
 
 
-def stale_content(*, limit: int = 100) -> list[dict[str, Any]]:
+def stale_content(*, viewer: Any = None, limit: int = 100) -> list[dict[str, Any]]:
     """Items nobody has changed for CONTENT_STALE_AFTER_DAYS, oldest first."""
     cutoff = timezone.now() - timedelta(days=settings.CONTENT_STALE_AFTER_DAYS)
     rows = [
         _row(e)
         for model in publishable_models()
-        for e in _live_items(model).filter(updated_at__lt=cutoff).order_by("updated_at")[:limit]
+        for e in _live_items(model, viewer)
+        .filter(updated_at__lt=cutoff)
+        .order_by("updated_at")[:limit]
     ]
     return sorted(rows, key=lambda r: r["updated_at"])[:limit]
 
 
-def overdue_reviews(*, owner=None, limit: int = 100) -> list[dict[str, Any]]:
+def overdue_reviews(*, viewer: Any = None, owner=None, limit: int = 100) -> list[dict[str, Any]]:
     """Items whose review date has passed, most overdue first (optionally one owner's)."""
     now = timezone.now()
     rows = []
     for model in publishable_models():
-        qs = _live_items(model).filter(next_review_at__lt=now)
+        qs = _live_items(model, viewer).filter(next_review_at__lt=now)
         if owner is not None:
             qs = qs.filter(owner=owner)
         rows.extend(_row(e) for e in qs.order_by("next_review_at")[:limit])
     return sorted(rows, key=lambda r: r["next_review_at"])[:limit]
 
 
-def status_counts() -> dict[str, dict[str, int]]:
+def status_counts(*, viewer: Any = None) -> dict[str, dict[str, int]]:
     """How many live (untrashed) items of each type are in each status."""
     return {
         entry_type.api_name: dict(
-            _live_items(entry_type.model).order_by().values_list("status").annotate(n=Count("id"))
+            _live_items(entry_type.model, viewer)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
         )
         for entry_type in entry_types()
     }
@@ -76,12 +85,12 @@ def _type_name(content_type_id: int) -> str:
     return entry_type_for(model).api_name
 
 
-def policy_violations(*, limit: int = 100) -> list[dict[str, Any]]:
+def policy_violations(*, viewer: Any = None, limit: int = 100) -> list[dict[str, Any]]:
     """Open violations: failed results of active policies on the latest revision of items
     not in the trash (a fixed item's older revisions no longer count)."""
     current = Q()
     for model in publishable_models():
-        current |= Q(revision__in=_live_items(model).values("latest_revision"))
+        current |= Q(revision__in=_live_items(model, viewer).values("latest_revision"))
     results = (
         PolicyResult.objects.filter(current, passed=False, policy__is_active=True)
         .select_related("policy", "revision")

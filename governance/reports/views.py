@@ -64,21 +64,21 @@ REPORTS: dict[str, Report] = {
             "Stale content",
             "Articles and pages (not in the trash) nobody has changed for {stale_days} days "
             "(CONTENT_STALE_AFTER_DAYS), oldest first; at most 100.",
-            lambda request: reports.stale_content(),
+            lambda request: reports.stale_content(viewer=request.user),
         ),
         Report(
             "overdue-reviews",
             "Overdue reviews",
             "Articles and pages whose next review date has passed, most overdue first; "
             "at most 100.",
-            lambda request: reports.overdue_reviews(),
+            lambda request: reports.overdue_reviews(viewer=request.user),
         ),
         Report(
             "violations",
             "Policy violations",
             "Failed results of active content policies on the latest revision of items "
             "not in the trash, most recently checked first; at most 100.",
-            lambda request: reports.policy_violations(),
+            lambda request: reports.policy_violations(viewer=request.user),
         ),
         Report(
             "activity",

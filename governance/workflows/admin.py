@@ -10,6 +10,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
+from content.admin.scope import (
+    ContentTypesField,
+    ScopeFormMixin,
+    scope_choice_field,
+    scope_label,
+)
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from governance import panels as admin_panels
@@ -21,12 +27,6 @@ from governance.models import (
     Workflow,
     WorkflowBypass,
     WorkflowStep,
-)
-from governance.scope_admin import (
-    ContentTypesField,
-    ScopeFormMixin,
-    scope_choice_field,
-    scope_label,
 )
 from governance.workflows import configuration as workflow_config
 from governance.workflows import review_links as link_services

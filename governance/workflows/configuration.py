@@ -126,8 +126,10 @@ def workflow_delete(*, workflow: Workflow, actor: Any) -> None:
 
 @transaction.atomic
 def comment_create(*, entry: Any, actor: Any, body: str, parent: Comment | None = None) -> Comment:
-    """Add a comment to an item, optionally as a reply in a thread on the same item."""
-    _ensure(actor, "governance.add_comment")
+    """Add a comment to an item, optionally as a reply in a thread on the same item; the
+    right is asked of the item (a section-limited role comments inside its sections)."""
+    if actor is not None and not actor.has_perm("governance.add_comment", entry):
+        raise PermissionDenied("You do not have permission to perform this action.")
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": ["A comment cannot be empty."]})

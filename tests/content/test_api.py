@@ -7,16 +7,19 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import ApiKeyScope
 from accounts.services import api_key_create
 from content import services
-from content.models import Article, Page, Status
+from content.models import Article, Locale, Page, Status
+from content.services.grants import role_grant_create
 from tests.assertions import assert_error
 from tests.content.conftest import ROLES
 from tests.content.factories import (
     ArticleFactory,
     PageFactory,
+    UserFactory,
     image_upload,
     make_category,
     make_image,
@@ -286,6 +289,45 @@ def test_permission_matrix(client_for, users, role, resource, name, method, url,
         assert_error(response, 401)
     elif role in allowed:
         assert response.status_code == ok, (role, response.content[:400])
+    else:
+        assert_error(response, 403)
+
+
+ENTRY_OPS = [op for op in OPS if op[0] in ("articles", "pages")]
+GRANTABLE = (EDITOR, AUTHOR, REVIEWER, VIEWER)
+
+
+@pytest.mark.parametrize("inside", [True, False], ids=["inside", "outside"])
+@pytest.mark.parametrize("role", GRANTABLE)
+@pytest.mark.parametrize(
+    ("resource", "name", "method", "url", "body", "allowed", "ok"),
+    ENTRY_OPS,
+    ids=[f"{op[0]}-{op[1]}" for op in ENTRY_OPS],
+)
+def test_permission_matrix_in_a_section(
+    users, role, inside, resource, name, method, url, body, allowed, ok
+):
+    """The section dimension: a user holding `role` only through a grant limited to a
+    locale gets the role's answers on the items there, and 403 on the others (a list
+    answers with nothing)."""
+
+    default = services.locale_default()
+    elsewhere = Locale.objects.create(code="xx", name="Elsewhere")
+    principal = UserFactory(email="sectioned@example.com")
+    role_grant_create(
+        actor=None,
+        data={"user": principal, "role": role, "locale": default if inside else elsewhere},
+    )
+    # The principal stands in for the role's user, so Authors act on their own drafts.
+    target = url({**users, role: principal} if role == AUTHOR else users)
+    client = APIClient()
+    client.force_authenticate(principal)
+    response = getattr(client, method)(target, body, format="json")
+    allowed = _reviewers() if allowed is None else allowed
+    if (inside and role in allowed) or (name == "list" and role in allowed):
+        assert response.status_code == ok, (role, response.content[:400])
+        if name == "list" and not inside:
+            assert response.json()["results"] == []
     else:
         assert_error(response, 403)
 

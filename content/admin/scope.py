@@ -1,5 +1,6 @@
-"""The scope (content.scope) in governance's admin forms: each part under the name the
-model's API gives it, so a form posts what the API takes and the service validates both."""
+"""The scope (content.scope) in admin forms (content's role grants, governance's workflows
+and policies): each part under the name the model's API gives it, so a form posts what the
+API takes and the service validates both."""
 
 from __future__ import annotations
 

@@ -14,12 +14,12 @@ from accounts.services import api_key_create
 from content import services
 from content.models import Article, Locale, Page, Status
 from content.services.grants import role_grant_create
+from tests.accounts.factories import UserFactory
 from tests.assertions import assert_error
 from tests.content.conftest import ROLES
 from tests.content.factories import (
     ArticleFactory,
     PageFactory,
-    UserFactory,
     image_upload,
     make_category,
     make_image,

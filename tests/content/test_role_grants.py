@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 from accounts.roles import ROLE_NAMES
 from content.models import RoleGrant
 from governance.models import AuditEvent
+from tests.accounts.factories import UserFactory
 from tests.assertions import assert_error
-from tests.content.factories import PageFactory, UserFactory, make_category
+from tests.content.factories import PageFactory, make_category
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,9 @@ from content import services
 from content.models import Article, Locale, Page, Status
 from content.services.grants import role_grant_create
 from governance.workflows.configuration import comment_create
+from tests.accounts.factories import UserFactory
 from tests.assertions import assert_error
-from tests.content.factories import ArticleFactory, PageFactory, UserFactory, make_category
+from tests.content.factories import ArticleFactory, PageFactory, make_category
 
 pytestmark = pytest.mark.django_db
 

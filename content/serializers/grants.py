@@ -7,25 +7,11 @@ from django.contrib.auth.models import Group
 from rest_framework import serializers
 
 from accounts.roles import GRANTABLE_ROLES
-from content.models import Category, Locale, Page, RoleGrant
-from content.serializers.types import EntryTypeField
-from core.serializers import StrictSerializer
+from content.models import RoleGrant
+from content.serializers.scope import ScopeSerializer, ScopeWriteSerializer
 
 
-class RoleGrantSerializer(serializers.ModelSerializer):
-    content_types = serializers.ListField(
-        source="scope_types", child=serializers.CharField(), read_only=True
-    )
-    page_subtree = serializers.PrimaryKeyRelatedField(
-        source="scope_page", read_only=True, allow_null=True
-    )
-    category = serializers.PrimaryKeyRelatedField(
-        source="scope_category", read_only=True, allow_null=True
-    )
-    locale = serializers.PrimaryKeyRelatedField(
-        source="scope_locale", read_only=True, allow_null=True
-    )
-
+class RoleGrantSerializer(ScopeSerializer, serializers.ModelSerializer):
     class Meta:
         model = RoleGrant
         fields = [
@@ -43,7 +29,7 @@ class RoleGrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RoleGrantWriteSerializer(StrictSerializer):
+class RoleGrantWriteSerializer(ScopeWriteSerializer):
     """A user or a group (ids), a role, and the scope; the service checks them together."""
 
     user = serializers.PrimaryKeyRelatedField(
@@ -53,13 +39,3 @@ class RoleGrantWriteSerializer(StrictSerializer):
         queryset=Group.objects.all(), required=False, allow_null=True
     )
     role = serializers.ChoiceField(choices=GRANTABLE_ROLES)
-    content_types = serializers.ListField(child=EntryTypeField(), required=False)
-    page_subtree = serializers.PrimaryKeyRelatedField(
-        queryset=Page.objects.filter(deleted_at=None), required=False, allow_null=True
-    )
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.all(), required=False, allow_null=True
-    )
-    locale = serializers.PrimaryKeyRelatedField(
-        queryset=Locale.objects.all(), required=False, allow_null=True
-    )

@@ -16,8 +16,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission, RejectApiKeys
 from content import selectors as content_selectors
-from content.models import Category, Locale, Page
-from content.serializers.types import EntryTypeField
+from content.serializers.scope import ScopeSerializer, ScopeWriteSerializer
 from content.types import EntryType
 from core.serializers import StrictSerializer
 from governance.models import ContentPolicy, PolicyKind, PolicySeverity
@@ -26,21 +25,7 @@ from governance.policies import configuration, services
 # --- Serializers ------------------------------------------------------------------------
 
 
-class ContentPolicySerializer(serializers.ModelSerializer):
-    # The scope under the names this API has always used (content.scope holds the rules).
-    content_types = serializers.ListField(
-        source="scope_types", child=serializers.CharField(), read_only=True
-    )
-    category = serializers.PrimaryKeyRelatedField(
-        source="scope_category", read_only=True, allow_null=True
-    )
-    page_subtree = serializers.PrimaryKeyRelatedField(
-        source="scope_page", read_only=True, allow_null=True
-    )
-    locale = serializers.PrimaryKeyRelatedField(
-        source="scope_locale", read_only=True, allow_null=True
-    )
-
+class ContentPolicySerializer(ScopeSerializer, serializers.ModelSerializer):
     class Meta:
         model = ContentPolicy
         fields = [
@@ -61,23 +46,13 @@ class ContentPolicySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContentPolicyWriteSerializer(StrictSerializer):
+class ContentPolicyWriteSerializer(ScopeWriteSerializer):
     """Shape only; the service validates `params` for the kind (400 with the reason)."""
 
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=PolicyKind.choices)
     params = serializers.JSONField(required=False)
     severity = serializers.ChoiceField(choices=PolicySeverity.choices, required=False)
-    content_types = serializers.ListField(child=EntryTypeField(), required=False)
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.all(), required=False, allow_null=True
-    )
-    page_subtree = serializers.PrimaryKeyRelatedField(
-        queryset=Page.objects.filter(deleted_at=None), required=False, allow_null=True
-    )
-    locale = serializers.PrimaryKeyRelatedField(
-        queryset=Locale.objects.all(), required=False, allow_null=True
-    )
     is_active = serializers.BooleanField(required=False)
 
 

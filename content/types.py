@@ -288,3 +288,12 @@ def entry_type_choices() -> list[tuple[str, str]]:
     """(api_name, api_name) of every type: the choices of API fields that name a type, and
     so the values of the OpenAPI schema's shared EntryTypeEnum."""
     return [(name, name) for name in _registry]
+
+
+def api_name_of(content_type: Any) -> str:
+    """The API name of the registered type a ContentType stands for ("article"); a model
+    that is not (or no longer) registered answers with its model name."""
+    try:
+        return entry_type_for(content_type.model_class()).api_name
+    except LookupError:
+        return content_type.model

@@ -82,10 +82,6 @@ def approve_check(actor: Any, entry: PublishableCore) -> None:
     review_check(actor, entry, decision="approve")
 
 
-def reject_check(actor: Any, entry: PublishableCore) -> None:
-    review_check(actor, entry, decision="reject")
-
-
 # --- Publishing -------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from content.models import PublishableCore
 from content.selectors import entry_visible
-from content.types import entry_type_for, entry_types, publishable_models
+from content.types import api_name_of, entry_type_for, entry_types, publishable_models
 from governance.models import AuditEvent
 from governance.policies.models import PolicyResult
 
@@ -80,11 +80,6 @@ def status_counts(*, viewer: Any = None) -> dict[str, dict[str, int]]:
     }
 
 
-def _type_name(content_type_id: int) -> str:
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    return entry_type_for(model).api_name
-
-
 def policy_violations(*, viewer: Any = None, limit: int = 100) -> list[dict[str, Any]]:
     """Open violations: failed results of active policies on the latest revision of items
     not in the trash (a fixed item's older revisions no longer count)."""
@@ -98,7 +93,7 @@ def policy_violations(*, viewer: Any = None, limit: int = 100) -> list[dict[str,
     )
     return [
         {
-            "type": _type_name(r.revision.content_type_id),
+            "type": api_name_of(ContentType.objects.get_for_id(r.revision.content_type_id)),
             "id": r.revision.object_id,
             "revision": r.revision.number,
             "policy": r.policy.name,

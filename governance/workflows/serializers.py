@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
 from content.models import Category, Locale, Page
 from content.serializers.types import EntryTypeField
-from content.types import entry_type_for
+from content.types import api_name_of
 from core.serializers import StrictSerializer
 from governance.models import Comment, ReviewLink, Submission, Workflow, WorkflowStep
-
-
-def type_name(content_type: ContentType) -> str:
-    """The registered type's API name of a content type ("article")."""
-    model = content_type.model_class()
-    try:
-        return entry_type_for(model).api_name
-    except LookupError:  # not (or no longer) a registered type: its model's name
-        return content_type.model
 
 
 class WorkflowStepSerializer(serializers.ModelSerializer):
@@ -116,7 +106,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def get_entry(self, obj) -> dict:
         return {
-            "type": type_name(obj.content_type),
+            "type": api_name_of(obj.content_type),
             "id": obj.object_id,
             "title": obj.revision.snapshot.get("title", ""),
         }
@@ -188,7 +178,7 @@ class ReviewLinkSerializer(serializers.ModelSerializer):
         ]
 
     def get_entry(self, obj) -> dict:
-        return {"type": type_name(obj.submission.content_type), "id": obj.submission.object_id}
+        return {"type": api_name_of(obj.submission.content_type), "id": obj.submission.object_id}
 
     def get_state(self, obj) -> str:
         from governance.workflows.review_links import review_link_state

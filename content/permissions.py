@@ -20,7 +20,7 @@ like ModelBackend's `_perm_cache`: a request sees the grants as they were when i
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import reduce
 from typing import Any
@@ -30,7 +30,7 @@ from django.db.models import Model, Q
 
 from accounts.roles import grant_permissions
 from content.models import PublishableCore, RoleGrant
-from content.scope import Scope, scope_matches, scope_q, scopes_of
+from content.scope import NOTHING, Scope, scope_matches, scope_q, scopes_of
 
 CACHE_ATTRIBUTE = "_role_grant_cache"
 _model_backend = ModelBackend()
@@ -74,14 +74,27 @@ def holds_globally(user: Any, perm: str) -> bool:
     return _active(user) and (user.is_superuser or _model_backend.has_perm(user, perm))
 
 
+def grants_q(user: Any, model: type[Model], keep: Callable[[HeldGrant], bool]) -> Q:
+    """The items of `model` in the scopes of the user's grants that `keep` accepts: the OR
+    of those scopes (indexed lookups; matches nothing without one)."""
+    parts = []
+    for scope in _merged(grant.scope for grant in grants_of(user) if keep(grant)):
+        q = scope_q(scope, model)
+        if not q:
+            # Every item of the model (a grant limited to types only). Said here, since
+            # Q() | other is `other` to Django: OR-ed in, it would be lost.
+            return Q()
+        if q != NOTHING:
+            parts.append(q)
+    return reduce(operator.or_, parts) if parts else Q(pk__in=[])
+
+
 def section_q(user: Any, model: type[Model], perm: str) -> Q | None:
     """The items of `model` on which `user` holds `perm`: None when it holds everywhere,
-    else the OR of its grants' scopes (indexed lookups; matches nothing without one)."""
+    else the OR of the scopes of its grants that confer `perm`."""
     if holds_globally(user, perm):
         return None
-    scopes = _merged(grant.scope for grant in grants_of(user) if perm in grant.perms)
-    parts = [scope_q(scope, model) for scope in scopes]
-    return reduce(operator.or_, parts) if parts else Q(pk__in=[])
+    return grants_q(user, model, lambda grant: perm in grant.perms)
 
 
 def _merged(scopes: Iterable[Scope]) -> list[Scope]:

@@ -28,6 +28,9 @@ from content.types import api_names, entry_type, entry_type_for
 
 T = TypeVar("T")
 
+# What scope_q returns for a scope that covers no entry of a model (compare with ==).
+NOTHING = Q(pk__in=[])
+
 
 # --- Where an entry lives ---------------------------------------------------------------
 
@@ -205,7 +208,7 @@ def scope_matches(scope: Scope, entry: Any, *, snapshot: Mapping[str, Any] | Non
 def scope_q(scope: Scope, model: type) -> Q:
     """The entries of `model` that `scope` covers, as indexed lookups: the same entries
     scope_matches accepts."""
-    nothing = Q(pk__in=[])
+    nothing = Q(pk__in=[])  # a fresh one: callers may combine it
     fields = sectioning_for(type_name(model))
     if scope.types and type_name(model) not in scope.types:
         return nothing

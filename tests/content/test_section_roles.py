@@ -316,3 +316,11 @@ def test_grants_add_up_each_with_its_own_role(news_editor, articles, sections):
     assert_error(client.patch(sport, {"title": "X", "version": 1}, format="json"), 403)
     news = f"/api/v1/articles/{articles['news'].pk}/"
     assert client.patch(news, {"title": "X", "version": 1}, format="json").status_code == 200
+
+
+def test_a_grant_on_a_whole_type_is_not_lost_beside_a_section_grant(articles, sections):
+    viewer = UserFactory(email="article-viewer@example.com")
+    grant("Viewer", user=viewer, content_types=["article"])
+    grant("Viewer", user=viewer, category=sections["sport"])
+    listed = {row["id"] for row in api(viewer).get("/api/v1/articles/").json()["results"]}
+    assert listed == {article.pk for article in articles.values()}

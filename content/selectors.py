@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+from functools import reduce
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Q, QuerySet
 
 from content.models import (
     Category,
@@ -16,7 +20,8 @@ from content.models import (
     Tag,
 )
 from content.permissions import section_q
-from content.types import entry_type_for
+from content.scope import NOTHING
+from content.types import entry_type_for, publishable_models
 
 
 def entry_visible(qs: QuerySet[PublishableCore], actor: Any) -> QuerySet[PublishableCore]:
@@ -37,6 +42,41 @@ def entry_list(*, model: type[PublishableCore], actor: Any) -> QuerySet[Publisha
         trashed_live_revision_number=F("trashed_live_revision__number"),
     )
     return entry_visible(qs, actor).prefetch_related(*entry_type_for(model).many_to_many)
+
+
+def entry_refs_q(
+    items: Callable[[type[PublishableCore]], Q | None], *, prefix: str = ""
+) -> Q | None:
+    """The rows of a generic relation to items (`<prefix>content_type`, `<prefix>object_id`:
+    submissions, comments) whose item `items(model)` selects, `items` answering per type
+    as section_q does (None or Q(): every item). None when it selects every item of every
+    type; else one `content_type = T AND object_id IN (SELECT pk ...)` per type (indexed)."""
+    parts, everything = [], True
+    for model in publishable_models():
+        q = items(model)
+        content_type = ContentType.objects.get_for_model(model)
+        if not q:
+            parts.append(Q(**{f"{prefix}content_type": content_type}))
+            continue
+        everything = False
+        if q != NOTHING:
+            ids = model.objects.filter(q).values("pk")
+            parts.append(
+                Q(**{f"{prefix}content_type": content_type, f"{prefix}object_id__in": ids})
+            )
+    if everything:
+        return None
+    return reduce(operator.or_, parts) if parts else NOTHING
+
+
+def entry_refs_visible_q(actor: Any, *, prefix: str = "") -> Q | None:
+    """The rows of a generic relation to items that `actor` may view (entry_refs_q): None
+    for its roles (or the system, None), else those in its grants' sections."""
+    if actor is None:
+        return None
+    return entry_refs_q(
+        lambda model: section_q(actor, model, entry_type_for(model).perm("view")), prefix=prefix
+    )
 
 
 def media_list() -> QuerySet[MediaAsset]:

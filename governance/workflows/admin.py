@@ -16,6 +16,7 @@ from content.admin.scope import (
     scope_choice_field,
     scope_label,
 )
+from content.selectors import entry_refs_visible_q
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from governance import panels as admin_panels
@@ -102,6 +103,18 @@ class WorkflowAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
         workflow_config.workflow_delete(workflow=obj, actor=request.user)
 
 
+class SectionLimitedAdmin(admin.ModelAdmin):
+    """Rows about items: a section-limited role sees only those of its sections' items
+    (changelists and change views alike, as content's admin does for the items)."""
+
+    entry_prefix = ""  # the path to the row's content_type / object_id
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        visible = entry_refs_visible_q(request.user, prefix=self.entry_prefix)
+        return rows if visible is None else rows.filter(visible)
+
+
 class ReviewQueueFilter(admin.SimpleListFilter):
     """ "Waiting for me": open submissions whose current step I may decide."""
 
@@ -129,7 +142,7 @@ class ReviewTaskInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
+class SubmissionAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
     """The review queue: filter "Waiting for me"; decide with the actions."""
 
     list_display = ["__str__", "title", "workflow", "current_step", "status", "submitted_by"]
@@ -177,7 +190,8 @@ class SubmissionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReviewTask)
-class ReviewTaskAdmin(ReadOnlyAdmin):
+class ReviewTaskAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
+    entry_prefix = "submission__"
     list_display = ["submission", "step", "reviewer_name", "decision", "created_at"]
     list_filter = ["decision"]
 
@@ -189,7 +203,7 @@ class CommentForm(forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class CommentAdmin(ServiceFormAdminMixin, SectionLimitedAdmin):
     """Threaded comments on items; new ones are written through comment_create."""
 
     form = CommentForm
@@ -221,9 +235,10 @@ class CommentAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReviewLink)
-class ReviewLinkAdmin(ReadOnlyAdmin):
+class ReviewLinkAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
     """Review links: created from the review queue (the URL is shown once); revoke here."""
 
+    entry_prefix = "submission__"
     list_display = ["__str__", "state", "created_by", "expires_at", "used_at", "revoked_at"]
     actions = ["revoke_selected"]
 
@@ -241,7 +256,7 @@ class ReviewLinkAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WorkflowBypass)
-class WorkflowBypassAdmin(ReadOnlyAdmin):
+class WorkflowBypassAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
     """Who let which revision go live without an approved submission (also in the audit log)."""
 
     list_display = [

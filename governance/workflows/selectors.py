@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from accounts.roles import ADMINISTRATOR
+from content.permissions import section_q
+from content.selectors import entry_refs_q
 from governance.models import Comment, ReviewTask, Submission, SubmissionStatus
-from governance.workflows.routing import REVIEW_PERM, entry_filter, workflow_for
+from governance.workflows.routing import REVIEW_PERM, entry_filter, steps_held_q, workflow_for
 from governance.workflows.services import review_may_decide
 
 
 def review_queue_for(user: Any) -> QuerySet[Submission]:
-    """Open submissions whose current step `user` may act on and has not yet decided."""
+    """Open submissions whose current step `user` may act on and has not yet decided: on
+    the items it may review (everywhere for its roles, else in its grants' sections), the
+    steps it holds (routing.steps_held_q). What review_refusal decides for one, as a query."""
     queue = Submission.objects.filter(status=SubmissionStatus.IN_PROGRESS)
     if not user.has_perm(REVIEW_PERM):
         return queue.none()
-    names = set(user.groups.values_list("name", flat=True))
-    if not (user.is_superuser or ADMINISTRATOR in names):
-        queue = queue.filter(
-            Q(current_step__role__in=names) | Q(current_step__group__in=user.groups.all())
-        )
+    for limit in (
+        entry_refs_q(lambda model: section_q(user, model, REVIEW_PERM)),
+        steps_held_q(user),
+    ):
+        if limit is not None:
+            queue = queue.filter(limit)
     decided = ReviewTask.objects.filter(
         submission=OuterRef("pk"), step=OuterRef("current_step"), reviewer=user
     )

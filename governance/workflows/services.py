@@ -99,7 +99,7 @@ def submission_start(*, entry: Any, actor: Any, revision: Any) -> Submission | N
             "step": step.order,
         },
     )
-    notify_step(submission=submission, step=step, reviewers=step_reviewers(step))
+    notify_step(submission=submission, step=step, reviewers=step_reviewers(step, entry))
     return submission
 
 
@@ -118,7 +118,8 @@ def submission_cancel_stale(*, entry: Any, actor: Any = None) -> None:
 
 def _ensure_can_decide(submission: Submission, entry: Any, actor: Any) -> None:
     step = submission.current_step
-    if not (actor.has_perm(REVIEW_PERM) and holds_step(actor, step)):
+    # Asked of the item: a role granted within a section reviews only the section's items.
+    if not (actor.has_perm(REVIEW_PERM, entry) and holds_step(actor, step, entry)):
         raise PermissionDenied(f"Only {step.group_name} reviewers may decide this step.")
     if actor.pk in (submission.submitted_by_id, getattr(entry, "owner_id", None)):
         raise PermissionDenied("No one may review their own submission.")
@@ -230,7 +231,9 @@ def review_decide(
                 target=entry,
                 metadata={"submission": submission.pk, "step": following.order},
             )
-            notify_step(submission=submission, step=following, reviewers=step_reviewers(following))
+            notify_step(
+                submission=submission, step=following, reviewers=step_reviewers(following, entry)
+            )
     notify_decision(
         submission=submission,
         decision=decision,

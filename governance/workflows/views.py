@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -11,6 +12,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission, RejectApiKeys
+from content.selectors import entry_refs_visible_q
 from content.serializers.types import ApiNames
 from content.types import entry_type
 from governance.models import Comment, ReviewLink, ReviewTask, Workflow, WorkflowStep
@@ -33,9 +35,15 @@ from governance.workflows.serializers import (
 )
 
 
-def entry_get(kind: str, pk: int):
-    """The item of the registered type called `kind` (validated by EntryTypeField)."""
-    return get_object_or_404(entry_type(kind).model, pk=pk)
+def entry_get(kind: str, pk: int, actor):
+    """The item of the registered type called `kind` (validated by EntryTypeField); 403
+    when `actor` may not view it (outside a section-limited role's sections), as content's
+    own routes answer for an item."""
+    registered = entry_type(kind)
+    entry = get_object_or_404(registered.model, pk=pk)
+    if not actor.has_perm(registered.perm("view"), entry):
+        raise PermissionDenied
+    return entry
 
 
 class CanReview(permissions.BasePermission):
@@ -134,7 +142,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
             return Comment.objects.none()
         ref = EntryRefSerializer(data=self.request.query_params.dict())
         ref.is_valid(raise_exception=True)
-        entry = entry_get(ref.validated_data["type"], ref.validated_data["id"])
+        entry = entry_get(ref.validated_data["type"], ref.validated_data["id"], self.request.user)
         return Comment.objects.filter(
             content_type=ContentType.objects.get_for_model(entry), object_id=entry.pk
         ).select_related("author", "revision")
@@ -154,7 +162,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         comment = workflow_config.comment_create(
-            entry=entry_get(data["type"], data["id"]),
+            entry=entry_get(data["type"], data["id"], request.user),
             actor=request.user,
             body=data["body"],
             parent=data.get("parent"),
@@ -172,9 +180,14 @@ class ReviewLinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     serializer_class = ReviewLinkSerializer
 
     def get_queryset(self):
-        return ReviewLink.objects.select_related(
+        links = ReviewLink.objects.select_related(
             "submission__content_type", "submission", "created_by"
         )
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return links.none()
+        # A section-limited role lists only the links of its sections' items.
+        visible = entry_refs_visible_q(self.request.user, prefix="submission__")
+        return links if visible is None else links.filter(visible)
 
     @extend_schema(request=ReviewLinkWriteSerializer, responses=ReviewLinkCreatedSerializer)
     def create(self, request, *args, **kwargs):
@@ -182,7 +195,7 @@ class ReviewLinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         link, token = review_links.review_link_create(
-            entry=entry_get(data["type"], data["id"]),
+            entry=entry_get(data["type"], data["id"], request.user),
             actor=request.user,
             expires_at=data.get("expires_at"),
             reviewer_email=data.get("reviewer_email", ""),

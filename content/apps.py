@@ -33,3 +33,8 @@ class ContentConfig(AppConfig):
             signal.connect(locales.forget, sender=Locale, dispatch_uid="delivery.locales")
         # The frontend's bases, read once per process (content.frontend); tests change them.
         setting_changed.connect(frontend.forget, dispatch_uid="content.frontend")
+        # A grant keeps its holder in the admin as a role does (accounts.extensions).
+        from accounts import extensions
+        from content.selectors import user_holds_role_grant
+
+        extensions.register_staff_reason(user_holds_role_grant)

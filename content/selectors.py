@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import F, Q, QuerySet
 
 from content.models import (
     Category,
@@ -64,3 +65,15 @@ def role_grant_list() -> QuerySet[RoleGrant]:
     return RoleGrant.objects.select_related(
         "user", "group", "scope_page", "scope_category", "scope_locale"
     ).order_by("pk")
+
+
+def _held_by(holder: Any) -> Q:
+    if isinstance(holder, Group):
+        return Q(group=holder)
+    return Q(user=holder) | Q(group__in=holder.groups.values("pk"))
+
+
+def user_holds_role_grant(user: Any) -> bool:
+    """Whether `user` holds any grant, directly or through a group (a reason to stay staff:
+    accounts.extensions)."""
+    return RoleGrant.objects.filter(_held_by(user)).exists()

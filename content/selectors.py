@@ -73,6 +73,12 @@ def _held_by(holder: Any) -> Q:
     return Q(user=holder) | Q(group__in=holder.groups.values("pk"))
 
 
+def role_grants_held(holder: Any) -> QuerySet[RoleGrant]:
+    """The grants a group holds, or a user holds directly or through one of their groups,
+    with who granted them joined (the user's and group's admin pages list them)."""
+    return role_grant_list().filter(_held_by(holder)).select_related("created_by")
+
+
 def user_holds_role_grant(user: Any) -> bool:
     """Whether `user` holds any grant, directly or through a group (a reason to stay staff:
     accounts.extensions)."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
-from accounts import services
+from accounts import extensions, services
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ROLE_NAMES
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
@@ -42,8 +46,20 @@ class UserChangeForm(forms.ModelForm):
             self.fields["roles"].initial = self.instance.roles
 
 
+class PanelsAdminMixin:
+    """A change page that shows the panels other apps register (accounts.extensions)."""
+
+    change_form_template = "admin/accounts/change_form.html"
+    panels_of: Callable[[HttpRequest, Any], list[dict[str, Any]]]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["folio_panels"] = [] if obj is None else self.panels_of(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 @admin.register(User)
-class UserAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+    panels_of = staticmethod(extensions.user_panels)
     list_display = ["email", "full_name", "role_list", "is_active", "last_login"]
     list_filter = ["is_active", "groups"]
     search_fields = ["email", "full_name"]
@@ -178,8 +194,10 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(BaseGroupAdmin):
+class RoleAdmin(PanelsAdminMixin, BaseGroupAdmin):
     """Roles are groups; their permissions come from accounts.roles, so they are read-only here."""
+
+    panels_of = staticmethod(extensions.group_panels)
 
     readonly_fields = ["name", "permissions"]
 

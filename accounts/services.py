@@ -22,6 +22,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.audit import audit_record
+from accounts.extensions import staff_reason_holds
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ALL, ROLE_NAMES, require_perm, role_permissions
 from accounts.tasks import email_send_task
@@ -54,13 +55,34 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
     return roles
 
 
-def _apply_roles(user: User, roles: list[str]) -> None:
-    user.groups.set(Group.objects.filter(name__in=roles))
-    # Every role works in the admin; a user with no role has no business there.
-    staff = bool(roles) or user.is_superuser
-    if user.is_staff != staff:
-        user.is_staff = staff
-        user.save(update_fields=["is_staff"])
+def _apply_roles(user: User, roles: list[str]) -> list[bool] | None:
+    """Put the user in exactly `roles`; returns the change of `is_staff`, if any."""
+    # Only the role groups: the user's other groups (a team holding a role grant) stay.
+    role_groups = list(Group.objects.filter(name__in=ROLE_NAMES))
+    user.groups.remove(*[group for group in role_groups if group.name not in roles])
+    user.groups.add(*[group for group in role_groups if group.name in roles])
+    return user_staff_sync(user)
+
+
+@transaction.atomic
+def user_staff_sync(user: User) -> list[bool] | None:
+    """Set `is_staff` from what the user holds now: every role works in the admin, and so
+    does what another app registered as a reason (accounts.extensions: content's role
+    grants); with neither, the user has no business there. Call after a change to either;
+    returns [before, after] when the flag changed, for the caller's audit record."""
+    # The user's row is the lock: a grant withdrawn while the roles are being set is seen.
+    locked = User.objects.select_for_update().only("is_staff", "is_superuser").get(pk=user.pk)
+    staff = (
+        locked.is_superuser
+        or user.groups.filter(name__in=ROLE_NAMES).exists()
+        or staff_reason_holds(user)
+    )
+    before = locked.is_staff
+    user.is_staff = staff
+    if before == staff:
+        return None
+    User.objects.filter(pk=user.pk).update(is_staff=staff)
+    return [before, staff]
 
 
 # --- Users ------------------------------------------------------------------------------
@@ -122,9 +144,11 @@ def user_update(*, actor: User, user: User, data: dict, roles: Iterable[str] | N
         before = user.roles
         if user.pk == actor.pk and ROLE_NAMES[0] in before and ROLE_NAMES[0] not in roles:
             raise ValidationError({"roles": ["You cannot remove your own Administrator role."]})
-        _apply_roles(user, roles)
+        staff = _apply_roles(user, roles)
         if before != roles:
             changes["roles"] = [before, roles]
+        if staff:
+            changes["is_staff"] = staff
     if changes:
         audit_record(actor=actor, action="user.update", target=user, changes=changes)
     return user

@@ -33,3 +33,12 @@ class ContentConfig(AppConfig):
             signal.connect(locales.forget, sender=Locale, dispatch_uid="delivery.locales")
         # The frontend's bases, read once per process (content.frontend); tests change them.
         setting_changed.connect(frontend.forget, dispatch_uid="content.frontend")
+        # Role grants on the users' and groups' admin pages, and a grant keeps its holder in
+        # the admin as a role does (accounts.extensions).
+        from accounts import extensions
+        from content.admin import grant_panels
+        from content.selectors import user_holds_role_grant
+
+        extensions.register_staff_reason(user_holds_role_grant)
+        extensions.register_user_panel(grant_panels.user_grants_panel)
+        extensions.register_group_panel(grant_panels.group_grants_panel)

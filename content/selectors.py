@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import reduce
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
 
@@ -104,3 +105,21 @@ def role_grant_list() -> QuerySet[RoleGrant]:
     return RoleGrant.objects.select_related(
         "user", "group", "scope_page", "scope_category", "scope_locale"
     ).order_by("pk")
+
+
+def _held_by(holder: Any) -> Q:
+    if isinstance(holder, Group):
+        return Q(group=holder)
+    return Q(user=holder) | Q(group__in=holder.groups.values("pk"))
+
+
+def role_grants_held(holder: Any) -> QuerySet[RoleGrant]:
+    """The grants a group holds, or a user holds directly or through one of their groups,
+    with who granted them joined (the user's and group's admin pages list them)."""
+    return role_grant_list().filter(_held_by(holder)).select_related("created_by")
+
+
+def user_holds_role_grant(user: Any) -> bool:
+    """Whether `user` holds any grant, directly or through a group (a reason to stay staff:
+    accounts.extensions)."""
+    return RoleGrant.objects.filter(_held_by(user)).exists()

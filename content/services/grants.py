@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts.audit import audit_record
 from accounts.roles import GRANTABLE_ROLES, require_perm
+from accounts.services import user_staff_sync
 from content.models import RoleGrant
 from content.scope import ScopeNames, scope_clean, scope_describe, scope_write
 
@@ -68,19 +69,25 @@ def role_grant_create(*, actor: Any, data: dict[str, Any]) -> RoleGrant:
     scope_write(grant, cleaned, GRANT_SCOPE)
     grant.save()
     changes = _describe(grant)
-    user = cleaned["user"]
-    if user is not None and not user.is_staff:
-        # Every role works in the admin (accounts: a user in a role is staff).
-        type(user).objects.filter(pk=user.pk).update(is_staff=True)
-        user.is_staff = True
-        changes["is_staff"] = [False, True]
+    # A user given a grant works in the admin, as with a role; members of a group given one
+    # are let in by their own roles (see docs/permissions.md).
+    if cleaned["user"] is not None and (staff := user_staff_sync(cleaned["user"])):
+        changes["is_staff"] = staff
     audit_record(actor=actor, action="role_grant.create", target=grant, changes=changes)
     return grant
 
 
 @transaction.atomic
 def role_grant_delete(*, actor: Any, grant: RoleGrant) -> None:
-    """Withdraw a grant (Administrators)."""
+    """Withdraw a grant (Administrators). A user losing their last grant, with no role,
+    leaves the admin (is_staff cleared, in the audit record); a group's grant never set
+    its members' is_staff, so withdrawing it leaves them as they are."""
     require_perm(actor, DELETE_PERM, DENIED)
-    audit_record(actor=actor, action="role_grant.delete", target=grant, changes=_describe(grant))
-    grant.delete()
+    changes = _describe(grant)
+    # Through the queryset, so `grant` keeps its pk for the audit record.
+    deleted, _ = RoleGrant.objects.filter(pk=grant.pk).delete()
+    if not deleted:
+        return  # withdrawn meanwhile, and audited then
+    if grant.user_id is not None and (staff := user_staff_sync(grant.user)):
+        changes["is_staff"] = staff
+    audit_record(actor=actor, action="role_grant.delete", target=grant, changes=changes)

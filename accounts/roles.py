@@ -79,6 +79,11 @@ def register_publishable(app_label: str, model_name: str) -> None:
     _publishable[(app_label, model_name)] = None
 
 
+def unregister_publishable(app_label: str, model_name: str) -> None:
+    """Forget a publishable model (a runtime type removed or reloaded)."""
+    _publishable.pop((app_label, model_name), None)
+
+
 def role_permissions(role: str) -> frozenset[str] | str:
     """The permission names the matrix grants to `role` (or ALL), registered types included."""
     granted = MATRIX[role]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts.roles import register_publishable
+from accounts.roles import register_publishable, unregister_publishable
 
 if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
@@ -133,6 +133,21 @@ class EntryBehaviour:
         """Settle what creating could not (a page's position among its siblings)."""
         return entry
 
+    def own_fields(self) -> tuple[str, ...]:
+        """Input names the type takes beyond its model's fields (`fold` turns them into
+        column values)."""
+        return ()
+
+    def fold(self, entry: PublishableCore, data: dict[str, Any], *, created: bool) -> None:
+        """Before a create or update applies `data`: turn the type's own fields that are not
+        columns into column values (a runtime type's fields into its `data` document),
+        validated; ValidationError names the field."""
+
+    def texts(self, entry: PublishableCore) -> Iterable[tuple[str, str]]:
+        """(field, plain text) of the type's own text-bearing fields beyond the core ones,
+        for the text policies (a runtime type's text fields)."""
+        return ()
+
 
 @dataclass(frozen=True, kw_only=True)
 class EntryType:
@@ -188,6 +203,9 @@ class EntryType:
     # The management API's viewset to build on: an EntryViewSet subclass adding the type's
     # own actions (a page's `move/`). Empty means content.views.entries.EntryViewSet.
     viewset: str = ""
+    # Defined at runtime (content.runtime): routed by `entries/<api_name>/`, not by its own
+    # route set, and loaded from the database by every process.
+    runtime: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -227,6 +245,17 @@ class EntryType:
 _registry: dict[str, EntryType] = {}
 _by_model: dict[type[Model], EntryType] = {}
 _listeners: list[Callable[[EntryType], None]] = []
+# Brings the runtime types up to date (content.runtime.registry.sync); cheap when they are.
+_loader: list[Callable[[], None]] = []
+
+
+def set_loader(loader: Callable[[], None]) -> None:
+    _loader[:] = [loader]
+
+
+def _current() -> None:
+    for loader in _loader:
+        loader()
 
 
 def register(entry_type: EntryType) -> EntryType:
@@ -244,6 +273,14 @@ def register(entry_type: EntryType) -> EntryType:
     return entry_type
 
 
+def unregister(api_name: str) -> None:
+    """Remove a runtime type (deleted, renamed or reloaded); code-defined types stay."""
+    entry_type = _registry.pop(api_name, None)
+    if entry_type is not None:
+        _by_model.pop(entry_type.model, None)
+        unregister_publishable(entry_type.app_label, entry_type.model._meta.model_name)
+
+
 def for_each_entry_type(callback: Callable[[EntryType], None]) -> None:
     """Call `callback(entry_type)` for every type registered so far and for each one
     registered later: the admin's autodiscovery runs before the apps' ready() register
@@ -255,11 +292,13 @@ def for_each_entry_type(callback: Callable[[EntryType], None]) -> None:
 
 def entry_types() -> Iterator[EntryType]:
     """Every registered type, in registration order."""
+    _current()
     return iter(tuple(_registry.values()))
 
 
 def entry_type(api_name: str) -> EntryType:
     """The type registered as `api_name`; LookupError if there is none."""
+    _current()
     try:
         return _registry[api_name]
     except KeyError:
@@ -272,21 +311,28 @@ def entry_type_for(entry_or_model: PublishableCore | type[PublishableCore]) -> E
     try:
         return _by_model[model]
     except KeyError:
+        _current()
+    try:
+        return _by_model[model]
+    except KeyError:
         raise LookupError(f"{model.__name__} is not a registered publishable type.") from None
 
 
 def publishable_models() -> tuple[type[PublishableCore], ...]:
     """Every registered model (what the scheduler, rebuilds and reports iterate over)."""
+    _current()
     return tuple(t.model for t in _registry.values())
 
 
 def api_names() -> tuple[str, ...]:
+    _current()
     return tuple(_registry)
 
 
 def entry_type_choices() -> list[tuple[str, str]]:
     """(api_name, api_name) of every type: the choices of API fields that name a type, and
     so the values of the OpenAPI schema's shared EntryTypeEnum."""
+    _current()
     return [(name, name) for name in _registry]
 
 

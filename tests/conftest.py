@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from content.delivery import local, locales
 from content.delivery.throttling import DeliveryThrottle
+from content.runtime import registry
 
 
 def _cache_clear() -> None:
@@ -39,6 +40,13 @@ def _fresh_cache():
     forget()
     yield
     forget()
+
+
+@pytest.fixture(autouse=True)
+def _no_runtime_types():
+    """The runtime types a test defined roll back with its transaction: forget them."""
+    yield
+    registry.forget()
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "outbox",
     "accounts",
     "content",
+    "content.runtime",
     "governance",
 ]
 
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Runtime content types changed by another process, before the URL is resolved.
+    "content.runtime.middleware.RuntimeTypesMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

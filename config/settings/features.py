@@ -34,6 +34,11 @@ DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=200
 # Django upgrade that changes those internals may need until Folio catches up.
 DELIVERY_COMPILED_QUERIES = env.bool("DELIVERY_COMPILED_QUERIES", default=True)
 
+# --- Content types as data (content.runtime) --------------------------------------------
+# How long a process trusts the runtime types it loaded before it checks for a change made
+# through another process (one indexed read of one row).
+CONTENT_TYPES_CHECK_SECONDS = env.float("CONTENT_TYPES_CHECK_SECONDS", default=1.0)
+
 # --- Governance ------------------------------------------------------------------------
 # Days until an item is due for review again, per type; "Mark reviewed" restarts the clock.
 # Each type registers its interval (content.types: articles 180, pages 365);

@@ -22,6 +22,9 @@ STORAGES = {
 }
 # A third publishable type defined in code (tests/eventapp): it must need nothing else.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.eventapp"]
+# One process: the services reload the runtime types they change, and each test forgets
+# them (tests/conftest.py); tests of another process's change set this to 0.
+CONTENT_TYPES_CHECK_SECONDS = 10**9
 # Each pytest-xdist worker keeps its keys under its own prefix: on a CACHE_URL run the
 # workers share one Redis database, and one worker clearing the cache between tests
 # (tests/conftest.py clears only its own prefix) must not reset another's throttle counters.

@@ -17,12 +17,23 @@ from content.models.revisions import Revision
 from content.models.scope import ScopedModel
 from content.models.snapshots import DeliverySnapshot, DeliveryState, SnapshotFacet
 from content.models.taxonomy import Category, Tag
+from content.models.typedefs import (
+    Entry,
+    FieldDefinition,
+    FieldKind,
+    TypeDefinition,
+    TypeRegistryState,
+    TypeRevision,
+)
 
 __all__ = [
     "Article",
     "Category",
     "DeliverySnapshot",
     "DeliveryState",
+    "Entry",
+    "FieldDefinition",
+    "FieldKind",
     "Locale",
     "MediaAsset",
     "MediaKind",
@@ -37,4 +48,7 @@ __all__ = [
     "SnapshotFacet",
     "Status",
     "Tag",
+    "TypeDefinition",
+    "TypeRegistryState",
+    "TypeRevision",
 ]

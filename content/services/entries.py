@@ -244,9 +244,7 @@ def entry_create(
     rules.ensure_perm(actor, model, "add")
     entry_type = entry_type_for(model)
     data = dict(data)
-    _unknown(model, data, entry_type.create_fields)
-    if not data.get("title"):
-        raise ValidationError({"title": ["A title is required."]})
+    _unknown(model, data, entry_type.create_fields + entry_type.behaviour.own_fields())
     entry = model(
         locale=to_instance(Locale, data.pop("locale", None), "locale") or locale_default(),
         owner=actor,
@@ -265,6 +263,9 @@ def entry_create(
             raise ValidationError({"translation_key": ["This locale already has a translation."]})
     data.pop("translation_key", None)
     entry_type.behaviour.prepare_create(entry, data, actor)
+    entry_type.behaviour.fold(entry, data, created=True)
+    if not data.get("title"):
+        raise ValidationError({"title": ["A title is required."]})
     changes, m2m = _apply(entry, data, actor)
     # Placed now (locale, parent page, category): a section's author creates only inside it.
     rules.ensure_perm(actor, entry, "add")
@@ -297,7 +298,9 @@ def entry_update(
     if expected_version is not None and expected_version != entry.version:
         raise PreconditionFailed(current_version=entry.version)
     entry_type = entry_type_for(entry)
-    _unknown(type(entry), data, entry_type.editable_fields)
+    data = dict(data)
+    _unknown(type(entry), data, entry_type.editable_fields + entry_type.behaviour.own_fields())
+    entry_type.behaviour.fold(entry, data, created=False)
     changes, m2m = _apply(entry, data, actor)
     if not changes:
         return entry

@@ -1,0 +1,30 @@
+"""The app that holds the runtime types' entry classes: each type's entries are a proxy
+of content.Entry under this app's label, so each has its own permissions
+(`entries.publish_event`), admin pages (/admin/entries/event/) and content type. The app
+has no models module and no migrations: its models exist only once loaded."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+def _load_after_migrate(sender, **kwargs) -> None:
+    from content.runtime.registry import sync
+
+    # Before the roles are synced (accounts), so they keep their rights on runtime types.
+    sync(force=True)
+
+
+class RuntimeTypesConfig(AppConfig):
+    name = "content.runtime"
+    label = "entries"
+    verbose_name = "Entries"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from content import types
+        from content.runtime.registry import sync
+
+        types.set_loader(sync)
+        post_migrate.connect(_load_after_migrate, dispatch_uid="entries.load")

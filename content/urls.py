@@ -11,9 +11,9 @@ from content.types import entry_types
 from content.views.entries import entry_viewset
 from content.views.grants import RoleGrantViewSet
 from content.views.media import MediaViewSet
-from content.views.typedefs import ContentTypeViewSet
 from content.views.runtime_entries import API_ID, RuntimeEntryViewSet
 from content.views.taxonomy import CategoryViewSet, LocaleViewSet, RedirectViewSet, TagViewSet
+from content.views.typedefs import ContentTypeViewSet
 
 router = SimpleRouter()
 for registration in entry_types():

@@ -13,7 +13,7 @@ A type's fields change at runtime, so the shapes are rebuilt whenever its regist
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -145,9 +145,14 @@ class RuntimeEntrySerializer(GenericEntrySerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string"})
+class RawTitle(RawValue):
+    pass
+
+
 class RuntimeWriteFields(EntryWriteSerializer):
     # The title may come from the type's title field; the service asks for one otherwise.
-    title = RawValue(required=False)
+    title = RawTitle(required=False)
 
 
 class RuntimeCreateSerializer(CreateFields, RuntimeWriteFields):
@@ -206,4 +211,3 @@ def runtime_serializers(entry_type) -> EntrySerializers:
     )
     _built[entry_type.api_name] = (entry_type, built)
     return built
-

@@ -32,7 +32,8 @@ def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> froze
 
 TAXONOMY = ("category", "tag", "locale", "redirect")
 MEDIA = ("mediaasset",)
-CONTENT_MODELS = TAXONOMY + MEDIA + ("revision", "reference")
+# Every role reads the content types (a frontend discovers them); Administrators define them.
+CONTENT_MODELS = TAXONOMY + MEDIA + ("revision", "reference", "typedefinition", "typerevision")
 GOVERNANCE_READ = (
     "workflow",
     "workflowstep",

@@ -38,6 +38,8 @@ urlpatterns = [
 # `{id}/checks/` of every registered type (content's URL space; governance's code, see
 # governance/policies/views.py), named `<api_name>-checks` and `<api_name>-checks-override`.
 for _type in entry_types():
+    if _type.runtime:  # routed per request under entries/<api_id>/, not by name here
+        continue
     _viewset = policy_views.entry_checks_viewset(_type)
     urlpatterns += [
         path(

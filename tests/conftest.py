@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -44,9 +45,12 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _no_runtime_types():
-    """The runtime types a test defined roll back with its transaction: forget them."""
+    """The runtime types a test defined roll back with its transaction: forget them, and
+    the content types Django cached for them (their rows rolled back too; a cached id
+    would give the next test's permissions a dangling foreign key)."""
     yield
     registry.forget()
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -289,7 +289,7 @@ def revision_revert(
     return entry_update(
         entry=entry,
         actor=actor,
-        data=revision_data(revision),
+        data=revision_data(revision, entry=entry),
         expected_version=expected_version,
         message=f"Reverted to revision {number}",
     )

@@ -76,12 +76,12 @@ def revision_diff(*, old: Revision, new: Revision) -> dict[str, dict[str, Any]]:
     }
 
 
-def revision_data(revision: Revision) -> dict[str, Any]:
-    """The editable fields of a snapshot, as data for entry_update (a revert); structural
-    fields (locale, a page's parent and path: moves have their own path), the owner and
-    the type's `keep_on_revert` stay as they are."""
-    model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
-    entry_type = entry_type_for(model)
+def revision_data(revision: Revision, *, entry: PublishableCore) -> dict[str, Any]:
+    """The editable fields of `entry`'s snapshot, as data for entry_update (a revert);
+    structural fields (locale, a page's parent and path: moves have their own path), the
+    owner and the type's `keep_on_revert` stay as they are. The type is the entry's: a
+    runtime type's revisions are filed under the concrete Entry's content type."""
+    entry_type = entry_type_for(entry)
     kept = (
         set(entry_type.snapshot_fields) - set(entry_type.editable_fields)
         | set(NOT_REVERTED)

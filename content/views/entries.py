@@ -276,9 +276,11 @@ class EntryViewSet(
         """Field-by-field changes from revision `number` to revision `other`."""
         entry = self.get_object()
         old, new = self._revision(entry, number), self._revision(entry, other)
-        return Response(
-            {"old": old.number, "new": new.number, "changes": revision_diff(old=old, new=new)}
-        )
+        return Response({"old": old.number, "new": new.number, "changes": self.diff(old, new)})
+
+    def diff(self, old: Revision, new: Revision) -> dict:
+        """The changes between two revisions, as the response names them."""
+        return revision_diff(old=old, new=new)
 
 
 _viewsets: dict[type, type[EntryViewSet]] = {}

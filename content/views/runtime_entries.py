@@ -1,0 +1,110 @@
+"""`entries/<api_id>/`: the management API of every runtime type, on one route set.
+
+Types are defined while the process runs, so no route is made per type: the one prefix
+carries the type's api_id, and each request resolves it (`initial()`) to the type as
+registered now, with its model, permissions and serializers. Everything else is
+EntryViewSet's, as for `articles/`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.exceptions import NotFound
+
+from content.filters import EntryFilter
+from content.models import Entry
+from content.serializers.runtime import (
+    RuntimeCreateSerializer,
+    RuntimeEntrySerializer,
+    RuntimeUpdateSerializer,
+    runtime_serializers,
+)
+from content.types import EntryType, entry_type
+from content.views.entries import EntryViewSet
+
+API_ID = r"[a-z][a-z0-9_]*"
+TYPE_PARAMETER = OpenApiParameter(
+    "api_id",
+    str,
+    OpenApiParameter.PATH,
+    pattern=f"^{API_ID}$",
+    description="The content type's api_id (see content-types/).",
+)
+
+
+class RuntimeEntryFilter(EntryFilter):
+    class Meta:
+        model = Entry
+        fields: list[str] = []
+
+
+def runtime_type(api_id: str | None) -> EntryType:
+    """The runtime type called `api_id` as registered now; 404 otherwise."""
+    try:
+        found = entry_type(api_id or "")
+    except LookupError:
+        found = None
+    if found is None or not found.runtime:
+        raise NotFound(f"No content type defined as data is called {api_id!r}.")
+    return found
+
+
+def _by_api_id(entry_type: EntryType, changes: dict[str, Any]) -> dict[str, Any]:
+    """A diff's `data` change split into one change per field, by api_id (a removed field
+    keeps its storage key)."""
+    data = changes.pop("data", None)
+    if data is None:
+        return changes
+    old, new = data["from"] or {}, data["to"] or {}
+    names = {f.key: f.api_id for f in entry_type.extra["all_fields"] if f.removed_at is None}
+    for key in dict.fromkeys([*old, *new]):
+        if old.get(key) != new.get(key):
+            changes[names.get(key, key)] = {"from": old.get(key), "to": new.get(key)}
+    return changes
+
+
+@extend_schema(tags=["entries"], parameters=[TYPE_PARAMETER])
+@extend_schema_view(
+    create=extend_schema(request=RuntimeCreateSerializer, responses={201: RuntimeEntrySerializer}),
+    update=extend_schema(request=RuntimeUpdateSerializer),
+    partial_update=extend_schema(request=RuntimeUpdateSerializer),
+)
+class RuntimeEntryViewSet(EntryViewSet):
+    """Entries of a content type defined as data: the core fields, then the type's own
+    fields by api_id (see content-types/<api_id>/)."""
+
+    # What the schema shows; each request sets its type's own (initial()).
+    model = Entry
+    permission_model = "content.entry"
+    serializer_class = RuntimeEntrySerializer
+    create_serializer_class = RuntimeCreateSerializer
+    update_serializer_class = RuntimeUpdateSerializer
+    filterset_class = RuntimeEntryFilter
+    entry_type: EntryType
+
+    def dispatch(self, request, *args, api_id=None, **kwargs):
+        # The api_id selects the type; the actions take only the item's pk.
+        self.api_id = api_id
+        return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        registration = runtime_type(self.api_id)
+        opts = registration.model._meta
+        serializers = runtime_serializers(registration)
+        self.entry_type = registration
+        self.model = registration.model
+        self.permission_model = f"{opts.app_label}.{opts.model_name}"
+        self.serializer_class = serializers.output
+        self.create_serializer_class = serializers.create
+        self.update_serializer_class = serializers.update
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema: no type to resolve
+            return Entry.objects.none()
+        return super().get_queryset()
+
+    def diff(self, old, new):
+        return _by_api_id(self.entry_type, super().diff(old, new))

@@ -28,7 +28,8 @@ from content.types import EntryType, entry_types, register, unregister
 APP_LABEL = "entries"
 _lock = threading.RLock()
 _state = {"version": None, "checked": float("-inf"), "loading": False}
-# Called after every reload with the registered runtime types (the admin's pages).
+# Called after every reload with the registered runtime types (the admin's pages), and
+# with none after forget().
 _reloaded: list[Callable[[list[EntryType]], None]] = []
 
 
@@ -164,11 +165,17 @@ def sync(*, force: bool = False) -> None:
 def forget() -> None:
     """Drop every runtime type from this process's registry without reading the database
     (a test's rolled-back types); the next sync past the lease reloads."""
+    from django.contrib.contenttypes.models import ContentType
+
+    # Their content types rolled back too: a cached id would be a dangling foreign key.
+    ContentType.objects.clear_cache()
     with _lock:
         for old in [t for t in entry_types() if t.runtime]:
             unregister(old.api_name)
         ENTRY_CLASSES.clear()
         _state["version"] = None
+    for callback in _reloaded:  # what was built per type (the admin's pages) goes too
+        callback([])
 
 
 def ensure_permissions(definition: TypeDefinition) -> None:

@@ -1,0 +1,123 @@
+"""The form inputs of a runtime type's entries: one Django form field per live type field
+(by its kind, content.runtime.kinds), what an entry's stored value looks like in it, and
+what the entry service takes from it. The service validates again (its rules are the
+ones that count); the form only gives each kind a fitting input."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.admin import widgets as admin_widgets
+
+from content.models import FieldKind, MediaAsset
+from content.runtime.kinds import DEFAULT_DECIMAL_PLACES, DEFAULT_MAX_LENGTH
+
+REFERENCE_HELP = {
+    True: "Entry ids as a JSON list: [12, 14]",
+    False: "An entry id: 12",
+}
+
+
+def _choices(field) -> list[tuple[str, str]]:
+    return [(c, c) for c in field.options.get("choices", [])]
+
+
+def _text(field, **common) -> forms.Field:
+    options = field.options
+    widget = forms.Textarea if field.kind == FieldKind.LONG_TEXT else None
+    return forms.CharField(
+        max_length=options.get("max_length", DEFAULT_MAX_LENGTH.get(field.kind)),
+        min_length=options.get("min_length"),
+        strip=True,
+        widget=widget,
+        **common,
+    )
+
+
+def _reference(field, **common) -> forms.Field:
+    types = field.options.get("types", [])
+    many = bool(field.options.get("many"))
+    hint = REFERENCE_HELP[many]
+    if len(types) > 1:
+        hint = 'References as JSON: {"type": "<api_id>", "id": 12}' + (
+            ", in a list" if many else ""
+        )
+    common["help_text"] = " ".join(p for p in (common["help_text"], f"({hint}.)") if p)
+    return forms.JSONField(widget=forms.TextInput(attrs={"size": 40}), **common)
+
+
+def form_field(field) -> forms.Field:
+    """The input for one type field (a FieldDefinition)."""
+    common = {"label": field.label, "help_text": field.help_text, "required": field.required}
+    options = field.options
+    kind = field.kind
+    if kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        return _text(field, **common)
+    if kind == FieldKind.RICH_TEXT:
+        common["help_text"] = common["help_text"] or "Blocks as JSON (as the API takes them)."
+        return forms.JSONField(widget=forms.Textarea(attrs={"rows": 6}), **common)
+    if kind == FieldKind.INTEGER:
+        bounds = {"min_value": options.get("min_value"), "max_value": options.get("max_value")}
+        return forms.IntegerField(**bounds, **common)
+    if kind == FieldKind.DECIMAL:
+        places = options.get("decimal_places", DEFAULT_DECIMAL_PLACES)
+        return forms.DecimalField(decimal_places=places, **common)
+    if kind == FieldKind.BOOLEAN:
+        return forms.BooleanField(**{**common, "required": False})  # unticked is false
+    if kind == FieldKind.DATE:
+        return forms.DateField(widget=admin_widgets.AdminDateWidget, **common)
+    if kind == FieldKind.DATETIME:
+        return forms.SplitDateTimeField(widget=admin_widgets.AdminSplitDateTime, **common)
+    if kind == FieldKind.EMAIL:
+        return forms.EmailField(**common)
+    if kind == FieldKind.URL:
+        return forms.URLField(assume_scheme="https", **common)
+    if kind == FieldKind.CHOICE:
+        return forms.ChoiceField(choices=[("", "---------"), *_choices(field)], **common)
+    if kind == FieldKind.CHOICES:
+        return forms.MultipleChoiceField(
+            choices=_choices(field), widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == FieldKind.MEDIA:
+        media = MediaAsset.objects.order_by("-pk")
+        if options.get("media_kinds"):
+            media = media.filter(kind__in=options["media_kinds"])
+        return forms.ModelChoiceField(queryset=media, **common)
+    return _reference(field, **common)
+
+
+def _reference_shown(field, value: Any) -> Any:
+    """A stored reference ({"type", "id"}) as the input takes it: the id alone for one type."""
+    if len(field.options.get("types", [])) != 1:
+        return value
+    if isinstance(value, list):
+        return [ref["id"] for ref in value]
+    return value["id"]
+
+
+def initial_value(field, value: Any) -> Any:
+    """An entry's stored value (Entry.data) as the field's input shows it."""
+    if value is None:
+        return None
+    kind = field.kind
+    if kind == FieldKind.DECIMAL:
+        return Decimal(value)
+    if kind == FieldKind.DATE:
+        return date.fromisoformat(value)
+    if kind == FieldKind.DATETIME:
+        return datetime.fromisoformat(value)
+    if kind == FieldKind.REFERENCE:
+        return _reference_shown(field, value)
+    return value
+
+
+def service_value(field, value: Any) -> Any:
+    """What the entry service takes from the input's cleaned value."""
+    if isinstance(value, MediaAsset):
+        return value.pk
+    if field.kind == FieldKind.CHOICES:
+        return list(value or [])
+    return value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -45,12 +44,10 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _no_runtime_types():
-    """The runtime types a test defined roll back with its transaction: forget them, and
-    the content types Django cached for them (their rows rolled back too; a cached id
-    would give the next test's permissions a dangling foreign key)."""
+    """The runtime types a test defined roll back with its transaction: forget them (and
+    the content types Django cached for them: content.runtime.registry.forget)."""
     yield
     registry.forget()
-    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

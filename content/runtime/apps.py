@@ -8,6 +8,12 @@ from __future__ import annotations
 from django.apps import AppConfig
 
 
+def _sync(**kwargs) -> None:
+    from content.runtime.registry import sync
+
+    sync()
+
+
 def _load_after_migrate(sender, **kwargs) -> None:
     from content.runtime.registry import sync
 
@@ -21,10 +27,13 @@ class RuntimeTypesConfig(AppConfig):
     verbose_name = "Entries"
 
     def ready(self) -> None:
+        from celery.signals import task_prerun
         from django.db.models.signals import post_migrate
 
         from content import types
-        from content.runtime.registry import sync
+        from content.runtime.registry import sync_if_connected
 
-        types.set_loader(sync)
+        types.set_loader(sync_if_connected)
         post_migrate.connect(_load_after_migrate, dispatch_uid="entries.load")
+        # A worker runs each task with the types as they are now (within the lease).
+        task_prerun.connect(_sync, dispatch_uid="entries.task_sync", weak=False)

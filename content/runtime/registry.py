@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, models, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 
 from content.models import Entry, FieldDefinition, TypeDefinition, TypeRegistryState
 from content.models.typedefs import ENTRY_CLASSES
@@ -123,6 +124,9 @@ def load() -> None:
         _state["loading"] = True
         try:
             version = _read_version()
+            # A change that rolled back may have left its content type's id in Django's
+            # cache (ensure_permissions): the reload that notices the rollback drops it.
+            ContentType.objects.clear_cache()
             definitions = list(TypeDefinition.objects.prefetch_related("fields"))
             fresh = [registration(d, list(d.fields.all())) for d in definitions]
             wanted = {t.api_name for t in fresh}
@@ -162,11 +166,19 @@ def sync(*, force: bool = False) -> None:
         load()
 
 
+def sync_if_connected() -> None:
+    """`sync()` for registry lookups: only over a connection already open, so importing the
+    URLconf, a system check or a test without the database never opens one. Requests
+    (content.runtime.middleware), Celery tasks and Folio's commands sync first."""
+    if connections[DEFAULT_DB_ALIAS].connection is not None:
+        sync()
+
+
 def forget() -> None:
     """Drop every runtime type from this process's registry without reading the database
     (a test's rolled-back types); the next sync past the lease reloads."""
-    from django.contrib.contenttypes.models import ContentType
-
+    if not ENTRY_CLASSES and _state["version"] is None:
+        return  # nothing loaded: most tests
     # Their content types rolled back too: a cached id would be a dangling foreign key.
     ContentType.objects.clear_cache()
     with _lock:
@@ -182,7 +194,6 @@ def ensure_permissions(definition: TypeDefinition) -> None:
     """The new type's permissions (add, change, delete, view, publish), and the roles' share
     of them (accounts.roles: every role acts on every registered type)."""
     from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
 
     from accounts.services import roles_sync
 

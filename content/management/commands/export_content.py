@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from content.exchange import content_export
+from content.runtime.commands import EntriesCommand
 
 
-class Command(BaseCommand):
+class Command(EntriesCommand):
     help = (
         "Write locales, categories, tags, media (base64), the items of every publishable "
         "type and redirects as JSON Lines, with natural keys, ready for import_content on "

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from content.exchange import ImportFailure, content_import
+from content.runtime.commands import EntriesCommand
 
 
-class Command(BaseCommand):
+class Command(EntriesCommand):
     help = (
         "Import an export_content file through the content services. Existing items "
         "(same natural key) are skipped; any bad line aborts the whole import."

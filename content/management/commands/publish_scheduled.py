@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
+from content.runtime.commands import EntriesCommand
 from content.services.scheduling import publish_scheduled
 
 
-class Command(BaseCommand):
+class Command(EntriesCommand):
     help = "Publish items whose publish_at has passed and unpublish those whose expire_at has."
 
     def handle(self, *args, **options) -> None:

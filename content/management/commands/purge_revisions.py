@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from content.runtime.commands import EntriesCommand
 from content.services.revisions import revisions_purge
 
 
-class Command(BaseCommand):
+class Command(EntriesCommand):
     help = "Purge revisions older than DAYS beyond the newest N per item (never a live one)."
 
     def add_arguments(self, parser) -> None:

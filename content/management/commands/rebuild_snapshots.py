@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from content.delivery.services import snapshots_rebuild_all
 from content.models import Status
+from content.runtime.commands import EntriesCommand
 from content.types import publishable_models
 
 
-class Command(BaseCommand):
+class Command(EntriesCommand):
     help = "Rewrite every delivery snapshot from the live revisions; drop stale ones."
 
     def add_arguments(self, parser):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from content.runtime.commands import EntriesCommand
 from governance.policies.services import policies_check_all
 
 
-class Command(BaseCommand):
+class Command(EntriesCommand):
     help = (
         "Check the latest revision of every article and page (trash excluded) against the "
         "active content policies. Prints one line per violation; exits 1 if any blocks."

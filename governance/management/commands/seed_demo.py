@@ -15,13 +15,14 @@ import secrets
 import sys
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import ROLE_NAMES
 from accounts.services import user_create
 from content.models import Article, Page
+from content.runtime.commands import EntriesCommand
 from content.seeding import articles_bulk_create, bulk_count
 from content.seeding.demo import (
     BULK_PREFIX,
@@ -38,7 +39,7 @@ DEFAULT_ARTICLES = 200
 MAX_ARTICLES = 10_000_000
 
 
-class Command(BaseCommand):
+class Command(EntriesCommand):
     help = (
         "Create demo users in every role (the login is printed once) and, on a site "
         "without content, demo content policies, pages, articles, taxonomy and images. "

@@ -167,7 +167,7 @@ def test_revisions_diff_by_field_and_revert(types, client_for):
 def test_a_field_added_to_the_type_is_taken_at_once(types, client_for):
     fields = [*types["concert"]["fields"], {"api_id": "support", "type": "text"}]
     response = client_for("Administrator").patch(
-        "/api/v1/content-types/concert/", {"fields": fields}, format="json"
+        "/api/v1/content-types/concert/", {"fields": fields}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 200, response.content
     entry = _create(client_for("Author"), support="The Openers")

@@ -113,7 +113,7 @@ def test_a_change_is_a_new_revision_and_renames_keep_the_field(types, client_for
     admin = client_for("Administrator")
     fields = types["person"]["fields"]
     renamed = [fields[0], {**fields[1], "api_id": "contact"}]
-    response = admin.patch(f"{URL}person/", {"fields": renamed}, format="json")
+    response = admin.patch(f"{URL}person/", {"fields": renamed}, format="json", HTTP_IF_MATCH='"1"')
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["revision"] == 2
@@ -130,7 +130,9 @@ def test_a_change_is_a_new_revision_and_renames_keep_the_field(types, client_for
 def test_a_bad_change_lists_its_problems(types, client_for):
     fields = types["person"]["fields"]
     bad = [{**fields[0], "type": "integer"}, {**fields[1], "api_id": "status"}]
-    response = client_for("Administrator").patch(f"{URL}person/", {"fields": bad}, format="json")
+    response = client_for("Administrator").patch(
+        f"{URL}person/", {"fields": bad}, format="json", HTTP_IF_MATCH='"1"'
+    )
     details = assert_error(response, 400)["details"]
     assert "fields[1].api_id" in details
     assert "title_field" in details

@@ -141,3 +141,33 @@ def test_a_bad_change_lists_its_problems(types, client_for):
 def test_an_unknown_type_is_404(client_for):
     assert_error(client_for("Viewer").get(f"{URL}nothing/"), 404)
     assert_error(client_for("Administrator").patch(f"{URL}nothing/", {}, format="json"), 404)
+
+
+def test_a_change_needs_the_revision_read_and_refuses_a_stale_one(types, client_for):
+    admin = client_for("Administrator")
+    read = admin.get(f"{URL}concert/")
+    assert read["ETag"] == '"1"'
+    missing = admin.patch(f"{URL}concert/", {"name": "Gig"}, format="json")
+    assert_error(missing, 428, "precondition_required")
+    bad = admin.patch(f"{URL}concert/", {"name": "Gig"}, format="json", HTTP_IF_MATCH="soon")
+    assert "If-Match" in assert_error(bad, 400)["details"]
+
+    changed = admin.patch(f"{URL}concert/", {"name": "Gig"}, format="json", HTTP_IF_MATCH='"1"')
+    assert changed.status_code == 200, changed.content
+    assert changed["ETag"] == '"2"'
+    assert changed.json()["revision"] == 2
+    stale = admin.patch(f"{URL}concert/", {"name": "Show"}, format="json", HTTP_IF_MATCH='"1"')
+    error = assert_error(stale, 412, "precondition_failed")
+    assert error["details"]["current_version"] == 2
+    assert admin.get(f"{URL}concert/").json()["name"] == "Gig"  # the stale change is not made
+    # The revision may come in the body instead, as an entry's `version` does.
+    body = admin.patch(f"{URL}concert/", {"name": "Show", "revision": 2}, format="json")
+    assert body.status_code == 200, body.content
+    assert body.json()["name"] == "Show"
+    assert admin.get(f"{URL}concert/revisions/").json()["count"] == 3
+
+
+def test_a_built_in_type_has_no_etag(client_for):
+    response = client_for("Viewer").get(f"{URL}article/")
+    assert response.status_code == 200
+    assert "ETag" not in response

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
 from content.filters import EntryFilter
 from content.models import Entry
+from content.runtime.filters import parse_query
+from content.runtime.queries import filter_entries, order_entries
+from content.serializers.entries import RevisionDetailSerializer
 from content.serializers.runtime import (
     RuntimeCreateSerializer,
     RuntimeEntrySerializer,
@@ -34,7 +40,24 @@ TYPE_PARAMETER = OpenApiParameter(
 )
 
 
+# Query parameters that are not filters on the type's own fields.
+NOT_FIELDS = ("page", "limit", "format")
+
+
 class RuntimeEntryFilter(EntryFilter):
+    """The core filters; `ordering` and the type's own fields are the view's (they depend
+    on the type: content.runtime.filters)."""
+
+    ordering = filters.CharFilter(
+        method="_applied_by_the_view",
+        help_text="Comma-separated; `-` for descending. The core fields (updated_at, "
+        "created_at, title, status, publish_at, last_published_at) or the type's sortable "
+        "fields by api_id.",
+    )
+
+    def _applied_by_the_view(self, queryset, name, value):
+        return queryset
+
     class Meta:
         model = Entry
         fields: list[str] = []
@@ -63,6 +86,26 @@ def _by_api_id(entry_type: EntryType, changes: dict[str, Any]) -> dict[str, Any]
         if old.get(key) != new.get(key):
             changes[names.get(key, key)] = {"from": old.get(key), "to": new.get(key)}
     return changes
+
+
+def _snapshot_by_api_id(entry_type: EntryType, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A revision's snapshot with `data` spread into the type's live fields by api_id (a
+    field added since reads null). Values of fields removed since are kept apart, under
+    `removed_fields` by storage key with their last api_id: a revert brings them back too,
+    and they can't take an api_id a live field may hold now."""
+    snapshot = dict(snapshot)
+    data = snapshot.pop("data", None) or {}
+    live = [f for f in entry_type.extra["fields"] if f.api_id != "title"]  # the core title
+    for field in live:
+        snapshot[field.api_id] = data.get(field.key)
+    shown = {f.key for f in entry_type.extra["fields"]}
+    former = {f.key: f.api_id for f in entry_type.extra["all_fields"]}
+    snapshot["removed_fields"] = {
+        key: {"api_id": former.get(key), "value": value}
+        for key, value in data.items()
+        if key not in shown
+    }
+    return snapshot
 
 
 @extend_schema(tags=["entries"], parameters=[TYPE_PARAMETER])
@@ -105,6 +148,27 @@ class RuntimeEntryViewSet(EntryViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema: no type to resolve
             return Entry.objects.none()
         return super().get_queryset()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action != "list":
+            return queryset
+        core = RuntimeEntryFilter.base_filters
+        conditions, orderings = parse_query(
+            self.entry_type.extra["fields"],
+            self.request.query_params,
+            ignore=[*core, *NOT_FIELDS],
+            core_ordering=EntryFilter.base_filters["ordering"].param_map,
+        )
+        return order_entries(filter_entries(queryset, conditions), orderings)
+
+    @extend_schema(responses={200: RevisionDetailSerializer})
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>\d{1,9})")
+    def revision_detail(self, request, pk=None, number=None):
+        """One revision with its full snapshot, the type's fields by api_id."""
+        body = RevisionDetailSerializer(self._revision(self.get_object(), number)).data
+        body["snapshot"] = _snapshot_by_api_id(self.entry_type, body["snapshot"])
+        return Response(body)
 
     def diff(self, old, new):
         return _by_api_id(self.entry_type, super().diff(old, new))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -22,6 +23,8 @@ from content.serializers.typedefs import (
     builtin_describe,
 )
 from content.types import entry_types
+from content.views.versioning import etag, expected_version
+from core.exceptions import PreconditionFailed
 
 API_ID = r"[a-z][a-z0-9_]*"
 
@@ -46,6 +49,7 @@ class ContentTypeViewSet(viewsets.GenericViewSet):
     serializer_class = TypeDefinitionSerializer
     lookup_field = "api_id"
     lookup_value_regex = API_ID
+    versioned = True  # PATCH documents 412/428 in the schema
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -60,6 +64,11 @@ class ContentTypeViewSet(viewsets.GenericViewSet):
             raise NotFound(f"No content type is called {api_id!r}.")
         return definition
 
+    def _respond(self, definition: TypeDefinition, status_code=status.HTTP_200_OK) -> Response:
+        response = Response(self.get_serializer(runtime_describe(definition)).data, status_code)
+        response["ETag"] = etag(definition.revision)
+        return response
+
     def list(self, request, *args, **kwargs):
         """Every type: the built-in ones first, then those defined as data, by name."""
         items = [builtin_describe(t) for t in entry_types() if not t.runtime]
@@ -68,23 +77,26 @@ class ContentTypeViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, api_id=None, **kwargs):
+        """One type; a type defined as data has its `revision` as its ETag (send it back
+        as If-Match to change it)."""
         builtin = self._builtin(api_id)
-        item = builtin_describe(builtin) if builtin else runtime_describe(self._definition(api_id))
-        return Response(self.get_serializer(item).data)
+        if builtin is not None:
+            return Response(self.get_serializer(builtin_describe(builtin)).data)
+        return self._respond(self._definition(api_id))
 
     @extend_schema(request=TypeDefinitionWriteSerializer, responses={201: TypeDefinitionSerializer})
     def create(self, request, *args, **kwargs):
         """Define a type (Administrators). Every problem is listed in one 400, by path
         (`fields[2].options`)."""
         definition = type_create(actor=request.user, data=request.data)
-        return Response(
-            self.get_serializer(runtime_describe(definition)).data, status=status.HTTP_201_CREATED
-        )
+        return self._respond(definition, status.HTTP_201_CREATED)
 
     @extend_schema(request=TypeDefinitionWriteSerializer)
     def partial_update(self, request, api_id=None, **kwargs):
-        """Change a type (Administrators). A change that would make existing entries invalid
-        is refused, naming them; built-in types are defined in code (405)."""
+        """Change a type (Administrators), sending the `revision` you read as If-Match
+        (or a `revision` field): 428 without it, 412 when the type has changed since. A change
+        that would make existing entries invalid is refused, naming them; built-in types are
+        defined in code (405)."""
         builtin = self._builtin(api_id)
         if builtin is not None:
             raise MethodNotAllowed(
@@ -92,11 +104,17 @@ class ContentTypeViewSet(viewsets.GenericViewSet):
                 detail=f"{builtin.api_name!r} is built in (defined in code); "
                 "its fields can't be changed through the API.",
             )
-        definition = type_update(
-            actor=request.user, definition=self._definition(api_id), data=request.data
-        )
-        definition = self._definition(definition.api_id)  # its fields as saved
-        return Response(self.get_serializer(runtime_describe(definition)).data)
+        definition = self._definition(api_id)
+        data = request.data
+        body = data.get("revision") if isinstance(data, dict) else None
+        expected = expected_version(request, body_version=body if type(body) is int else None)
+        with transaction.atomic():
+            # Locked until the change commits, so two clients can't both pass the check.
+            current = TypeDefinition.objects.select_for_update().get(pk=definition.pk)
+            if current.revision != expected:
+                raise PreconditionFailed(current_version=current.revision)
+            definition = type_update(actor=request.user, definition=current, data=data)
+        return self._respond(self._definition(definition.api_id))  # its fields as saved
 
     @extend_schema(responses={200: TypeRevisionSerializer(many=True)})
     @action(detail=True, methods=["get"])

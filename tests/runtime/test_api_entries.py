@@ -167,8 +167,37 @@ def test_revisions_diff_by_field_and_revert(types, client_for):
 def test_a_field_added_to_the_type_is_taken_at_once(types, client_for):
     fields = [*types["concert"]["fields"], {"api_id": "support", "type": "text"}]
     response = client_for("Administrator").patch(
-        "/api/v1/content-types/concert/", {"fields": fields}, format="json"
+        "/api/v1/content-types/concert/", {"fields": fields}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 200, response.content
     entry = _create(client_for("Author"), support="The Openers")
     assert entry["support"] == "The Openers"
+
+
+def test_a_revision_shows_its_fields_by_api_id_and_removed_ones_apart(types, client_for):
+    author = client_for("Author")
+    entry = _create(author, tickets=50)
+    item = f"{URL}{entry['id']}/"
+    # Remove `code` and rename `venue` to `place`: revision 1 still holds both values.
+    fields = [
+        {**field, "api_id": "place"} if field["api_id"] == "venue" else field
+        for field in types["concert"]["fields"]
+        if field["api_id"] != "code"
+    ]
+    response = client_for("Administrator").patch(
+        "/api/v1/content-types/concert/", {"fields": fields}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 200, response.content
+    code_key = next(f["key"] for f in types["concert"]["fields"] if f["api_id"] == "code")
+
+    response = author.get(f"{item}revisions/1/")
+    assert response.status_code == 200, response.content
+    snapshot = response.json()["snapshot"]
+    assert "data" not in snapshot
+    assert snapshot["title"] == "Night gig"
+    assert snapshot["place"] == "Hall A"
+    assert snapshot["price"] == "12.50"
+    assert snapshot["tickets"] == 50
+    assert snapshot["sold_out"] is None
+    assert "code" not in snapshot
+    assert snapshot["removed_fields"] == {code_key: {"api_id": "code", "value": "NG-1"}}

@@ -37,6 +37,7 @@ from content.runtime import registry
 from content.runtime.compat import incompatible_entries
 from content.runtime.kinds import options_problems
 from content.types import CORE_CREATE_ONLY, CORE_EDITABLE, CORE_SUMMARY, entry_types
+from core.exceptions import PreconditionFailed
 
 MANAGE_PERM = "content.add_typedefinition"
 DENIED = "Only Administrators may define content types."
@@ -304,11 +305,21 @@ def type_create(*, actor: Any, data: dict[str, Any]) -> TypeDefinition:
 
 
 @transaction.atomic
-def type_update(*, actor: Any, definition: TypeDefinition, data: dict[str, Any]) -> TypeDefinition:
+def type_update(
+    *,
+    actor: Any,
+    definition: TypeDefinition,
+    data: dict[str, Any],
+    expected_revision: int | None = None,
+) -> TypeDefinition:
     """Change a type (Administrators): what entries hold is checked first (content.runtime.
-    compat) and a change that would make one invalid is refused, naming the entries."""
+    compat) and a change that would make one invalid is refused, naming the entries. With
+    `expected_revision` (the API's If-Match), a type changed since is refused (412)."""
     require_perm(actor, MANAGE_PERM, DENIED)
+    # Locked until the change commits, so two writers can't both pass the checks.
     definition = TypeDefinition.objects.select_for_update().get(pk=definition.pk)
+    if expected_revision is not None and expected_revision != definition.revision:
+        raise PreconditionFailed(current_version=definition.revision)
     _refuse(definition_problems(data, definition))
     before = describe(definition)
     changes: dict[str, list] = {}

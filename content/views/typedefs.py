@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -24,7 +23,6 @@ from content.serializers.typedefs import (
 )
 from content.types import entry_types
 from content.views.versioning import etag, expected_version
-from core.exceptions import PreconditionFailed
 
 API_ID = r"[a-z][a-z0-9_]*"
 
@@ -108,12 +106,9 @@ class ContentTypeViewSet(viewsets.GenericViewSet):
         data = request.data
         body = data.get("revision") if isinstance(data, dict) else None
         expected = expected_version(request, body_version=body if type(body) is int else None)
-        with transaction.atomic():
-            # Locked until the change commits, so two clients can't both pass the check.
-            current = TypeDefinition.objects.select_for_update().get(pk=definition.pk)
-            if current.revision != expected:
-                raise PreconditionFailed(current_version=current.revision)
-            definition = type_update(actor=request.user, definition=current, data=data)
+        definition = type_update(
+            actor=request.user, definition=definition, data=data, expected_revision=expected
+        )
         return self._respond(self._definition(definition.api_id))  # its fields as saved
 
     @extend_schema(responses={200: TypeRevisionSerializer(many=True)})

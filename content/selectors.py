@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import reduce
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.db.models import F, Q, QuerySet
 
 from content.models import (
     Category,
+    Entry,
     Locale,
     MediaAsset,
     PublishableCore,
@@ -22,7 +23,7 @@ from content.models import (
 )
 from content.permissions import section_q
 from content.scope import NOTHING
-from content.types import entry_type_for, publishable_models
+from content.types import api_name_of, entry_type_for, publishable_models
 
 
 def entry_visible(qs: QuerySet[PublishableCore], actor: Any) -> QuerySet[PublishableCore]:
@@ -56,18 +57,40 @@ def entry_refs_q(
     for model in publishable_models():
         q = items(model)
         content_type = ContentType.objects.get_for_model(model)
-        if not q:
+        if q:
+            everything = False
+            if q == NOTHING:
+                continue
+        elif not model._meta.proxy:
             parts.append(Q(**{f"{prefix}content_type": content_type}))
             continue
-        everything = False
-        if q != NOTHING:
-            ids = model.objects.filter(q).values("pk")
-            parts.append(
-                Q(**{f"{prefix}content_type": content_type, f"{prefix}object_id__in": ids})
-            )
+        # A proxy (a type defined as data) shares its concrete model's content type with
+        # the other types' entries: its own rows are selected by id (its manager's).
+        ids = (model.objects.filter(q) if q else model.objects.all()).values("pk")
+        parts.append(Q(**{f"{prefix}content_type": content_type, f"{prefix}object_id__in": ids}))
     if everything:
         return None
     return reduce(operator.or_, parts) if parts else NOTHING
+
+
+def entry_api_names(refs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The API name of the type of each item given as (content_type_id, object_id), as a
+    generic relation stores it: a code type's from its content type; the entries of types
+    defined as data share content.Entry's, so theirs come from their definition, all in one
+    query. An item gone answers with its content type's model name ("entry")."""
+    refs = set(refs)
+    shared = ContentType.objects.get_for_model(Entry).pk
+    ids = {object_id for type_id, object_id in refs if type_id == shared}
+    defined = (
+        dict(Entry.objects.filter(pk__in=ids).values_list("pk", "definition__api_id"))
+        if ids
+        else {}
+    )
+    names = {}
+    for type_id, object_id in refs:
+        name = defined.get(object_id) if type_id == shared else None
+        names[type_id, object_id] = name or api_name_of(ContentType.objects.get_for_id(type_id))
+    return names
 
 
 def entry_refs_visible_q(actor: Any, *, prefix: str = "") -> Q | None:

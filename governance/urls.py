@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from content.types import entry_types
+from content.views.runtime_entries import API_ID
 from governance.audit import views as audit_views
 from governance.policies import views as policy_views
 from governance.reports import views as report_views
@@ -53,3 +54,18 @@ for _type in entry_types():
             name=f"{_type.api_name}-checks-override",
         ),
     ]
+
+# Every runtime type's, on one route pair: the api_id is resolved per request.
+_runtime = policy_views.RuntimeEntryChecksViewSet
+urlpatterns += [
+    re_path(
+        rf"^entries/(?P<api_id>{API_ID})/(?P<pk>[0-9]+)/checks/$",
+        _runtime.as_view({"get": "retrieve"}),
+        name="runtime-entry-checks",
+    ),
+    re_path(
+        rf"^entries/(?P<api_id>{API_ID})/(?P<pk>[0-9]+)/checks/override/$",
+        _runtime.as_view({"post": "override"}),
+        name="runtime-entry-checks-override",
+    ),
+]

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from content.models import ScopedModel
 from content.scope import ScopeNames, scope_read, scope_type_names
-from content.types import publishable_models
+from content.types import api_name_of, publishable_models
 
 
 def scope_choice_field(
@@ -52,22 +52,25 @@ class ContentTypesField(forms.ModelMultipleChoiceField):
 
     def __deepcopy__(self, memo: dict) -> ContentTypesField:
         # Each form gets a copy of its declared fields: read the registry then, not at
-        # import, since the admin is imported before the apps register their types.
+        # import, since the admin is imported before the apps register their types (and
+        # types defined as data come and go). A runtime type's proxy has its own content
+        # type (its permissions'), not its concrete model's, which all of them share.
         field = super().__deepcopy__(memo)
-        models = publishable_models()
-        field.queryset = ContentType.objects.filter(
-            pk__in=[t.pk for t in ContentType.objects.get_for_models(*models).values()]
-        )
+        found = ContentType.objects.get_for_models(*publishable_models(), for_concrete_models=False)
+        field.queryset = ContentType.objects.filter(pk__in=[t.pk for t in found.values()])
         return field
 
     def label_from_instance(self, obj: ContentType) -> str:
-        return obj.model.capitalize()
+        return api_name_of(obj).replace("_", " ").capitalize()
 
     def clean(self, value: Any) -> list[str]:
-        return sorted(content_type.model for content_type in super().clean(value))
+        return sorted(api_name_of(content_type) for content_type in super().clean(value))
 
     def ids_of(self, names: list[str]) -> list[int]:
-        return list(self.queryset.filter(model__in=names).values_list("pk", flat=True))
+        return [pk for pk, name in self._names().items() if name in names]
+
+    def _names(self) -> dict[int, str]:
+        return {content_type.pk: api_name_of(content_type) for content_type in self.queryset}
 
 
 class ScopeFormMixin:

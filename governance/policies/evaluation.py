@@ -18,6 +18,7 @@ from django.utils import timezone
 from content.models import PublishableCore, Revision
 from content.scope import scope_matches, scopes_of
 from governance.models import ContentPolicy, ExternalLinkCheck, PolicyKind, PolicyResult
+from governance.policies.document import policy_document
 from governance.policies.kinds import params_clean, rule_check
 from governance.policies.kinds.links import external_urls, url_hash
 from outbox.services import job_enqueue
@@ -56,10 +57,11 @@ def policies_evaluate(
     """
     snapshot = revision.snapshot or {}
     policies = policies_applicable(entry=entry, snapshot=snapshot)
+    document = policy_document(entry, snapshot)
     now = timezone.now()
     results = []
     for policy in policies:
-        violations = [v.as_dict() for v in rule_check(policy.kind, snapshot, policy_params(policy))]
+        violations = [v.as_dict() for v in rule_check(policy.kind, document, policy_params(policy))]
         result, _ = PolicyResult.objects.update_or_create(
             revision=revision,
             policy=policy,
@@ -71,7 +73,7 @@ def policies_evaluate(
         policy__in=[p.pk for p in policies]
     ).delete()
     if schedule_external and any(p.kind == PolicyKind.EXTERNAL_LINKS for p in policies):
-        _schedule_link_check(revision, policies)
+        _schedule_link_check(revision, document, policies)
     return results
 
 
@@ -85,11 +87,12 @@ def policy_params(policy: ContentPolicy) -> dict[str, Any]:
         return policy.params or {}
 
 
-def _schedule_link_check(revision: Revision, policies: list[ContentPolicy]) -> None:
-    """Queue a link check when a link in the revision is unknown or due again."""
+def _schedule_link_check(revision: Revision, document: dict, policies: list[ContentPolicy]) -> None:
+    """Queue a link check when a link in the revision (its policy_document) is unknown or
+    due again."""
     params = [policy_params(p) for p in policies if p.kind == PolicyKind.EXTERNAL_LINKS]
     hours = min(p["recheck_after_hours"] for p in params)
-    urls = {u for _, u in external_urls(revision.snapshot or {})}
+    urls = {u for _, u in external_urls(document)}
     if not urls:
         return
     known = dict(

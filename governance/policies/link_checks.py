@@ -28,6 +28,7 @@ from django.utils import timezone
 from content.models import PublishableCore, Revision
 from content.types import publishable_models
 from governance.models import ContentPolicy, ExternalLinkCheck, PolicyKind
+from governance.policies.document import policy_document
 from governance.policies.evaluation import (
     LinkUse,
     link_uses_record,
@@ -136,7 +137,7 @@ def external_links_check(*, revision_id: int) -> int:
     params = [policy_params(p) for p in policies]
     timeout = min(p["timeout"] for p in params)
     cutoff = timezone.now() - timedelta(hours=min(p["recheck_after_hours"] for p in params))
-    urls = dict.fromkeys(u for _, u in external_urls(snapshot))
+    urls = dict.fromkeys(u for _, u in external_urls(policy_document(entry, snapshot)))
     fresh = dict(
         ExternalLinkCheck.objects.filter(
             url_hash__in={url_hash(u) for u in urls}, checked_at__gte=cutoff

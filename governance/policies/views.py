@@ -2,7 +2,8 @@
 registered type.
 
 The checks routes live here, mounted by governance.urls at `<plural>/<id>/checks/` of each
-type (`articles/<id>/checks/`, ...), because content must not import governance
+code-defined type (`articles/<id>/checks/`, ...) and at `entries/<api_id>/<id>/checks/`
+for the types defined as data, because content must not import governance
 (dependencies point governance → content); the URL space is shared, so clients see one
 resource.
 """
@@ -16,8 +17,10 @@ from rest_framework.response import Response
 
 from accounts.permissions import HasModelPermission, RejectApiKeys
 from content import selectors as content_selectors
+from content.models import Entry
 from content.serializers.scope import ScopeSerializer, ScopeWriteSerializer
 from content.types import EntryType
+from content.views.runtime_entries import TYPE_PARAMETER, runtime_type
 from core.serializers import StrictSerializer
 from governance.models import ContentPolicy, PolicyKind, PolicySeverity
 from governance.policies import configuration, services
@@ -183,3 +186,23 @@ def entry_checks_viewset(entry_type: EntryType) -> type[EntryChecksViewSet]:
         },
     )
     return extend_schema(tags=[entry_type.plural])(viewset)
+
+
+@extend_schema(tags=["entries"], parameters=[TYPE_PARAMETER])
+class RuntimeEntryChecksViewSet(EntryChecksViewSet):
+    """`entries/<api_id>/{id}/checks/`: the checks of a runtime type's entries, one route
+    set for every such type, resolved per request as `entries/<api_id>/` is."""
+
+    model = Entry  # what the schema shows; each request sets its type's own (initial())
+    permission_model = "content.entry"
+
+    def dispatch(self, request, *args, api_id=None, **kwargs):
+        self.api_id = api_id
+        return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        registration = runtime_type(self.api_id)
+        opts = registration.model._meta
+        self.model = registration.model
+        self.permission_model = f"{opts.app_label}.{opts.model_name}"
+        super().initial(request, *args, **kwargs)

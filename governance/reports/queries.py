@@ -13,14 +13,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from content.models import PublishableCore
-from content.selectors import entry_visible
-from content.types import api_name_of, entry_type_for, entry_types, publishable_models
+from content.selectors import entry_api_names, entry_visible
+from content.types import entry_type_for, entry_types, publishable_models
 from governance.models import AuditEvent
 from governance.policies.models import PolicyResult
 
@@ -91,9 +90,10 @@ def policy_violations(*, viewer: Any = None, limit: int = 100) -> list[dict[str,
         .select_related("policy", "revision")
         .order_by("-checked_at")[:limit]
     )
+    names = entry_api_names((r.revision.content_type_id, r.revision.object_id) for r in results)
     return [
         {
-            "type": api_name_of(ContentType.objects.get_for_id(r.revision.content_type_id)),
+            "type": names[r.revision.content_type_id, r.revision.object_id],
             "id": r.revision.object_id,
             "revision": r.revision.number,
             "policy": r.policy.name,

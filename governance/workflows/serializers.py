@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from rest_framework import serializers
 
 from content.models import Category, Locale, Page
+from content.selectors import entry_api_names
 from content.serializers.types import EntryTypeField
-from content.types import api_name_of
 from core.serializers import StrictSerializer
 from governance.models import Comment, ReviewLink, Submission, Workflow, WorkflowStep
 
@@ -79,7 +79,26 @@ class WorkflowWriteSerializer(StrictSerializer):
     steps = WorkflowStepWriteSerializer(many=True, required=False)
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class EntryTypeNames:
+    """`type_name(obj, submission)`: the API name of the item a submission is about. Types
+    defined as data share one content type, so their names come from the items, read
+    once for the whole page a list serializes (content.selectors.entry_api_names)."""
+
+    def type_name(self, obj, submission: Submission) -> str:
+        names = self.context.setdefault("_entry_type_names", {})
+        key = (submission.content_type_id, submission.object_id)
+        if key not in names:
+            parent = self.parent if isinstance(self.parent, serializers.ListSerializer) else None
+            page = list(parent.instance) if parent is not None and parent.instance else []
+            subs = [submission, *(self._submission_of(item) for item in page)]
+            names.update(entry_api_names((s.content_type_id, s.object_id) for s in subs))
+        return names[key]
+
+    def _submission_of(self, obj) -> Submission:
+        return obj
+
+
+class SubmissionSerializer(EntryTypeNames, serializers.ModelSerializer):
     """One open review in the queue, with the item and the step it waits on."""
 
     entry = serializers.SerializerMethodField()
@@ -106,7 +125,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def get_entry(self, obj) -> dict:
         return {
-            "type": api_name_of(obj.content_type),
+            "type": self.type_name(obj, obj),
             "id": obj.object_id,
             "title": obj.revision.snapshot.get("title", ""),
         }
@@ -154,7 +173,7 @@ class CommentWriteSerializer(StrictSerializer):
     )
 
 
-class ReviewLinkSerializer(serializers.ModelSerializer):
+class ReviewLinkSerializer(EntryTypeNames, serializers.ModelSerializer):
     submission = serializers.IntegerField(source="submission_id")
     entry = serializers.SerializerMethodField()
     created_by = serializers.StringRelatedField()
@@ -178,7 +197,11 @@ class ReviewLinkSerializer(serializers.ModelSerializer):
         ]
 
     def get_entry(self, obj) -> dict:
-        return {"type": api_name_of(obj.submission.content_type), "id": obj.submission.object_id}
+        submission = obj.submission
+        return {"type": self.type_name(obj, submission), "id": submission.object_id}
+
+    def _submission_of(self, obj) -> Submission:
+        return obj.submission
 
     def get_state(self, obj) -> str:
         from governance.workflows.review_links import review_link_state

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from content.types import entry_types
 from governance.policies.kinds.base import Violation, params_dict, string_list
 
 # Fields a policy may name: what a revision snapshot holds for articles and pages.
@@ -31,23 +32,28 @@ def _is_empty(value: Any) -> bool:
     return value in (None, [], {})
 
 
+def checkable_fields() -> tuple[str, ...]:
+    """The fields a policy may name: the core and code types' ones, then every registered
+    type's own fields (a runtime type's, by api_id), as registered now."""
+    own = [name for t in entry_types() for name in t.behaviour.own_fields()]
+    return tuple(dict.fromkeys([*CHECKABLE_FIELDS, *own]))
+
+
 def required_fields_params(params: Any) -> dict:
     params = params_dict(params, {"fields"})
     fields = string_list(params, "fields", required=True)
-    unknown = sorted(set(fields) - set(CHECKABLE_FIELDS))
+    known = checkable_fields()
+    unknown = sorted(set(fields) - set(known))
     if unknown:
         raise ValidationError(
-            {
-                "params": [
-                    f"Unknown field(s): {', '.join(unknown)}. Use: {', '.join(CHECKABLE_FIELDS)}."
-                ]
-            }
+            {"params": [f"Unknown field(s): {', '.join(unknown)}. Use: {', '.join(known)}."]}
         )
     return {"fields": fields}
 
 
 def required_fields(snapshot: dict, params: dict) -> list[Violation]:
-    """Each listed field is filled in; fields the type lacks (a page's summary) are skipped."""
+    """Each listed field is filled in; fields the type lacks (a page's summary, another
+    type's own field) are skipped."""
     return [
         Violation(name, "required_fields", f"{name.replace('_', ' ').capitalize()} is required.")
         for name in params["fields"]

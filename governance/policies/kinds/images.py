@@ -1,10 +1,11 @@
-"""Alt text on every image: body image blocks and the cover image."""
+"""Alt text on every image: image blocks (the body, a type's rich-text fields) and the
+cover image."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from governance.policies.kinds.base import Violation, params_dict
+from governance.policies.kinds.base import Violation, blocks, params_dict
 
 
 def image_alt_text_params(params: Any) -> dict:
@@ -16,11 +17,11 @@ def image_alt_text(snapshot: dict, params: dict) -> list[Violation]:
     from content.models import MediaAsset
 
     wanted: list[tuple[str, int]] = []
-    for index, block in enumerate(snapshot.get("body") or [], start=1):
-        if isinstance(block, dict) and block.get("type") == "image":
+    for label, block in blocks(snapshot):
+        if block.get("type") == "image":
             value = block.get("value") or {}
             if not (value.get("alt") or "").strip() and value.get("image"):
-                wanted.append((f"body[{index}]", value["image"]))
+                wanted.append((label, value["image"]))
     if snapshot.get("cover_image"):
         wanted.append(("cover_image", snapshot["cover_image"]))
     if not wanted:

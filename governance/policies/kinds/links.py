@@ -17,16 +17,16 @@ from django.core.exceptions import ValidationError
 from governance.policies.kinds.base import Violation, body_links, number, params_dict, string_list
 
 
-def _internal_paths(snapshot: dict, ignore: list[str]) -> list[tuple[int, str, str]]:
-    """(block, href, normalised path) for relative links, skipping ignored prefixes."""
+def _internal_paths(snapshot: dict, ignore: list[str]) -> list[tuple[str, str, str]]:
+    """(field label, href, normalised path) for relative links, skipping ignored prefixes."""
     found = []
-    for index, href in body_links(snapshot):
+    for label, href in body_links(snapshot):
         if not href.startswith("/") or href.startswith("//"):
             continue
         path = urlsplit(href).path or "/"
         if any(path.startswith(prefix) for prefix in ignore):
             continue
-        found.append((index, href, path if path.endswith("/") else f"{path}/"))
+        found.append((label, href, path if path.endswith("/") else f"{path}/"))
     return found
 
 
@@ -72,11 +72,11 @@ def broken_internal_links(snapshot: dict, params: dict) -> list[Violation]:
         live |= _draft_paths(paths - live, locale)
     return [
         Violation(
-            f"body[{index}]",
+            label,
             "broken_internal_links",
             f"The link {href} leads to no published page or article.",
         )
-        for index, href, path in links
+        for label, href, path in links
         if path not in live
     ]
 
@@ -96,17 +96,18 @@ def url_hash(url: str) -> str:
 
 def external_urls(
     snapshot: dict, ignore_domains: list[str] | tuple[str, ...] = ()
-) -> list[tuple[int, str]]:
-    """(block, url) for every http(s) link and embed in the body, minus ignored domains."""
+) -> list[tuple[str, str]]:
+    """(field label, url) for every http(s) link and embed in the body (and the type's
+    rich-text and URL fields), minus ignored domains."""
     found = []
-    for index, href in body_links(snapshot):
+    for label, href in body_links(snapshot):
         parts = urlsplit(href)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             continue
         host = parts.hostname.lower()
         if any(host == d or host.endswith(f".{d}") for d in ignore_domains):
             continue
-        found.append((index, href))
+        found.append((label, href))
     return found
 
 
@@ -131,14 +132,14 @@ def external_links(snapshot: dict, params: dict) -> list[Violation]:
         for c in ExternalLinkCheck.objects.filter(url_hash__in={url_hash(u) for _, u in links})
     }
     violations = []
-    for index, url in links:
+    for label, url in links:
         check = checks.get(url_hash(url))
         if check is None or check.ok:
             continue
         why = f"HTTP {check.status_code}" if check.status_code else (check.error or "no answer")
         violations.append(
             Violation(
-                f"body[{index}]",
+                label,
                 "external_links",
                 f"The link {url} failed its last check "
                 f"({why}, {check.checked_at:%Y-%m-%d %H:%M} UTC).",

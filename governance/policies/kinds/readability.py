@@ -1,11 +1,12 @@
-"""Readability: the Flesch reading ease of the body, computed in pure Python."""
+"""Readability: the Flesch reading ease of the body (and of a type's rich-text and
+long-text fields, each on its own), computed in pure Python."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from governance.policies.kinds.base import Violation, body_plain_text, number, params_dict
+from governance.policies.kinds.base import Violation, number, params_dict, prose
 
 WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['\u2019][A-Za-z]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?:\s|$)|\n+")
@@ -40,19 +41,22 @@ def readability_params(params: Any) -> dict:
 
 
 def readability(snapshot: dict, params: dict) -> list[Violation]:
-    """The body scores at least `min_score` (Flesch reading ease); short texts are skipped."""
-    text = body_plain_text(snapshot)
-    if len(WORD_RE.findall(text)) < params.get("min_words", 30):
-        return []
-    score = flesch_reading_ease(text)
+    """Each long text (the body; a type's rich-text and long-text fields) scores at least
+    `min_score` (Flesch reading ease); short texts are skipped."""
     minimum = params.get("min_score", 50)
-    if score is None or score >= minimum:
-        return []
-    return [
-        Violation(
-            "body",
-            "readability",
-            f"Reading ease is {score:.0f}; aim for at least {minimum:g}. "
-            "Use shorter sentences and simpler words.",
+    violations = []
+    for field, text in prose(snapshot):
+        if len(WORD_RE.findall(text)) < params.get("min_words", 30):
+            continue
+        score = flesch_reading_ease(text)
+        if score is None or score >= minimum:
+            continue
+        violations.append(
+            Violation(
+                field,
+                "readability",
+                f"Reading ease is {score:.0f}; aim for at least {minimum:g}. "
+                "Use shorter sentences and simpler words.",
+            )
         )
-    ]
+    return violations

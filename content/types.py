@@ -143,11 +143,6 @@ class EntryBehaviour:
         columns into column values (a runtime type's fields into its `data` document),
         validated; ValidationError names the field."""
 
-    def texts(self, entry: PublishableCore) -> Iterable[tuple[str, str]]:
-        """(field, plain text) of the type's own text-bearing fields beyond the core ones,
-        for the text policies (a runtime type's text fields)."""
-        return ()
-
 
 @dataclass(frozen=True, kw_only=True)
 class EntryType:

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from content.models import FieldKind, MediaAsset, TypeDefinition
-from content.runtime.kinds import TEXT_KINDS, Invalid, clean_value, is_empty, text_of
+from content.runtime.kinds import Invalid, clean_value, is_empty, text_of
 from content.types import EntryBehaviour, entry_type
 
 
@@ -168,9 +168,3 @@ class RuntimeBehaviour(EntryBehaviour):
         for field in changed:
             if others.filter(**{f"data__{field.key}": document[field.key]}).exists():
                 errors[field.api_id].append(f"Another {self.definition.name} has this value.")
-
-    def texts(self, entry):
-        data = entry.data or {}
-        return [
-            (f.api_id, text_of(f, data.get(f.key))) for f in self.fields if f.kind in TEXT_KINDS
-        ]

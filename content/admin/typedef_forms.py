@@ -23,6 +23,15 @@ OPTION_INPUTS = (*WHOLE, *NUMBER, "pattern", "choices", "media_kinds", "types", 
 PATH_RE = re.compile(r"^fields\[(\d+)\](?:\.(\w+))?$")
 ROW_INPUT = {"api_id": "api_id", "label": "label", "help_text": "help_text", "type": "kind"}
 ROW_INPUT.update({flag: flag for flag in FLAGS})
+
+
+class BlankJSONField(forms.JSONField):
+    """A JSON input that shows no value as empty, not as `null`."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
 TYPE_INPUT = {"api_id": "api_id", "name": "name", "description": "description"}
 TYPE_INPUT.update({"localized": "localized", "title_field": "title_api_id"})
 
@@ -40,8 +49,8 @@ class TypeDefinitionForm(forms.ModelForm):
         model = TypeDefinition
         fields = ["name", "api_id", "description", "localized"]
         help_texts = {
-            "api_id": "The API name (entries/<api_id>/): lowercase letters, digits and "
-            "single underscores. It can't change once the type has entries.",
+            "api_id": "The API name, as in /api/v1/entries/event/: lowercase letters, digits "
+            "and single underscores. It can't change once the type has entries.",
             "localized": "Entries have one version per locale; otherwise the default locale only.",
         }
 
@@ -105,8 +114,10 @@ class FieldDefinitionForm(forms.ModelForm):
     many = forms.BooleanField(required=False, help_text="Reference: a list of references.")
     min_items = forms.IntegerField(required=False, min_value=0)
     max_items = forms.IntegerField(required=False, min_value=0)
-    default = forms.JSONField(
-        required=False, help_text='The value of new entries, as JSON ("text", 3, true).'
+    default = BlankJSONField(
+        required=False,
+        widget=forms.TextInput,
+        help_text='The value of new entries, as JSON ("text", 3, true); empty: none.',
     )
 
     class Meta:

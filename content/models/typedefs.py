@@ -40,7 +40,7 @@ class FieldKind(models.TextChoices):
 
 class TypeDefinition(models.Model):
     # The API name: `entries/<api_id>/`, the delivery `type`, scopes' type lists.
-    api_id = models.CharField(max_length=40, unique=True)
+    api_id = models.CharField("API id", max_length=40, unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     # The key of the text field whose value is an entry's title; blank: the core title.
@@ -56,6 +56,7 @@ class TypeDefinition(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "content type"
 
     def __str__(self) -> str:
         return self.name
@@ -65,7 +66,7 @@ class FieldDefinition(models.Model):
     definition = models.ForeignKey(TypeDefinition, on_delete=models.CASCADE, related_name="fields")
     # Where the value lives in Entry.data ("f3"); set once, never reused within the type.
     key = models.CharField(max_length=12)
-    api_id = models.CharField(max_length=40)
+    api_id = models.CharField("API id", max_length=40)
     label = models.CharField(max_length=100)
     help_text = models.CharField(max_length=500, blank=True)
     kind = models.CharField(max_length=16, choices=FieldKind.choices)

@@ -225,6 +225,21 @@ def _targets(data: dict[str, Any]) -> set[str]:
     }
 
 
+def dependency_order(definitions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Definitions, each after the types its reference fields point at when it can be
+    (types that point at each other keep their order)."""
+    names = {d["api_id"] for d in definitions}
+    done: list[dict[str, Any]] = []
+    pending = list(definitions)
+    while pending:
+        placed = {d["api_id"] for d in done}
+        ready = [d for d in pending if (_targets(d) & names) <= placed | {d["api_id"]}]
+        for item in ready or pending:
+            done.append(item)
+            pending.remove(item)
+    return done
+
+
 def _named(api_id: str, exc: ValidationError) -> ValidationError:
     """A refusal of one type's write, its paths prefixed with the type's api_id."""
     if hasattr(exc, "error_dict"):
@@ -262,10 +277,11 @@ def _apply(actor: Any, plans: list[TypePlan]) -> None:
         _write(actor, plan, plan.data)
 
 
-def schema_apply(*, actor: Any, document: dict[str, Any]) -> list[TypePlan]:
-    """Apply a promotion document (Administrators), all or nothing; returns its plan."""
+def schema_apply(*, actor: Any, document: dict[str, Any], only_new: bool = False) -> list[TypePlan]:
+    """Apply a promotion document (Administrators), all or nothing; returns its plan. With
+    `only_new` (an import), types that exist already are left as they are."""
     require_perm(actor, MANAGE_PERM, DENIED)
-    plans = schema_plan(document)
+    plans = [p for p in schema_plan(document) if p.new or not only_new]
     try:
         _apply(actor, plans)
     except ValidationError:

@@ -21,6 +21,7 @@ from content.admin.typedef_forms import (
     TypeDefinitionForm,
     split_problems,
 )
+from content.admin.typedef_removed import RemovedFieldsAdminMixin
 from content.models import FieldDefinition, TypeDefinition
 from content.runtime.definitions import FLAGS, type_create, type_update
 
@@ -59,17 +60,22 @@ class FieldDefinitionInline(admin.StackedInline):
 
 
 @admin.register(TypeDefinition)
-class TypeDefinitionAdmin(admin.ModelAdmin):
+class TypeDefinitionAdmin(RemovedFieldsAdminMixin, admin.ModelAdmin):
     form = TypeDefinitionForm
     inlines = [FieldDefinitionInline]
     list_display = ["name", "api_id", "revision", "updated_at"]
     search_fields = ["name", "api_id"]
-    readonly_fields = ["revision", "revision_history"]
+    readonly_fields = ["revision", "revision_history", "removed_fields"]
 
     def get_fieldsets(self, request, obj=None):
         main = ["name", "api_id", "description", "title_api_id", "localized"]
         revisions = [("Revisions", {"fields": ["revision", "revision_history"]})]
-        return [(None, {"fields": main}), *(revisions if obj else [])]
+        removed = [("Removed fields", {"fields": ["removed_fields"]})]
+        return [
+            (None, {"fields": main}),
+            *(removed if self.removed_of(obj) else []),
+            *(revisions if obj else []),
+        ]
 
     @admin.display(description="History")
     def revision_history(self, obj: TypeDefinition) -> str:

@@ -1,5 +1,6 @@
-"""Export every locale, category, tag, media asset, item of each publishable type (in
-registration order) and redirect as JSONL.
+"""Export the content types defined as data, then every locale, category, tag, media
+asset, item of each publishable type (the built-in ones in registration order, then those
+defined as data, each after the types it refers to) and redirect as JSONL.
 
 Items in the trash are left out. Each item carries its latest content and, when it is
 live, its live content too (or "latest" when they are the same revision), so published
@@ -17,7 +18,19 @@ from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 
 from content.exchange.keys import Keys, content_to_keys, not_content
-from content.models import Category, Locale, MediaAsset, PublishableCore, Redirect, Revision, Tag
+from content.exchange.runtime_data import References, data_to_api_ids
+from content.models import (
+    Category,
+    Locale,
+    MediaAsset,
+    PublishableCore,
+    Redirect,
+    Revision,
+    Tag,
+    TypeDefinition,
+)
+from content.runtime.definitions import describe
+from content.runtime.promotion import dependency_order
 from content.services.revisions import entry_snapshot
 from content.types import EntryType, entry_types
 
@@ -34,8 +47,23 @@ def content_export(stream: IO[str]) -> dict[str, int]:
     return counts
 
 
+def _runtime_order() -> list[dict[str, Any]]:
+    definitions = TypeDefinition.objects.prefetch_related("fields").order_by("api_id")
+    return dependency_order([describe(d) for d in definitions])
+
+
+def _ordered_types() -> list[EntryType]:
+    """Built-in types in registration order, then runtime types after those they refer to."""
+    runtime = {t.api_name: t for t in entry_types() if t.runtime}
+    ordered = [t for t in entry_types() if not t.runtime]
+    return ordered + [runtime[d["api_id"]] for d in _runtime_order() if d["api_id"] in runtime]
+
+
 def export_records() -> Iterator[dict[str, Any]]:
     keys = Keys()
+    # The definitions first (their fields' keys kept), so an import can recreate the types.
+    for definition in _runtime_order():
+        yield {"type": "content_type", "definition": definition}
     locales = dict(Locale.objects.values_list("pk", "code"))
     for locale in Locale.objects.order_by("-is_default", "code"):
         yield {
@@ -50,8 +78,9 @@ def export_records() -> Iterator[dict[str, Any]]:
         yield {"type": "tag", "locale": locales[tag.locale_id], "slug": tag.slug, "name": tag.name}
     yield from _media(keys)
     keys.users = dict(get_user_model().objects.values_list("pk", "email"))
-    for entry_type in entry_types():
-        yield from _entries(entry_type, locales, keys)
+    refs = References()
+    for entry_type in _ordered_types():
+        yield from _entries(entry_type, locales, keys, refs)
     yield from _redirects(locales)
 
 
@@ -99,7 +128,7 @@ def _media(keys: Keys) -> Iterator[dict[str, Any]]:
 
 
 def _entries(
-    entry_type: EntryType, locales: dict[int, str], keys: Keys
+    entry_type: EntryType, locales: dict[int, str], keys: Keys, refs: References
 ) -> Iterator[dict[str, Any]]:
     queryset = entry_type.model.objects.filter(deleted_at=None)
     queryset = entry_type.behaviour.export_items(queryset)
@@ -109,7 +138,14 @@ def _entries(
         revision_ids = {r for e in chunk for r in (e.live_revision_id, e.latest_revision_id) if r}
         revisions = Revision.objects.in_bulk(revision_ids)
         for entry in chunk:
-            yield _entry(entry_type, entry, revisions, locales, keys)
+            record = _entry(entry_type, entry, revisions, locales, keys)
+            if entry_type.runtime:  # its values by field api_id, as the definition names them
+                for content in (record["latest"], record["live"]):
+                    if isinstance(content, dict):
+                        content["data"] = data_to_api_ids(
+                            entry_type, content.get("data"), keys, refs
+                        )
+            yield record
 
 
 def _entry(

@@ -1,5 +1,8 @@
 """Import a JSONL export, through the services wherever they can say what the file says.
 
+Content types defined as data come first in the file: they are created together, with
+their fields' keys, through content.runtime.promotion (a type that exists already is left
+as it is), before the first line that is not a type.
 Taxonomy goes through taxonomy_create, media through media_upload (validated and
 deduplicated like any upload), the items of every publishable type through
 entry_create / entry_update and the lifecycle transitions, all as the system actor
@@ -32,7 +35,10 @@ from django.utils import timezone
 from content import services
 from content.delivery.services import snapshot_refresh
 from content.exchange.keys import Keys, UnknownKey, content_from_keys, not_content
+from content.exchange.runtime_data import data_from_api_ids
 from content.models import Category, Locale, MediaAsset, Redirect, Status, Tag
+from content.runtime import registry
+from content.runtime.promotion import FORMAT, schema_apply
 from content.services.redirects import redirect_auto_create, redirect_create
 from content.services.references import internal_paths, references_rebuild
 from content.services.taxonomy import taxonomy_create, taxonomy_update
@@ -60,11 +66,17 @@ class ImportReport:
 def content_import(lines: Iterable[str]) -> ImportReport:
     """Import every record of an export; all or nothing. Raises ImportFailure."""
     run = _Run()
-    with transaction.atomic():
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                run.line(number, line)
-        run.finish()
+    try:
+        with transaction.atomic():
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    run.line(number, line)
+            run.types()
+            run.finish()
+    except ImportFailure:
+        if run.typed:  # the rollback undid types this process loaded: load what is stored
+            registry.load()
+        raise
     return run.report
 
 
@@ -101,6 +113,11 @@ class _Run:
         self.published: dict[type, dict[int, dict[str, datetime | None]]] = {}
         # Items whose body links to others, some of which may come later in the file.
         self.linking: dict[type, list[int]] = {}
+        # Type definitions read but not yet created (with the line of the first), and
+        # whether any was.
+        self.pending: list[dict] = []
+        self.pending_line = 0
+        self.typed = False
         self._handlers = {
             "locale": self._locale,
             "category": self._category,
@@ -119,6 +136,13 @@ class _Run:
         if not isinstance(record, dict) or not isinstance(record.get("type"), str):
             raise ImportFailure(number, "each line must be a JSON object with a `type`.")
         kind = record["type"]
+        if kind == "content_type":
+            if not isinstance(record.get("definition"), dict):
+                raise ImportFailure(number, "a content_type record needs a `definition`.")
+            self.pending_line = self.pending_line or number
+            self.pending.append(record["definition"])
+            return
+        self.types()
         handler = self._handlers.get(kind)
         if handler is None and kind in api_names():
             handler = functools.partial(self._entry, entry_type(kind))
@@ -133,6 +157,23 @@ class _Run:
             raise ImportFailure(number, f"{record['type']}: {exc}.") from None
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ImportFailure(number, f"malformed {record['type']} record: {exc}.") from None
+
+    def types(self) -> None:
+        """Create the content types read so far (those that don't exist yet), together."""
+        if not self.pending:
+            return
+        document = {"format": FORMAT, "types": self.pending}
+        try:
+            plans = schema_apply(actor=None, document=document, only_new=True)
+        except ValidationError as exc:
+            raise ImportFailure(
+                self.pending_line, f"content_type refused: {_messages(exc)}"
+            ) from None
+        self.typed = True
+        created = {p.api_id for p in plans}
+        for definition in self.pending:
+            self.report.count("content_type", definition.get("api_id") in created)
+        self.pending = []
 
     # --- Taxonomy and media ---------------------------------------------------------------
 
@@ -221,13 +262,13 @@ class _Run:
         if status not in Status.values:
             raise ValueError(f"unknown status {status!r}")
         keys, skip = self._keys(locale), not_content(entry_type)
-        latest = content_from_keys(_require(record, "latest", dict), keys, skip)
+        latest = self._content(entry_type, _require(record, "latest", dict), keys, skip)
         live_raw = record.get("live")
         live = None
         if live_raw == "latest":
             live = latest
         elif isinstance(live_raw, dict):
-            live = content_from_keys(live_raw, keys, skip)
+            live = self._content(entry_type, live_raw, keys, skip)
         elif live_raw is not None:
             raise ValueError('`live` must be null, "latest" or an object')
         create = {**(live or latest), "locale": locale.pk, "translation_key": str(key)}
@@ -251,6 +292,12 @@ class _Run:
         if any(internal_paths(content.get("body")) for content in (latest, live or {})):
             self.linking.setdefault(model, []).append(entry.pk)
         self.report.count(kind, True)
+
+    def _content(self, entry_type: EntryType, raw: dict, keys: Keys, skip) -> dict:
+        content = content_from_keys(raw, keys, skip)
+        if entry_type.runtime:  # values by field api_id → the fields entry_create takes
+            content.update(data_from_api_ids(entry_type, content.pop("data", {}), keys))
+        return content
 
     def _settle(self, entry: Any, record: dict, status: str, is_live: bool) -> Any:
         """Walk the item to its exported status through the lifecycle services."""

@@ -103,10 +103,13 @@ def _missing_targets(fields, document: dict[str, Any], errors: dict[str, list[st
 
 
 class RuntimeBehaviour(EntryBehaviour):
-    def __init__(self, definition: TypeDefinition, fields: tuple):
+    def __init__(self, definition: TypeDefinition, fields: tuple, stored: frozenset | None = None):
         self.definition = definition
         self.fields = fields
         self.by_api_id = {f.api_id: f for f in fields}
+        # Keys a whole document may carry: the live and removed fields' (a purged field's
+        # value in an old revision stays out of a revert).
+        self.stored = stored
 
     def prepare_create(self, entry, data, actor):
         entry.definition = self.definition
@@ -125,7 +128,9 @@ class RuntimeBehaviour(EntryBehaviour):
         if raw is not None:
             if not isinstance(raw, dict):
                 raise ValidationError({"data": ["Must be an object."]})
-            document.update(raw)
+            document.update(
+                (k, v) for k, v in raw.items() if self.stored is None or k in self.stored
+            )
             given.update({f.api_id: raw[f.key] for f in self.fields if f.key in raw})
         errors: dict[str, list[str]] = defaultdict(list)
         for api_id, value in given.items():

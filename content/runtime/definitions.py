@@ -42,6 +42,7 @@ from core.exceptions import PreconditionFailed
 MANAGE_PERM = "content.add_typedefinition"
 DENIED = "Only Administrators may define content types."
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+KEY_RE = re.compile(r"^f([1-9][0-9]{0,8})$")
 # Names a field may not take: the core fields, and the delivery API's query parameters.
 RESERVED = frozenset(
     {
@@ -53,6 +54,12 @@ RESERVED = frozenset(
         *("url_path", "data", "definition", "status", "version", "key"),
     }
 ) - {"title"}  # a type may call its title field "title" (it then is the entry's title)
+# Names a type may not take: routes beside `content-types/<api_id>/`, and the record types
+# of export_content's files.
+RESERVED_TYPES = frozenset(
+    {"export", "diff", "apply", "entry", "entries", "content_type", "locale", "category"}
+    | {"tag", "media", "image", "redirect", "revision"}
+)
 FLAGS = ("required", "unique", "filterable", "sortable", "searchable")
 FIELD_KEYS = {"key", "api_id", "label", "help_text", "type", "options", "default", *FLAGS}
 TITLE_KINDS = (FieldKind.TEXT, FieldKind.EMAIL, FieldKind.CHOICE)
@@ -71,8 +78,22 @@ def _name_problems(value: Any, what: str) -> list[str]:
     return []
 
 
+def _key_problem(key: Any, known_keys: set[str], next_key: int | None) -> str | None:
+    """Why a field's `key` can't be used. A key the type doesn't know is taken as a new
+    field's only when the caller keeps given keys (a promotion: `next_key` is set) and the
+    type has never handed it out (keys never come back)."""
+    if key in known_keys:
+        return None
+    match = KEY_RE.match(key) if isinstance(key, str) else None
+    if next_key is not None and match and int(match.group(1)) >= next_key:
+        return None
+    if next_key is not None and match:
+        return f"Key {key!r} was already used by this type; promote from the source of truth."
+    return f"The type has no field with key {key!r}."
+
+
 def _field_problems(
-    index: int, raw: Any, known_keys: set[str], type_exists
+    index: int, raw: Any, known_keys: set[str], type_exists, next_key: int | None = None
 ) -> dict[str, list[str]]:
     where = f"fields[{index}]"
     if not isinstance(raw, dict):
@@ -87,8 +108,8 @@ def _field_problems(
         name = [f"{api_id!r} is reserved; choose another name."]
     if name:
         problems[f"{where}.api_id"] = name
-    if raw.get("key") is not None and raw["key"] not in known_keys:
-        problems[f"{where}.key"] = [f"The type has no field with key {raw['key']!r}."]
+    if raw.get("key") is not None and (bad := _key_problem(raw["key"], known_keys, next_key)):
+        problems[f"{where}.key"] = [bad]
     label = raw.get("label", "")
     if not isinstance(label, str) or len(label) > 100:
         problems[f"{where}.label"] = ["Must be a string of at most 100 characters."]
@@ -126,14 +147,17 @@ def _type_exists_for(api_id: str):
 
 
 def definition_problems(
-    data: dict[str, Any], definition: TypeDefinition | None = None
+    data: dict[str, Any], definition: TypeDefinition | None = None, *, keep_keys: bool = False
 ) -> dict[str, list[str]]:
-    """Every problem with a definition, by path; empty when it may be saved."""
+    """Every problem with a definition, by path; empty when it may be saved. With
+    `keep_keys`, a new field may bring its own key (see _key_problem)."""
     problems: dict[str, list[str]] = {}
     if not isinstance(data, dict):
         return {"non_field_errors": ["Must be an object."]}
     api_id = data.get("api_id", definition.api_id if definition else None)
     names = _name_problems(api_id, "api_id")
+    if not names and api_id in RESERVED_TYPES:
+        names = [f"{api_id!r} is reserved; choose another name."]
     if not names:
         taken = {t.api_name for t in entry_types()} | {t.plural for t in entry_types()}
         if definition is not None:
@@ -154,22 +178,29 @@ def definition_problems(
         problems["description"] = ["Must be a string."]
     fields = data.get("fields", [] if definition is None else None)
     if fields is not None:
-        problems.update(_fields_problems(fields, data, definition, api_id))
+        problems.update(_fields_problems(fields, data, definition, api_id, keep_keys))
     return problems
 
 
-def _fields_problems(fields, data, definition, api_id) -> dict[str, list[str]]:
+def _fields_problems(fields, data, definition, api_id, keep_keys) -> dict[str, list[str]]:
     if not isinstance(fields, list):
         return {"fields": ["Must be a list."]}
     known = set(definition.fields.values_list("key", flat=True)) if definition else set()
+    next_key = (definition.next_key if definition else 1) if keep_keys else None
     exists = _type_exists_for(api_id)
     problems: dict[str, list[str]] = {}
     for index, raw in enumerate(fields):
-        problems.update(_field_problems(index, raw, known, exists))
+        problems.update(_field_problems(index, raw, known, exists, next_key))
     ids = [raw.get("api_id") for raw in fields if isinstance(raw, dict)]
     repeated = sorted({i for i in ids if isinstance(i, str) and ids.count(i) > 1})
     if repeated:
         problems["fields"] = [f"Field names must be unique: {', '.join(repeated)}."]
+    keys = [raw.get("key") for raw in fields if isinstance(raw, dict) and raw.get("key")]
+    repeated = sorted({k for k in keys if isinstance(k, str) and keys.count(k) > 1})
+    if repeated:
+        problems.setdefault("fields", []).append(
+            f"Field keys must be unique: {', '.join(repeated)}."
+        )
     title = data.get("title_field")
     if "title_field" not in data and definition is not None:
         title = describe(definition)["title_field"]
@@ -218,14 +249,19 @@ def describe(definition: TypeDefinition, *, removed: bool = False) -> dict[str, 
 def _write_fields(definition: TypeDefinition, fields: list[dict]) -> dict[str, list]:
     """Create, change, rename, remove and restore fields; the changes, for the audit."""
     existing = {f.key: f for f in definition.fields.all()}
+    # New fields that bring their key (definition_problems allowed them: keep_keys) come
+    # first in the numbering, so a field given without one never takes theirs.
+    given = [int(raw["key"][1:]) for raw in fields if raw.get("key") and raw["key"] not in existing]
+    definition.next_key = max([definition.next_key, *(n + 1 for n in given)])
     seen: set[str] = set()
     changes: dict[str, list] = {}
     for order, raw in enumerate(fields):
-        field = existing.get(raw.get("key")) or FieldDefinition(
-            definition=definition, key=f"f{definition.next_key}"
-        )
-        if field.pk is None:
-            definition.next_key += 1
+        field = existing.get(raw.get("key"))
+        if field is None:
+            key = raw.get("key") or f"f{definition.next_key}"
+            field = FieldDefinition(definition=definition, key=key)
+            if not raw.get("key"):
+                definition.next_key += 1
             changes[raw["api_id"]] = ["added"]
         elif field.api_id != raw["api_id"]:
             changes[raw["api_id"]] = ["renamed", field.api_id]
@@ -288,10 +324,11 @@ def _apply_title(definition: TypeDefinition, title: str | None) -> None:
 
 
 @transaction.atomic
-def type_create(*, actor: Any, data: dict[str, Any]) -> TypeDefinition:
-    """Define a new type (Administrators)."""
+def type_create(*, actor: Any, data: dict[str, Any], keep_keys: bool = False) -> TypeDefinition:
+    """Define a new type (Administrators); with `keep_keys` (a promotion), fields keep the
+    keys they are given."""
     require_perm(actor, MANAGE_PERM, DENIED)
-    _refuse(definition_problems(data))
+    _refuse(definition_problems(data, keep_keys=keep_keys))
     definition = TypeDefinition.objects.create(
         api_id=data["api_id"],
         name=data["name"].strip(),
@@ -311,16 +348,18 @@ def type_update(
     definition: TypeDefinition,
     data: dict[str, Any],
     expected_revision: int | None = None,
+    keep_keys: bool = False,
 ) -> TypeDefinition:
     """Change a type (Administrators): what entries hold is checked first (content.runtime.
     compat) and a change that would make one invalid is refused, naming the entries. With
-    `expected_revision` (the API's If-Match), a type changed since is refused (412)."""
+    `expected_revision` (the API's If-Match), a type changed since is refused (412); with
+    `keep_keys` (a promotion), new fields keep the keys they are given."""
     require_perm(actor, MANAGE_PERM, DENIED)
     # Locked until the change commits, so two writers can't both pass the checks.
     definition = TypeDefinition.objects.select_for_update().get(pk=definition.pk)
     if expected_revision is not None and expected_revision != definition.revision:
         raise PreconditionFailed(current_version=definition.revision)
-    _refuse(definition_problems(data, definition))
+    _refuse(definition_problems(data, definition, keep_keys=keep_keys))
     before = describe(definition)
     changes: dict[str, list] = {}
     for name in ("api_id", "name", "description", "localized"):

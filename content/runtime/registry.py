@@ -110,7 +110,7 @@ def registration(definition: TypeDefinition, fields: list[FieldDefinition]) -> E
         editable=("data",),
         snapshot=("data",),
         url_path=_url_path(definition.api_id),
-        behaviour=RuntimeBehaviour(definition, live),
+        behaviour=RuntimeBehaviour(definition, live, frozenset(f.key for f in fields)),
         runtime=True,
         extra={"definition": definition, "fields": live, "all_fields": tuple(fields)},
     )

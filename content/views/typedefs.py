@@ -22,6 +22,7 @@ from content.serializers.typedefs import (
     builtin_describe,
 )
 from content.types import entry_types
+from content.views.type_promotion import PROMOTION_PERMISSIONS, TypePromotionMixin
 from content.views.versioning import etag, expected_version
 
 API_ID = r"[a-z][a-z0-9_]*"
@@ -37,13 +38,18 @@ def runtime_describe(definition: TypeDefinition) -> dict[str, Any]:
 
 
 @extend_schema(tags=["content-types"])
-class ContentTypeViewSet(viewsets.GenericViewSet):
+class ContentTypeViewSet(TypePromotionMixin, viewsets.GenericViewSet):
     """Content types: the built-in ones (read-only) and those defined as data."""
 
     permission_classes = [HasModelPermission]
     permission_model = "content.typedefinition"
     # The service asks for content.add_typedefinition on every write; so does the API.
-    action_permissions = {"create": "add", "partial_update": "add", "revisions": "view"}
+    action_permissions = {
+        "create": "add",
+        "partial_update": "add",
+        "revisions": "view",
+        **PROMOTION_PERMISSIONS,
+    }
     serializer_class = TypeDefinitionSerializer
     lookup_field = "api_id"
     lookup_value_regex = API_ID

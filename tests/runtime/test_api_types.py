@@ -171,3 +171,11 @@ def test_a_built_in_type_has_no_etag(client_for):
     response = client_for("Viewer").get(f"{URL}article/")
     assert response.status_code == 200
     assert "ETag" not in response
+
+
+@pytest.mark.parametrize("api_id", ["export", "locale", "media", "article"])
+def test_a_type_may_not_take_a_route_or_record_name_or_a_built_in_one(client_for, api_id):
+    definition = {"api_id": api_id, "name": "Clash", "fields": []}
+    response = client_for("Administrator").post(URL, definition, format="json")
+    error = assert_error(response, 400, "validation_error")
+    assert error["details"]["api_id"]

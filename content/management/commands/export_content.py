@@ -12,7 +12,8 @@ from content.runtime.commands import EntriesCommand
 
 class Command(EntriesCommand):
     help = (
-        "Write locales, categories, tags, media (base64), the items of every publishable "
+        "Write the content types defined as data, locales, categories, tags, media (base64), "
+        "the items of every publishable "
         "type and redirects as JSON Lines, with natural keys, ready for import_content on "
         "another site."
     )

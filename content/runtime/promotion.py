@@ -108,10 +108,11 @@ class TypePlan:
     definition: TypeDefinition | None
     data: dict[str, Any]
     changes: list[str] = field(default_factory=list)
+    # Planned as a new type (the apply then sets `definition`).
+    new: bool = False
 
-    @property
-    def new(self) -> bool:
-        return self.definition is None
+    def __post_init__(self) -> None:
+        self.new = self.definition is None
 
 
 def _normal(raw: dict[str, Any]) -> dict[str, Any]:
@@ -277,13 +278,26 @@ def _apply(actor: Any, plans: list[TypePlan]) -> None:
         _write(actor, plan, plan.data)
 
 
-def schema_apply(*, actor: Any, document: dict[str, Any], only_new: bool = False) -> list[TypePlan]:
+class _DryRun(Exception):
+    """Rolls a dry run's writes back once every check has passed."""
+
+
+def schema_apply(
+    *, actor: Any, document: dict[str, Any], only_new: bool = False, dry_run: bool = False
+) -> list[TypePlan]:
     """Apply a promotion document (Administrators), all or nothing; returns its plan. With
-    `only_new` (an import), types that exist already are left as they are."""
+    `only_new` (an import), types that exist already are left as they are. A dry run
+    applies it and rolls it back, so it refuses what the apply would (entries that a
+    change doesn't fit) and writes nothing."""
     require_perm(actor, MANAGE_PERM, DENIED)
     plans = [p for p in schema_plan(document) if p.new or not only_new]
     try:
-        _apply(actor, plans)
+        with transaction.atomic():
+            _apply(actor, plans)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        registry.load()
     except ValidationError:
         # The rollback undid types this process loaded on the way: load what is stored.
         registry.load()

@@ -71,10 +71,9 @@ class TypePromotionMixin:
         document = {k: v for k, v in data.items() if k != "apply"}
         if data.get("apply", False) not in (True, False):
             raise ValidationError({"apply": ["Must be true or false."]})
-        if data.get("apply"):
-            plans = schema_apply(actor=request.user, document=document)
-        else:
-            plans = schema_plan(_document(document))
+        plans = schema_apply(
+            actor=request.user, document=_document(document), dry_run=not data.get("apply")
+        )
         return Response({**_plans_out(plans), "applied": bool(data.get("apply"))})
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from content.runtime.commands import EntriesCommand, read_schema, refusal_text
-from content.runtime.promotion import diff_lines, schema_apply, schema_plan
+from content.runtime.promotion import diff_lines, schema_apply
 
 
 class Command(EntriesCommand):
@@ -24,15 +24,13 @@ class Command(EntriesCommand):
 
     def handle(self, *args, file: str, apply: bool, **options) -> None:
         document = read_schema(file)
-        if not apply:
-            for line in diff_lines(schema_plan(document)):
-                self.stdout.write(line)
-            self.stdout.write("Dry run: nothing was written. Run again with --apply to apply.")
-            return
         try:
-            plans = schema_apply(actor=None, document=document)
+            plans = schema_apply(actor=None, document=document, dry_run=not apply)
         except ValidationError as exc:
             raise CommandError(f"Refused; nothing was applied.\n{refusal_text(exc)}") from None
         for line in diff_lines(plans):
             self.stdout.write(line)
+        if not apply:
+            self.stdout.write("Dry run: nothing was written. Run again with --apply to apply.")
+            return
         self.stdout.write(self.style.SUCCESS("Applied."))

@@ -153,8 +153,8 @@ def parse_list(params, delivery: EntryDelivery) -> ListQuery:
         limit=parse_limit(params, default=20, maximum=100),
         available=delivery.filters,
     )
-    if query.ordering not in ORDERINGS:
-        raise _error("ordering", f"Choose from: {', '.join(ORDERINGS)}.")
+    if query.ordering not in delivery.orderings:
+        raise _error("ordering", f"Choose from: {', '.join(delivery.orderings)}.")
     if "page" in params and "cursor" in params:
         raise _error("cursor", "Use either page or cursor, not both.")
     if "page" in params:
@@ -226,7 +226,9 @@ def sql_shape(query: ListQuery) -> tuple:
         query.kind,
         _falls_back(query.locale),
         settings.CONTENT_DEFAULT_LOCALE,
-        tuple(sorted(query.filters)),
+        # A filter's shape names what it reads (a runtime field's storage key), which a
+        # type change may give another parameter name.
+        tuple(sorted((name, query.available[name].shape) for name in query.filters)),
         query.cursor is not None,
         query.backwards,
         query.ordering,

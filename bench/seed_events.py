@@ -13,11 +13,18 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from content.delivery.services import snapshots_sync
-from content.models import DeliverySnapshot, Entry, Revision, Status, TypeDefinition
+from content.models import (
+    DeliverySnapshot,
+    Entry,
+    Revision,
+    SnapshotValue,
+    Status,
+    TypeDefinition,
+)
 from content.runtime.definitions import type_create
 from content.services import locale_default
 from content.services.revisions import entry_snapshot
@@ -95,4 +102,12 @@ def seed_events(total: int, batch_size: int = 2000) -> int:
                 e.live_revision_id = e.latest_revision_id = revision.pk
             Entry.objects.bulk_update(entries, ["live_revision", "latest_revision"])
             snapshots_sync(list(event.model.objects.filter(pk__in=[e.pk for e in entries])))
+    if connection.vendor == "postgresql" and have < total:
+        # Fresh statistics and visibility maps now, as autovacuum would leave them: without
+        # them the planner expects one row per value and index-only scans visit the heap.
+        with connection.cursor() as cursor:
+            for model in (Entry, Revision, DeliverySnapshot, SnapshotValue):
+                cursor.execute(
+                    f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}"
+                )
     return DeliverySnapshot.objects.filter(kind="event").count()

@@ -22,6 +22,7 @@ from django.db.models import (
     Exists,
     Field,
     OuterRef,
+    Q,
     QuerySet,
 )
 from django.utils.dateparse import parse_date, parse_datetime
@@ -52,6 +53,10 @@ class DeliveryFilter:
     # What the filter reads, when its name alone does not say (a runtime type's field, by
     # storage key): part of the compiled query's key (content.delivery.compiled).
     shape: str = ""
+    # A filter on a typed value (SnapshotValue named `shape`): its condition on the value
+    # row. The conditions on one field join in one EXISTS (a date range is one index range
+    # scan, not two semi-joins), and `apply` is not called.
+    condition: Callable[[Param], Q] | None = None
 
     def parameter(self) -> OpenApiParameter:
         return OpenApiParameter(self.name, self.kind, description=self.description)

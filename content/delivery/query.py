@@ -36,7 +36,7 @@ from rest_framework.exceptions import ValidationError
 from content.delivery.compiled import Param
 from content.delivery.filters import error as _error
 from content.delivery.locales import locale_codes, locale_is_known
-from content.models.snapshots import DeliverySnapshot
+from content.models.snapshots import DeliverySnapshot, SnapshotValue
 from core.filters import to_utc
 from core.pagination import parse_limit
 
@@ -256,9 +256,17 @@ def filtered(query: ListQuery, values: dict[str, Any]) -> QuerySet[DeliverySnaps
     qs = DeliverySnapshot.served.at(p["now"]).filter(
         _locale_q(query.kind, p["locale"], p["now"]), kind=query.kind
     )
+    by_value: dict[str, list[Q]] = {}
     for name in query.filters:
         flt = query.available[name]
-        qs = flt.apply(qs, Param(name, values[name], flt.field))
+        param = Param(name, values[name], flt.field)
+        if flt.condition is not None:
+            by_value.setdefault(flt.shape, []).append(flt.condition(param))
+        else:
+            qs = flt.apply(qs, param)
+    for value_name, conditions in by_value.items():
+        rows = SnapshotValue.objects.filter(snapshot=OuterRef("pk"), name=value_name)
+        qs = qs.filter(Exists(rows.filter(*conditions)))
     if "cursor_at" in p:
         # A row-value comparison, so SQLite and PostgreSQL both seek the (published_at, id)
         # index instead of scanning: page 500 costs what page 1 does.

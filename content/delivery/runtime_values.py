@@ -4,8 +4,9 @@ filters that read them.
 Each filterable or sortable field of a runtime type is written, with every snapshot, as
 rows of SnapshotValue named "<kind>.<field key>", its value in the column of what the
 field compares as (content.runtime.kinds.FILTER_AS): text, number, moment (dates as
-midnight UTC) or boolean. A filter is then an EXISTS over one composite index
-(name, column, snapshot): no JSON is parsed per row, and no type needs DDL.
+midnight UTC) or boolean. A field's filters are then one EXISTS over one composite index
+(name, column, snapshot) (content.delivery.query.filtered): no JSON is parsed per row,
+and no type needs DDL.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from django.db.models import (
     CharField,
     DateTimeField,
     DecimalField,
-    Exists,
     Field,
-    OuterRef,
+    Q,
     QuerySet,
 )
 
@@ -144,14 +144,12 @@ def _parser(field, compare: str) -> Callable[[str, str], Any]:
     return parse
 
 
-def _applier(value_name_: str, column: str, lookup: str):
-    def apply(qs: QuerySet, value: Param) -> QuerySet:
-        rows = SnapshotValue.objects.filter(
-            snapshot=OuterRef("pk"), name=value_name_, **{f"{column}__{lookup}": value}
-        )
-        return qs.filter(Exists(rows))
+def _condition(column: str, lookup: str) -> Callable[[Param], Q]:
+    return lambda value: Q(**{f"{column}__{lookup}": value})
 
-    return apply
+
+def _apply(qs: QuerySet, value: Param) -> QuerySet:
+    raise NotImplementedError("content.delivery.query.filtered applies `condition`")
 
 
 def field_filters(kind: str, fields: Iterable) -> dict[str, DeliveryFilter]:
@@ -172,7 +170,8 @@ def field_filters(kind: str, fields: Iterable) -> dict[str, DeliveryFilter]:
             found[param] = DeliveryFilter(
                 name=param,
                 parse=_parser(field, compare),
-                apply=_applier(name, COLUMN[compare], lookup),
+                apply=_apply,
+                condition=_condition(COLUMN[compare], lookup),
                 field=BINDING[compare],
                 kind=bool if compare == "boolean" else str,
                 description=f"{field.label} ({lookup}).",

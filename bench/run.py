@@ -10,6 +10,9 @@ that latency is the server's time plus a loopback round trip: the figures the ta
 name (search p95, list p99) are read from it.
 The list and the detail also run as a client that takes gzip (`Accept-Encoding: gzip`),
 and the table gives each response's size on the wire.
+The same number of entries of an `event` type defined as data (bench/seed_events.py) is
+served at delivery/entries/event/: its list, a venue filter and a date-range filter run
+beside the article list, cache off and on. EVENTS=0 leaves them out.
 Set SCALE for more articles, DURATION for longer runs, DATABASE_URL for PostgreSQL.
 """
 
@@ -42,6 +45,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.seed import seed  # noqa: E402
+from bench.seed_events import seed_events  # noqa: E402
 from content.delivery.query import encode_cursor  # noqa: E402
 from content.models.snapshots import DeliverySnapshot  # noqa: E402
 
@@ -53,6 +57,15 @@ FLOOR = "/bench/floor/"
 PORT = int(os.environ.get("BENCH_PORT", "8123"))
 BASE = f"http://127.0.0.1:{PORT}"
 API = "/api/v1/delivery/articles/"
+EVENTS_API = "/api/v1/delivery/entries/event/"
+EVENTS = os.environ.get("EVENTS", "1") != "0"
+EVENT_SCENARIOS = {
+    "events list limit=20": f"{EVENTS_API}?limit=20",
+    "events venue filter": f"{EVENTS_API}?venue=Hall+C&limit=20",
+    "events date range": (
+        f"{EVENTS_API}?starts_at__gte=2027-06-01&starts_at__lt=2027-07-01&limit=20"
+    ),
+}
 GZIP = {"Accept-Encoding": "gzip"}
 
 
@@ -80,6 +93,7 @@ def scenarios() -> dict[str, tuple[str, dict[str, str]]]:
         "detail by slug": (f"{API}{slug}/", {}),
         "detail by slug, gzip": (f"{API}{slug}/", GZIP),
         "search": (f"{API}?search=garden+travel&limit=20", {}),
+        **({name: (path, {}) for name, path in EVENT_SCENARIOS.items()} if EVENTS else {}),
     }
 
 
@@ -181,6 +195,16 @@ def _plain_size(path: str) -> int:
     return len(Client().get(path).content)
 
 
+def _events_summary(found) -> str:
+    """The runtime type's figures beside the article list's: one-connection p99 in ms."""
+    out = ["\n| one connection, p99 ms | cache off | cache on |", "|---|---|---|"]
+    for name in ("list limit=20", *EVENT_SCENARIOS):
+        off, on = found[(name, "off")]["one_p99"], found[(name, "on")]["one_p99"]
+        label = f"articles {name}" if name == "list limit=20" else name
+        out.append(f"| {label} | {off:.2f} | {on:.2f} |")
+    return "\n".join(out)
+
+
 def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
@@ -191,6 +215,8 @@ def main() -> int:
     if have < SCALE:
         print(f"Seeding {SCALE} articles…")
         seed(SCALE)
+    if EVENTS:
+        print(f"Events: {seed_events(SCALE)} published entries of a type defined as data.")
     paths = scenarios()
     rows = []
     for cache_on in (False, True):
@@ -228,6 +254,8 @@ def main() -> int:
             f"{found[('search', state)]['one_p95']:.1f} ms, list p99 "
             f"{found[('list limit=20', state)]['one_p99']:.1f} ms (target: both under 100 ms)."
         )
+    if EVENTS:
+        lines.append(_events_summary(found))
     table = "\n".join(lines)
     print(
         f"\n{SCALE} articles on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']}"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
+from django.db.models import QuerySet
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -25,7 +26,7 @@ from rest_framework import serializers
 from content.delivery import schema
 from content.delivery.filters import DeliveryFilter, filters_named
 from content.delivery.payloads import Extras, Related
-from content.delivery.query import LIST_PARAMS
+from content.delivery.query import LIST_PARAMS, ORDERINGS, shape
 from content.delivery.views import DETAIL_PARAMS, EntryDetailView, EntryListView
 from content.models.snapshots import DeliverySnapshot
 from content.types import CORE_SUMMARY, EntryType
@@ -47,6 +48,10 @@ class EntryDelivery:
     detail_keys: tuple[str, ...] = ()
     # The detail's description in the OpenAPI schema; {kind} is the type's name.
     detail_doc = "One {kind}, with its body and SEO fields."
+    # Its snapshots have typed values (SnapshotValue) that filters and orderings read.
+    indexes_values = False
+    # `ordering=` choices: name -> the order_by of a list by that ordering.
+    orderings: dict[str, tuple[str, ...]] = ORDERINGS
 
     def __init__(self, entry_type: EntryType):
         self.entry_type = entry_type
@@ -111,6 +116,19 @@ class EntryDelivery:
             except FieldDoesNotExist:
                 found[name] = None
         return found
+
+    # --- Serving (content.delivery.listing, content.delivery.views) -------------------
+
+    def order(self, qs: QuerySet, ordering: str) -> tuple[QuerySet, tuple]:
+        """The list query ready to be ordered by `ordering`, and its order_by."""
+        return qs, self.orderings[ordering]
+
+    def shape(
+        self, items: list[dict[str, Any]], fields: list[str] | None, expand: set[str] | None
+    ) -> list[dict[str, Any]]:
+        """Parsed items with `fields=` and `expand=` applied (relations are expanded in the
+        snapshot; `expand=` leaves the others as ids)."""
+        return [shape(item, self.relations, fields, expand) for item in items]
 
     # --- Keeping snapshots current (content.delivery.services) -----------------------
 

@@ -24,9 +24,8 @@ def _list_body(rows, delivery: EntryDelivery, fields, expand, extra) -> bytes:
             frontend.absolute_json(r["summary_json"], r["locale"], linked) for r in rows
         )
     else:
-        relations = delivery.relations
-        parsed = (frontend.absolute_item(json.loads(r["summary_json"]), linked) for r in rows)
-        items = ",".join(json.dumps(q.shape(item, relations, fields, expand)) for item in parsed)
+        parsed = [frontend.absolute_item(json.loads(r["summary_json"]), linked) for r in rows]
+        items = ",".join(json.dumps(item) for item in delivery.shape(parsed, fields, expand))
     envelope = json.dumps(extra)[1:-1]
     return f'{{"results":[{items}],{envelope}}}'.encode()
 
@@ -44,7 +43,7 @@ def entry_list(request, delivery: EntryDelivery) -> Payload:
     columns = ("id", "published_at", "updated_at", "object_id", "locale", "summary_json")
     extra: dict = {}
     if query.page is not None:
-        qs, order = q.filtered(query, values), q.ORDERINGS[query.ordering]
+        qs, order = delivery.order(q.filtered(query, values), query.ordering)
         if ranked:
             qs, order = q.ranked(qs, query.search), ("-rank", "-id")  # best matches first
         count = qs.count()

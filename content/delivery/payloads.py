@@ -78,7 +78,8 @@ def body_text(body: list[dict[str, Any]]) -> str:
     return " ".join(parts)
 
 
-def _body(body: list[dict[str, Any]], related: Related) -> list[dict[str, Any]]:
+def body_blocks(body: list[dict[str, Any]], related: Related) -> list[dict[str, Any]]:
+    """Body blocks as delivered: images as media objects, dangling ones left out."""
     out = []
     for block in body:
         if block.get("type") == "image":
@@ -103,6 +104,9 @@ class Extras:
     # DeliverySnapshot columns beyond the common ones (category_slug, tree_path, ...).
     columns: dict[str, Any] = field(default_factory=dict)
     facets: list[tuple[str, str]] = field(default_factory=list)
+    # Typed values filters and orderings read (SnapshotValue): (name, text, number,
+    # moment, boolean), one column set.
+    values: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +118,7 @@ class Rendered:
     search_text: str
     columns: dict[str, Any]
     facets: list[tuple[str, str]]
+    values: list[tuple] = field(default_factory=list)
 
 
 def first_day(entry: PublishableCore) -> str | None:
@@ -148,9 +153,9 @@ def render(
         "description": snap.get("meta_description") or "",
         "og_image": og_image,
     }
-    body = _body(snap.get("body") or [], related)
+    body = body_blocks(snap.get("body") or [], related)
     extras = delivery.extras(entry, snap, related)
     text = " ".join([snap["title"], extras.search_text, body_text(snap.get("body") or [])])
     summary = {**common, **extras.fields}
     detail = {**summary, "body": body, "seo": seo}
-    return Rendered(summary, detail, text, extras.columns, extras.facets)
+    return Rendered(summary, detail, text, extras.columns, extras.facets, extras.values)

@@ -36,7 +36,7 @@ from rest_framework.exceptions import ValidationError
 from content.delivery.compiled import Param
 from content.delivery.filters import error as _error
 from content.delivery.locales import locale_codes, locale_is_known
-from content.models.snapshots import DeliverySnapshot
+from content.models.snapshots import DeliverySnapshot, SnapshotValue
 from core.filters import to_utc
 from core.pagination import parse_limit
 
@@ -153,8 +153,8 @@ def parse_list(params, delivery: EntryDelivery) -> ListQuery:
         limit=parse_limit(params, default=20, maximum=100),
         available=delivery.filters,
     )
-    if query.ordering not in ORDERINGS:
-        raise _error("ordering", f"Choose from: {', '.join(ORDERINGS)}.")
+    if query.ordering not in delivery.orderings:
+        raise _error("ordering", f"Choose from: {', '.join(delivery.orderings)}.")
     if "page" in params and "cursor" in params:
         raise _error("cursor", "Use either page or cursor, not both.")
     if "page" in params:
@@ -226,7 +226,9 @@ def sql_shape(query: ListQuery) -> tuple:
         query.kind,
         _falls_back(query.locale),
         settings.CONTENT_DEFAULT_LOCALE,
-        tuple(sorted(query.filters)),
+        # A filter's shape names what it reads (a runtime field's storage key), which a
+        # type change may give another parameter name.
+        tuple(sorted((name, query.available[name].shape) for name in query.filters)),
         query.cursor is not None,
         query.backwards,
         query.ordering,
@@ -254,9 +256,17 @@ def filtered(query: ListQuery, values: dict[str, Any]) -> QuerySet[DeliverySnaps
     qs = DeliverySnapshot.served.at(p["now"]).filter(
         _locale_q(query.kind, p["locale"], p["now"]), kind=query.kind
     )
+    by_value: dict[str, list[Q]] = {}
     for name in query.filters:
         flt = query.available[name]
-        qs = flt.apply(qs, Param(name, values[name], flt.field))
+        param = Param(name, values[name], flt.field)
+        if flt.condition is not None:
+            by_value.setdefault(flt.shape, []).append(flt.condition(param))
+        else:
+            qs = flt.apply(qs, param)
+    for value_name, conditions in by_value.items():
+        rows = SnapshotValue.objects.filter(snapshot=OuterRef("pk"), name=value_name)
+        qs = qs.filter(Exists(rows.filter(*conditions)))
     if "cursor_at" in p:
         # A row-value comparison, so SQLite and PostgreSQL both seek the (published_at, id)
         # index instead of scanning: page 500 costs what page 1 does.

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from content.models import PublishableCore
 
 GENERIC = "content.delivery.entries.EntryDelivery"
+# Types defined as data (content.runtime) are delivered by one class.
+RUNTIME = "content.delivery.runtime.RuntimeDelivery"
 
 _built: dict[str, EntryDelivery] = {}
 
@@ -24,7 +26,8 @@ def entry_delivery(entry_type: EntryType) -> EntryDelivery:
     delivery = _built.get(entry_type.api_name)
     # A registration replaced since (tests register types of their own) is built again.
     if delivery is None or delivery.entry_type is not entry_type:
-        delivery = import_string(entry_type.delivery or GENERIC)(entry_type)
+        default = RUNTIME if entry_type.runtime else GENERIC
+        delivery = import_string(entry_type.delivery or default)(entry_type)
         _built[entry_type.api_name] = delivery
     return delivery
 

@@ -17,9 +17,14 @@ from content.delivery import local
 from content.delivery.payloads import Related, render
 from content.delivery.registry import entry_delivery, entry_delivery_for
 from content.models import PublishableCore, Reference, Revision, Status
-from content.models.snapshots import DeliverySnapshot, DeliveryState, SnapshotFacet
+from content.models.snapshots import (
+    DeliverySnapshot,
+    DeliveryState,
+    SnapshotFacet,
+    SnapshotValue,
+)
 from content.pgcopy import copy_instances, copy_rows, reserve_ids
-from content.types import entry_types
+from content.types import EntryType, entry_types
 
 if TYPE_CHECKING:
     from content.delivery.entries import EntryDelivery
@@ -86,12 +91,13 @@ def snapshots_sync(entries: Sequence[PublishableCore]) -> None:
 
 
 Facets = list[tuple[str, str]]
+Values = list[tuple]  # (name, text, number, moment, boolean): SnapshotValue rows
 
 
 def snapshot_rows(
     delivery: EntryDelivery, entries: Sequence[PublishableCore]
-) -> Iterator[tuple[DeliverySnapshot, Facets]]:
-    """The snapshot row of each public entry (of `delivery`'s type) and its facets,
+) -> Iterator[tuple[DeliverySnapshot, Facets, Values]]:
+    """The snapshot row of each public entry (of `delivery`'s type), its facets and values,
     rendered from the live revision as stored (nothing written). The lookups run now;
     rendering is lazy, so a COPY can write rows while the next ones render."""
     revisions = Revision.objects.in_bulk([e.live_revision_id for e in entries])
@@ -101,7 +107,7 @@ def snapshot_rows(
 
 def _rendered(
     delivery: EntryDelivery, entries, revisions, related
-) -> Iterator[tuple[DeliverySnapshot, Facets]]:
+) -> Iterator[tuple[DeliverySnapshot, Facets, Values]]:
     for entry in entries:
         revision = revisions[entry.live_revision_id]
         rendered = render(entry, revision, related, delivery)
@@ -123,12 +129,13 @@ def _rendered(
             detail_json=_encoder.encode(rendered.detail),
             **rendered.columns,
         )
-        yield row, rendered.facets
+        yield row, rendered.facets, rendered.values
 
 
 # Every stored column but the key (and the search vector PostgreSQL generates).
 _FIELDS = [f for f in DeliverySnapshot._meta.concrete_fields if f.name != "id"]
 _FACET_COLUMNS = ("snapshot_id", "name", "value")
+_VALUE_COLUMNS = ("snapshot_id", "name", "text", "number", "moment", "boolean")
 # Below this many rows a plain upsert costs less than setting up a COPY.
 COPY_MIN_ROWS = 50
 
@@ -137,12 +144,13 @@ def _write(delivery: EntryDelivery, entries: list[PublishableCore]) -> None:
     rendered = snapshot_rows(delivery, entries)
     kind = delivery.kind
     if connection.vendor == "postgresql" and len(entries) >= COPY_MIN_ROWS:
-        _write_copy(kind, entries, rendered)
+        _write_copy(delivery, entries, rendered)
         return
-    rows, facets = [], {}
-    for row, row_facets in rendered:
+    rows, facets, values = [], {}, {}
+    for row, row_facets, row_values in rendered:
         rows.append(row)
         facets[row.object_id] = row_facets
+        values[row.object_id] = row_values
     DeliverySnapshot.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -157,40 +165,56 @@ def _write(delivery: EntryDelivery, entries: list[PublishableCore]) -> None:
     SnapshotFacet.objects.filter(snapshot_id__in=ids.values()).delete()
     SnapshotFacet.objects.bulk_create(
         SnapshotFacet(snapshot_id=ids[object_id], name=name, value=value)
-        for object_id, values in facets.items()
-        for name, value in values
+        for object_id, pairs in facets.items()
+        for name, value in pairs
     )
+    if delivery.indexes_values:
+        SnapshotValue.objects.filter(snapshot_id__in=ids.values()).delete()
+        SnapshotValue.objects.bulk_create(
+            SnapshotValue(
+                snapshot_id=ids[object_id], **dict(zip(_VALUE_COLUMNS[1:], v, strict=True))
+            )
+            for object_id, row_values in values.items()
+            for v in row_values
+        )
 
 
 @transaction.atomic
-def _write_copy(kind: str, entries: list[PublishableCore], rendered) -> None:
+def _write_copy(delivery: EntryDelivery, entries: list[PublishableCore], rendered) -> None:
     """PostgreSQL, many rows: COPY. Entries without a snapshot yet (seeding, a first
     build) stream straight into the table, so PostgreSQL parses each row's text for the
     search vector while the next rows render; otherwise the rows go through a staging
     table into one set-based upsert."""
+    kind = delivery.kind
     has_row = DeliverySnapshot.objects.filter(kind=kind, object_id__in=[e.pk for e in entries])
     if has_row.exists():
-        _upsert_staged(rendered)
+        _upsert_staged(delivery, rendered)
         return
     ids = iter(reserve_ids(DeliverySnapshot, len(entries)))
     facets: list[tuple[int, str, str]] = []
+    values: list[tuple] = []
 
     def rows() -> Iterator[DeliverySnapshot]:
-        for row, row_facets in rendered:
+        for row, row_facets, row_values in rendered:
             row.pk = next(ids)
             facets.extend((row.pk, name, value) for name, value in row_facets)
+            values.extend((row.pk, *value) for value in row_values)
             yield row
 
     copy_instances(DeliverySnapshot._meta.db_table, rows(), DeliverySnapshot._meta.concrete_fields)
     copy_rows(SnapshotFacet._meta.db_table, _FACET_COLUMNS, facets)
+    if values:
+        copy_rows(SnapshotValue._meta.db_table, _VALUE_COLUMNS, values)
 
 
-def _upsert_staged(rendered) -> None:
+def _upsert_staged(delivery: EntryDelivery, rendered) -> None:
     """Update and insert from a staging table. Rows that would not change are left alone:
     writing a row makes PostgreSQL parse its text for the search vector again, the
     dearest part of a rebuild, and INSERT ... ON CONFLICT would do so for every row it is
     offered, hence an UPDATE of the changed rows and an INSERT of the missing ones.
-    Facets follow from the same JSON, so only written rows get new ones."""
+    Facets follow from the same JSON, so only written rows get new ones. Typed values
+    also follow the type's definition (a field made filterable changes no JSON), so a type
+    that has them gets every row's again."""
     table = DeliverySnapshot._meta.db_table
     columns = ", ".join(f.column for f in _FIELDS)
     updates = [f.column for f in _FIELDS if f.name not in ("kind", "object_id")]
@@ -199,10 +223,12 @@ def _upsert_staged(rendered) -> None:
     theirs = ", ".join(f"st.{c}" for c in updates)
     same_item = "s.kind = st.kind AND s.object_id = st.object_id"
     facets: dict[int, Facets] = {}
+    values: dict[int, Values] = {}
 
     def rows() -> Iterator[DeliverySnapshot]:
-        for row, row_facets in rendered:
+        for row, row_facets, row_values in rendered:
             facets[row.object_id] = row_facets
+            values[row.object_id] = row_values
             yield row
 
     with connection.cursor() as cursor:
@@ -224,6 +250,8 @@ def _upsert_staged(rendered) -> None:
         )
         written.update(cursor.fetchall())
         cursor.execute("DROP TABLE snapshot_stage")
+        if delivery.indexes_values:
+            _replace_values(cursor, delivery.kind, values)
         if not written:
             return
         cursor.execute(
@@ -238,6 +266,24 @@ def _upsert_staged(rendered) -> None:
             for pk, object_id in written.items()
             for name, value in facets[object_id]
         ),
+    )
+
+
+def _replace_values(cursor, kind: str, values: dict[int, Values]) -> None:
+    """Every staged row's typed values afresh (PostgreSQL)."""
+    ids = dict(
+        DeliverySnapshot.objects.filter(kind=kind, object_id__in=values).values_list(
+            "object_id", "id"
+        )
+    )
+    cursor.execute(
+        f"DELETE FROM {SnapshotValue._meta.db_table} WHERE snapshot_id = ANY(%s)",  # noqa: S608
+        [list(ids.values())],
+    )
+    copy_rows(
+        SnapshotValue._meta.db_table,
+        _VALUE_COLUMNS,
+        ((ids[o], *v) for o, row_values in values.items() if o in ids for v in row_values),
     )
 
 
@@ -278,6 +324,25 @@ def snapshots_for_references(*, target_model: type, target_ids: Iterable[int]) -
         snapshot_refresh(model=model, entry_ids=live_ids)
         count += len(live_ids)
     return count
+
+
+def snapshots_for_type(entry_type: EntryType, *, batch_size: int = 1000) -> int:
+    """Re-render the published items of a type whose definition changed (a field renamed,
+    removed, restored or made filterable), in the caller's transaction; returns how many.
+    The content version moves even when none is published: a cached response may name a
+    field (`fields=`, a filter) that the change renamed."""
+    kind = entry_delivery(entry_type).kind
+    live = list(
+        DeliverySnapshot.objects.filter(kind=kind)
+        .order_by("object_id")
+        .values_list("object_id", flat=True)
+    )
+    for start in range(0, len(live), batch_size):
+        snapshots_sync(
+            list(entry_type.model.objects.filter(pk__in=live[start : start + batch_size]))
+        )
+    content_version_bump()
+    return len(live)
 
 
 def snapshots_rebuild_all(*, batch_size: int = 1000, progress: Any = None) -> int:

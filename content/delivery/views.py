@@ -46,7 +46,7 @@ def detail_body(
     if fields is None and expand is None and not extra:
         return frontend.absolute_json(row.detail_json, row.locale, delivery.linked).encode()
     item = {**frontend.absolute_item(json.loads(row.detail_json), delivery.linked), **(extra or {})}
-    return json.dumps(q.shape(item, delivery.relations, fields, expand)).encode()
+    return json.dumps(delivery.shape([item], fields, expand)[0]).encode()
 
 
 def one_row(rows: list[DeliverySnapshot], locale: str) -> DeliverySnapshot:

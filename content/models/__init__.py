@@ -15,7 +15,12 @@ from content.models.redirects import Redirect
 from content.models.references import Reference
 from content.models.revisions import Revision
 from content.models.scope import ScopedModel
-from content.models.snapshots import DeliverySnapshot, DeliveryState, SnapshotFacet
+from content.models.snapshots import (
+    DeliverySnapshot,
+    DeliveryState,
+    SnapshotFacet,
+    SnapshotValue,
+)
 from content.models.taxonomy import Category, Tag
 from content.models.typedefs import (
     Entry,
@@ -46,6 +51,7 @@ __all__ = [
     "RoleGrant",
     "ScopedModel",
     "SnapshotFacet",
+    "SnapshotValue",
     "Status",
     "Tag",
     "TypeDefinition",

@@ -28,7 +28,8 @@ class ServedSnapshots(models.Manager):
 
 
 class DeliverySnapshot(models.Model):
-    kind = models.CharField(max_length=16)  # the type's api_name (content.types)
+    # The type's api_name (content.types); runtime types' api_ids have up to 40 characters.
+    kind = models.CharField(max_length=40)
     object_id = models.PositiveBigIntegerField()
     revision_id = models.PositiveBigIntegerField()
     locale = models.CharField(max_length=16)
@@ -86,6 +87,36 @@ class SnapshotFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class SnapshotValue(models.Model):
+    """A typed value of a snapshot that delivery filters or orders on: a runtime type's
+    filterable or sortable field (content.delivery.runtime), one row per value (a choices
+    field or a list of references has several). `name` is "<kind>.<field key>": keys never
+    change, so a field's rows survive a rename. Exactly one of the value columns is set;
+    each has its own index led by the name, so a filter is an index range scan whatever
+    the type, and no type needs DDL of its own (docs/content-types.md)."""
+
+    snapshot = models.ForeignKey(
+        DeliverySnapshot, on_delete=models.CASCADE, related_name="indexed_values"
+    )
+    name = models.CharField(max_length=56)
+    # NULL, not "": the row holds a value of another column.
+    text = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    number = models.DecimalField(max_digits=38, decimal_places=10, null=True, blank=True)
+    moment = models.DateTimeField(null=True, blank=True)
+    boolean = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "text", "snapshot"], name="value_text"),
+            models.Index(fields=["name", "number", "snapshot"], name="value_number"),
+            models.Index(fields=["name", "moment", "snapshot"], name="value_moment"),
+            models.Index(fields=["name", "boolean", "snapshot"], name="value_boolean"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.text or self.number or self.moment or self.boolean}"
 
 
 class DeliveryState(models.Model):

@@ -308,6 +308,12 @@ def _revise(definition: TypeDefinition, actor: Any, action: str, changes: dict) 
     )
     registry.load()
     registry.ensure_permissions(definition)
+    # Its published entries as the type now reads (a renamed field under its new name), in
+    # this transaction: the change and what the public sees commit together.
+    from content.delivery.services import snapshots_for_type
+    from content.types import entry_type
+
+    snapshots_for_type(entry_type(definition.api_id))
 
 
 def _refuse(problems: dict[str, list[str]]) -> None:

@@ -198,30 +198,30 @@ TYPE_PARAMETER = OpenApiParameter(
 )
 
 
-@extend_schema(
-    tags=["delivery"],
-    operation_id="delivery_entries_list",
-    description="Published entries of a content type defined as data: filter on its "
-    "filterable fields (`<field>`, `<field>__gte`...), order on its sortable ones, search, "
-    "choose fields, expand references, page or scroll by cursor.",
-    parameters=[TYPE_PARAMETER, *schema.LIST_PARAMETERS],
-    responses=OpenApiTypes.OBJECT,
-)
 class RuntimeEntryListView(EntryListView):
+    @extend_schema(
+        tags=["delivery"],
+        operation_id="delivery_entries_list",
+        description="Published entries of a content type defined as data: filter on its "
+        "filterable fields (`<field>`, `<field>__gte`...), order on its sortable ones, "
+        "search, choose fields, expand references, page or scroll by cursor.",
+        parameters=[TYPE_PARAMETER, *schema.LIST_PARAMETERS],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request, api_id: str):
         self.delivery = _resolve(self, request, api_id)
         return super().get(request)
 
 
-@extend_schema(
-    tags=["delivery"],
-    operation_id="delivery_entries_retrieve",
-    description="One published entry of a content type defined as data, by slug (in "
-    "`locale`, falling back to the default locale).",
-    parameters=[TYPE_PARAMETER, *(OpenApiParameter(n, str) for n in DETAIL_PARAMS)],
-    responses=OpenApiTypes.OBJECT,
-)
 class RuntimeEntryDetailView(EntryDetailView):
+    @extend_schema(
+        tags=["delivery"],
+        operation_id="delivery_entries_retrieve",
+        description="One published entry of a content type defined as data, by slug (in "
+        "`locale`, falling back to the default locale).",
+        parameters=[TYPE_PARAMETER, *(OpenApiParameter(n, str) for n in DETAIL_PARAMS)],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request, api_id: str, slug: str):
         self.delivery = _resolve(self, request, api_id)
         return super().get(request, slug)

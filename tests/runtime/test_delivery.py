@@ -323,7 +323,11 @@ def test_a_field_rename_rerenders_published_entries(api_client, make, client_for
         if field["api_id"] == "venue":
             field["api_id"] = "place"
     response = run(
-        admin.patch, "/api/v1/content-types/gig/", {"fields": current["fields"]}, format="json"
+        admin.patch,
+        "/api/v1/content-types/gig/",
+        {"fields": current["fields"]},
+        format="json",
+        HTTP_IF_MATCH=f'"{current["revision"]}"',
     )
     assert response.status_code == 200, response.content
 
@@ -336,7 +340,14 @@ def test_a_field_rename_rerenders_published_entries(api_client, make, client_for
 
     # Removed, the field leaves the payload; given back by its key, it returns.
     def patch(fields):
-        response = run(admin.patch, "/api/v1/content-types/gig/", {"fields": fields}, format="json")
+        revision = admin.get("/api/v1/content-types/gig/").json()["revision"]
+        response = run(
+            admin.patch,
+            "/api/v1/content-types/gig/",
+            {"fields": fields},
+            format="json",
+            HTTP_IF_MATCH=f'"{revision}"',
+        )
         assert response.status_code == 200, response.content
 
     patch([f for f in current["fields"] if f["api_id"] != "place"])

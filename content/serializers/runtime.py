@@ -18,6 +18,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField, empty
 
 from content.models import Entry, FieldKind
 from content.runtime.kinds import DEFAULT_DECIMAL_PLACES
@@ -56,12 +57,19 @@ class TypedValue:
 
 
 class TypedInput(TypedValue, RawValue):
-    pass
+    def validate_empty_values(self, data):
+        # A missing or null value goes to the service, which refuses it in its own words
+        # along with every other problem; `required` and `allow_null` tell the schema.
+        if data is empty:
+            raise SkipField()
+        if data is None:
+            return True, None
+        return False, data
 
 
 def _input_field(field, *, create: bool) -> serializers.Field:
-    # Null clears a value; a required one must be sent when its entry is made (unless the
-    # type gives a default).
+    # Null clears a value, but not a required one, which must be sent when its entry is
+    # made (unless the type gives a default).
     required = create and field.required and field.default is None
     return TypedInput(definition=field, required=required, allow_null=not field.required)
 

@@ -3,6 +3,14 @@ follows changes to the types without a restart, and stays valid."""
 
 from __future__ import annotations
 
+import ast
+import datetime
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -87,3 +95,57 @@ def test_the_schema_with_runtime_types_validates_without_warnings(types, tmp_pat
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     assert "/api/v1/entries/concert/{id}/publish/:" in out.read_text()
+
+
+def _annotations(module: Path, name: str) -> dict[str, str]:
+    """The annotated attributes of the class `name` in a generated module, as written."""
+    tree = ast.parse(module.read_text())
+    found = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name)
+    return {
+        node.target.id: ast.unparse(node.annotation)
+        for node in found.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+
+
+def test_a_generated_client_has_a_typed_model_per_type(types, client, client_for, tmp_path):
+    (tmp_path / "schema.json").write_text(json.dumps(get_schema(client)))
+    # No post hooks: they would run ruff over the generated code, which changes nothing here.
+    (tmp_path / "config.yaml").write_text("post_hooks: []\n")
+    generator = Path(sys.executable).with_name("openapi-python-client")
+    command = [generator, "generate", "--path", "schema.json", "--output-path", "folio_client"]
+    command += ["--meta", "none", "--config", "config.yaml"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)  # noqa: S603
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Warning" not in done.stdout, done.stdout
+
+    models = tmp_path / "folio_client" / "models"
+    concert = _annotations(models / "concert.py", "Concert")
+    assert concert["starts_at"] == "datetime.datetime"
+    assert concert["venue"] == "None | str"
+    assert concert["tickets"] == "int | None"
+    assert concert["genre"] == "ConcertGenreEnum | None"
+    assert concert["headliner"] == "EntryReference | None"
+    created = _annotations(models / "concert_create_request.py", "ConcertCreateRequest")
+    assert created["starts_at"] == "datetime.datetime"
+    assert created["venue"] == "None | str | Unset"
+
+    # The model reads what the API answers, typed.
+    admin = client_for("Administrator")
+    response = admin.post(
+        CONCERTS,
+        {"title": "Live", "starts_at": "2031-05-01T20:00:00Z", "genre": "jazz", "price": "12.5"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    sys.path.insert(0, str(tmp_path))
+    try:
+        model = importlib.import_module("folio_client.models").Concert.from_dict(response.json())
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.split(".")[0] == "folio_client"]:
+            del sys.modules[name]
+    assert model.starts_at == datetime.datetime(2031, 5, 1, 20, tzinfo=datetime.UTC)
+    assert model.genre.value == "jazz"
+    assert model.price == "12.50"
+    assert model.tickets == 100

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
+from content.runtime.schema import per_runtime_type
 from content.types import entry_types
 from content.views.entries import entry_viewset
 from content.views.grants import RoleGrantViewSet
 from content.views.media import MediaViewSet
 from content.views.runtime_entries import API_ID, RuntimeEntryViewSet, typed_viewset
-from content.views.runtime_schema import per_runtime_type
 from content.views.taxonomy import CategoryViewSet, LocaleViewSet, RedirectViewSet, TagViewSet
 from content.views.typedefs import ContentTypeViewSet
 

@@ -67,11 +67,17 @@ class TypedInput(TypedValue, RawValue):
         return False, data
 
 
+def typed_value_field(field, **kwargs) -> serializers.Field:
+    """A field that takes and gives `field`'s value as is, typed by its kind in the schema
+    (null unless the field is required): for shapes that only describe a payload."""
+    return TypedInput(definition=field, allow_null=not field.required, **kwargs)
+
+
 def _input_field(field, *, create: bool) -> serializers.Field:
     # Null clears a value, but not a required one, which must be sent when its entry is
     # made (unless the type gives a default).
     required = create and field.required and field.default is None
-    return TypedInput(definition=field, required=required, allow_null=not field.required)
+    return typed_value_field(field, required=required)
 
 
 class FromData(TypedValue):

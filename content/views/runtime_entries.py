@@ -6,7 +6,7 @@ registered now, with its model, permissions and serializers. Everything else is
 EntryViewSet's, as for `articles/`.
 
 The OpenAPI schema describes the route once per type (`entries/concert/`, ...), each
-through `typed_viewset(type)` (content.views.runtime_schema), with the type's components.
+through `typed_viewset(type)` (content.runtime.schema), with the type's components.
 """
 
 from __future__ import annotations

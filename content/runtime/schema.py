@@ -1,6 +1,11 @@
 """The OpenAPI schema of routes that serve every runtime type through an `{api_id}`
-parameter (`entries/<api_id>/`, and the delivery API's): one set of paths per type, so
-each type has its own typed components (`Concert`, `ConcertCreateRequest`, ...).
+parameter (`entries/<api_id>/`; the delivery API's the same way): one set of paths per
+type, so each type has its own typed components (`Concert`, `ConcertCreateRequest`, ...).
+
+To describe another such route, call `per_runtime_type(ViewClass, view_for)` where the
+route is registered, with `view_for(entry_type)` returning a subclass of the view set to
+that type (its serializers; content.views.runtime_entries.typed_viewset is the example).
+A type's field values are typed by content.serializers.runtime.typed_value_field.
 
 The schema is kept per state of the registry (core.schema_views.schema_depends_on, set
 in content.runtime.apps), so a type defined or changed shows on the next request.

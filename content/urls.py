@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
+from content.runtime.schema import per_runtime_type
 from content.types import entry_types
 from content.views.entries import entry_viewset
 from content.views.grants import RoleGrantViewSet
 from content.views.media import MediaViewSet
-from content.views.runtime_entries import API_ID, RuntimeEntryViewSet
+from content.views.runtime_entries import API_ID, RuntimeEntryViewSet, typed_viewset
 from content.views.taxonomy import CategoryViewSet, LocaleViewSet, RedirectViewSet, TagViewSet
 from content.views.typedefs import ContentTypeViewSet
 
@@ -23,6 +24,8 @@ for registration in entry_types():
         registration.plural, entry_viewset(registration), basename=registration.api_name
     )
 router.register(rf"entries/(?P<api_id>{API_ID})", RuntimeEntryViewSet, basename="runtime-entry")
+# The schema shows that route once per type (entries/concert/, ...), each typed.
+per_runtime_type(RuntimeEntryViewSet, typed_viewset)
 router.register("content-types", ContentTypeViewSet, basename="content-type")
 router.register("media", MediaViewSet, basename="media")
 router.register("categories", CategoryViewSet, basename="category")

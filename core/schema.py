@@ -6,6 +6,7 @@ against these, so each status gets the shared error envelope.
 
 from __future__ import annotations
 
+from drf_spectacular import plumbing
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -58,3 +59,15 @@ class FolioAutoSchema(AutoSchema):
                     OpenApiResponse(ErrorSerializer, description=description), code
                 )
         return responses
+
+
+def fresh_enum_names(endpoints):
+    """Preprocessing hook: ENUM_NAME_OVERRIDES read afresh for each generation.
+
+    drf-spectacular reads them once per process (and language), but an override may be a
+    callable whose choices change while the process runs (content.types.entry_type_choices:
+    types defined as data). A stale one no longer matches its enum, which is then named
+    after the field with a hash (`Type577Enum`) and a warning.
+    """
+    plumbing._load_enum_name_overrides.cache_clear()
+    return endpoints

@@ -5,14 +5,17 @@ The schema is generated once per process, under a lock, then reused.
 drf-spectacular's generation is not thread-safe: it points the views' shared schema
 inspectors at the view being described and counts warnings in a global
 (tfranzel/drf-spectacular#1122, #1123, #1368). Two generations at once in one process
-(runserver, gunicorn threads) answer 500 or a wrong schema. The schema only changes with
-the code, so the first request generates it while the others wait, and every later one
-renders the kept copy (YAML or JSON, by `?format=` or the Accept header).
+(runserver, gunicorn threads) answer 500 or a wrong schema. The schema changes with the
+code and with whatever an app declares it depends on (`schema_depends_on`: content's
+types defined as data), so the first request for each state generates it while the others
+wait, and every later one renders the kept copy (YAML or JSON, by `?format=` or the
+Accept header).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.conf import settings
@@ -29,8 +32,20 @@ from rest_framework.response import Response
 
 from core.redoc import LocalRedocBundleMixin
 
-_schemas: dict[str, dict[str, Any]] = {}
+_schemas: dict[tuple[Hashable, str], dict[str, Any]] = {}
 _lock = threading.Lock()
+_states: list[Callable[[], Hashable]] = []
+
+
+def schema_depends_on(state: Callable[[], Hashable]) -> None:
+    """Keep the schema per value of `state()` as well: a change of what it describes that
+    needs no restart (a type defined while the process runs) shows on the next request."""
+    if state not in _states:
+        _states.append(state)
+
+
+def _state() -> tuple[Hashable, ...]:
+    return tuple(state() for state in _states)
 
 
 @receiver(setting_changed, dispatch_uid="folio-schema-forget")
@@ -65,7 +80,7 @@ class SchemaView(JsonErrorsMixin, SpectacularAPIView):
     def _get_schema_response(self, request) -> Response:
         # The API is not versioned: `?version=` would only rewrite info.version and, kept
         # per value, let any client grow the cache.
-        key = _language()
+        key = (_state(), _language())
         schema = _schemas.get(key)
         if schema is None:
             with _lock:
@@ -73,6 +88,9 @@ class SchemaView(JsonErrorsMixin, SpectacularAPIView):
                 if schema is None:
                     generator = self.generator_class(urlconf=self.urlconf, patterns=self.patterns)
                     schema = generator.get_schema(request=request, public=self.serve_public)
+                    # Only the current state's copies are worth keeping.
+                    for old in [k for k in _schemas if k[0] != key[0]]:
+                        del _schemas[old]
                     _schemas[key] = schema
         filename = self._get_filename(request, None)
         return Response(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from content.runtime.schema import per_runtime_type
 from content.types import entry_types
 from content.views.runtime_entries import API_ID
 from governance.audit import views as audit_views
@@ -69,3 +70,5 @@ urlpatterns += [
         name="runtime-entry-checks-override",
     ),
 ]
+# The schema shows those routes once per type (entries/concert/{id}/checks/, ...).
+per_runtime_type(_runtime, policy_views.typed_checks_viewset)

@@ -56,6 +56,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A route serving many resources (entries/<api_id>/) is described once per resource,
+    # and the enum overrides follow the types defined while the process runs.
+    "PREPROCESSING_HOOKS": ["core.schema.fresh_enum_names", "core.schema_paths.expand_endpoints"],
     "ENUM_NAME_OVERRIDES": {
         "PolicyKindEnum": "governance.policies.models.PolicyKind",
         # The registered types' API names (read once the apps have registered them).

@@ -334,13 +334,32 @@ class TagListSerializer(_ListSerializer):
         ref_name = "DeliveryTagList"
 
 
+class LivePolymorphicSerializer(PolymorphicProxySerializer):
+    """One of several shapes, read each time the schema is generated: drf-spectacular calls
+    a callable `serializers` once and keeps the result, but the registered types (so the
+    shapes) change while the process runs (types defined as data)."""
+
+    @property
+    def serializers(self):
+        found = self._serializers
+        return found() if callable(found) else found
+
+    @serializers.setter
+    def serializers(self, value):
+        self._serializers = value
+
+
+class LivePolymorphicExtension(PolymorphicProxySerializerExtension):
+    target_class = LivePolymorphicSerializer
+
+
 def preview_serializer(
     details: Callable[[], dict[str, type[serializers.Serializer]]],
 ) -> PolymorphicProxySerializer:
     """A preview is the previewed revision in its type's shape (without a page's
-    relatives); `details` is called when the schema is generated, once every type's
+    relatives); `details` is called each time the schema is generated, once every type's
     routes are built."""
-    return PolymorphicProxySerializer(
+    return LivePolymorphicSerializer(
         component_name="DeliveryPreview",
         serializers=details,
         resource_type_field_name="type",

@@ -31,9 +31,12 @@ class RuntimeTypesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from content import types
-        from content.runtime.registry import sync_if_connected
+        from content.runtime.registry import generation, sync_if_connected
+        from core.schema_views import schema_depends_on
 
         types.set_loader(sync_if_connected)
+        # The OpenAPI schema describes each runtime type: kept per state of the registry.
+        schema_depends_on(generation)
         post_migrate.connect(_load_after_migrate, dispatch_uid="entries.load")
         # A worker runs each task with the types as they are now (within the lease).
         task_prerun.connect(_sync, dispatch_uid="entries.task_sync", weak=False)

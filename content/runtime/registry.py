@@ -28,7 +28,9 @@ from content.types import EntryType, entry_types, register, unregister
 
 APP_LABEL = "entries"
 _lock = threading.RLock()
-_state = {"version": None, "checked": float("-inf"), "loading": False}
+# `generation` counts the reloads of this process (and forgets): what was built from the
+# types (the OpenAPI schema) is kept by it.
+_state = {"version": None, "checked": float("-inf"), "loading": False, "generation": 0}
 # Called after every reload with the registered runtime types (the admin's pages), and
 # with none after forget().
 _reloaded: list[Callable[[list[EntryType]], None]] = []
@@ -138,6 +140,7 @@ def load() -> None:
                 register(entry_type)
             _state["version"] = version
             _state["checked"] = time.monotonic()
+            _state["generation"] += 1
         finally:
             _state["loading"] = False
     for callback in _reloaded:
@@ -147,6 +150,12 @@ def load() -> None:
 def _read_version() -> int:
     row = TypeRegistryState.objects.filter(pk=1).values_list("version", flat=True).first()
     return row or 0
+
+
+def generation() -> int:
+    """A number that changes whenever this process's runtime types do (a reload or a
+    forget): unlike the database's version, it never repeats after a rolled-back change."""
+    return _state["generation"]
 
 
 def sync(*, force: bool = False) -> None:
@@ -186,6 +195,7 @@ def forget() -> None:
             unregister(old.api_name)
         ENTRY_CLASSES.clear()
         _state["version"] = None
+        _state["generation"] += 1
     for callback in _reloaded:  # what was built per type (the admin's pages) goes too
         callback([])
 

@@ -5,7 +5,8 @@ field, read from `entry.data[field.key]` (a missing key reads as the field's def
 Input: the same flat names, passed to content.services.entries as they came: the
 service validates them all at once (content.runtime.behaviour.fold), so a value of the
 wrong type is refused there, in the same 400 as every other problem, by field name.
-The input fields only carry their kind's type for the OpenAPI schema.
+Every field carries its FieldDefinition, from which content.serializers.runtime_schema
+types it in the OpenAPI schema.
 
 A type's fields change at runtime, so the shapes are rebuilt whenever its registration
 (an EntryType made afresh by every reload) is not the one they were built from.
@@ -17,9 +18,11 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField, empty
 
 from content.models import Entry, FieldKind
 from content.runtime.kinds import DEFAULT_DECIMAL_PLACES
+from content.serializers import runtime_schema  # noqa: F401  (the values' schema extension)
 from content.serializers.entries import (
     CORE_OUT,
     CreateFields,
@@ -27,35 +30,6 @@ from content.serializers.entries import (
     UpdateFields,
 )
 from content.serializers.types import EntrySerializers, GenericEntrySerializer
-
-REFERENCE = {
-    "type": "object",
-    "properties": {"type": {"type": "string"}, "id": {"type": "integer"}},
-}
-# The OpenAPI schema of each kind's value, as sent (references may be sent as an id alone
-# when the field takes one type).
-INPUT_SCHEMA: dict[str, dict[str, Any]] = {
-    FieldKind.TEXT: {"type": "string"},
-    FieldKind.LONG_TEXT: {"type": "string"},
-    FieldKind.RICH_TEXT: {"type": "array", "items": {"type": "object"}},
-    FieldKind.INTEGER: {"type": "integer"},
-    FieldKind.DECIMAL: {"oneOf": [{"type": "string"}, {"type": "number"}]},
-    FieldKind.BOOLEAN: {"type": "boolean"},
-    FieldKind.DATE: {"type": "string", "format": "date"},
-    FieldKind.DATETIME: {"type": "string", "format": "date-time"},
-    FieldKind.EMAIL: {"type": "string", "format": "email"},
-    FieldKind.URL: {"type": "string", "format": "uri"},
-    FieldKind.CHOICE: {"type": "string"},
-    FieldKind.CHOICES: {"type": "array", "items": {"type": "string"}},
-    FieldKind.MEDIA: {"type": "integer"},
-    FieldKind.REFERENCE: {
-        "oneOf": [
-            {"type": "integer"},
-            REFERENCE,
-            {"type": "array", "items": {"oneOf": [{"type": "integer"}, REFERENCE]}},
-        ]
-    },
-}
 
 
 class RawValue(serializers.Field):
@@ -68,21 +42,51 @@ class RawValue(serializers.Field):
         return value
 
 
-def _raw_field(kind: str, field) -> serializers.Field:
-    cls = type(f"Raw{kind.title().replace('_', '')}", (RawValue,), {})
-    extend_schema_field({**INPUT_SCHEMA[kind], "nullable": True})(cls)
-    return cls(required=False, allow_null=True, help_text=field.help_text or "")
+class TypedValue:
+    """A runtime field's value: `definition` is its FieldDefinition, which gives the OpenAPI
+    schema (content.serializers.runtime_schema)."""
 
-
-class FromData:
-    """Reads a runtime field's value from `entry.data` by its key."""
-
-    def __init__(self, *args, key: str, fallback: Any = None, **kwargs):
-        self.key, self.fallback = key, fallback
+    def __init__(self, *args, definition, **kwargs):
+        self.definition = definition
         super().__init__(*args, **kwargs)
 
+    def __deepcopy__(self, memo):
+        # DRF copies every declared field per serializer: they share the definition.
+        memo[id(self.definition)] = self.definition
+        return super().__deepcopy__(memo)
+
+
+class TypedInput(TypedValue, RawValue):
+    def validate_empty_values(self, data):
+        # A missing or null value goes to the service, which refuses it in its own words
+        # along with every other problem; `required` and `allow_null` tell the schema.
+        if data is empty:
+            raise SkipField()
+        if data is None:
+            return True, None
+        return False, data
+
+
+def typed_value_field(field, **kwargs) -> serializers.Field:
+    """A field that takes and gives `field`'s value as is, typed by its kind in the schema
+    (null unless the field is required): for shapes that only describe a payload."""
+    return TypedInput(definition=field, allow_null=not field.required, **kwargs)
+
+
+def _input_field(field, *, create: bool) -> serializers.Field:
+    # Null clears a value, but not a required one, which must be sent when its entry is
+    # made (unless the type gives a default).
+    required = create and field.required and field.default is None
+    return typed_value_field(field, required=required)
+
+
+class FromData(TypedValue):
+    """Reads a runtime field's value from `entry.data` by its key (a missing key reads as
+    the field's default)."""
+
     def get_attribute(self, instance):
-        return (instance.data or {}).get(self.key, self.fallback)
+        field = self.definition
+        return (instance.data or {}).get(field.key, field.default)
 
 
 _data_classes: dict[type, type] = {}
@@ -91,13 +95,9 @@ _data_classes: dict[type, type] = {}
 def _from_data(cls: type[serializers.Field], field, **kwargs) -> serializers.Field:
     if cls not in _data_classes:
         _data_classes[cls] = type(f"Data{cls.__name__}", (FromData, cls), {})
+    # A required field always holds a value (content.runtime.compat keeps it so).
     return _data_classes[cls](
-        key=field.key,
-        fallback=field.default,
-        read_only=True,
-        allow_null=True,
-        help_text=field.help_text or None,
-        **kwargs,
+        definition=field, read_only=True, allow_null=not field.required, **kwargs
     )
 
 
@@ -201,12 +201,12 @@ def runtime_serializers(entry_type) -> EntrySerializers:
         create=_make(
             RuntimeCreateSerializer,
             f"{name}CreateSerializer",
-            {f.api_id: _raw_field(f.kind, f) for f in own},
+            {f.api_id: _input_field(f, create=True) for f in own},
         ),
         update=_make(
             RuntimeUpdateSerializer,
             f"{name}UpdateSerializer",
-            {f.api_id: _raw_field(f.kind, f) for f in own},
+            {f.api_id: _input_field(f, create=False) for f in own},
         ),
     )
     _built[entry_type.api_name] = (entry_type, built)

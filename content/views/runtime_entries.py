@@ -4,6 +4,9 @@ Types are defined while the process runs, so no route is made per type: the one 
 carries the type's api_id, and each request resolves it (`initial()`) to the type as
 registered now, with its model, permissions and serializers. Everything else is
 EntryViewSet's, as for `articles/`.
+
+The OpenAPI schema describes the route once per type (`entries/concert/`, ...), each
+through `typed_viewset(type)` (content.runtime.schema), with the type's components.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -31,13 +34,6 @@ from content.types import EntryType, entry_type
 from content.views.entries import EntryViewSet
 
 API_ID = r"[a-z][a-z0-9_]*"
-TYPE_PARAMETER = OpenApiParameter(
-    "api_id",
-    str,
-    OpenApiParameter.PATH,
-    pattern=f"^{API_ID}$",
-    description="The content type's api_id (see content-types/).",
-)
 
 
 # Query parameters that are not filters on the type's own fields.
@@ -108,7 +104,7 @@ def _snapshot_by_api_id(entry_type: EntryType, snapshot: dict[str, Any]) -> dict
     return snapshot
 
 
-@extend_schema(tags=["entries"], parameters=[TYPE_PARAMETER])
+@extend_schema(tags=["entries"])
 @extend_schema_view(
     create=extend_schema(request=RuntimeCreateSerializer, responses={201: RuntimeEntrySerializer}),
     update=extend_schema(request=RuntimeUpdateSerializer),
@@ -134,14 +130,8 @@ class RuntimeEntryViewSet(EntryViewSet):
 
     def initial(self, request, *args, **kwargs):
         registration = runtime_type(self.api_id)
-        opts = registration.model._meta
-        serializers = runtime_serializers(registration)
-        self.entry_type = registration
-        self.model = registration.model
-        self.permission_model = f"{opts.app_label}.{opts.model_name}"
-        self.serializer_class = serializers.output
-        self.create_serializer_class = serializers.create
-        self.update_serializer_class = serializers.update
+        for name, value in _set_to(registration).items():
+            setattr(self, name, value)
         super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -172,3 +162,38 @@ class RuntimeEntryViewSet(EntryViewSet):
 
     def diff(self, old, new):
         return _by_api_id(self.entry_type, super().diff(old, new))
+
+
+def _set_to(registration: EntryType) -> dict[str, Any]:
+    """The attributes that set the viewset to one runtime type."""
+    opts = registration.model._meta
+    serializers = runtime_serializers(registration)
+    return {
+        "entry_type": registration,
+        "model": registration.model,
+        "permission_model": f"{opts.app_label}.{opts.model_name}",
+        "serializer_class": serializers.output,
+        "create_serializer_class": serializers.create,
+        "update_serializer_class": serializers.update,
+    }
+
+
+def typed_viewset(registration: EntryType) -> type[RuntimeEntryViewSet]:
+    """The viewset as it serves one runtime type, for the schema: its own tag, description
+    and request/response components (built afresh: the type may change)."""
+    definition = registration.extra["definition"]
+    name = f"{registration.model.__name__}EntryViewSet"
+    attrs = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__doc__": definition.description or f"{definition.name} entries.",
+        **_set_to(registration),
+    }
+    viewset = type(name, (RuntimeEntryViewSet,), attrs)
+    serializers = runtime_serializers(registration)
+    viewset = extend_schema_view(
+        create=extend_schema(request=serializers.create, responses={201: serializers.output}),
+        update=extend_schema(request=serializers.update),
+        partial_update=extend_schema(request=serializers.update),
+    )(viewset)
+    return extend_schema(tags=[registration.api_name])(viewset)

@@ -20,7 +20,7 @@ from content import selectors as content_selectors
 from content.models import Entry
 from content.serializers.scope import ScopeSerializer, ScopeWriteSerializer
 from content.types import EntryType
-from content.views.runtime_entries import TYPE_PARAMETER, runtime_type
+from content.views.runtime_entries import runtime_type
 from core.serializers import StrictSerializer
 from governance.models import ContentPolicy, PolicyKind, PolicySeverity
 from governance.policies import configuration, services
@@ -188,7 +188,7 @@ def entry_checks_viewset(entry_type: EntryType) -> type[EntryChecksViewSet]:
     return extend_schema(tags=[entry_type.plural])(viewset)
 
 
-@extend_schema(tags=["entries"], parameters=[TYPE_PARAMETER])
+@extend_schema(tags=["entries"])
 class RuntimeEntryChecksViewSet(EntryChecksViewSet):
     """`entries/<api_id>/{id}/checks/`: the checks of a runtime type's entries, one route
     set for every such type, resolved per request as `entries/<api_id>/` is."""
@@ -206,3 +206,11 @@ class RuntimeEntryChecksViewSet(EntryChecksViewSet):
         self.model = registration.model
         self.permission_model = f"{opts.app_label}.{opts.model_name}"
         super().initial(request, *args, **kwargs)
+
+
+def typed_checks_viewset(registration: EntryType) -> type[RuntimeEntryChecksViewSet]:
+    """The checks viewset as the schema shows it for one runtime type (under its tag)."""
+    name = f"{registration.model.__name__}ChecksViewSet"
+    attrs = {"__module__": __name__, "__qualname__": name}
+    viewset = type(name, (RuntimeEntryChecksViewSet,), attrs)
+    return extend_schema(tags=[registration.api_name])(viewset)

@@ -186,7 +186,7 @@ class Command(EntriesCommand):
 
 
 def _entries_summary() -> str:
-    """"12 event entries, 12 person entries": the types defined as data, with entries."""
+    """Entries of the types defined as data, by type: "12 event entries, 12 person entries"."""
     counts = (
         Entry.objects.values_list("definition__api_id")
         .annotate(n=Count("pk"))

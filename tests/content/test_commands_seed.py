@@ -1,5 +1,6 @@
-"""seed_demo: demo content through the services, idempotent reruns, and the bulk seeder
-shared with bench/seed.py (COPY on PostgreSQL, bulk_create elsewhere)."""
+"""seed_demo: demo content through the services (the person and event types defined as
+data included), idempotent reruns, and the bulk seeder shared with bench/seed.py (COPY on
+PostgreSQL, bulk_create elsewhere)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,29 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from content.models import (
     Article,
     Category,
     DeliverySnapshot,
+    Entry,
     Locale,
     MediaAsset,
     Page,
     Reference,
     Revision,
     Status,
+    TypeDefinition,
+    TypeRevision,
 )
-from content.seeding.demo import BULK_PREFIX, HAND_MADE
+from content.runtime.definitions import describe, type_create
+from content.seeding.demo import BULK_PREFIX, HAND_MADE, Cast
+from content.seeding.types import CATEGORIES, demo_types_create
 from content.services.references import references_rebuild
 from content.services.revisions import entry_snapshot
+from content.types import entry_type
 from governance.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +49,25 @@ def _public_count() -> int:
         m.objects.filter(
             status=Status.PUBLISHED, deleted_at=None, live_revision__isnull=False
         ).count()
-        for m in (Article, Page)
+        for m in (Article, Page, Entry)
     )
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        Article.objects.count(),
+        Page.objects.count(),
+        Revision.objects.count(),
+        TypeDefinition.objects.count(),
+        TypeRevision.objects.count(),
+        Entry.objects.count(),
+    )
+
+
+def _as(email: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(User.objects.get(email=email))
+    return client
 
 
 def test_first_run_writes_a_realistic_site_through_the_services():
@@ -80,11 +105,89 @@ def test_first_run_writes_a_realistic_site_through_the_services():
 
 def test_second_run_does_nothing():
     _seed("--articles", "40")
-    before = (Article.objects.count(), Page.objects.count(), Revision.objects.count())
+    before = _counts()
     out = _seed()
     assert "Demo users already exist" in out
-    assert "nothing to do" in out
-    assert (Article.objects.count(), Page.objects.count(), Revision.objects.count()) == before
+    assert "12 event entries, 12 person entries); nothing to do" in out
+    assert _counts() == before
+
+
+def test_the_demo_defines_person_and_event_types_with_published_entries():
+    out = _seed("--articles", "40")
+    assert "content type “Person” (person): 12 published entries" in out
+    assert "content type “Event” (event): 12 published entries" in out
+    event_fields = {
+        f["api_id"]: f for f in describe(TypeDefinition.objects.get(api_id="event"))["fields"]
+    }
+    assert {name: f["type"] for name, f in event_fields.items()} == {
+        "title": "text",
+        "starts_at": "datetime",
+        "ends_at": "datetime",
+        "venue": "text",
+        "price": "decimal",
+        "category": "choice",
+        "description": "rich_text",
+        "speaker": "reference",
+    }
+    starts_at = event_fields["starts_at"]
+    assert (starts_at["required"], starts_at["filterable"], starts_at["sortable"]) == (True,) * 3
+    assert event_fields["price"]["options"] == {"min_value": 0}
+    assert event_fields["speaker"]["options"] == {"types": ["person"]}
+    person = describe(TypeDefinition.objects.get(api_id="person"))
+    assert person["title_field"] == "name"
+    assert [f["api_id"] for f in person["fields"]] == ["name", "role", "photo", "bio"]
+    # Written through the services: reviewed, published by the demo editor, audited.
+    editor = User.objects.get(email="editor@folio.local")
+    for api_id in ("person", "event"):
+        entries = entry_type(api_id).model.objects.all()
+        assert entries.count() == 12
+        assert all(e.status == Status.PUBLISHED and e.live_revision_id for e in entries)
+        assert AuditEvent.objects.filter(action=f"{api_id}.publish", actor=editor).count() == 12
+    assert DeliverySnapshot.objects.count() == _public_count()
+
+    # An Editor lists them through the management API, typed and varied.
+    response = _as("editor@folio.local").get("/api/v1/entries/event/", {"limit": 50})
+    assert response.status_code == 200, response.content
+    events = response.json()["results"]
+    assert len(events) == 12
+    assert len({e["venue"] for e in events}) > 2
+    assert len({e["price"] for e in events}) > 2
+    assert all(e["starts_at"] < e["ends_at"] for e in events)
+    assert {e["category"] for e in events} <= set(CATEGORIES)
+    people = {p.pk: p for p in entry_type("person").model.objects.all()}
+    assert all(e["speaker"]["id"] in people for e in events)
+    # The people have the demo's pictures.
+    assert all(p.data[f["key"]] for p in people.values() for f in person["fields"])
+
+
+def test_a_type_that_exists_is_left_alone():
+    _seed("--no-content")
+    admin = User.objects.get(email="admin@folio.local")
+    type_create(
+        actor=admin,
+        data={
+            "api_id": "event",
+            "name": "Our events",
+            "fields": [{"api_id": "where", "type": "text"}],
+        },
+    )
+    cast = Cast(
+        **{
+            r: User.objects.get(email=f"{r}@folio.local")
+            for r in ("admin", "editor", "author", "reviewer")
+        }
+    )
+    lines: list[str] = []
+    assert demo_types_create(cast=cast, log=lines.append) == {"person": 12}
+    assert "  content type “Event” (event) exists; left as it is" in lines
+    mine = describe(TypeDefinition.objects.get(api_id="event"))
+    assert (mine["name"], [f["api_id"] for f in mine["fields"]]) == ("Our events", ["where"])
+    assert not entry_type("event").model.objects.exists()
+    # With no picture to reuse, the people have none.
+    people = entry_type("person").model.objects.all()
+    assert people.count() == 12
+    photo = TypeDefinition.objects.get(api_id="person").fields.get(api_id="photo")
+    assert not any(p.data.get(photo.key) for p in people)
 
 
 def test_articles_tops_up_in_bulk_and_resumes():

@@ -1,7 +1,8 @@
 """A third code-defined type takes one model, one registration and one migration, and
-nothing else (issue 13 §1). The Event (tests/eventapp: a start date and a venue) then has
-what Article and Page have: the management API with its actions and revisions, delivery,
-the admin, workflows, content policies, and export / import."""
+nothing else (issue 13 §1). The Event (tests/eventapp: a start date and a venue) is
+registered as "gig" (the demo defines a runtime type called "event") and then has what
+Article and Page have: the management API with its actions and revisions, delivery, the
+admin, workflows, content policies, and export / import."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from tests.eventapp.models import Event
 
 pytestmark = pytest.mark.django_db
 
-EVENTS = "/api/v1/events/"
-DELIVERY = "/api/v1/delivery/events/"
+EVENTS = "/api/v1/gigs/"
+DELIVERY = "/api/v1/delivery/gigs/"
 BODY = [{"type": "paragraph", "value": {"text": "Doors open at seven."}}]
 REPOSITORY = Path(settings.BASE_DIR)
 
@@ -75,22 +76,24 @@ def _files_naming(word: str) -> list[str]:
 
 
 def test_the_type_is_its_model_registration_and_migration_only():
-    registration = entry_type("event")
+    registration = entry_type("gig")
     assert registration.model is Event
     assert entry_type_for(Event) is registration
-    assert "event" in api_names()
+    assert "gig" in api_names()
     migrations = REPOSITORY / "tests" / "eventapp" / "migrations"
     assert sorted(p.name for p in migrations.glob("0*.py")) == ["0001_initial.py"]
-    # Outside the tests, only the test settings' INSTALLED_APPS name it.
+    # Outside the tests, only the test settings' INSTALLED_APPS name it, and nothing names
+    # its API name.
     assert _files_naming("eventapp") == ["config/settings/test.py"]
+    assert _files_naming('"gig"') == []
 
 
 def test_its_routes_follow_the_pattern_of_the_other_types():
-    assert reverse("event-list") == EVENTS
-    assert reverse("event-detail", args=[7]) == f"{EVENTS}7/"
-    assert reverse("event-publish", args=[7]) == f"{EVENTS}7/publish/"
-    assert reverse("event-revision-diff", args=[7, 1, 2]) == f"{EVENTS}7/revisions/1/diff/2/"
-    assert reverse("event-checks", args=[7]) == f"{EVENTS}7/checks/"
+    assert reverse("gig-list") == EVENTS
+    assert reverse("gig-detail", args=[7]) == f"{EVENTS}7/"
+    assert reverse("gig-publish", args=[7]) == f"{EVENTS}7/publish/"
+    assert reverse("gig-revision-diff", args=[7, 1, 2]) == f"{EVENTS}7/revisions/1/diff/2/"
+    assert reverse("gig-checks", args=[7]) == f"{EVENTS}7/checks/"
     assert admin.site.is_registered(Event)
 
 
@@ -106,14 +109,14 @@ def test_the_schema_gives_events_their_own_operations_and_components(client):
     assert {"start_date", "venue"} <= set(components["Event"]["properties"])
     assert {"start_date", "venue"} <= set(components["EventCreateRequest"]["properties"])
     assert components["EventCreateRequest"]["required"] == ["title"]
-    assert "event" in components["EntryTypeEnum"]["enum"]
+    assert "gig" in components["EntryTypeEnum"]["enum"]
     create = schema["paths"][EVENTS]["post"]
     request = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert request.endswith("/EventCreateRequest")
     assert create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/Event"
     )
-    assert create["tags"] == ["events"]
+    assert create["tags"] == ["gigs"]
     for path in (
         "{id}/publish/",
         "{id}/revisions/{number}/diff/{other}/",
@@ -131,7 +134,7 @@ def test_crud_with_strict_input_and_versions(client_for):
     event = _create(editor)
     assert (event["start_date"], event["venue"]) == ("2030-05-01", "Main hall")
     assert (event["status"], event["slug"], event["version"]) == ("draft", "launch-party", 1)
-    assert event["url_path"] == "/events/launch-party/"
+    assert event["url_path"] == "/gigs/launch-party/"
     assert event["body"] == BODY
     assert_error(editor.post(EVENTS, {"title": "X", "colour": "red"}, format="json"), 400)
     assert_error(editor.post(EVENTS, {"title": "X", "venue": 12}, format="json"), 400)
@@ -185,7 +188,7 @@ def test_roles_and_lifecycle_actions(client_for):
     archived = editor.post(_url(event, "archive/"))
     assert archived.json()["status"] == "archived", archived.content
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"event.create", "event.publish", "event.unpublish"} <= actions
+    assert {"gig.create", "gig.publish", "gig.unpublish"} <= actions
 
 
 def test_revisions_diff_and_revert(client_for):
@@ -217,9 +220,9 @@ def test_delivery_lists_and_serves_published_events_only(client_for, api_client,
     listed = api_client.get(DELIVERY)
     assert listed.status_code == 200, listed.content
     [item] = listed.json()["results"]
-    assert (item["id"], item["type"], item["slug"]) == (event["id"], "event", "launch-party")
+    assert (item["id"], item["type"], item["slug"]) == (event["id"], "gig", "launch-party")
     assert (item["start_date"], item["venue"]) == ("2030-05-01", "Main hall")
-    assert item["url"] == "/events/launch-party/"
+    assert item["url"] == "/gigs/launch-party/"
     assert "body" not in item
     detail = api_client.get(f"{DELIVERY}launch-party/")
     assert detail.status_code == 200, detail.content
@@ -281,10 +284,10 @@ def test_the_admin_lists_adds_edits_and_publishes_events(client, users):
 
 def test_a_workflow_scoped_to_events_gates_their_publish(client_for, on_commit):
     admin_api = client_for("Administrator")
-    body = {"name": "Event review", "content_types": ["event"], "steps": [{"role": "Reviewer"}]}
+    body = {"name": "Event review", "content_types": ["gig"], "steps": [{"role": "Reviewer"}]}
     created = admin_api.post("/api/v1/governance/workflows/", body, format="json")
     assert created.status_code == 201, created.content
-    assert created.json()["content_types"] == ["event"]
+    assert created.json()["content_types"] == ["gig"]
     editor, reviewer = client_for("Editor"), client_for("Reviewer")
     event = _create(editor)
     # Articles are not in its scope.
@@ -296,11 +299,11 @@ def test_a_workflow_scoped_to_events_gates_their_publish(client_for, on_commit):
     on_commit(editor.post, _url(event, "submit/"), {}, format="json")
     queue = reviewer.get("/api/v1/governance/tasks/").json()["results"]
     assert [item["entry"] for item in queue] == [
-        {"type": "event", "id": event["id"], "title": "Launch party"}
+        {"type": "gig", "id": event["id"], "title": "Launch party"}
     ]
     comment = reviewer.post(
         "/api/v1/governance/comments/",
-        {"type": "event", "id": event["id"], "body": "Which hall?"},
+        {"type": "gig", "id": event["id"], "body": "Which hall?"},
         format="json",
     )
     assert comment.status_code == 201, comment.content
@@ -316,11 +319,11 @@ def test_a_blocking_policy_scoped_to_events_blocks_their_publish(client_for):
         "kind": "banned_terms",
         "params": {"terms": ["tba"]},
         "severity": "block",
-        "content_types": ["event"],
+        "content_types": ["gig"],
     }
     created = client_for("Administrator").post("/api/v1/governance/policies/", body, format="json")
     assert created.status_code == 201, created.content
-    assert created.json()["content_types"] == ["event"]
+    assert created.json()["content_types"] == ["gig"]
     editor = client_for("Editor")
     event = _create(editor, title="Venue TBA")
     article = ArticleFactory(title="Venue TBA")
@@ -344,7 +347,7 @@ def test_export_includes_events_and_import_restores_them(
     path = tmp_path / "content.jsonl"
     call_command("export_content", "--output", str(path), stdout=StringIO())
     records = [json.loads(line) for line in path.read_text().splitlines()]
-    [record] = [r for r in records if r["type"] == "event"]
+    [record] = [r for r in records if r["type"] == "gig"]
     assert "id" not in record
     assert (record["latest"]["venue"], record["latest"]["start_date"]) == (
         "Main hall",
@@ -355,7 +358,7 @@ def test_export_includes_events_and_import_restores_them(
     Event.objects.all().delete()
     Revision.objects.filter(content_type=kind).delete()
     Reference.objects.filter(source_content_type=kind).delete()
-    DeliverySnapshot.objects.filter(kind="event").delete()
+    DeliverySnapshot.objects.filter(kind="gig").delete()
     on_commit(call_command, "import_content", str(path), stdout=StringIO())
 
     restored = Event.objects.get(slug="launch-party")

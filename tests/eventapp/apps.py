@@ -1,12 +1,13 @@
-"""The Event type's registration: the only place outside its model that names it."""
+"""The Event type's registration (API name "gig": the demo defines a runtime type called
+"event"): the only place outside its model that names it."""
 
 from __future__ import annotations
 
 from django.apps import AppConfig
 
 
-def event_url_path(entry, slug: str) -> str:
-    return f"/events/{slug}/"
+def gig_url_path(entry, slug: str) -> str:
+    return f"/gigs/{slug}/"
 
 
 class EventAppConfig(AppConfig):
@@ -21,12 +22,12 @@ class EventAppConfig(AppConfig):
         register(
             EntryType(
                 model=Event,
-                api_name="event",
-                plural="events",
-                label="Events",
+                api_name="gig",
+                plural="gigs",
+                label="Gigs",
                 editable=("start_date", "venue"),
                 snapshot=("start_date", "venue"),
                 summary=("start_date", "venue"),
-                url_path=event_url_path,
+                url_path=gig_url_path,
             )
         )

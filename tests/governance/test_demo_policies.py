@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from content import services
-from content.models import Article, DeliverySnapshot, Page, Status
+from content.models import Article, DeliverySnapshot, Entry, Page, Status
 from content.seeding.demo import HAND_MADE, LEGALESE_TITLE
 from governance.models import AuditEvent, ContentPolicy
 from governance.policies.seeding import DEMO_POLICIES, demo_policies_create
@@ -50,7 +50,7 @@ def test_seed_demo_creates_the_policies_through_the_service(demo):
 
 def test_check_content_reports_the_policies_and_the_one_warning(demo):
     out = _call("check_content")  # returns normally: exit code 0, nothing blocks
-    checked = Article.objects.count() + Page.objects.count()
+    checked = Article.objects.count() + Page.objects.count() + Entry.objects.count()
     assert f"Checked {checked} item(s) against 3 active policies: 0 blocking, 1 warning" in out
     warnings = [line for line in out.splitlines() if line.startswith("WARN")]
     assert len(warnings) == 1

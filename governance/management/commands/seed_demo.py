@@ -2,10 +2,11 @@
 Safe to run again.
 
 `make run` calls this on every start, so the second run must cost nothing: users are
-made once (the password is printed only then) and policies and content only on a site
-with no content. `--articles N` tops the demo up to N articles with the bulk seeder,
-resumably. It seeds every app (accounts, governance and content), so it lives in governance,
-the top app, which may import all of them.
+made once (the password is printed only then) and policies and content (the `person` and
+`event` types defined as data included) only on a site with no content. `--articles N`
+tops the demo up to N articles with the bulk seeder, resumably. It seeds every app
+(accounts, governance and content), so it lives in governance, the top app, which may
+import all of them.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import time
 
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Count
 
 from accounts.models import User
 from accounts.roles import ROLE_NAMES
 from accounts.services import user_create
-from content.models import Article, Page
+from content.models import Article, Entry, Page
 from content.runtime.commands import EntriesCommand
 from content.seeding import articles_bulk_create, bulk_count
 from content.seeding.demo import (
@@ -32,6 +34,7 @@ from content.seeding.demo import (
     demo_content_create,
     demo_fixtures,
 )
+from content.seeding.types import demo_types_create
 from governance.policies.seeding import demo_policies_create
 
 DEMO_DOMAIN = "folio.local"
@@ -42,7 +45,8 @@ MAX_ARTICLES = 10_000_000
 class Command(EntriesCommand):
     help = (
         "Create demo users in every role (the login is printed once) and, on a site "
-        "without content, demo content policies, pages, articles, taxonomy and images. "
+        "without content, demo content policies, pages, articles, taxonomy, images and "
+        "two content types defined as data (person, event) with published entries. "
         "--articles N tops the demo up to N articles in bulk."
     )
 
@@ -139,7 +143,7 @@ class Command(EntriesCommand):
             if articles is None:
                 self.stdout.write(
                     f"Demo content exists ({Article.objects.count()} articles, "
-                    f"{Page.objects.count()} pages); nothing to do."
+                    f"{Page.objects.count()} pages, {_entries_summary()}); nothing to do."
                 )
                 return
         else:
@@ -150,6 +154,7 @@ class Command(EntriesCommand):
                 for policy in demo_policies_create(actor=cast.admin):
                     self.stdout.write(f"  content policy “{policy.name}” ({policy.severity})")
                 demo_content_create(cast=cast, log=self.stdout.write)
+                demo_types_create(cast=cast, log=self.stdout.write)
             self.stdout.write(f"  done in {time.monotonic() - started:.1f}s")
         target = max((DEFAULT_ARTICLES if articles is None else articles) - HAND_MADE, 0)
         fixtures = demo_fixtures(cast=cast)
@@ -178,6 +183,16 @@ class Command(EntriesCommand):
                 f"{Article.objects.count()} articles in all."
             )
         )
+
+
+def _entries_summary() -> str:
+    """Entries of the types defined as data, by type: "12 event entries, 12 person entries"."""
+    counts = (
+        Entry.objects.values_list("definition__api_id")
+        .annotate(n=Count("pk"))
+        .order_by("definition__api_id")
+    )
+    return ", ".join(f"{n} {api_id} entries" for api_id, n in counts) or "no typed entries"
 
 
 class ProgressBar:

@@ -16,6 +16,7 @@ from content.models import (
     Article,
     Category,
     DeliverySnapshot,
+    Entry,
     Locale,
     MediaAsset,
     Page,
@@ -24,22 +25,19 @@ from content.models import (
     Revision,
     SnapshotFacet,
     Tag,
+    TypeDefinition,
 )
+from content.runtime import registry
 from content.services.redirects import redirect_create
-from governance.management.commands import seed_demo
 from governance.workflows.models import Submission
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def site(monkeypatch):
-    """The demo site (every status, two locales, a page tree, media), plus redirects.
-
-    Without the demo's person and event types: their entries hold media and references by
-    database id, which export_content does not turn into natural keys yet (a speaker
-    exported as "person 1" is refused on import into an empty database)."""
-    monkeypatch.setattr(seed_demo, "demo_types_create", lambda **kwargs: {})
+def site():
+    """The demo site (every status, two locales, a page tree, media, the person and event
+    types with their entries), plus redirects."""
     call_command("seed_demo", "--articles", "45", stdout=StringIO())
     en = Locale.objects.get(code="en")
     redirect_create(actor=None, data={"old_path": "/old/", "new_path": "/about/", "locale": en})
@@ -127,6 +125,10 @@ def _empty_content() -> None:
     Article.objects.all().delete()
     for page in Page.objects.order_by("-depth"):
         page.delete()
+    # The types defined as data and their entries (types the import recreates).
+    Entry.objects.all().delete()
+    TypeDefinition.objects.all().delete()
+    registry.load()
     Revision.objects.all().delete()
     for model in (Tag, MediaAsset):
         model.objects.all().delete()
@@ -164,7 +166,8 @@ def test_export_to_standard_output_is_pure_jsonl(site, capsys):
     captured = capsys.readouterr()
     records = [json.loads(line) for line in captured.out.splitlines()]
     types = [r["type"] for r in records]
-    assert types[0] == "locale"
+    # The content types defined as data first (the demo's person and event), then locales.
+    assert types[:3] == ["content_type", "content_type", "locale"]
     assert {"category", "tag", "media", "page", "article", "redirect"} <= set(types)
     # Natural keys only: media by digest, categories by slug, no database ids.
     article = next(r for r in records if r["type"] == "article" and r["latest"].get("category"))

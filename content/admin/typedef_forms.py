@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from content.models import FieldDefinition, MediaKind, TypeDefinition
-from content.runtime.definitions import FLAGS, TITLE_KINDS, describe
+from content.runtime.definitions import describe
+from content.runtime.validation import FLAGS, TITLE_KINDS
 
 # Option inputs, each a simple form field; an empty one is left out of `options`.
 WHOLE = ("min_length", "max_length", "decimal_places", "min_items", "max_items")

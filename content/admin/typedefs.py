@@ -23,7 +23,8 @@ from content.admin.typedef_forms import (
 )
 from content.admin.typedef_removed import RemovedFieldsAdminMixin
 from content.models import FieldDefinition, TypeDefinition
-from content.runtime.definitions import FLAGS, type_create, type_update
+from content.runtime.definitions import type_create, type_update
+from content.runtime.validation import FLAGS
 
 REFUSALS = (ValidationError, PermissionDenied)
 

@@ -34,14 +34,8 @@ from django.db import transaction
 from accounts.roles import require_perm
 from content.models import FieldKind, TypeDefinition
 from content.runtime import registry
-from content.runtime.definitions import (
-    DENIED,
-    FLAGS,
-    MANAGE_PERM,
-    describe,
-    type_create,
-    type_update,
-)
+from content.runtime.definitions import DENIED, MANAGE_PERM, describe, type_create, type_update
+from content.runtime.validation import FLAGS
 from content.types import entry_types
 
 FORMAT = 1

@@ -138,8 +138,14 @@ def load() -> None:
                     ENTRY_CLASSES.pop(old.extra["definition"].pk, None)
             for entry_type in fresh:
                 register(entry_type)
-            _state["version"] = version
             _state["checked"] = time.monotonic()
+            if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+                # Loaded inside a change that may still roll back (and another process may
+                # then commit this same version number): known only once it commits.
+                _state["version"] = None
+                transaction.on_commit(lambda: _state.update(version=version))
+            else:
+                _state["version"] = version
             _state["generation"] += 1
         finally:
             _state["loading"] = False

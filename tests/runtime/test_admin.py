@@ -208,22 +208,22 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
         {"api_id": "site", "kind": "url"},
         {"api_id": "tags", "kind": "choices", "choices": "a\nb"},
         {"api_id": "poster", "kind": "media", "media_kinds": ["image"]},
-        {"api_id": "gigs", "kind": "reference", "types": "concert", "many": "on"},
+        {"api_id": "shows", "kind": "reference", "types": "concert", "many": "on"},
     ]
     data = definition_post(rows, name="Tour", api_id="tour", title_api_id="title")
     response = administrator.post(ADD_TYPE, data)
     assert response.status_code == 302, errors_of(response)
     add = reverse("admin:entries_tour_add")
     assert administrator.get(add).status_code == 200
-    gig = administrator.post(
+    show = administrator.post(
         reverse("admin:entries_concert_add"),
-        {"headline": "Gig", "day": "2027-01-05", "_save": "Save"},
+        {"headline": "Show", "day": "2027-01-05", "_save": "Save"},
     )
-    assert gig.status_code == 302
-    gig_id = Entry.objects.get(title="Gig").pk
+    assert show.status_code == 302
+    gig_id = Entry.objects.get(title="Show").pk
 
-    refused = administrator.post(add, {"title": "Tour", "gigs": "[999999]", "_save": "Save"})
-    assert refused.context["adminform"].form.errors["gigs"] == ["Does not exist: concert 999999."]
+    refused = administrator.post(add, {"title": "Tour", "shows": "[999999]", "_save": "Save"})
+    assert refused.context["adminform"].form.errors["shows"] == ["Does not exist: concert 999999."]
     created = administrator.post(
         add,
         {
@@ -235,7 +235,7 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
             "contact": "a@example.com",
             "site": "https://example.com",
             "tags": ["a", "b"],
-            "gigs": f"[{gig_id}]",
+            "shows": f"[{gig_id}]",
             "_save": "Save",
         },
     )
@@ -244,4 +244,4 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
     assert tour.data["f7"] == ["a", "b"]
     assert tour.data["f9"] == [{"type": "concert", "id": gig_id}]
     change = administrator.get(reverse("admin:entries_tour_change", args=[tour.pk]))
-    assert change.context["adminform"].form["gigs"].value() == f"[{gig_id}]"
+    assert change.context["adminform"].form["shows"].value() == f"[{gig_id}]"

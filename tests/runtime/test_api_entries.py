@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/entries/concert/"
 GIG = {
-    "title": "Night gig",
+    "title": "Night show",
     "venue": "Hall A",
     "starts_at": "2027-01-05T20:00:00+01:00",
     "price": "12.5",
@@ -36,7 +36,7 @@ def _create(client, **changes) -> dict:
 
 def test_an_author_creates_an_entry_and_reads_its_fields_typed(types, person, client_for):
     entry = _create(client_for("Author"), headliner=person["id"])
-    assert entry["title"] == "Night gig"
+    assert entry["title"] == "Night show"
     assert entry["status"] == "draft"
     assert entry["version"] == 1
     assert entry["venue"] == "Hall A"
@@ -194,7 +194,7 @@ def test_a_revision_shows_its_fields_by_api_id_and_removed_ones_apart(types, cli
     assert response.status_code == 200, response.content
     snapshot = response.json()["snapshot"]
     assert "data" not in snapshot
-    assert snapshot["title"] == "Night gig"
+    assert snapshot["title"] == "Night show"
     assert snapshot["place"] == "Hall A"
     assert snapshot["price"] == "12.50"
     assert snapshot["tickets"] == 50

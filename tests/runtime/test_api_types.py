@@ -179,3 +179,11 @@ def test_a_type_may_not_take_a_route_or_record_name_or_a_built_in_one(client_for
     response = client_for("Administrator").post(URL, definition, format="json")
     error = assert_error(response, 400, "validation_error")
     assert error["details"]["api_id"]
+
+
+def test_a_type_may_not_take_a_code_models_name(client_for):
+    # Its OpenAPI components would clash with the model's (`MediaAsset`, `User`).
+    for api_id in ("media_asset", "user"):
+        definition = {"api_id": api_id, "name": "Clash", "fields": []}
+        response = client_for("Administrator").post(URL, definition, format="json")
+        assert "reserved" in assert_error(response, 400, "validation_error")["details"]["api_id"][0]

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/delivery/entries"
 GIG = {
-    "api_id": "gig",
-    "name": "Gig",
+    "api_id": "show",
+    "name": "Show",
     "title_field": "title",
     "fields": [
         {"api_id": "title", "type": "text", "required": True, "searchable": True},
@@ -66,7 +66,7 @@ def editor(client_for, run):
 
 @pytest.fixture
 def make(editor, run):
-    """make("gig", publish=True, **fields): an entry created (and published) as an Editor."""
+    """make("show", publish=True, **fields): an entry created (and published) as an Editor."""
 
     def create(api_id: str, *, publish: bool = True, **data) -> dict:
         response = run(editor.post, f"/api/v1/entries/{api_id}/", data, format="json")
@@ -82,7 +82,7 @@ def make(editor, run):
 
 def _gig(make, title: str, **data) -> dict:
     values = {"venue": "Hall A", "starts_at": "2027-01-10T20:00:00Z", "day": "2027-01-10"}
-    return make("gig", title=title, **{**values, **data})
+    return make("show", title=title, **{**values, **data})
 
 
 def _ids(response) -> list[int]:
@@ -93,7 +93,7 @@ def _ids(response) -> list[int]:
 def test_a_published_entry_is_listed_and_served_with_its_fields(api_client, make):
     person = make("person", name="Ada")
     poster = make_image(title="Poster")
-    gig = _gig(
+    show = _gig(
         make,
         "Night",
         price="12.5",
@@ -103,7 +103,7 @@ def test_a_published_entry_is_listed_and_served_with_its_fields(api_client, make
         notes=[{"type": "paragraph", "value": {"text": "Doors at 7"}}],
         headliner=person["id"],
     )
-    listed = api_client.get(f"{API}/gig/")
+    listed = api_client.get(f"{API}/show/")
     item = listed.json()["results"][0]
     assert list(item)[:9] == [
         "id",
@@ -118,9 +118,9 @@ def test_a_published_entry_is_listed_and_served_with_its_fields(api_client, make
     ]
     # Then its fields in order (its "title" field is the core title).
     assert list(item)[9:] == [f["api_id"] for f in GIG["fields"][1:]]
-    assert item["type"] == "gig"
+    assert item["type"] == "show"
     assert item["title"] == "Night"
-    assert item["url"].endswith(f"/gig/{gig['slug']}/")
+    assert item["url"].endswith(f"/show/{show['slug']}/")
     assert item["venue"] == "Hall A"
     assert item["starts_at"] == "2027-01-10T20:00:00+00:00"
     assert item["price"] == "12.50"
@@ -132,7 +132,7 @@ def test_a_published_entry_is_listed_and_served_with_its_fields(api_client, make
     assert item["notes"] == [{"type": "paragraph", "value": {"text": "Doors at 7"}}]
     assert item["headliner"] == {"type": "person", "id": person["id"]}
 
-    detail = api_client.get(f"{API}/gig/{gig['slug']}/")
+    detail = api_client.get(f"{API}/show/{show['slug']}/")
     assert detail.status_code == 200
     body = detail.json()
     assert {k: body[k] for k in item} == item
@@ -146,16 +146,16 @@ def test_drafts_never_show_and_unpublish_and_trash_remove(api_client, make, edit
     draft = _gig(make, "Draft", publish=False)
     live = _gig(make, "Live")
     gone = _gig(make, "Gone")
-    assert _ids(api_client.get(f"{API}/gig/")) == [gone["id"], live["id"]]
-    assert_error(api_client.get(f"{API}/gig/{draft['slug']}/"), 404)
+    assert _ids(api_client.get(f"{API}/show/")) == [gone["id"], live["id"]]
+    assert_error(api_client.get(f"{API}/show/{draft['slug']}/"), 404)
 
-    run(editor.post, f"/api/v1/entries/gig/{gone['id']}/unpublish/")
-    assert _ids(api_client.get(f"{API}/gig/")) == [live["id"]]
-    assert_error(api_client.get(f"{API}/gig/{gone['slug']}/"), 404)
+    run(editor.post, f"/api/v1/entries/show/{gone['id']}/unpublish/")
+    assert _ids(api_client.get(f"{API}/show/")) == [live["id"]]
+    assert_error(api_client.get(f"{API}/show/{gone['slug']}/"), 404)
 
-    assert run(editor.delete, f"/api/v1/entries/gig/{live['id']}/").status_code == 204
-    assert _ids(api_client.get(f"{API}/gig/")) == []
-    assert not DeliverySnapshot.objects.filter(kind="gig").exists()
+    assert run(editor.delete, f"/api/v1/entries/show/{live['id']}/").status_code == 204
+    assert _ids(api_client.get(f"{API}/show/")) == []
+    assert not DeliverySnapshot.objects.filter(kind="show").exists()
     assert not SnapshotValue.objects.exists()
 
 
@@ -164,50 +164,50 @@ def test_unknown_types_and_slugs_are_404s(api_client, make):
     assert_error(api_client.get(f"{API}/nothing/"), 404)
     assert_error(api_client.get(f"{API}/nothing/night/"), 404)
     assert_error(api_client.get(f"{API}/article/"), 404)  # a code type is not served here
-    assert_error(api_client.get(f"{API}/gig/no-such-slug/"), 404)
+    assert_error(api_client.get(f"{API}/show/no-such-slug/"), 404)
     # Code types keep their own routes, once.
     assert api_client.get("/api/v1/delivery/articles/").status_code == 200
 
 
 def test_pages_cursors_and_fields(api_client, make):
-    made = [_gig(make, f"Gig {i}")["id"] for i in range(5)]
+    made = [_gig(make, f"Show {i}")["id"] for i in range(5)]
     newest_first = made[::-1]
-    first = api_client.get(f"{API}/gig/", {"limit": 2})
+    first = api_client.get(f"{API}/show/", {"limit": 2})
     assert _ids(first) == newest_first[:2]
     second = api_client.get(first.json()["next"])
     assert _ids(second) == newest_first[2:4]
-    paged = api_client.get(f"{API}/gig/", {"limit": 2, "page": 3}).json()
+    paged = api_client.get(f"{API}/show/", {"limit": 2, "page": 3}).json()
     assert [i["id"] for i in paged["results"]] == newest_first[4:]
     assert paged["count"] == 5
-    narrow = api_client.get(f"{API}/gig/", {"fields": "id,venue", "limit": 1}).json()
+    narrow = api_client.get(f"{API}/show/", {"fields": "id,venue", "limit": 1}).json()
     assert narrow["results"] == [{"id": newest_first[0], "venue": "Hall A"}]
-    assert_error(api_client.get(f"{API}/gig/", {"fields": "id,loudness"}), 400)
+    assert_error(api_client.get(f"{API}/show/", {"fields": "id,loudness"}), 400)
 
 
 def test_expand_gives_the_referenced_summary_when_published(api_client, make, editor, run):
     ada = make("person", name="Ada")
-    gig = _gig(make, "Night", headliner=ada["id"])
-    expanded = api_client.get(f"{API}/gig/", {"expand": "headliner"}).json()["results"][0]
+    show = _gig(make, "Night", headliner=ada["id"])
+    expanded = api_client.get(f"{API}/show/", {"expand": "headliner"}).json()["results"][0]
     assert expanded["headliner"]["id"] == ada["id"]
     assert expanded["headliner"]["title"] == "Ada"
     assert expanded["headliner"]["name"] == "Ada"
     assert expanded["headliner"]["url"].endswith(f"/person/{ada['slug']}/")
-    detail = api_client.get(f"{API}/gig/{gig['slug']}/", {"expand": "headliner"}).json()
+    detail = api_client.get(f"{API}/show/{show['slug']}/", {"expand": "headliner"}).json()
     assert detail["headliner"]["title"] == "Ada"
 
     run(editor.post, f"/api/v1/entries/person/{ada['id']}/unpublish/")
-    gone = api_client.get(f"{API}/gig/", {"expand": "headliner"}).json()["results"][0]
+    gone = api_client.get(f"{API}/show/", {"expand": "headliner"}).json()["results"][0]
     assert gone["headliner"] is None
-    plain = api_client.get(f"{API}/gig/").json()["results"][0]
+    plain = api_client.get(f"{API}/show/").json()["results"][0]
     assert plain["headliner"] == {"type": "person", "id": ada["id"]}
-    assert_error(api_client.get(f"{API}/gig/", {"expand": "venue"}), 400)
+    assert_error(api_client.get(f"{API}/show/", {"expand": "venue"}), 400)
 
 
 def test_search_reads_the_title_and_searchable_fields(api_client, make):
     harbour = _gig(make, "Harbour lights", blurb="Saxophone by the water")
     _gig(make, "Mountain echo", blurb="Fiddles")
-    assert _ids(api_client.get(f"{API}/gig/", {"search": "harbour"})) == [harbour["id"]]
-    assert _ids(api_client.get(f"{API}/gig/", {"search": "saxophone"})) == [harbour["id"]]
+    assert _ids(api_client.get(f"{API}/show/", {"search": "harbour"})) == [harbour["id"]]
+    assert _ids(api_client.get(f"{API}/show/", {"search": "saxophone"})) == [harbour["id"]]
 
 
 def test_filters_of_each_kind(api_client, make):
@@ -235,7 +235,7 @@ def test_filters_of_each_kind(api_client, make):
     c = _gig(make, "C", venue="Hall A", starts_at="2027-02-01T00:00:00Z", day="2027-02-01")
 
     def ids(**params):
-        return sorted(_ids(api_client.get(f"{API}/gig/", params)))
+        return sorted(_ids(api_client.get(f"{API}/show/", params)))
 
     assert ids(venue="Hall A") == sorted([a["id"], c["id"]])
     assert ids(venue="Hall C") == []
@@ -273,7 +273,7 @@ def test_filters_of_each_kind(api_client, make):
 )
 def test_a_bad_filter_or_value_is_a_400_naming_it(api_client, make, params, name):
     _gig(make, "Night")
-    error = assert_error(api_client.get(f"{API}/gig/", params), 400, "validation_error")
+    error = assert_error(api_client.get(f"{API}/show/", params), 400, "validation_error")
     assert list(error["details"]) == [name]
 
 
@@ -283,67 +283,67 @@ def test_ordering_on_sortable_fields(api_client, make):
     free = _gig(make, "Unpriced", venue="Mill", starts_at="2027-02-01T10:00:00Z")
 
     def ids(ordering):
-        return _ids(api_client.get(f"{API}/gig/", {"ordering": ordering}))
+        return _ids(api_client.get(f"{API}/show/", {"ordering": ordering}))
 
     assert ids("price") == [cheap["id"], dear["id"], free["id"]]  # no value: last
     assert ids("-price") == [dear["id"], cheap["id"], free["id"]]
     assert ids("venue") == [dear["id"], free["id"], cheap["id"]]
     assert ids("-starts_at") == [cheap["id"], free["id"], dear["id"]]
     assert ids("title") == [cheap["id"], dear["id"], free["id"]]
-    page = api_client.get(f"{API}/gig/", {"ordering": "price", "limit": 2}).json()
+    page = api_client.get(f"{API}/show/", {"ordering": "price", "limit": 2}).json()
     assert page["count"] == 3
     assert _ids(api_client.get(page["next"])) == [free["id"]]
 
 
 def test_etag_304_surrogate_keys_and_cache_invalidated_by_a_publish(api_client, make):
-    gig = _gig(make, "One")
-    first = api_client.get(f"{API}/gig/")
-    assert first["Surrogate-Key"].split() == ["gig", f"gig-{gig['id']}"]
-    again = api_client.get(f"{API}/gig/", HTTP_IF_NONE_MATCH=first["ETag"])
+    show = _gig(make, "One")
+    first = api_client.get(f"{API}/show/")
+    assert first["Surrogate-Key"].split() == ["show", f"show-{show['id']}"]
+    again = api_client.get(f"{API}/show/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
-    detail = api_client.get(f"{API}/gig/{gig['slug']}/")
+    detail = api_client.get(f"{API}/show/{show['slug']}/")
     assert (
-        api_client.get(f"{API}/gig/{gig['slug']}/", HTTP_IF_NONE_MATCH=detail["ETag"]).status_code
+        api_client.get(f"{API}/show/{show['slug']}/", HTTP_IF_NONE_MATCH=detail["ETag"]).status_code
         == 304
     )
 
     second = _gig(make, "Two")
-    fresh = api_client.get(f"{API}/gig/", HTTP_IF_NONE_MATCH=first["ETag"])
+    fresh = api_client.get(f"{API}/show/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert fresh.status_code == 200
-    assert _ids(fresh) == [second["id"], gig["id"]]
+    assert _ids(fresh) == [second["id"], show["id"]]
 
 
 def test_a_field_rename_rerenders_published_entries(api_client, make, client_for, run):
-    gig = _gig(make, "Night", venue="Hall A")
-    assert api_client.get(f"{API}/gig/{gig['slug']}/").json()["venue"] == "Hall A"
+    show = _gig(make, "Night", venue="Hall A")
+    assert api_client.get(f"{API}/show/{show['slug']}/").json()["venue"] == "Hall A"
 
     admin = client_for("Administrator")
-    current = admin.get("/api/v1/content-types/gig/").json()
+    current = admin.get("/api/v1/content-types/show/").json()
     for field in current["fields"]:
         if field["api_id"] == "venue":
             field["api_id"] = "place"
     response = run(
         admin.patch,
-        "/api/v1/content-types/gig/",
+        "/api/v1/content-types/show/",
         {"fields": current["fields"]},
         format="json",
         HTTP_IF_MATCH=f'"{current["revision"]}"',
     )
     assert response.status_code == 200, response.content
 
-    item = api_client.get(f"{API}/gig/{gig['slug']}/").json()
+    item = api_client.get(f"{API}/show/{show['slug']}/").json()
     assert item["place"] == "Hall A"
     assert "venue" not in item
     # Its filter follows the new name, reading the same indexed values.
-    assert _ids(api_client.get(f"{API}/gig/", {"place": "Hall A"})) == [gig["id"]]
-    assert_error(api_client.get(f"{API}/gig/", {"venue": "Hall A"}), 400)
+    assert _ids(api_client.get(f"{API}/show/", {"place": "Hall A"})) == [show["id"]]
+    assert_error(api_client.get(f"{API}/show/", {"venue": "Hall A"}), 400)
 
     # Removed, the field leaves the payload; given back by its key, it returns.
     def patch(fields):
-        revision = admin.get("/api/v1/content-types/gig/").json()["revision"]
+        revision = admin.get("/api/v1/content-types/show/").json()["revision"]
         response = run(
             admin.patch,
-            "/api/v1/content-types/gig/",
+            "/api/v1/content-types/show/",
             {"fields": fields},
             format="json",
             HTTP_IF_MATCH=f'"{revision}"',
@@ -351,6 +351,6 @@ def test_a_field_rename_rerenders_published_entries(api_client, make, client_for
         assert response.status_code == 200, response.content
 
     patch([f for f in current["fields"] if f["api_id"] != "place"])
-    assert "place" not in api_client.get(f"{API}/gig/{gig['slug']}/").json()
+    assert "place" not in api_client.get(f"{API}/show/{show['slug']}/").json()
     patch(current["fields"])
-    assert api_client.get(f"{API}/gig/{gig['slug']}/").json()["place"] == "Hall A"
+    assert api_client.get(f"{API}/show/{show['slug']}/").json()["place"] == "Hall A"

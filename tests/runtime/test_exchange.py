@@ -42,9 +42,9 @@ def _fingerprint() -> set:
 def site(types, client_for):
     editor = client_for("Editor")
     ada = editor.post("/api/v1/entries/person/", {"name": "Ada", "email": "a@example.com"})
-    gig = {"title": "Gig", "venue": "Hall", "starts_at": "2027-01-05T20:00:00Z", "price": "9"}
+    show = {"title": "Show", "venue": "Hall", "starts_at": "2027-01-05T20:00:00Z", "price": "9"}
     response = editor.post(
-        "/api/v1/entries/concert/", {**gig, "headliner": ada.json()["id"]}, format="json"
+        "/api/v1/entries/concert/", {**show, "headliner": ada.json()["id"]}, format="json"
     )
     assert response.status_code == 201, response.content
     concert = Entry.objects.get(pk=response.json()["id"])
@@ -88,9 +88,9 @@ def test_importing_into_a_site_that_has_the_types_skips_them(site, tmp_path):
 
 def test_a_refused_type_fails_with_its_line_and_imports_nothing(tmp_path):
     path = tmp_path / "bad.jsonl"
-    bad = {"api_id": "gig", "name": "Gig", "fields": [{"api_id": "x", "type": "colour"}]}
+    bad = {"api_id": "show", "name": "Show", "fields": [{"api_id": "x", "type": "colour"}]}
     path.write_text(json.dumps({"type": "content_type", "definition": bad}) + "\n")
-    with pytest.raises(CommandError, match=r"Line 1: content_type refused: gig\.fields\[0\]"):
+    with pytest.raises(CommandError, match=r"Line 1: content_type refused: show\.fields\[0\]"):
         call_command("import_content", str(path), stdout=StringIO())
     assert not TypeDefinition.objects.exists()
-    assert "gig" not in api_names()
+    assert "show" not in api_names()

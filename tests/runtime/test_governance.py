@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 CONCERTS = "/api/v1/entries/concert/"
 PEOPLE = "/api/v1/entries/person/"
 NOTES = "/api/v1/entries/liner_note/"
-GIG = {"title": "Night gig", "venue": "Hall A", "starts_at": "2027-01-05T20:00:00+01:00"}
+GIG = {"title": "Night show", "venue": "Hall A", "starts_at": "2027-01-05T20:00:00+01:00"}
 LINER_NOTE = {
     "api_id": "liner_note",
     "name": "Liner note",
@@ -82,7 +82,7 @@ def test_a_workflow_scoped_to_a_runtime_type_routes_its_entries(types, client_fo
     queue = client_for("Reviewer").get("/api/v1/governance/tasks/").json()["results"]
     [task] = [row for row in queue if row["entry"]["id"] == entry["id"]]
     assert task["workflow"] == "Concert desk"
-    assert task["entry"] == {"type": "concert", "id": entry["id"], "title": "Night gig"}
+    assert task["entry"] == {"type": "concert", "id": entry["id"], "title": "Night show"}
     approved = _post(
         client_for("Reviewer"), f"/api/v1/governance/tasks/{task['id']}/approve/", {}, 200
     )
@@ -102,7 +102,7 @@ def test_scopes_offer_runtime_types_defined_after_start(types, client_for, users
     """The API refuses an unknown type and takes one defined a moment ago; so do the
     admin forms' choices."""
     admin = client_for("Administrator")
-    bad = {"name": "X", "content_types": ["gig"], "steps": [{"role": "Reviewer"}]}
+    bad = {"name": "X", "content_types": ["show"], "steps": [{"role": "Reviewer"}]}
     assert_error(admin.post("/api/v1/governance/workflows/", bad, format="json"), 400)
     policy = _policy(
         client_for, kind="banned_terms", params={"terms": ["x"]}, content_types=["person"]
@@ -219,7 +219,7 @@ def test_checks_route_resolves_the_type_per_request(types, client_for):
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "pass"
     assert_error(client_for("Viewer").get(f"{CONCERTS}{person['id']}/checks/"), 404)
-    assert_error(client_for("Viewer").get(f"/api/v1/entries/gig/{entry['id']}/checks/"), 404)
+    assert_error(client_for("Viewer").get(f"/api/v1/entries/show/{entry['id']}/checks/"), 404)
     assert_error(client_for("anonymous").get(f"{CONCERTS}{entry['id']}/checks/"), 401)
 
 
@@ -303,11 +303,11 @@ def concert_editor(types, client_for):
 
 
 def test_a_grant_limited_to_one_runtime_type(types, client_for, concert_editor):
-    gig = _post(client_for("Author"), CONCERTS, GIG)
+    show = _post(client_for("Author"), CONCERTS, GIG)
     ada = _post(client_for("Author"), PEOPLE, {"name": "Ada"})
     listed = concert_editor().get(CONCERTS).json()["results"]
-    assert [row["id"] for row in listed] == [gig["id"]]
-    item = f"{CONCERTS}{gig['id']}/"
+    assert [row["id"] for row in listed] == [show["id"]]
+    item = f"{CONCERTS}{show['id']}/"
     assert _patch(concert_editor(), item, {"venue": "Hall B"}, 1).status_code == 200
     assert _post(concert_editor(), f"{item}publish/", {}, 200)["status"] == "published"
     created = _post(concert_editor(), CONCERTS, {**GIG, "title": "Late show"})
@@ -330,9 +330,9 @@ def test_a_reviewer_limited_to_one_runtime_type_sees_only_its_reviews(types, cli
         "/api/v1/governance/workflows/",
         {"name": "Desk", "content_types": ["concert", "person"], "steps": [{"role": "Reviewer"}]},
     )
-    gig = _post(client_for("Author"), CONCERTS, GIG)
+    show = _post(client_for("Author"), CONCERTS, GIG)
     ada = _post(client_for("Author"), PEOPLE, {"name": "Ada"})
-    _post(client_for("Author"), f"{CONCERTS}{gig['id']}/submit/", {}, 200)
+    _post(client_for("Author"), f"{CONCERTS}{show['id']}/submit/", {}, 200)
     _post(client_for("Author"), f"{PEOPLE}{ada['id']}/submit/", {}, 200)
     user = UserFactory(email="concert-reviewer@example.com")
     role_grant_create(
@@ -340,6 +340,8 @@ def test_a_reviewer_limited_to_one_runtime_type_sees_only_its_reviews(types, cli
         data={"user": user, "group": None, "role": "Reviewer", "content_types": ["concert"]},
     )
     queue = _client(user).get("/api/v1/governance/tasks/").json()["results"]
-    assert [(row["entry"]["type"], row["entry"]["id"]) for row in queue] == [("concert", gig["id"])]
+    assert [(row["entry"]["type"], row["entry"]["id"]) for row in queue] == [
+        ("concert", show["id"])
+    ]
     everyone = client_for("Reviewer").get("/api/v1/governance/tasks/").json()["results"]
     assert {row["entry"]["type"] for row in everyone} == {"concert", "person"}

@@ -100,7 +100,7 @@ def test_export_then_apply_into_an_empty_database_reproduces_the_types(source, t
 def test_apply_keeps_keys_so_entries_follow_a_later_rename(source, tmp_path, client_for):
     _empty_types()
     call_command("schema_apply", _write(tmp_path, source), "--apply", stdout=StringIO())
-    entry = _entry(client_for("Editor"), title="Gig", place="Hall A", starts_at=STARTS)
+    entry = _entry(client_for("Editor"), title="Show", place="Hall A", starts_at=STARTS)
     place = next(f for f in source["types"][0]["fields"] if f["api_id"] == "place")
     place["api_id"] = "location"  # renamed in the source of truth
 
@@ -134,7 +134,7 @@ def test_diff_lists_each_change_by_type(source, tmp_path):
 
 
 def test_a_refused_change_rolls_the_whole_apply_back(source, tmp_path, client_for):
-    _entry(client_for("Editor"), title="Gig", starts_at=STARTS)  # no place
+    _entry(client_for("Editor"), title="Show", starts_at=STARTS)  # no place
     concert, person = source["types"]
     place = next(f for f in concert["fields"] if f["api_id"] == "place")
     place["required"] = True  # the entry has none: rule 6 refuses

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format install migrate seed bench bench-scoped clean
+.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -54,6 +54,10 @@ clean:
 bench: install
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	SCALE=$(or $(SCALE),10000) $(BIN)/python bench/run.py
+
+## Time writing an entry of a type defined as data against an article of the same size.
+bench-writes: install
+	ROUNDS=$(or $(ROUNDS),300) $(BIN)/python bench/writes.py
 
 ## Time the changelist and API list for a user with 50 section grants (SCALE=100000).
 bench-scoped: install

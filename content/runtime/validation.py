@@ -16,7 +16,13 @@ from django.apps import apps
 
 from content.models import Entry, FieldKind, TypeDefinition
 from content.runtime.kinds import options_problems
-from content.types import CORE_CREATE_ONLY, CORE_EDITABLE, CORE_SUMMARY, entry_types
+from content.types import (
+    CORE_CREATE_ONLY,
+    CORE_EDITABLE,
+    CORE_SUMMARY,
+    entry_types,
+    publishable_models,
+)
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 KEY_RE = re.compile(r"^f([1-9][0-9]{0,8})$")
@@ -205,5 +211,11 @@ def title_api_id(definition: TypeDefinition) -> str | None:
 
 
 def _model_names() -> set[str]:
-    """Code models' names (their OpenAPI components: `Article`, `MediaAsset`, `User`)."""
-    return {m._meta.model_name for m in apps.get_models() if m._meta.app_label != "entries"}
+    """The names of code models that are not publishable types (their OpenAPI components:
+    `MediaAsset`, `User`); a publishable type's names are checked as a type's."""
+    types = set(publishable_models())
+    return {
+        m._meta.model_name
+        for m in apps.get_models()
+        if m._meta.app_label != "entries" and m not in types
+    }

@@ -18,17 +18,24 @@ GENERIC = "content.delivery.entries.EntryDelivery"
 # Types defined as data (content.runtime) are delivered by one class.
 RUNTIME = "content.delivery.runtime.RuntimeDelivery"
 
-_built: dict[str, EntryDelivery] = {}
+# Per type, the deliveries built for each of its registrations (by identity). A code
+# type's first one stays, because the URLconf's routes hold it: a registration replaced and
+# put back (tests do) finds it again, and the schema sees one class per component. A
+# runtime type keeps only its current one: its routes resolve the delivery per request.
+_built: dict[str, list[tuple[EntryType, EntryDelivery]]] = {}
 
 
 def entry_delivery(entry_type: EntryType) -> EntryDelivery:
     """The delivery of a registered type: its registration's class, else the generic one."""
-    delivery = _built.get(entry_type.api_name)
-    # A registration replaced since (tests register types of their own) is built again.
-    if delivery is None or delivery.entry_type is not entry_type:
-        default = RUNTIME if entry_type.runtime else GENERIC
-        delivery = import_string(entry_type.delivery or default)(entry_type)
-        _built[entry_type.api_name] = delivery
+    built = _built.setdefault(entry_type.api_name, [])
+    for registration, delivery in built:
+        if registration is entry_type:
+            return delivery
+    default = RUNTIME if entry_type.runtime else GENERIC
+    delivery = import_string(entry_type.delivery or default)(entry_type)
+    if entry_type.runtime:
+        built.clear()
+    built.append((entry_type, delivery))
     return delivery
 
 

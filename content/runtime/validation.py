@@ -42,6 +42,8 @@ RESERVED = frozenset(
 RESERVED_TYPES = frozenset(
     {"export", "diff", "apply", "entry", "entries", "content_type", "locale", "category"}
     | {"tag", "media", "image", "redirect", "revision"}
+    # Delivery's shared schema components (`DeliverySeo`, `DeliveryBlock`, ...).
+    | {"seo", "block", "preview", "feed", "search", "list", "summary"}
 )
 FLAGS = ("required", "unique", "filterable", "sortable", "searchable")
 FIELD_KEYS = {"key", "api_id", "label", "help_text", "type", "options", "default", *FLAGS}

@@ -300,7 +300,9 @@ def _annotations(module: Path, name: str) -> dict[str, str]:
     }
 
 
-def test_a_generated_client_has_a_typed_model_per_type(types, client, client_for, tmp_path):
+def test_a_generated_client_has_a_typed_model_per_type(
+    types, client, client_for, tmp_path, django_capture_on_commit_callbacks
+):
     (tmp_path / "schema.json").write_text(json.dumps(get_schema(client)))
     # No post hooks: they would run ruff over the generated code, which changes nothing here.
     (tmp_path / "config.yaml").write_text("post_hooks: []\n")
@@ -321,18 +323,36 @@ def test_a_generated_client_has_a_typed_model_per_type(types, client, client_for
     created = _annotations(models / "concert_create_request.py", "ConcertCreateRequest")
     assert created["starts_at"] == "datetime.datetime"
     assert created["venue"] == "None | str | Unset"
+    delivered = _annotations(models / "delivery_concert.py", "DeliveryConcert")
+    assert delivered["starts_at"] == "datetime.datetime | Unset"
+    assert delivered["genre"] == "ConcertGenreEnum | None | Unset"
+    assert delivered["tickets"] == "int | None | Unset"
+    assert "EntryReference" in delivered["headliner"]
+    assert "DeliveryPersonSummary" in delivered["headliner"]
 
-    # The model reads what the API answers, typed.
+    # The models read what the API answers, typed.
     admin = client_for("Administrator")
-    response = admin.post(
-        CONCERTS,
-        {"title": "Live", "starts_at": "2031-05-01T20:00:00Z", "genre": "jazz", "price": "12.5"},
-        format="json",
-    )
-    assert response.status_code == 201, response.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            CONCERTS,
+            {
+                "title": "Live",
+                "starts_at": "2031-05-01T20:00:00Z",
+                "genre": "jazz",
+                "price": "12.5",
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        published = admin.post(f"{CONCERTS}{response.json()['id']}/publish/")
+        assert published.status_code == 200, published.content
+    served = client.get(f"{DELIVERED}{response.json()['slug']}/")
+    assert served.status_code == 200, served.content
     sys.path.insert(0, str(tmp_path))
     try:
-        model = importlib.import_module("folio_client.models").Concert.from_dict(response.json())
+        generated = importlib.import_module("folio_client.models")
+        model = generated.Concert.from_dict(response.json())
+        item = generated.DeliveryConcert.from_dict(served.json())
     finally:
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.split(".")[0] == "folio_client"]:
@@ -341,3 +361,8 @@ def test_a_generated_client_has_a_typed_model_per_type(types, client, client_for
     assert model.genre.value == "jazz"
     assert model.price == "12.50"
     assert model.tickets == 100
+    assert item.starts_at == model.starts_at
+    assert item.genre.value == "jazz"
+    assert item.price == "12.50"
+    assert item.tickets == 100
+    assert item.headliner is None

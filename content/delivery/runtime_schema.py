@@ -14,6 +14,7 @@ asks for it (null when that item is not published).
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -63,8 +64,8 @@ def _field(field) -> serializers.Field:
     notes = {"help_text": field.help_text} if field.help_text else {}
     if field.kind == FieldKind.MEDIA:  # null too when the asset is gone
         return schema.MediaSerializer(required=False, allow_null=True, **notes)
-    if field.kind == FieldKind.RICH_TEXT:
-        return schema.BLOCK
+    if field.kind == FieldKind.RICH_TEXT:  # a copy made now: fields keep their creation order
+        return copy.deepcopy(schema.BLOCK)
     if field.kind == FieldKind.REFERENCE:
         types = field.options["types"]
         if field.options.get("many"):  # an unpublished item is left out of the list

@@ -273,6 +273,7 @@ def test_every_kind_is_typed_and_the_schema_validates(client, client_for, tmp_pa
     # Delivered as delivery renders them: media as media objects, rich text as blocks,
     # references as {"type", "id"} or, expanded, the referenced type's summary.
     delivered = schemas["DeliverySamplerSummary"]["properties"]
+    assert list(delivered)[-len(SAMPLER["fields"]) :] == [f["api_id"] for f in SAMPLER["fields"]]
     assert delivered["photo"] == {
         "allOf": [{"$ref": f"{COMPONENTS}DeliveryMedia"}],
         "nullable": True,

@@ -23,14 +23,13 @@ import json
 from typing import Any
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
 from content import frontend
 from content.blocks import body_image_ids
-from content.delivery import schema
+from content.delivery import runtime_schema
 from content.delivery.entries import DETAIL_EXTRA, EntryDelivery
 from content.delivery.payloads import Extras, Related, body_blocks
 from content.delivery.query import LIST_PARAMS, ORDERINGS
@@ -42,7 +41,7 @@ from content.delivery.runtime_values import (
     value_name,
     value_rows,
 )
-from content.delivery.views import DETAIL_PARAMS, EntryDetailView, EntryListView
+from content.delivery.views import EntryDetailView, EntryListView
 from content.models import FieldKind
 from content.models.snapshots import DeliverySnapshot
 from content.runtime.kinds import text_of
@@ -111,7 +110,10 @@ class RuntimeDelivery(EntryDelivery):
         )
 
     def schema_fields(self) -> dict[str, serializers.Field]:
-        return {name: serializers.JSONField(required=False) for name in self.extra_keys}
+        return runtime_schema.delivered_fields(self)
+
+    def list_parameters(self) -> list[OpenApiParameter]:
+        return runtime_schema.list_parameters(self)
 
     # --- Serving -------------------------------------------------------------------
 
@@ -193,35 +195,16 @@ def _resolve(view, request, api_id: str) -> EntryDelivery:
         raise
 
 
-TYPE_PARAMETER = OpenApiParameter(
-    "api_id", str, OpenApiParameter.PATH, description="The content type's api_id."
-)
+# The schema shows these views once per type, typed (content.delivery.runtime_schema).
 
 
 class RuntimeEntryListView(EntryListView):
-    @extend_schema(
-        tags=["delivery"],
-        operation_id="delivery_entries_list",
-        description="Published entries of a content type defined as data: filter on its "
-        "filterable fields (`<field>`, `<field>__gte`...), order on its sortable ones, "
-        "search, choose fields, expand references, page or scroll by cursor.",
-        parameters=[TYPE_PARAMETER, *schema.LIST_PARAMETERS],
-        responses=OpenApiTypes.OBJECT,
-    )
     def get(self, request, api_id: str):
         self.delivery = _resolve(self, request, api_id)
         return super().get(request)
 
 
 class RuntimeEntryDetailView(EntryDetailView):
-    @extend_schema(
-        tags=["delivery"],
-        operation_id="delivery_entries_retrieve",
-        description="One published entry of a content type defined as data, by slug (in "
-        "`locale`, falling back to the default locale).",
-        parameters=[TYPE_PARAMETER, *(OpenApiParameter(n, str) for n in DETAIL_PARAMS)],
-        responses=OpenApiTypes.OBJECT,
-    )
     def get(self, request, api_id: str, slug: str):
         self.delivery = _resolve(self, request, api_id)
         return super().get(request, slug)

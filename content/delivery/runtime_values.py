@@ -152,29 +152,33 @@ def _apply(qs: QuerySet, value: Param) -> QuerySet:
     raise NotImplementedError("content.delivery.query.filtered applies `condition`")
 
 
-def field_filters(kind: str, fields: Iterable) -> dict[str, DeliveryFilter]:
-    """The list filters of a runtime type's filterable fields: `<api_id>` (equality; any
-    of a list's values) and, for numbers, dates and date-times, `<api_id>__gt`, `__gte`,
-    `__lt` and `__lte`."""
-    found: dict[str, DeliveryFilter] = {}
+def filter_lookups(fields: Iterable) -> list[tuple[str, Any, str, str]]:
+    """The list filters of a runtime type's filterable fields, as (parameter, field,
+    compares as, lookup): `<api_id>` (equality; any of a list's values) and, for numbers,
+    dates and date-times, `<api_id>__gt`, `__gte`, `__lt` and `__lte`."""
+    found = []
     for field in fields:
         compare = compares_as(field)
         if compare is None or not field.filterable:
             continue
-        lookups = {"": "exact"}
+        found.append((field.api_id, field, compare, "exact"))
         if compare in ("number", "date", "datetime") and field.kind not in NO_RANGES:
-            lookups.update({f"__{op}": op for op in RANGES})
-        name = value_name(kind, field)
-        for suffix, lookup in lookups.items():
-            param = f"{field.api_id}{suffix}"
-            found[param] = DeliveryFilter(
-                name=param,
-                parse=_parser(field, compare),
-                apply=_apply,
-                condition=_condition(COLUMN[compare], lookup),
-                field=BINDING[compare],
-                kind=bool if compare == "boolean" else str,
-                description=f"{field.label} ({lookup}).",
-                shape=name,
-            )
+            found += [(f"{field.api_id}__{op}", field, compare, op) for op in RANGES]
     return found
+
+
+def field_filters(kind: str, fields: Iterable) -> dict[str, DeliveryFilter]:
+    """The filters of `filter_lookups`, by parameter."""
+    return {
+        param: DeliveryFilter(
+            name=param,
+            parse=_parser(field, compare),
+            apply=_apply,
+            condition=_condition(COLUMN[compare], lookup),
+            field=BINDING[compare],
+            kind=bool if compare == "boolean" else str,
+            description=f"{field.label} ({lookup}).",
+            shape=value_name(kind, field),
+        )
+        for param, field, compare, lookup in filter_lookups(fields)
+    }

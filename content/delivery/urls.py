@@ -12,9 +12,10 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, path, re_path
 
-from content.delivery import views
+from content.delivery import runtime_schema, views
 from content.delivery.registry import entry_deliveries
 from content.delivery.runtime import API_ID, RuntimeEntryDetailView, RuntimeEntryListView
+from content.runtime.schema import per_runtime_type
 
 shared = [
     path("categories/", views.CategoryListView.as_view(), name="delivery-categories"),
@@ -50,3 +51,11 @@ def _type_routes() -> list[URLPattern]:
 
 
 urlpatterns = [*_type_routes(), *shared]
+
+# The schema shows the entries/ routes once per runtime type (entries/concert/, ...), typed.
+per_runtime_type(
+    RuntimeEntryListView, lambda t: runtime_schema.list_view_for(RuntimeEntryListView, t)
+)
+per_runtime_type(
+    RuntimeEntryDetailView, lambda t: runtime_schema.detail_view_for(RuntimeEntryDetailView, t)
+)

@@ -74,6 +74,31 @@ def compare_as(field) -> str | None:
     return FILTER_AS.get(field.kind)
 
 
+def sortable(field) -> bool:
+    return field.sortable and field.kind not in UNSORTABLE and FILTER_AS.get(field.kind) is not None
+
+
+def filter_lookups(fields: Iterable) -> list[tuple[str, Any, str, str]]:
+    """The filter parameters `fields` take, as (parameter, field, compare_as, lookup): the
+    bare api_id (its first lookup) and `<api_id>__<lookup>` for the others (the OpenAPI
+    schema lists them)."""
+    found = []
+    for field in fields:
+        how = compare_as(field)
+        if not field.filterable or how is None:
+            continue
+        first, *others = LOOKUPS[how]
+        found.append((field.api_id, field, how, first))
+        found += [(f"{field.api_id}__{lookup}", field, how, lookup) for lookup in others]
+    return found
+
+
+def ordering_names(fields: Iterable, core: Iterable[str]) -> list[str]:
+    """Every term `ordering=` takes: the core names and the sortable fields, each with `-`."""
+    names = [*core, *(f.api_id for f in fields if sortable(f))]
+    return [term for name in names for term in (name, f"-{name}")]
+
+
 def _number(raw: str) -> Decimal:
     try:
         number = Decimal(raw.strip())
@@ -190,7 +215,7 @@ def parse_ordering(fields: Iterable, raw: str | None, *, core: Iterable[str] = (
             orderings.append(Ordering(name, None, term.startswith("-")))
         elif field is None:
             problems.append(f"Unknown field {name!r}.")
-        elif not field.sortable or field.kind in UNSORTABLE or FILTER_AS.get(field.kind) is None:
+        elif not sortable(field):
             problems.append(f"{name!r} is not sortable.")
         else:
             orderings.append(Ordering(name, field, term.startswith("-")))

@@ -145,3 +145,23 @@ def _enum(auto_schema, field) -> dict[str, Any]:
     )
     auto_schema.registry.register_on_missing(component)
     return component.ref
+
+
+_QUERY = {
+    "text": {"type": "string"},
+    "number": {"type": "number"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "boolean": {"type": "boolean"},
+}
+
+
+def query_schema(field, compare: str) -> dict[str, Any]:
+    """The schema of a filter's value on `field`, compared as `compare` (the management
+    API's content.runtime.filters or delivery's content.delivery.runtime_values): an id for
+    media and references, one of the choices for choice fields, else by comparison."""
+    if field.kind in (FieldKind.MEDIA, FieldKind.REFERENCE):
+        return {"type": "integer"}
+    if field.options.get("choices"):
+        return {"type": "string", "enum": list(field.options["choices"])}
+    return dict(_QUERY[compare])

@@ -14,14 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from content.filters import EntryFilter
 from content.models import Entry
-from content.runtime.filters import parse_query
+from content.runtime.filters import filter_lookups, ordering_names, parse_query
 from content.runtime.queries import filter_entries, order_entries
 from content.serializers.entries import RevisionDetailSerializer
 from content.serializers.runtime import (
@@ -30,6 +30,7 @@ from content.serializers.runtime import (
     RuntimeUpdateSerializer,
     runtime_serializers,
 )
+from content.serializers.runtime_schema import query_schema
 from content.types import EntryType, entry_type
 from content.views.entries import EntryViewSet
 
@@ -38,6 +39,7 @@ API_ID = r"[a-z][a-z0-9_]*"
 
 # Query parameters that are not filters on the type's own fields.
 NOT_FIELDS = ("page", "limit", "format")
+CORE_ORDERING = tuple(EntryFilter.base_filters["ordering"].param_map)
 
 
 class RuntimeEntryFilter(EntryFilter):
@@ -148,7 +150,7 @@ class RuntimeEntryViewSet(EntryViewSet):
             self.entry_type.extra["fields"],
             self.request.query_params,
             ignore=[*core, *NOT_FIELDS],
-            core_ordering=EntryFilter.base_filters["ordering"].param_map,
+            core_ordering=CORE_ORDERING,
         )
         return order_entries(filter_entries(queryset, conditions), orderings)
 
@@ -192,8 +194,31 @@ def typed_viewset(registration: EntryType) -> type[RuntimeEntryViewSet]:
     viewset = type(name, (RuntimeEntryViewSet,), attrs)
     serializers = runtime_serializers(registration)
     viewset = extend_schema_view(
+        list=extend_schema(parameters=list_parameters(registration.extra["fields"])),
         create=extend_schema(request=serializers.create, responses={201: serializers.output}),
         update=extend_schema(request=serializers.update),
         partial_update=extend_schema(request=serializers.update),
     )(viewset)
     return extend_schema(tags=[registration.api_name])(viewset)
+
+
+def list_parameters(fields) -> list[OpenApiParameter]:
+    """The list's parameters on a type's own fields, typed (content.runtime.filters parses
+    them), and `ordering`'s terms."""
+    filters = [
+        OpenApiParameter(
+            name,
+            query_schema(field, how),
+            description=f"{field.label} ({lookup}).",
+        )
+        for name, field, how, lookup in filter_lookups(fields)
+    ]
+    terms = {"type": "string", "enum": ordering_names(fields, CORE_ORDERING)}
+    ordering = OpenApiParameter(
+        "ordering",
+        {"type": "array", "items": terms},
+        style="form",
+        explode=False,
+        description="Comma-separated; `-` for descending.",
+    )
+    return [*filters, ordering]

@@ -3,14 +3,22 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.conf import settings
 from django.urls import re_path
 
-from config.urls import handler400, handler404, handler500  # noqa: F401
-from config.urls import urlpatterns as site_urls
+import config.urls
 from content.views.media_files import media_file
 
+# When a runtime type changes, content.admin.runtime_entries re-imports the root URLconf
+# (this module) so that the admin's patterns list the type's entries. config.urls reads
+# admin.site.urls when it is imported, so it is re-read here, or the admin would keep
+# the patterns of before the change (no /admin/entries/<type>/, a 500 on every page).
+site = importlib.reload(config.urls)
+handler400, handler404, handler500 = site.handler400, site.handler404, site.handler500
+
 urlpatterns = [
-    *site_urls,
+    *site.urlpatterns,
     re_path(r"^media/(?P<path>.*)$", media_file, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -24,8 +24,13 @@ from django.urls import clear_url_caches
 
 from content.admin.entries import GenericEntryAdmin, _named
 from content.admin.forms import EntryForm
-from content.admin.runtime_fields import form_field, initial_value, service_value
+from content.admin.runtime_fields import form_field, initial_value, service_value, shown_value
+from content.models import FieldKind
 from content.types import EntryType, entry_type_for
+
+# A read-only page shows each type field through the admin's display method of this
+# name plus its api_id (runtime_admin_class): the entry has no attribute of that name.
+SHOWN = "shown__"
 
 # The models this module registered on each site, so a reload unregisters exactly those
 # (a forgotten or renamed type's proxy is no longer in the registry).
@@ -71,6 +76,8 @@ class RuntimeEntryAdmin(GenericEntryAdmin):
         own = [f.api_id for f in entry_type.extra["fields"]]
         # With a title field the title is that field's value, not an input of its own.
         titled = bool(entry_type.extra["definition"].title_field)
+        if obj is not None and not self.has_change_permission(request, obj):
+            own = [SHOWN + name for name in own]
         fieldsets = super().entry_fieldsets(request, obj)
         main = [*([] if titled else ["title"]), "slug", "locale", *own, "body", "base_version"]
         return [(None, {"fields": main}), *fieldsets[1:]]
@@ -89,8 +96,25 @@ class RuntimeEntryAdmin(GenericEntryAdmin):
         return data
 
 
+def _shown(field):
+    """The read-only display of one type field (a FieldDefinition)."""
+
+    boolean = field.kind == FieldKind.BOOLEAN
+
+    def display(modeladmin, entry):
+        value = shown_value(field, entry)
+        if boolean or value is not None:
+            return value  # a boolean shows as the admin's yes / no / unknown icon
+        return modeladmin.get_empty_value_display()
+
+    return admin.display(description=field.label, boolean=boolean)(display)
+
+
 def runtime_admin_class(entry_type: EntryType) -> type[RuntimeEntryAdmin]:
-    return _named(f"{entry_type.model.__name__}Admin", (RuntimeEntryAdmin,))
+    """The type's admin, with a read-only display per field (rebuilt at every reload, so
+    they follow the definition)."""
+    shown = {SHOWN + f.api_id: _shown(f) for f in entry_type.extra["fields"]}
+    return _named(f"{entry_type.model.__name__}Admin", (RuntimeEntryAdmin,), **shown)
 
 
 def urls_rebuild() -> None:

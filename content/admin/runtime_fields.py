@@ -5,13 +5,17 @@ ones that count); the form only gives each kind a fitting input."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 
+from content.admin.widgets import body_html
 from content.models import FieldKind, MediaAsset
 from content.runtime.kinds import DEFAULT_DECIMAL_PLACES, DEFAULT_MAX_LENGTH
 
@@ -120,4 +124,27 @@ def service_value(field, value: Any) -> Any:
         return value.pk
     if field.kind == FieldKind.CHOICES:
         return list(value or [])
+    return value
+
+
+def shown_value(field, entry) -> Any:
+    """The entry's value of the field as a read-only page shows it (None when it has
+    none): the view of those who may not change the entry, a Reviewer's for one."""
+    value = (entry.data or {}).get(field.key, field.default)
+    if value is None or value in ("", []):
+        return None
+    kind = field.kind
+    if kind == FieldKind.RICH_TEXT:
+        # Stored blocks passed the body's cleaning, so their HTML is sanitised.
+        return mark_safe(body_html(value))  # noqa: S308
+    if kind == FieldKind.DATETIME:
+        return formats.localize(timezone.localtime(datetime.fromisoformat(value)))
+    if kind in (FieldKind.DATE, FieldKind.DECIMAL):
+        return formats.localize(initial_value(field, value))
+    if kind == FieldKind.CHOICES:
+        return ", ".join(value)
+    if kind == FieldKind.MEDIA:
+        return MediaAsset.objects.filter(pk=value).first() or value
+    if kind == FieldKind.REFERENCE:
+        return json.dumps(_reference_shown(field, value))
     return value

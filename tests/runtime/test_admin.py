@@ -4,7 +4,10 @@ refusals show on the form), and the type's entries get their own admin pages at 
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from content.models import Entry, TypeDefinition
@@ -245,3 +248,45 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
     assert tour.data["f9"] == [{"type": "concert", "id": gig_id}]
     change = administrator.get(reverse("admin:entries_tour_change", args=[tour.pk]))
     assert change.context["adminform"].form["shows"].value() == f"[{gig_id}]"
+
+
+def readonly_values(html: str) -> dict[str, str]:
+    """What a read-only change page shows for each type field, by api_id."""
+    rows = re.findall(
+        r'field-shown__(\w+).*?<div class="readonly">(.*?)</div>', html, flags=re.DOTALL
+    )
+    return {name: value.strip() for name, value in rows}
+
+
+def test_staff_who_may_only_view_an_entry_see_its_values(administrator):
+    """A Reviewer opening an entry sees what it holds (the page is read-only for them),
+    not "None" for every field of the type."""
+    define_concert(administrator)
+    created = administrator.post(
+        reverse("admin:entries_concert_add"),
+        {
+            "headline": "Night",
+            "seats": "120",
+            "price": "12.5",
+            "day": "2027-01-05",
+            "genre": "jazz",
+            "sold_out": "on",
+            "_save": "Save",
+        },
+    )
+    assert created.status_code == 302
+    entry = Entry.objects.get(title="Night")
+    reviewer = Client()
+    reviewer.force_login(UserFactory(role="Reviewer"))
+
+    page = reviewer.get(reverse("admin:entries_concert_change", args=[entry.pk]))
+
+    assert page.status_code == 200
+    assert 'name="seats"' not in page.content.decode()  # read-only: no inputs
+    shown = readonly_values(page.content.decode())
+    assert shown["headline"] == "Night"
+    assert shown["seats"] == "120"
+    assert shown["price"] == "12.50"
+    assert shown["day"] == "Jan. 5, 2027"
+    assert shown["genre"] == "jazz"
+    assert "icon-yes" in shown["sold_out"]

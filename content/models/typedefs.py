@@ -95,7 +95,7 @@ class FieldDefinition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.definition_id}.{self.api_id}"
+        return self.api_id
 
 
 class TypeRevision(models.Model):

@@ -25,6 +25,30 @@ STALE = (
 NOT_SAVED = "Nothing was saved: the body holds something its blocks cannot keep."
 
 
+class BlocksField(forms.CharField):
+    """Blocks (content.blocks) edited as HTML in the body's editor: a runtime type's rich
+    text fields. Shown from the stored blocks; saved as blocks, or refused rather than
+    degraded."""
+
+    widget = BodyEditorWidget
+
+    def prepare_value(self, value):
+        return body_html(value) if isinstance(value, list) else value
+
+    def clean(self, value) -> list[dict]:
+        value = super().clean(value)
+        try:
+            return html_to_blocks(value or "")
+        except EditorHTMLError as exc:
+            raise ValidationError([NOT_SAVED, *exc.messages]) from exc
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return html_to_blocks(data or "") != (initial or [])
+        except EditorHTMLError:
+            return True
+
+
 class EntryForm(forms.ModelForm):
     body = forms.CharField(label="Body", required=False, widget=BodyEditorWidget)
     # The version this edit started from (the model field is not editable, hence the name).

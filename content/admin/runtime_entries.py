@@ -42,6 +42,8 @@ class RuntimeEntryForm(EntryForm):
     show the entry's stored values."""
 
     type_fields: tuple = ()
+    # No core body: a type's rich text fields are its own (edited with the same editor).
+    body = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +81,7 @@ class RuntimeEntryAdmin(GenericEntryAdmin):
         if obj is not None and not self.has_change_permission(request, obj):
             own = [SHOWN + name for name in own]
         fieldsets = super().entry_fieldsets(request, obj)
-        main = [*([] if titled else ["title"]), "slug", "locale", *own, "body", "base_version"]
+        main = [*([] if titled else ["title"]), "slug", "locale", *own, "base_version"]
         return [(None, {"fields": main}), *fieldsets[1:]]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -15,6 +15,7 @@ from django.contrib.admin import widgets as admin_widgets
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 
+from content.admin.forms import BlocksField
 from content.admin.widgets import body_html
 from content.models import FieldKind, MediaAsset
 from content.runtime.kinds import DEFAULT_DECIMAL_PLACES, DEFAULT_MAX_LENGTH
@@ -61,8 +62,7 @@ def form_field(field) -> forms.Field:
     if kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
         return _text(field, **common)
     if kind == FieldKind.RICH_TEXT:
-        common["help_text"] = common["help_text"] or "Blocks as JSON (as the API takes them)."
-        return forms.JSONField(widget=forms.Textarea(attrs={"rows": 6}), **common)
+        return BlocksField(**common)
     if kind == FieldKind.INTEGER:
         bounds = {"min_value": options.get("min_value"), "max_value": options.get("max_value")}
         return forms.IntegerField(**bounds, **common)

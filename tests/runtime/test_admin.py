@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from content.admin.widgets import BodyEditorWidget
 from content.models import Entry, TypeDefinition
 from content.types import entry_type
 from tests.accounts.factories import UserFactory
@@ -232,7 +233,7 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
         {
             "title": "Tour",
             "notes": "Long",
-            "story": '[{"type": "paragraph", "value": {"text": "Hi"}}]',
+            "story": "<h2>Tonight</h2><p>Doors at <strong>seven</strong>.</p>",
             "doors_0": "2027-01-05",
             "doors_1": "19:30:00",
             "contact": "a@example.com",
@@ -244,10 +245,27 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
     )
     assert created.status_code == 302, errors_of(created)
     tour = Entry.objects.get(title="Tour")
+    # Rich text is edited with the body's editor, as HTML, and kept as blocks.
+    story = tour.data[_key(tour, "story")]
+    assert [block["type"] for block in story] == ["heading", "paragraph"]
+    assert "<strong>seven</strong>" in story[1]["value"]["text"]
     assert tour.data["f7"] == ["a", "b"]
     assert tour.data["f9"] == [{"type": "concert", "id": gig_id}]
     change = administrator.get(reverse("admin:entries_tour_change", args=[tour.pk]))
-    assert change.context["adminform"].form["shows"].value() == f"[{gig_id}]"
+    form = change.context["adminform"].form
+    assert form["shows"].value() == f"[{gig_id}]"
+    assert isinstance(form.fields["story"].widget, BodyEditorWidget)
+    assert "<strong>seven</strong>" in form["story"].value()  # shown as HTML again
+
+
+def _key(entry, api_id: str) -> str:
+    return entry.definition.fields.get(api_id=api_id).key
+
+
+def test_a_runtime_entry_has_no_core_body(administrator):
+    define_concert(administrator)
+    page = administrator.get(reverse("admin:entries_concert_add"))
+    assert "body" not in page.context["adminform"].form.fields  # its rich text is its own
 
 
 def readonly_values(html: str) -> dict[str, str]:

@@ -27,6 +27,7 @@ from accounts.roles import require_perm
 from content.models import FieldDefinition, TypeDefinition, TypeRegistryState, TypeRevision
 from content.runtime import registry
 from content.runtime.compat import incompatible_entries
+from content.runtime.kinds import clean_value
 from content.runtime.validation import FLAGS, definition_problems
 from core.exceptions import PreconditionFailed
 
@@ -88,7 +89,7 @@ def _write_fields(definition: TypeDefinition, fields: list[dict]) -> dict[str, l
         field.help_text = raw.get("help_text", "")
         field.kind = raw["type"]
         field.options = raw.get("options", {})
-        field.default = raw.get("default")
+        field.default = clean_value(field, raw.get("default"))  # checked: its stored form
         for flag in FLAGS:
             setattr(field, flag, raw.get(flag, False))
         field.order = order

@@ -87,7 +87,7 @@ def _range_ok(options: dict, low: str, high: str, problems: list[str]) -> None:
 def options_problems(kind: str, options: Any, type_exists) -> list[str]:
     """What is wrong with a field's options (empty when nothing is). `type_exists(name)`
     answers whether a reference may point at a type of that API name."""
-    if kind not in OWN_OPTIONS:
+    if not isinstance(kind, str) or kind not in OWN_OPTIONS:
         return [f"Unknown field type {kind!r}; choose one of: {', '.join(FieldKind.values)}."]
     if not isinstance(options, dict):
         return ["Options must be an object."]

@@ -10,12 +10,13 @@ query parameters, a type's against the registered types, the routes beside
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
 
 from content.models import Entry, FieldKind, TypeDefinition
-from content.runtime.kinds import options_problems
+from content.runtime.kinds import Invalid, clean_value, options_problems
 from content.types import (
     CORE_CREATE_ONLY,
     CORE_EDITABLE,
@@ -67,6 +68,8 @@ def _key_problem(key: Any, known_keys: set[str], next_key: int | None) -> str | 
     """Why a field's `key` can't be used. A key the type doesn't know is taken as a new
     field's only when the caller keeps given keys (a promotion: `next_key` is set) and the
     type has never handed it out (keys never come back)."""
+    if not isinstance(key, str):
+        return 'Must be a field\'s key, as the API gives it ("f3").'
     if key in known_keys:
         return None
     match = KEY_RE.match(key) if isinstance(key, str) else None
@@ -110,6 +113,8 @@ def _field_problems(
         return problems
     if kind_problems:
         problems[f"{where}.options"] = kind_problems
+    elif (bad := _default_problem(kind, raw)) is not None:
+        problems[f"{where}.default"] = [bad]
     for flag, excluded in (
         ("filterable", NOT_FILTERABLE),
         ("sortable", NOT_SORTABLE),
@@ -124,6 +129,21 @@ def _field_problems(
     ):
         problems[f"{where}.searchable"] = ["Only text fields are searchable."]
     return problems
+
+
+def _default_problem(kind: str, raw: dict[str, Any]) -> str | None:
+    """Why a field's default is not a value the field takes (entries created without the
+    field get it unchecked), or None."""
+    default = raw.get("default")
+    if default is None:
+        return None
+    if kind in (FieldKind.MEDIA, FieldKind.REFERENCE):
+        return f"A {kind} field has no default."
+    try:
+        clean_value(SimpleNamespace(kind=kind, options=raw.get("options") or {}), default)
+    except Invalid as problem:
+        return str(problem)
+    return None
 
 
 def _type_exists_for(api_id: str):

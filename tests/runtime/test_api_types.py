@@ -187,3 +187,33 @@ def test_a_type_may_not_take_a_code_models_name(client_for):
         definition = {"api_id": api_id, "name": "Clash", "fields": []}
         response = client_for("Administrator").post(URL, definition, format="json")
         assert "reserved" in assert_error(response, 400, "validation_error")["details"]["api_id"][0]
+
+
+def test_values_of_the_wrong_json_type_are_400s_not_500s(client_for):
+    # Found by schemathesis: a field whose "type" (and "key") is an object.
+    definition = {
+        "api_id": "band",
+        "name": "Band",
+        "fields": [{"key": {}, "api_id": "name", "type": {}, "options": []}],
+    }
+    response = client_for("Administrator").post(URL, definition, format="json")
+    details = assert_error(response, 400, "validation_error")["details"]
+    assert "Unknown field type" in details["fields[0].type"][0]
+    assert "key" in details["fields[0].key"][0]
+
+
+def test_a_default_must_be_a_value_the_field_takes(client_for):
+    definition = {
+        "api_id": "band",
+        "name": "Band",
+        "fields": [
+            {"api_id": "members", "type": "integer", "default": "four"},
+            {"api_id": "genre", "type": "choice", "options": {"choices": ["rock"]}, "default": "x"},
+            {"api_id": "founded", "type": "date", "default": "2001-02-03"},
+        ],
+    }
+    response = client_for("Administrator").post(URL, definition, format="json")
+    details = assert_error(response, 400, "validation_error")["details"]
+    assert details["fields[0].default"] == ["Must be a whole number."]
+    assert "rock" in details["fields[1].default"][0]
+    assert "fields[2].default" not in details

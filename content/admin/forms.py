@@ -25,6 +25,15 @@ STALE = (
 NOT_SAVED = "Nothing was saved: the body holds something its blocks cannot keep."
 
 
+def editor_blocks(html: str | None) -> list[dict]:
+    """The blocks of what the body editor sent; refused rather than saved degraded (the
+    editor keeps what was typed)."""
+    try:
+        return html_to_blocks(html or "")
+    except EditorHTMLError as exc:
+        raise ValidationError([NOT_SAVED, *exc.messages]) from exc
+
+
 class BlocksField(forms.CharField):
     """Blocks (content.blocks) edited as HTML in the body's editor: a runtime type's rich
     text fields. Shown from the stored blocks; saved as blocks, or refused rather than
@@ -36,11 +45,7 @@ class BlocksField(forms.CharField):
         return body_html(value) if isinstance(value, list) else value
 
     def clean(self, value) -> list[dict]:
-        value = super().clean(value)
-        try:
-            return html_to_blocks(value or "")
-        except EditorHTMLError as exc:
-            raise ValidationError([NOT_SAVED, *exc.messages]) from exc
+        return editor_blocks(super().clean(value))
 
     def has_changed(self, initial, data) -> bool:
         try:
@@ -76,11 +81,7 @@ class EntryForm(forms.ModelForm):
             self.fields["slug"].help_text = "Leave empty to derive it from the title."
 
     def clean_body(self) -> list[dict]:
-        try:
-            return html_to_blocks(self.cleaned_data.get("body") or "")
-        except EditorHTMLError as exc:
-            # Refuse rather than save a degraded body; the editor keeps what was typed.
-            raise ValidationError([NOT_SAVED, *exc.messages]) from exc
+        return editor_blocks(self.cleaned_data.get("body"))
 
 
 class ArticleForm(EntryForm):

@@ -216,10 +216,13 @@ def ensure_permissions(definition: TypeDefinition) -> None:
     model = ENTRY_CLASSES[definition.pk]
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     name = model._meta.model_name
-    for action in ("add", "change", "delete", "view", "publish"):
+    created = [
         Permission.objects.get_or_create(
             content_type=content_type,
             codename=f"{action}_{name}",
             defaults={"name": f"Can {action} {definition.name}"},
-        )
-    roles_sync()
+        )[1]
+        for action in ("add", "change", "delete", "view", "publish")
+    ]
+    if any(created):  # a new type (or api_id): the roles get their share; else they have it
+        roles_sync()

@@ -17,17 +17,21 @@ if TYPE_CHECKING:
     from content.delivery.entries import EntryDelivery
 
 
-def _list_body(rows, delivery: EntryDelivery, fields, expand, extra) -> bytes:
+def _list_body(rows, delivery: EntryDelivery, fields, expand, extra) -> tuple[bytes, list[str]]:
+    """The body, and the surrogate keys of the items `expand=` put in it."""
     linked = delivery.linked
+    expanded: list[str] = []
     if fields is None and expand is None:
         items = ",".join(
             frontend.absolute_json(r["summary_json"], r["locale"], linked) for r in rows
         )
     else:
         parsed = [frontend.absolute_item(json.loads(r["summary_json"]), linked) for r in rows]
-        items = ",".join(json.dumps(item) for item in delivery.shape(parsed, fields, expand))
+        shaped = delivery.shape(parsed, fields, expand)
+        expanded = q.expanded_keys(shaped, expand)
+        items = ",".join(json.dumps(item) for item in shaped)
     envelope = json.dumps(extra)[1:-1]
-    return f'{{"results":[{items}],{envelope}}}'.encode()
+    return f'{{"results":[{items}],{envelope}}}'.encode(), expanded
 
 
 def entry_list(request, delivery: EntryDelivery) -> Payload:
@@ -59,8 +63,9 @@ def entry_list(request, delivery: EntryDelivery) -> Payload:
         rows, extra["next"], extra["previous"] = _cursor_page(request, query, values, columns)
     last_modified = max((r["updated_at"] for r in rows), default=None)
     kind = delivery.kind
-    keys = [kind] + [f"{kind}-{r['object_id']}" for r in rows]
-    return Payload(_list_body(rows, delivery, fields, expand, extra), last_modified, keys)
+    body, expanded = _list_body(rows, delivery, fields, expand, extra)
+    keys = [kind] + [f"{kind}-{r['object_id']}" for r in rows] + expanded
+    return Payload(body, last_modified, keys)
 
 
 def _cursor_page(request, query, values, columns):

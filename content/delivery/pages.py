@@ -25,7 +25,7 @@ from content.delivery import schema
 from content.delivery.endpoint import DeliveryView
 from content.delivery.entries import EntryDelivery
 from content.delivery.payloads import Extras, Related
-from content.delivery.views import EntryListView, detail_body, detail_payload, one_row
+from content.delivery.views import EntryListView, detail_payload, one_row
 from content.models import PublishableCore, Status
 from content.models.pages import PAGE_STEPLEN
 from content.models.snapshots import DeliverySnapshot
@@ -173,7 +173,7 @@ class PageListView(EntryListView):
                 )
             )
             row = one_row(rows, locale)
-            return detail_payload(row, detail_body(row, params, delivery, delivery.relatives(row)))
+            return detail_payload(row, params, delivery, delivery.relatives(row))
 
         return self.cached(request, build, f"{delivery.kind}-path")
 
@@ -190,6 +190,6 @@ class PageDetailView(DeliveryView):
             params = request.GET
             q.check_params(params, {"fields", "expand"})
             row = get_object_or_404(DeliverySnapshot, kind=delivery.kind, object_id=pk)
-            return detail_payload(row, detail_body(row, params, delivery, delivery.relatives(row)))
+            return detail_payload(row, params, delivery, delivery.relatives(row))
 
         return self.cached(request, build, delivery.kind)

@@ -123,6 +123,20 @@ def shape(
     return item
 
 
+def expanded_keys(items: list[dict[str, Any]], expand: set[str] | None) -> list[str]:
+    """The surrogate keys ("<type>-<id>") of the items `expand=` put into `items`: a type
+    defined as data expands its references when served, so a CDN purge of a referenced
+    item must reach the responses that show it."""
+    keys = set()
+    for item in items:
+        for name in expand or ():
+            value = item.get(name)
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, dict) and "type" in ref and "id" in ref:
+                    keys.add(f"{ref['type']}-{ref['id']}")
+    return sorted(keys)
+
+
 @dataclass
 class ListQuery:
     kind: str

@@ -36,17 +36,22 @@ DETAIL_PARAMS = ("locale", "fields", "expand")
 _DETAIL_PARAMS = frozenset(DETAIL_PARAMS)
 
 
-def detail_body(
+def detail_payload(
     row: DeliverySnapshot, params, delivery: EntryDelivery, extra: dict | None = None
-) -> bytes:
-    """A detail's body: the stored JSON as it is, unless `fields=`, `expand=` or `extra`
-    (keys added when served, a page's relatives) ask for a parse."""
+) -> Payload:
+    """A detail: the stored JSON as it is, unless `fields=`, `expand=` or `extra` (keys
+    added when served, a page's relatives) ask for a parse. Its surrogate keys name the
+    item and every item `expand=` put in it, so purging either reaches this response."""
     fields = q.fields_param(params, delivery.detail_fields)
     expand = q.expand_param(params, delivery.relations)
+    keys = [row.kind, f"{row.kind}-{row.object_id}"]
     if fields is None and expand is None and not extra:
-        return frontend.absolute_json(row.detail_json, row.locale, delivery.linked).encode()
+        body = frontend.absolute_json(row.detail_json, row.locale, delivery.linked).encode()
+        return Payload(body, row.updated_at, keys)
     item = {**frontend.absolute_item(json.loads(row.detail_json), delivery.linked), **(extra or {})}
-    return json.dumps(delivery.shape([item], fields, expand)[0]).encode()
+    shaped = delivery.shape([item], fields, expand)
+    keys += q.expanded_keys(shaped, expand)
+    return Payload(json.dumps(shaped[0]).encode(), row.updated_at, keys)
 
 
 def one_row(rows: list[DeliverySnapshot], locale: str) -> DeliverySnapshot:
@@ -56,10 +61,6 @@ def one_row(rows: list[DeliverySnapshot], locale: str) -> DeliverySnapshot:
             if row.locale == wanted:
                 return row
     raise NotFound()
-
-
-def detail_payload(row: DeliverySnapshot, body: bytes) -> Payload:
-    return Payload(body, row.updated_at, [row.kind, f"{row.kind}-{row.object_id}"])
 
 
 class EntryListView(DeliveryView):
@@ -94,7 +95,7 @@ class EntryDetailView(DeliveryView):
                 )
             )
             row = one_row(rows, locale)
-            return detail_payload(row, detail_body(row, params, delivery))
+            return detail_payload(row, params, delivery)
 
         return self.cached(request, build, delivery.kind)
 

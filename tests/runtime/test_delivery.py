@@ -203,6 +203,21 @@ def test_expand_gives_the_referenced_summary_when_published(api_client, make, ed
     assert_error(api_client.get(f"{API}/show/", {"expand": "venue"}), 400)
 
 
+def test_expanded_references_are_in_the_surrogate_keys(api_client, make):
+    """A CDN purge of the referenced person reaches the responses that show it."""
+    ada = make("person", name="Ada")
+    show = _gig(make, "Night", headliner=ada["id"])
+    own = {"show", f"show-{show['id']}"}
+    listed = api_client.get(f"{API}/show/", {"expand": "headliner"})
+    assert set(listed["Surrogate-Key"].split()) == own | {f"person-{ada['id']}"}
+    detail = api_client.get(f"{API}/show/{show['slug']}/", {"expand": "headliner"})
+    assert set(detail["Surrogate-Key"].split()) == own | {f"person-{ada['id']}"}
+    # Not expanded, or left out by fields=: the person is not in the response.
+    assert set(api_client.get(f"{API}/show/")["Surrogate-Key"].split()) == own
+    narrow = api_client.get(f"{API}/show/", {"expand": "headliner", "fields": "id,title"})
+    assert set(narrow["Surrogate-Key"].split()) == own
+
+
 def test_search_reads_the_title_and_searchable_fields(api_client, make):
     harbour = _gig(make, "Harbour lights", blurb="Saxophone by the water")
     _gig(make, "Mountain echo", blurb="Fiddles")

@@ -7,6 +7,7 @@ import ast
 import datetime
 import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -367,3 +368,29 @@ def test_a_generated_client_has_a_typed_model_per_type(
     assert item.price == "12.50"
     assert item.tickets == 100
     assert item.headliner is None
+
+
+
+def test_the_spectacular_command_reads_the_types_from_the_database(types, tmp_path):
+    """`manage.py spectacular` in a new process, against a database holding types that
+    process has not loaded (here promoted into it by `schema_apply --apply`)."""
+    document = tmp_path / "types.json"
+    call_command("schema_export", "--output", str(document))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}",
+    }
+
+    def manage(*args: str) -> None:
+        command = [sys.executable, "manage.py", *args]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    manage("migrate", "--verbosity", "0")
+    manage("schema_apply", str(document), "--apply")
+    manage("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "schema.json"))
+    schema = json.loads((tmp_path / "schema.json").read_text())
+    assert f"{CONCERTS}{{id}}/" in schema["paths"]
+    assert "/api/v1/delivery/entries/person/" in schema["paths"]
+    assert "Concert" in schema["components"]["schemas"]

@@ -370,7 +370,6 @@ def test_a_generated_client_has_a_typed_model_per_type(
     assert item.headliner is None
 
 
-
 def test_the_spectacular_command_reads_the_types_from_the_database(types, tmp_path):
     """`manage.py spectacular` in a new process, against a database holding types that
     process has not loaded (here promoted into it by `schema_apply --apply`)."""

@@ -10,10 +10,16 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
-from accounts import extensions, services
+from accounts import (
+    admin_security,  # noqa: F401 (themes axes' and the JWT admins)
+    extensions,
+    services,
+)
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ROLE_NAMES
+from core.admin_forms import UnfoldWidgetsMixin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 
 
@@ -24,7 +30,7 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(choices=[(r, r) for r in ROLE_NAMES], required=False, **kwargs)
 
 
-class UserCreateForm(forms.ModelForm):
+class UserCreateForm(UnfoldWidgetsMixin, forms.ModelForm):
     password = forms.CharField(widget=forms.PasswordInput, strip=False)
     roles = RolesField()
 
@@ -33,7 +39,7 @@ class UserCreateForm(forms.ModelForm):
         fields = ["email", "full_name"]
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(UnfoldWidgetsMixin, forms.ModelForm):
     roles = RolesField()
 
     class Meta:
@@ -58,7 +64,8 @@ class PanelsAdminMixin:
 
 
 @admin.register(User)
-class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, ModelAdmin):
+    nav_section, nav_icon, nav_order = "settings", "person", 10
     panels_of = staticmethod(extensions.user_panels)
     list_display = ["email", "full_name", "role_list", "is_active", "last_login"]
     list_filter = ["is_active", "groups"]
@@ -121,7 +128,7 @@ class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
                 messages.success(request, f"Deactivated {user.email}.")
 
 
-class ApiKeyCreateForm(forms.ModelForm):
+class ApiKeyCreateForm(UnfoldWidgetsMixin, forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         choices=ApiKeyScope.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -132,7 +139,8 @@ class ApiKeyCreateForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class ApiKeyAdmin(ServiceFormAdminMixin, ModelAdmin):
+    nav_section, nav_icon, nav_order = "settings", "key", 40
     list_display = [
         "name",
         "prefix",
@@ -194,9 +202,10 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(PanelsAdminMixin, BaseGroupAdmin):
+class RoleAdmin(PanelsAdminMixin, BaseGroupAdmin, ModelAdmin):
     """Roles are groups; their permissions come from accounts.roles, so they are read-only here."""
 
+    nav_section, nav_icon, nav_order = "settings", "group", 20
     panels_of = staticmethod(extensions.group_panels)
 
     readonly_fields = ["name", "permissions"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -189,14 +189,22 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
 
 
 @transaction.atomic
-def password_reset_request(*, email: str) -> None:
-    """Email a one-time reset link if the address belongs to an active user; say nothing."""
+def password_reset_request(
+    *, email: str, reset_link: Callable[[str, str], str] | None = None
+) -> None:
+    """Email a one-time reset link if the address belongs to an active user; say nothing.
+
+    The link is PASSWORD_RESET_URL (a frontend's page), or `reset_link(uid, token)` where
+    the request came from a page of Folio's own (the admin's sign-in)."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    link = settings.PASSWORD_RESET_URL.format(uid=uid, token=token)
+    if reset_link is not None:
+        link = reset_link(uid, token)
+    else:
+        link = settings.PASSWORD_RESET_URL.format(uid=uid, token=token)
     body = (
         f"Hello {user.get_short_name()},\n\nSomeone asked to reset your Folio password. "
         f"Use this link within {settings.PASSWORD_RESET_TIMEOUT // 60} minutes:\n\n{link}\n\n"

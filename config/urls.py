@@ -7,11 +7,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.utils.functional import lazy
 from django_prometheus.exports import ExportToDjangoView
 
+from accounts import admin_reset
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
-from content.frontend import site_url
 from content.views import home
 from content.views.media_files import media_file
 from core import health, redoc
@@ -34,6 +33,27 @@ urlpatterns = [
         admin.site.admin_view(dashboard_view),
         name="governance-dashboard",
     ),
+    # "Forgot password?" on the admin's sign-in page, by the names Django's admin looks for.
+    path(
+        "admin/password_reset/",
+        admin_reset.AdminPasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        admin_reset.AdminPasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        admin_reset.AdminPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        admin_reset.AdminPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     # Outside reviewers open review links here, without an account (governance item 2).
     path("review/", include("governance.workflows.review_urls")),
@@ -51,9 +71,6 @@ urlpatterns = [
     path("feeds/articles.atom", ArticleFeed(), name="feed-articles"),
     path("", home.home, name="home"),
 ]
-
-# The admin's "View site": the frontend, or Folio's own page at / while there is none.
-admin.site.site_url = lazy(site_url, str)()
 
 # Local media in development; production serves it from object storage or the proxy.
 urlpatterns += static(settings.MEDIA_URL, view=media_file, document_root=settings.MEDIA_ROOT)

@@ -125,6 +125,7 @@ def preview_url(token: str, locale: str) -> str:
     return public_url(url, locale) if url.startswith("/") else url
 
 
-def site_url() -> str:
-    """The admin's "View site": the frontend of the default locale, else Folio's own page."""
+def site_url(request=None) -> str:
+    """The admin's "View site": the frontend of the default locale, else Folio's own page.
+    (The admin's theme passes the request; the address is the same for everyone.)"""
     return frontend_base(settings.CONTENT_DEFAULT_LOCALE) or reverse("home")

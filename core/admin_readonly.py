@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """Stored outcomes: written by the services, never edited by hand."""
 
     def get_readonly_fields(self, request, obj=None):

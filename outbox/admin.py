@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from outbox.models import Job
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ModelAdmin):
+    nav_section, nav_icon, nav_order = "settings", "work_history", 80
     list_display = ("id", "task", "status", "attempts", "created_at", "due_at", "finished_at")
     list_filter = ("status", "task")
     search_fields = ("task", "last_error")

@@ -4,6 +4,7 @@ Everything is read from the environment (or `.env`) through django-environ, and 
 value has a default that works with no servers installed: SQLite, the local-memory
 cache and a Celery broker on the filesystem. The larger groups live in their own modules,
 which this one takes whole: addresses.py (proxies, Folio's and the frontend's addresses),
+admin_theme.py (the editors' admin: django-unfold's look and sidebar),
 api.py (REST framework, the schema, CORS), data.py (the database and the cache),
 features.py (Folio's own features) and log_settings.py.
 """
@@ -14,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .addresses import *  # noqa: F403
+from .admin_theme import *  # noqa: F403
 from .api import *  # noqa: F403
 from .data import *  # noqa: F403
 from .environment import BASE_DIR, VAR_DIR, env
@@ -27,6 +29,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before django.contrib.admin: its templates win, and its app swaps in its admin site.
+    "unfold",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,7 +80,8 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # The project policy, with the admin theme's allowance on admin pages only.
+    "core.csp.FolioCSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]

@@ -4,12 +4,14 @@ everything shared with the other types lives in EntryAdmin."""
 from __future__ import annotations
 
 from content.admin.forms import ArticleForm
+from content.admin.layout import in_tab, standard_fieldsets
 from content.admin.mixins import EntryAdmin
 from content.admin.trash import InTrashFilter
 
 
 class ArticleAdmin(EntryAdmin):
     form = ArticleForm
+    nav_icon, nav_order = "article", 10
     list_display = ["title", "status_display", "locale", "category", "owner", "updated_at"]
     # Sorting by an unindexed column sorts every row: seconds at a million articles. The
     # other columns have filters instead.
@@ -22,18 +24,16 @@ class ArticleAdmin(EntryAdmin):
         return super().get_queryset(request).select_related("category")
 
     def entry_fieldsets(self, request, obj):
-        status = ["live_info", "owner", "publish_at", "expire_at"]
         return [
-            (None, {"fields": ["title", "slug", "locale", "summary", "body", "base_version"]}),
-            *([("Status", {"fields": status})] if obj else []),
-            ("Classification", {"fields": ["category", "tags", "authors", "published_date"]}),
-            ("Cover", {"fields": ["cover_image"]}),
-            (
-                "SEO and review",
-                {
-                    "classes": ["collapse"],
-                    "fields": ["seo_title", "meta_description", "og_image", "next_review_at"],
-                },
+            in_tab(
+                "content",
+                "Article",
+                ["title", ("slug", "locale"), "summary", "body", "base_version"],
             ),
-            ("Save", {"fields": ["revision_message"]}),
+            in_tab(
+                "content",
+                "Classification",
+                [("category", "published_date"), ("tags", "authors"), "cover_image"],
+            ),
+            *standard_fieldsets(obj),
         ]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 
 from content.admin.forms import EntryForm
+from content.admin.layout import in_tab, standard_fieldsets
 from content.admin.mixins import EntryAdmin
 from content.types import CORE_CREATE_ONLY, CORE_EDITABLE, EntryType, entry_type_for
 
@@ -17,24 +19,15 @@ class GenericEntryAdmin(EntryAdmin):
 
     list_select_related = ["locale", "owner"]
     autocomplete_fields = ["owner", "og_image"]
+    nav_icon, nav_order = "dataset", 30
 
     def entry_fieldsets(self, request, obj):
         entry_type = entry_type_for(self.model)
         own = [f for f in entry_type.create_only if f not in CORE_CREATE_ONLY]
         own += [f for f in entry_type.editable if f not in CORE_EDITABLE and f not in own]
-        status = ["live_info", "owner", "publish_at", "expire_at"]
-        return [
-            (None, {"fields": ["title", "slug", "locale", *own, "body", "base_version"]}),
-            *([("Status", {"fields": status})] if obj else []),
-            (
-                "SEO and review",
-                {
-                    "classes": ["collapse"],
-                    "fields": ["seo_title", "meta_description", "og_image", "next_review_at"],
-                },
-            ),
-            ("Save", {"fields": ["revision_message"]}),
-        ]
+        main = ["title", ("slug", "locale"), *own, "body", "base_version"]
+        name = capfirst(self.model._meta.verbose_name)
+        return [in_tab("content", name, main), *standard_fieldsets(obj)]
 
 
 def _named(name: str, bases: tuple[type, ...], **attrs) -> type:

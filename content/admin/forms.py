@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from content.admin.widgets import BodyEditorWidget, body_html
 from content.blocks_html import EditorHTMLError, html_to_blocks
 from content.models import Article, MediaAsset, Page
+from core.admin_forms import UnfoldWidgetsMixin
 
 STALE = (
     "Someone else saved this {kind} (it is now at version {current}) after you opened it, "
@@ -54,7 +55,7 @@ class BlocksField(forms.CharField):
             return True
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(UnfoldWidgetsMixin, forms.ModelForm):
     body = forms.CharField(label="Body", required=False, widget=BodyEditorWidget)
     # The version this edit started from (the model field is not editable, hence the name).
     base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -96,7 +97,7 @@ class PageForm(EntryForm):
         exclude: list[str] = []
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(UnfoldWidgetsMixin, forms.Form):
     """Publish at a time, and/or take offline at a time (both empty clears the schedule)."""
 
     publish_at = forms.SplitDateTimeField(
@@ -107,7 +108,7 @@ class ScheduleForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(UnfoldWidgetsMixin, forms.Form):
     """Send an item back to its author; the comment says what to change."""
 
     message = forms.CharField(
@@ -119,7 +120,7 @@ class RejectForm(forms.Form):
     )
 
 
-class PageMoveForm(forms.Form):
+class PageMoveForm(UnfoldWidgetsMixin, forms.Form):
     """Where to move a page: a new parent (or none, for the top level) and a position."""
 
     parent = forms.ModelChoiceField(
@@ -144,7 +145,7 @@ class PageMoveForm(forms.Form):
             )
 
 
-class MediaUploadForm(forms.ModelForm):
+class MediaUploadForm(UnfoldWidgetsMixin, forms.ModelForm):
     """Upload: the file is checked by its content in the media service, not here."""
 
     class Meta:

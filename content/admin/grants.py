@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from content.admin.scope import ScopeFormMixin, scope_choice_field, scope_label, scope_types_field
 from content.models import RoleGrant
 from content.services import grants
+from core.admin_forms import UnfoldWidgetsMixin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, error_messages
 
 
-class RoleGrantForm(ScopeFormMixin, forms.ModelForm):
+class RoleGrantForm(UnfoldWidgetsMixin, ScopeFormMixin, forms.ModelForm):
     scope_names = grants.GRANT_SCOPE
     content_types = scope_types_field()
     page_subtree = scope_choice_field(RoleGrant, "page")
@@ -38,7 +40,8 @@ class RoleGrantForm(ScopeFormMixin, forms.ModelForm):
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class RoleGrantAdmin(ServiceFormAdminMixin, ModelAdmin):
+    nav_section, nav_icon, nav_order = "settings", "badge", 30
     form = RoleGrantForm
     list_display = ["holder", "role", "applies_to", "created_by", "created_at"]
     list_filter = ["role"]

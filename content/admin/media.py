@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin
 
 from content.admin.forms import MediaUploadForm
 from content.admin.paginators import FastCountPaginator
@@ -50,7 +51,8 @@ def _entry_link(row: dict) -> str:
 
 
 @admin.register(MediaAsset)
-class MediaAssetAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class MediaAssetAdmin(ServiceFormAdminMixin, ModelAdmin):
+    nav_section, nav_icon = "media", "photo_library"
     list_display = [
         *("thumb", "title", "kind", "dimensions", "file_size", "uploaded_by", "created_at"),
     ]

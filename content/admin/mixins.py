@@ -14,24 +14,28 @@ registered type). Which fields an editor writes comes from the type's registrati
 from __future__ import annotations
 
 from csp.constants import NONCE
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from js_asset import Media
+from unfold.admin import ModelAdmin
+from unfold.widgets import PROSE_CLASSES
 
 from content import frontend
 from content.admin import transitions
-from content.admin.forms import STALE, ScheduleForm
+from content.admin.forms import STALE
 from content.admin.history import HistoryAdminMixin, history_rows
+from content.admin.layout import form_tabs, header_context
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
 from content.admin.review import ReviewAdminMixin
+from content.admin.tools import EntryToolsMixin
 from content.admin.trash import (
     InTrashFilter,
     TrashAdminMixin,
@@ -42,15 +46,22 @@ from content.admin.trash import (
 from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
 from content.selectors import entry_visible
-from content.services import entries, lifecycle, rules
-from content.services.preview import preview_link_create
+from content.services import entries, rules
 from content.types import entry_type_for
-from core.admin_services import ServiceFormAdminMixin, report_refusal
+from core.admin_services import ServiceFormAdminMixin
 from core.exceptions import PreconditionFailed
+
+# A read-only body is typeset as the reader sees it: unfold's prose styles, Folio's measure.
+PROSE_CLASS = " ".join(["prose", "folio-prose", *PROSE_CLASSES])
 
 
 class EntryAdmin(
-    HistoryAdminMixin, ReviewAdminMixin, TrashAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin
+    HistoryAdminMixin,
+    ReviewAdminMixin,
+    TrashAdminMixin,
+    EntryToolsMixin,
+    ServiceFormAdminMixin,
+    ModelAdmin,
 ):
     list_display = ["title", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["title"]
@@ -67,6 +78,8 @@ class EntryAdmin(
     change_list_template = "admin/content/change_list.html"
     actions = [*transitions.BULK_ACTIONS, bulk_trash, bulk_restore, transitions.bulk_schedule]
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
+    # The sidebar's Content group (core.admin_nav); types set their own icon and place.
+    nav_section, nav_icon, nav_order = "content", "dataset", 30
 
     class Media:
         css = {"all": ["content/admin.css"]}
@@ -95,8 +108,10 @@ class EntryAdmin(
 
     @admin.display(description="Body")
     def body_display(self, obj: PublishableCore) -> str:
+        """The body as the reader sees it (blocks_to_html), typeset as prose."""
         # Stored bodies passed content.blocks.body_clean, so their HTML is sanitised.
-        return mark_safe(body_html(obj.body or []))  # noqa: S308
+        body = mark_safe(body_html(obj.body or []))  # noqa: S308
+        return format_html('<div class="{}">{}</div>', PROSE_CLASS, body)
 
     # --- Querysets and permissions ------------------------------------------------
 
@@ -252,6 +267,8 @@ class EntryAdmin(
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         if obj is not None:
             context.update(self.entry_context(request, obj))
+        tabs, loose, first = form_tabs(context["adminform"], panels=obj is not None)
+        context.update(folio_tabs=tabs, folio_loose_fieldsets=loose, folio_first_tab=first)
         response = super().render_change_form(request, context, add, change, form_url, obj)
         response._csp_update = {"script-src": [NONCE]}
         return response
@@ -277,6 +294,7 @@ class EntryAdmin(
             "folio_history": history_rows(obj),
             "folio_can_revert": self.has_change_permission(request, obj),
             "folio_status": status_badge(obj),
+            "folio_header": header_context(obj),
             **self.review_context(request, obj),
         }
 
@@ -318,67 +336,3 @@ class EntryAdmin(
         obj = self._entry_or_404(request, object_id)
         transitions.run(request, transition, obj)
         return self._back(obj)
-
-    def form_page(self, request, obj, form, *, title: str, intro: str, submit: str, **extra):
-        """A small form on one item (admin/content/entry_tool.html): move, reject..."""
-        return TemplateResponse(
-            request,
-            extra.pop("template", "admin/content/entry_tool.html"),
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "opts": self.opts,
-                "original": obj,
-                "form": form,
-                "intro": intro,
-                "submit": submit,
-                "media": self.media + form.media,
-                **extra,
-            },
-        )
-
-    def form_tool(self, request, obj, form, act, done, **page):
-        """A tool's form page: on a valid POST call `act(**cleaned_data)` (a service) and
-        return to the item with `done(result)` as the message; report a refusal instead."""
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = act(**form.cleaned_data)
-            except transitions.REFUSALS as exc:
-                report_refusal(request, exc, prefix=f"“{obj}”: ")
-            else:
-                messages.success(request, done(result))
-                return self._back(result)
-        return self.form_page(request, obj, form, **page)
-
-    def schedule_view(self, request, object_id):
-        obj = self._entry_or_404(request, object_id)
-        form = ScheduleForm(
-            request.POST or None, initial={"publish_at": obj.publish_at, "expire_at": obj.expire_at}
-        )
-        return self.form_tool(
-            request,
-            obj,
-            form,
-            lambda **data: lifecycle.entry_schedule(entry=obj, actor=request.user, **data),
-            lambda entry: f"“{entry}” was scheduled.",
-            title=f"Schedule “{obj}”",
-            intro="",
-            submit="Schedule",
-            template="admin/content/schedule.html",
-            entries=[obj],
-        )
-
-    def preview_view(self, request, object_id):
-        obj = self._entry_or_404(request, object_id)
-        try:
-            url = self.preview_url(request, obj)
-        except transitions.REFUSALS as exc:
-            report_refusal(request, exc, prefix=f"“{obj}”: ")
-            return self._back(obj)
-        return HttpResponseRedirect(url)
-
-    def preview_url(self, request, obj: PublishableCore) -> str:
-        """A signed link to the latest revision: the frontend's preview page when
-        FRONTEND_PREVIEW_URL is set, else the delivery API's preview."""
-        link = preview_link_create(entry=obj, actor=request.user)
-        return request.build_absolute_uri(link["url"])

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from content.admin import transitions
 from content.admin.forms import PageForm, PageMoveForm
+from content.admin.layout import in_tab, standard_fieldsets
 from content.admin.mixins import EntryAdmin
 from content.admin.trash import InTrashFilter
 from content.models import Page
@@ -17,6 +18,7 @@ from content.services.pages import descendants, ensure_can_move, page_move
 
 class PageAdmin(EntryAdmin):
     form = PageForm
+    nav_icon, nav_order = "description", 20
     list_display = ["tree_title", "url_path", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["tree_title"]
     list_filter = [InTrashFilter, "status", "locale", "owner"]
@@ -30,18 +32,11 @@ class PageAdmin(EntryAdmin):
         return format_html("{}{}", "— " * max(obj.depth - 1, 0), obj.title)
 
     def entry_fieldsets(self, request, obj):
-        status = ["live_info", "url_path", "owner", "publish_at", "expire_at"]
         return [
-            (None, {"fields": ["title", "slug", "locale", "parent", "body", "base_version"]}),
-            *([("Status", {"fields": status})] if obj else []),
-            (
-                "SEO and review",
-                {
-                    "classes": ["collapse"],
-                    "fields": ["seo_title", "meta_description", "og_image", "next_review_at"],
-                },
+            in_tab(
+                "content", "Page", ["title", ("slug", "locale"), "parent", "body", "base_version"]
             ),
-            ("Save", {"fields": ["revision_message"]}),
+            *standard_fieldsets(obj, status=("url_path",)),
         ]
 
     def trash_along(self, entry: Page) -> list[str]:

@@ -80,9 +80,9 @@ class RuntimeEntryAdmin(GenericEntryAdmin):
         titled = bool(entry_type.extra["definition"].title_field)
         if obj is not None and not self.has_change_permission(request, obj):
             own = [SHOWN + name for name in own]
-        fieldsets = super().entry_fieldsets(request, obj)
-        main = [*([] if titled else ["title"]), "slug", "locale", *own, "base_version"]
-        return [(None, {"fields": main}), *fieldsets[1:]]
+        (name, options), *rest = super().entry_fieldsets(request, obj)
+        main = [*([] if titled else ["title"]), ("slug", "locale"), *own, "base_version"]
+        return [(name, {**options, "fields": main}), *rest]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = runtime_entry_form(self._type())

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from unfold.admin import ModelAdmin
 
 from content.admin.transitions import REFUSALS
 from content.models import Category, Locale, Redirect, Tag
@@ -17,7 +18,7 @@ from content.services import redirects, taxonomy
 from core.admin_services import ServiceFormAdminMixin, report_refusal
 
 
-class ServiceAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class ServiceAdmin(ServiceFormAdminMixin, ModelAdmin):
     """Saves and deletes through create / update / delete services (set by subclasses)."""
 
     def create(self, request, data):
@@ -76,6 +77,7 @@ class ServiceAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(ServiceAdmin):
+    nav_section, nav_icon, nav_order = "content", "folder", 50
     list_display = ["name", "slug", "locale", "parent"]
     list_filter = ["locale"]
     list_select_related = ["locale", "parent"]
@@ -87,6 +89,7 @@ class CategoryAdmin(ServiceAdmin):
 
 @admin.register(Tag)
 class TagAdmin(ServiceAdmin):
+    nav_section, nav_icon, nav_order = "content", "sell", 51
     list_display = ["name", "slug", "locale"]
     list_filter = ["locale"]
     list_select_related = ["locale"]
@@ -97,6 +100,7 @@ class TagAdmin(ServiceAdmin):
 
 @admin.register(Locale)
 class LocaleAdmin(ServiceAdmin):
+    nav_section, nav_icon, nav_order = "settings", "translate", 50
     list_display = ["code", "name", "is_default"]
     search_fields = ["code", "name"]
     fields = ["code", "name", "is_default"]
@@ -104,6 +108,7 @@ class LocaleAdmin(ServiceAdmin):
 
 @admin.register(Redirect)
 class RedirectAdmin(ServiceAdmin):
+    nav_section, nav_icon, nav_order = "content", "alt_route", 52
     list_display = ["old_path", "new_path", "locale", "is_permanent", "is_auto", "created_at"]
     list_filter = ["locale", "is_auto", "is_permanent"]
     list_select_related = ["locale"]

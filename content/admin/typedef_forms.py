@@ -11,10 +11,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from unfold.widgets import UnfoldAdminSelectWidget
 
 from content.models import FieldDefinition, MediaKind, TypeDefinition
 from content.runtime.definitions import describe
 from content.runtime.validation import FLAGS, TITLE_KINDS
+from core.admin_forms import UnfoldWidgetsMixin
 
 # Option inputs, each a simple form field; an empty one is left out of `options`.
 WHOLE = ("min_length", "max_length", "decimal_places", "min_items", "max_items")
@@ -37,7 +39,7 @@ TYPE_INPUT = {"api_id": "api_id", "name": "name", "description": "description"}
 TYPE_INPUT.update({"localized": "localized", "title_field": "title_api_id"})
 
 
-class TypeDefinitionForm(forms.ModelForm):
+class TypeDefinitionForm(UnfoldWidgetsMixin, forms.ModelForm):
     # The title field by api_id (the model's title_field holds its key; the service maps it).
     title_api_id = forms.CharField(
         label="Title field",
@@ -62,7 +64,7 @@ class TypeDefinitionForm(forms.ModelForm):
             titles = self.instance.fields.filter(removed_at=None, kind__in=TITLE_KINDS)
             choices = [(f.api_id, f"{f.label} ({f.api_id})") for f in titles]
             # A select of its text fields; a field added in this same save is named below.
-            self.fields["title_api_id"].widget = forms.Select(
+            self.fields["title_api_id"].widget = UnfoldAdminSelectWidget(
                 choices=[("", "— the entry's own title —"), *choices]
             )
         else:
@@ -86,7 +88,7 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-class FieldDefinitionForm(forms.ModelForm):
+class FieldDefinitionForm(UnfoldWidgetsMixin, forms.ModelForm):
     order = forms.IntegerField(label="Position", required=False, min_value=0)
     min_length = forms.IntegerField(required=False, min_value=0)
     max_length = forms.IntegerField(required=False, min_value=0)

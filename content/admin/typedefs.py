@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin, StackedInline
 
 from content.admin.typedef_forms import (
     FieldDefinitionForm,
@@ -29,7 +30,7 @@ from content.runtime.validation import FLAGS
 REFUSALS = (ValidationError, PermissionDenied)
 
 
-class FieldDefinitionInline(admin.StackedInline):
+class FieldDefinitionInline(StackedInline):
     model = FieldDefinition
     form = FieldDefinitionForm
     formset = FieldFormSet
@@ -61,7 +62,8 @@ class FieldDefinitionInline(admin.StackedInline):
 
 
 @admin.register(TypeDefinition)
-class TypeDefinitionAdmin(RemovedFieldsAdminMixin, admin.ModelAdmin):
+class TypeDefinitionAdmin(RemovedFieldsAdminMixin, ModelAdmin):
+    nav_section, nav_icon, nav_order = "settings", "schema", 60
     form = TypeDefinitionForm
     inlines = [FieldDefinitionInline]
     list_display = ["name", "api_id", "revision", "updated_at"]

@@ -12,6 +12,7 @@ from governance.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
+    nav_section, nav_icon, nav_order = "governance", "receipt_long", 30
     list_display = ["created_at", "actor_repr", "action", "target_type", "target_repr", "ip"]
     list_filter = ["action", "target_type", "created_at"]
     search_fields = ["actor_repr", "action", "target_repr", "target_id", "request_id"]

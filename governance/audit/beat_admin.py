@@ -4,7 +4,9 @@ delete and bulk action writes an audit row with the fields it changed.
 Signals cannot do this: beat saves PeriodicTask rows itself on every run (last_run_at,
 total_run_count), and those are not anyone's change. So beat's own admin classes are
 unregistered and registered again as subclasses that call `audit_record` around the
-writes the admin makes, inside the admin's transaction.
+writes the admin makes, inside the admin's transaction. They also take unfold's
+ModelAdmin (and its widgets on the periodic task's form), as unfold's docs do for beat,
+so the schedules are drawn in the admin's theme.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models, transaction
 from django_celery_beat import admin as beat_admin
+from django_celery_beat.admin import PeriodicTaskForm, TaskSelectWidget
 from django_celery_beat.models import (
     ClockedSchedule,
     CrontabSchedule,
@@ -21,6 +24,8 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
+from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from accounts.audit import audit_record
 
@@ -100,11 +105,24 @@ admin.site.unregister(
 _BEAT_ACTIONS = beat_admin.PeriodicTaskAdmin
 
 
+class ThemedTaskSelectWidget(UnfoldAdminSelectWidget, TaskSelectWidget):
+    """Beat's registered-task select, drawn as the theme's select."""
+
+
+class ThemedPeriodicTaskForm(PeriodicTaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].widget = UnfoldAdminTextInputWidget()
+        self.fields["regtask"].widget = ThemedTaskSelectWidget()
+
+
 @admin.register(PeriodicTask)
-class PeriodicTaskAdmin(AuditedBeatAdminMixin, beat_admin.PeriodicTaskAdmin):
+class PeriodicTaskAdmin(AuditedBeatAdminMixin, beat_admin.PeriodicTaskAdmin, ModelAdmin):
     """Beat's admin; its bulk actions are audited too and need the change permission."""
 
     audit_name = "periodic_task"
+    form = ThemedPeriodicTaskForm
+    nav_section, nav_icon, nav_order = "settings", "schedule", 70
 
     def _audited_bulk(self, request, queryset, action) -> None:
         with transaction.atomic():
@@ -151,18 +169,19 @@ class AuditedScheduleAdminMixin(AuditedBeatAdminMixin):
         return {"periodic_tasks_deleted": sorted(names)}
 
 
-# Each of beat's schedule admins, as it is, plus the audit.
-for model, beat_class, audit_name in (
-    (IntervalSchedule, beat_admin.IntervalScheduleAdmin, "interval_schedule"),
-    (CrontabSchedule, beat_admin.CrontabScheduleAdmin, "crontab_schedule"),
-    (ClockedSchedule, beat_admin.ClockedScheduleAdmin, "clocked_schedule"),
-    (SolarSchedule, beat_admin.SolarScheduleAdmin, "solar_schedule"),
+# Each of beat's schedule admins, as it is, plus the audit and the theme.
+for model, beat_class, audit_name, icon, order in (
+    (IntervalSchedule, beat_admin.IntervalScheduleAdmin, "interval_schedule", "timer", 71),
+    (CrontabSchedule, beat_admin.CrontabScheduleAdmin, "crontab_schedule", "event_repeat", 72),
+    (ClockedSchedule, beat_admin.ClockedScheduleAdmin, "clocked_schedule", "alarm", 73),
+    (SolarSchedule, beat_admin.SolarScheduleAdmin, "solar_schedule", "wb_twilight", 74),
 ):
+    place = {"nav_section": "settings", "nav_icon": icon, "nav_order": order}
     admin.site.register(
         model,
         type(
             beat_class.__name__,
-            (AuditedScheduleAdminMixin, beat_class),
-            {"audit_name": audit_name, "__module__": __name__},
+            (AuditedScheduleAdminMixin, beat_class, ModelAdmin),
+            {"audit_name": audit_name, "__module__": __name__, **place},
         ),
     )

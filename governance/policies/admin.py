@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from unfold.admin import ModelAdmin
 
 from content.admin.scope import (
     ScopeFormMixin,
@@ -13,6 +14,7 @@ from content.admin.scope import (
     scope_label,
     scope_types_field,
 )
+from core.admin_forms import UnfoldWidgetsMixin
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import (
     SERVICE_ERRORS,
@@ -29,7 +31,7 @@ from governance.policies.models import (
 )
 
 
-class ContentPolicyForm(ScopeFormMixin, forms.ModelForm):
+class ContentPolicyForm(UnfoldWidgetsMixin, ScopeFormMixin, forms.ModelForm):
     scope_names = policy_config.POLICY_SCOPE
     params = forms.JSONField(
         required=False,
@@ -63,7 +65,8 @@ class ContentPolicyForm(ScopeFormMixin, forms.ModelForm):
 
 
 @admin.register(ContentPolicy)
-class ContentPolicyAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class ContentPolicyAdmin(ServiceFormAdminMixin, ModelAdmin):
+    nav_section, nav_icon, nav_order = "governance", "policy", 10
     form = ContentPolicyForm
     list_display = ["name", "kind", "severity", "is_active", "applies_to"]
     list_filter = ["kind", "severity", "is_active"]
@@ -95,6 +98,7 @@ class ContentPolicyAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
 
 @admin.register(PolicyResult)
 class PolicyResultAdmin(ReadOnlyAdmin):
+    nav_section, nav_icon, nav_order = "governance", "fact_check", 11
     list_display = ["revision", "policy", "passed", "checked_at"]
     list_filter = ["passed", "policy__severity", "policy"]
     list_select_related = ["revision__content_type", "policy"]
@@ -112,6 +116,7 @@ class PolicyResultAdmin(ReadOnlyAdmin):
 class PolicyOverrideAdmin(ReadOnlyAdmin):
     """Read-only; overrides are made from the item's policy panel (panels)."""
 
+    nav_section, nav_icon, nav_order = "governance", "gavel", 12
     list_display = ["revision", "actor", "created_at"]
     list_select_related = ["revision__content_type", "actor"]
     search_fields = ["reason"]
@@ -128,6 +133,7 @@ class PolicyOverrideAdmin(ReadOnlyAdmin):
 class ExternalLinkCheckAdmin(ReadOnlyAdmin):
     """Outbound links' last known state; "Revisions" counts the revisions whose body holds it."""
 
+    nav_section, nav_icon, nav_order = "governance", "link_off", 13
     list_display = ["url", "ok", "status_code", "error", "checked_at", "revision_count"]
     list_filter = ["ok"]
     search_fields = ["url"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from unfold.admin import ModelAdmin, TabularInline
 
+from core.admin_forms import UnfoldWidgetsMixin
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from governance.models import Webhook, WebhookDelivery
@@ -12,7 +14,7 @@ from governance.webhooks import services
 from governance.webhooks.models import WebhookEventType
 
 
-class WebhookForm(forms.ModelForm):
+class WebhookForm(UnfoldWidgetsMixin, forms.ModelForm):
     url = forms.URLField(max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         choices=WebhookEventType.choices,
@@ -26,7 +28,7 @@ class WebhookForm(forms.ModelForm):
         fields = ["name", "url", "events", "is_active"]
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(TabularInline):
     model = WebhookDelivery
     fields = ["event", "status", "attempts", "last_status_code", "last_error", "delivered_at"]
     readonly_fields = fields
@@ -41,7 +43,8 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class WebhookAdmin(ServiceFormAdminMixin, ModelAdmin):
+    nav_section, nav_icon, nav_order = "governance", "webhook", 50
     form = WebhookForm
     list_display = ["name", "url", "is_active", "created_at"]
     list_filter = ["is_active"]
@@ -68,6 +71,7 @@ class WebhookAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    nav_section, nav_icon, nav_order = "governance", "outbox", 51
     list_display = [
         "id",
         "webhook",

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
 from content.admin.scope import (
     ContentTypesField,
@@ -17,6 +18,7 @@ from content.admin.scope import (
     scope_label,
 )
 from content.selectors import entry_refs_visible_q
+from core.admin_forms import UnfoldWidgetsMixin
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from governance import panels as admin_panels
@@ -35,14 +37,14 @@ from governance.workflows import services as workflow_services
 from governance.workflows.selectors import review_queue_for
 
 
-class WorkflowStepInline(admin.TabularInline):
+class WorkflowStepInline(TabularInline):
     model = WorkflowStep
     extra = 0
     min_num = 1
     fields = ["order", "name", "role", "group", "approvals_required"]
 
 
-class WorkflowForm(ScopeFormMixin, forms.ModelForm):
+class WorkflowForm(UnfoldWidgetsMixin, ScopeFormMixin, forms.ModelForm):
     scope_names = workflow_config.WORKFLOW_SCOPE
     content_types = ContentTypesField(help_text="Item types this workflow applies to.")
     page = scope_choice_field(Workflow, "page")
@@ -55,9 +57,10 @@ class WorkflowForm(ScopeFormMixin, forms.ModelForm):
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
+class WorkflowAdmin(ServiceFormAdminMixin, ModelAdmin):
     """Workflows are saved with their steps through workflow_create / workflow_update."""
 
+    nav_section, nav_icon, nav_order = "governance", "account_tree", 40
     form = WorkflowForm
     list_display = ["name", "is_active", "applies_to", "step_count", "updated_at"]
     list_filter = ["is_active"]
@@ -103,7 +106,7 @@ class WorkflowAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
         workflow_config.workflow_delete(workflow=obj, actor=request.user)
 
 
-class SectionLimitedAdmin(admin.ModelAdmin):
+class SectionLimitedAdmin(ModelAdmin):
     """Rows about items: a section-limited role sees only those of its sections' items
     (changelists and change views alike, as content's admin does for the items)."""
 
@@ -130,7 +133,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReviewTaskInline(admin.TabularInline):
+class ReviewTaskInline(TabularInline):
     model = ReviewTask
     extra = 0
     can_delete = False
@@ -145,6 +148,7 @@ class ReviewTaskInline(admin.TabularInline):
 class SubmissionAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
     """The review queue: filter "Waiting for me"; decide with the actions."""
 
+    nav_section, nav_icon, nav_order = "review", "send", 20
     list_display = ["__str__", "title", "workflow", "current_step", "status", "submitted_by"]
     list_filter = [ReviewQueueFilter, "status", "workflow"]
     inlines = [ReviewTaskInline]
@@ -191,12 +195,13 @@ class SubmissionAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
 
 @admin.register(ReviewTask)
 class ReviewTaskAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
+    nav_section, nav_icon, nav_order = "review", "task_alt", 10
     entry_prefix = "submission__"
     list_display = ["submission", "step", "reviewer_name", "decision", "created_at"]
     list_filter = ["decision"]
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(UnfoldWidgetsMixin, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["content_type", "object_id", "parent", "body"]
@@ -206,6 +211,7 @@ class CommentForm(forms.ModelForm):
 class CommentAdmin(ServiceFormAdminMixin, SectionLimitedAdmin):
     """Threaded comments on items; new ones are written through comment_create."""
 
+    nav_section, nav_icon, nav_order = "review", "forum", 30
     form = CommentForm
     list_display = ["__str__", "content_type", "object_id", "parent", "created_at"]
     list_filter = ["content_type"]
@@ -238,6 +244,7 @@ class CommentAdmin(ServiceFormAdminMixin, SectionLimitedAdmin):
 class ReviewLinkAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
     """Review links: created from the review queue (the URL is shown once); revoke here."""
 
+    nav_section, nav_icon, nav_order = "review", "link", 40
     entry_prefix = "submission__"
     list_display = ["__str__", "state", "created_by", "expires_at", "used_at", "revoked_at"]
     actions = ["revoke_selected"]
@@ -259,6 +266,7 @@ class ReviewLinkAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
 class WorkflowBypassAdmin(SectionLimitedAdmin, ReadOnlyAdmin):
     """Who let which revision go live without an approved submission (also in the audit log)."""
 
+    nav_section, nav_icon, nav_order = "governance", "fast_forward", 45
     list_display = [
         "created_at",
         "item",

@@ -92,7 +92,7 @@ class Api:
 
 
 def save(page) -> None:
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
 
@@ -175,7 +175,7 @@ def test_an_editor_makes_a_callout_an_embed_and_a_quote(browser_page):
     expect(editor.locator(".folio-embed")).to_contain_text("https://vimeo.com/76979871")
     page.shot("made-in-the-editor")
 
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
     article = Article.objects.get(title="Made in the editor")
     assert article.body == [

@@ -59,7 +59,7 @@ def define_meetup_type(page) -> None:
         expect(page.locator(f"#id_fields-{index}-api_id")).to_be_visible()
         fill_field_row(page, index, field)
     page.shot("admin-meetup-type-filled")
-    page.click("input[name=_save]")
+    page.click("[name=_save]")
     expect(page.locator(".messagelist .success")).to_contain_text("Meetup")
     page.shot("admin-meetup-type-saved")
 
@@ -111,7 +111,7 @@ def test_a_type_defined_in_the_admin_goes_from_author_to_delivery(browser_page):
     page.fill("#id_price", "12.50")
     page.select_option("#id_category", "music")
     page.fill("#id_description", "Three sets, one long evening.")
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
     starts_at_row = page.locator(".form-row.field-starts_at")
     expect(starts_at_row.locator(".errorlist")).to_contain_text("This field is required")
     page.shot("author-meetup-refused")
@@ -119,7 +119,7 @@ def test_a_type_defined_in_the_admin_goes_from_author_to_delivery(browser_page):
     # Fixed, it saves; then it goes for review.
     page.fill("#id_starts_at_0", "2027-03-14")
     page.fill("#id_starts_at_1", "19:30:00")
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
     expect(page.locator(".messagelist .success")).to_be_visible()
     page.shot("author-meetup-saved")
     page.click("[data-transition=submit]")
@@ -178,7 +178,7 @@ def test_a_type_defined_in_the_admin_goes_from_author_to_delivery(browser_page):
     # The type's page is long (every row has every option): the renamed row alone.
     row = page.locator(".inline-related", has=venue)
     row.screenshot(path=SCREENSHOTS / "99-admin-rename-venue-row.png")
-    page.click("input[name=_save]")
+    page.click("[name=_save]")
     expect(page.locator(".messagelist .success")).to_be_visible()
     detail = delivered(page, f"{DELIVERY}{meetup.slug}/", lambda a: "place" in a)
     assert detail["place"] == "Pier 9"

@@ -34,11 +34,13 @@ def log_in(page, email: str) -> None:
     page.goto(page.base_url + "/admin/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.click("#login-form [type=submit]")
     page.wait_for_selector("#content-main")
 
 
 def log_out(page) -> None:
+    # Log out is in the user menu at the foot of the sidebar.
+    page.click("[x-data*=openUserLinks] > div")
     page.click("#logout-form button")
     page.wait_for_selector("text=Logged out")
 
@@ -80,11 +82,16 @@ def test_author_writes_and_submits_editor_publishes(browser_page, tmp_path):
     page.shot("author-article-with-image")
 
     # 3. Save, edit, save again: two revisions in the history.
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
+    page.wait_for_selector("text=was added successfully")
+    page.click("[data-tab=history]")  # the revisions are in their own tab
     page.wait_for_selector("#revision-history")
+    page.click("[data-tab=content]")
     page.fill("#id_summary", "How the light arrives.")
     page.fill("#id_revision_message", "Added a summary")
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
+    page.wait_for_selector("text=was changed successfully")
+    page.click("[data-tab=history]")
     page.wait_for_selector("#revision-history tr[data-revision='2']")
     history = page.locator("#revision-history").inner_text()
     assert "Added a summary" in history

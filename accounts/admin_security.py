@@ -1,0 +1,39 @@
+"""Sign-in security in the admin: django-axes' lockout records and the JWT blacklist.
+
+Both apps register plain Django ModelAdmins; they are registered again as subclasses
+that add unfold's ModelAdmin (the way unfold's docs re-register third-party admins), so
+their pages are drawn in the admin's theme and sit in the sidebar's Settings. The apps'
+admin modules run first (their apps come before accounts in INSTALLED_APPS).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from unfold.admin import ModelAdmin
+
+_PLACES = {
+    "axes.AccessAttempt": ("lock_clock", 90),
+    "axes.AccessLog": ("login", 91),
+    "axes.AccessFailureLog": ("block", 92),
+    "token_blacklist.OutstandingToken": ("token", 95),
+    "token_blacklist.BlacklistedToken": ("do_not_disturb_on", 96),
+}
+
+
+def themed_admin_class(base: type[admin.ModelAdmin], icon: str, order: int) -> type:
+    """`base` with unfold's ModelAdmin behind it, placed in the sidebar's Settings."""
+    attrs = {"nav_section": "settings", "nav_icon": icon, "nav_order": order}
+    return type(base.__name__, (base, ModelAdmin), {"__module__": __name__, **attrs})
+
+
+def retheme(site: admin.AdminSite = admin.site) -> None:
+    """Re-register each of these models' admins (those registered) as a themed subclass."""
+    for model, model_admin in list(site._registry.items()):
+        place = _PLACES.get(model._meta.label)
+        if place is None or isinstance(model_admin, ModelAdmin):
+            continue
+        site.unregister(model)
+        site.register(model, themed_admin_class(type(model_admin), *place))
+
+
+retheme()

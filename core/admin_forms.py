@@ -1,0 +1,66 @@
+"""Form fields a form declares itself, drawn in the admin's theme.
+
+django-unfold styles the fields a ModelAdmin makes from model fields (its
+formfield_overrides); a field a form declares keeps Django's plain widget, which the
+theme's reset stylesheet leaves bare (no border, no padding). `UnfoldWidgetsMixin`
+swaps each plain widget for unfold's equivalent when the form is built, keeping its
+attributes and choices; a widget of another kind (the body editor, an autocomplete) is
+left as it is.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from unfold import widgets as unfold
+
+THEMED: dict[type[forms.Widget], type[forms.Widget]] = {
+    forms.TextInput: unfold.UnfoldAdminTextInputWidget,
+    admin_widgets.AdminTextInputWidget: unfold.UnfoldAdminTextInputWidget,
+    forms.EmailInput: unfold.UnfoldAdminEmailInputWidget,
+    forms.URLInput: unfold.UnfoldAdminURLInputWidget,
+    forms.NumberInput: unfold.UnfoldAdminIntegerFieldWidget,
+    forms.PasswordInput: unfold.UnfoldAdminPasswordWidget,
+    forms.Textarea: unfold.UnfoldAdminTextareaWidget,
+    admin_widgets.AdminTextareaWidget: unfold.UnfoldAdminTextareaWidget,
+    forms.Select: unfold.UnfoldAdminSelectWidget,
+    forms.SelectMultiple: unfold.UnfoldAdminSelectMultipleWidget,
+    forms.CheckboxSelectMultiple: unfold.UnfoldAdminCheckboxSelectMultipleWidget,
+    forms.CheckboxInput: unfold.UnfoldBooleanWidget,
+    forms.ClearableFileInput: unfold.UnfoldAdminFileFieldWidget,
+    forms.DateInput: unfold.UnfoldAdminSingleDateWidget,
+    admin_widgets.AdminDateWidget: unfold.UnfoldAdminSingleDateWidget,
+    forms.SplitDateTimeWidget: unfold.UnfoldAdminSplitDateTimeWidget,
+    admin_widgets.AdminSplitDateTime: unfold.UnfoldAdminSplitDateTimeWidget,
+}
+# Their attributes are their own classes and date/time formats, not the caller's.
+_NO_ATTRS = (forms.SplitDateTimeWidget,)
+
+
+def themed_widget(widget: forms.Widget) -> forms.Widget:
+    """unfold's widget for a plain one (the same widget when there is none)."""
+    themed = THEMED.get(type(widget))
+    if themed is None:
+        return widget
+    attrs = {} if isinstance(widget, _NO_ATTRS) else dict(widget.attrs)
+    attrs.pop("class", None)  # Django's admin classes (vTextField...) have no style here
+    new = themed(attrs=attrs)
+    if hasattr(widget, "choices"):
+        new.choices = widget.choices
+    new.is_required = widget.is_required
+    new.is_localized = widget.is_localized
+    return new
+
+
+def theme_form_fields(form: forms.BaseForm) -> None:
+    """Swap the plain widgets of `form`'s fields for the theme's."""
+    for field in form.fields.values():
+        field.widget = themed_widget(field.widget)
+
+
+class UnfoldWidgetsMixin:
+    """For a form shown in the admin: its declared fields use the theme's widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        theme_form_fields(self)

@@ -1,0 +1,37 @@
+"""The Content-Security-Policy, with the one allowance the admin's theme needs.
+
+django-unfold draws the admin with Alpine.js, whose standard build evaluates its `x-data`
+and `x-on` expressions with `new Function`: a script-src without 'unsafe-eval' leaves
+every menu, tab and dropdown dead. The allowance is given to admin pages only; the API,
+its docs and Folio's own pages keep the strict policy of CONTENT_SECURITY_POLICY.
+"""
+
+from __future__ import annotations
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
+
+ADMIN_SCRIPT_SRC = ["'unsafe-eval'"]
+
+
+def is_admin_path(path: str) -> bool:
+    """Whether `path` is under the admin site's address (its index's)."""
+    return path.startswith(reverse("admin:index"))
+
+
+class FolioCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware; on admin pages script-src also allows 'unsafe-eval'."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and is_admin_path(request.path):
+            update = dict(parts.update or {})
+            # Whatever a view added (the body editor's nonce) is kept alongside.
+            added = update.get("script-src") or []
+            added = [added] if isinstance(added, str) else list(added)
+            update["script-src"] = [*added, *ADMIN_SCRIPT_SRC]
+            parts.update = update
+        return parts

@@ -1,0 +1,221 @@
+"""Every page of Folio's own in the admin's theme, in a real browser: an Administrator and
+an Author open each one at a desktop's size and a phone's, and each page must be drawn by
+unfold (its layout and stylesheet), log no console error and fail no request (a missing
+static file is a 404). Screenshots land in tests/e2e/screenshots/theme-*.png.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from content import services
+from content.runtime.definitions import type_create
+from content.types import entry_type
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.content.factories import ArticleFactory, PageFactory, make_image
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect, sync_playwright = playwright_api.expect, playwright_api.sync_playwright
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+BODY = [
+    {"type": "heading", "value": {"text": "What changed", "level": 2}},
+    {"type": "paragraph", "value": {"text": "The harbour opens <strong>at dawn</strong>."}},
+    {"type": "quote", "value": {"text": "Come early.", "attribution": "The harbourmaster"}},
+    {"type": "list", "value": {"style": "bulleted", "items": ["Boats", "Bikes"]}},
+]
+
+
+def content_for(administrator, author) -> dict[str, str]:
+    """The items the pages show, and the address of each page (by name)."""
+    review = timezone.now() + timedelta(days=90)
+    draft = ArticleFactory(title="Harbour opening", owner=author, body=BODY, next_review_at=review)
+    services.entry_update(
+        entry=draft, actor=author, data={"summary": "When and where."}, message="Summary"
+    )
+    others = PageFactory(title="About the harbour", body=BODY, owner=administrator)
+    make_image(actor=administrator, title="Harbour at dawn", width=64, height=48)
+    type_create(
+        actor=administrator,
+        data={
+            "api_id": "ferry",
+            "name": "Ferry",
+            "fields": [{"api_id": "route", "type": "text", "required": True}],
+        },
+    )
+    ferry = entry_type("ferry").model._meta
+    article = f"/admin/content/article/{draft.pk}"
+    return {
+        "dashboard": reverse("admin:index"),
+        "governance-dashboard": reverse("governance-dashboard"),
+        "articles": reverse("admin:content_article_changelist"),
+        "article": f"{article}/change/",
+        "page": f"/admin/content/page/{others.pk}/change/",
+        "runtime-type": reverse(f"admin:{ferry.app_label}_{ferry.model_name}_changelist"),
+        "revision-diff": f"{article}/revisions/2/diff/",
+        "schedule": f"{article}/schedule/",
+        "trash-confirm": f"{article}/transition/trash/",
+        "media": reverse("admin:content_mediaasset_changelist"),
+        "review-tasks": reverse("admin:governance_reviewtask_changelist"),
+        "audit-log": reverse("admin:governance_auditevent_changelist"),
+        "user": reverse("admin:accounts_user_change", args=[author.pk]),
+    }
+
+
+# What an Author may not open (the pages answer 403; the sidebar does not offer them).
+ADMINISTRATORS_ONLY = {"schedule", "audit-log", "user"}
+
+
+class Watched:
+    """A browser page that records console errors and failed requests."""
+
+    def __init__(self, context, base_url: str):
+        self.page = context.new_page()
+        self.base_url = base_url
+        self.problems: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"{response.status}: {response.url}")
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(self.base_url + path)
+        assert response is not None
+        assert response.status == 200, (path, response.status)
+        self.page.wait_for_load_state("networkidle")
+
+    def assert_themed(self, *, signed_in: bool) -> None:
+        page = self.page
+        assert page.locator("link[href*='unfold/css/styles.css']").count() == 1
+        assert page.locator("link[href*='folio/admin/theme.css']").count() == 1
+        expect(page.locator("#page")).to_be_visible()
+        if signed_in:
+            expect(page.locator("#nav-sidebar")).to_be_attached()
+            expect(page.locator("#main")).to_be_visible()
+        # Alpine ran (no CSP refusal): it removes x-cloak from the page once started.
+        expect(page.locator("html[x-cloak]")).to_have_count(0)
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=SCREENSHOTS / f"theme-{name}.png")
+
+
+def sign_in(watched: Watched, email: str) -> None:
+    watched.open("/admin/login/")
+    watched.page.fill("#id_username", email)
+    watched.page.fill("#id_password", PASSWORD)
+    watched.page.click("#login-form [type=submit]")
+    watched.page.wait_for_selector("#content-main")
+
+
+@pytest.fixture
+def browser(live_server, e2e_settings, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as conftest's browser_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("theme-*.png"):
+        old.unlink()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        expect.set_options(timeout=TIMEOUT)
+        yield browser
+        browser.close()
+
+
+def new_context(browser, viewport: str):
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    context.set_default_timeout(TIMEOUT)
+    context.set_default_navigation_timeout(TIMEOUT)
+    return context
+
+
+def test_every_admin_page_is_drawn_by_the_theme(browser, live_server):
+    administrator = UserFactory(
+        role="Administrator", email="ann@example.com", full_name="Ann Admin"
+    )
+    author = UserFactory(role="Author", email="ada@example.com", full_name="Ada Author")
+    pages = content_for(administrator, author)
+
+    for who, user in (("admin", administrator), ("author", author)):
+        for viewport in VIEWPORTS:
+            context = new_context(browser, viewport)
+            watched = Watched(context, live_server.url)
+            sign_in(watched, user.email)
+            for name, path in pages.items():
+                if who == "author" and name in ADMINISTRATORS_ONLY:
+                    continue
+                watched.open(path)
+                watched.assert_themed(signed_in=True)
+                watched.shot(f"{who}-{name}-{viewport}")
+            assert watched.problems == [], (who, viewport, watched.problems)
+            context.close()
+
+    for viewport in VIEWPORTS:
+        context = new_context(browser, viewport)
+        watched = Watched(context, live_server.url)
+        watched.open("/admin/login/")
+        watched.assert_themed(signed_in=False)
+        expect(watched.page.get_by_role("link", name="Forgot password?")).to_be_visible()
+        watched.shot(f"login-{viewport}")
+        watched.page.get_by_role("link", name="Forgot password?").click()
+        watched.page.wait_for_selector("#password-reset-form")
+        watched.assert_themed(signed_in=False)
+        watched.shot(f"password-reset-{viewport}")
+        assert watched.problems == [], (viewport, watched.problems)
+        context.close()
+
+
+def test_the_change_form_header_tabs_and_prose(browser, live_server):
+    administrator = UserFactory(role="Administrator", email="ann@example.com")
+    author = UserFactory(role="Author", email="ada@example.com")
+    pages = content_for(administrator, author)
+    context = new_context(browser, "desktop")
+    watched = Watched(context, live_server.url)
+    sign_in(watched, author.email)
+    page = watched.page
+
+    # The Author's own draft: the editor, tabs, and the header with what they may do.
+    watched.open(pages["article"])
+    header = page.locator("#entry-header")
+    expect(header.locator("[data-header=version]")).to_have_text("2")
+    expect(header.locator("[data-header=owner]")).to_contain_text("ada@example.com")
+    expect(header.locator("[data-transition=submit]")).to_be_visible()
+    assert header.locator("[data-transition=publish]").count() == 0
+    expect(page.locator("#id_title")).to_be_visible()
+    page.click("[data-tab=seo]")
+    expect(page.locator("#id_seo_title")).to_be_visible()
+    expect(page.locator("#id_title")).to_be_hidden()
+    page.click("[data-tab=history]")
+    expect(page.locator("#revision-history tr[data-revision='2']")).to_be_visible()
+    page.click("[data-tab=governance]")
+    expect(page.locator("#workflow")).to_be_visible()
+    # The header stays on top while the page scrolls.
+    page.click("[data-tab=content]")
+    page.mouse.wheel(0, 2000)
+    expect(header.locator("[data-transition=submit]")).to_be_in_viewport()
+    watched.shot("author-article-scrolled-desktop")
+
+    # Someone else's page is read-only for an Author: the body as the reader sees it.
+    watched.open(pages["page"])
+    prose = page.locator(".folio-prose")
+    expect(prose.locator("h2")).to_have_text("What changed")
+    expect(prose.locator("blockquote footer")).to_have_text("The harbourmaster")
+    size = prose.locator("h2").evaluate("h => parseFloat(getComputedStyle(h).fontSize)")
+    body = prose.locator("p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    assert size > body  # a heading of the text, not an admin section bar
+    watched.shot("author-page-readonly-desktop")
+    assert watched.problems == [], watched.problems
+    context.close()

@@ -61,7 +61,8 @@ def register_items(section: str, provider: NavProvider) -> None:
 def model_items(request: HttpRequest, site: admin.AdminSite) -> dict[str, list[NavItem]]:
     """The changelists the user may view, by section, in nav_order then name."""
     found: dict[str, list[tuple[int, str, NavItem]]] = {}
-    for model, model_admin in site._registry.items():
+    # A copy: another thread may be re-registering runtime types' admins meanwhile.
+    for model, model_admin in list(site._registry.items()):
         section = getattr(model_admin, "nav_section", None)
         if section is None or not model_admin.has_view_permission(request):
             continue

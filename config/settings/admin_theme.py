@@ -44,7 +44,6 @@ UNFOLD = {
     "BORDER_RADIUS": "8px",
     "COLORS": {"primary": FOLIO_PRIMARY},
     "STYLES": [_static("folio/admin/theme.css")],
-    "LOGIN": {"image": None},
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,

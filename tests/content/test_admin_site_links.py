@@ -26,12 +26,13 @@ def change_form(client, user, entry) -> str:
 
 
 def view_on_site(html: str) -> str | None:
-    found = re.search(r'<a href="([^"]*)" class="viewsitelink">', html)
+    found = re.search(r'<a href="([^"]*)" class="viewsitelink[ "]', html)
     return found and found.group(1)
 
 
 def view_site(html: str) -> str | None:
-    found = re.search(r'<a href="([^"]*)">View site</a>', html)
+    # The user menu's link (the admin's theme draws it with classes, on lines of its own).
+    found = re.search(r'<a href="([^"]*)"[^>]*>\s*View site\s*</a>', html)
     return found and found.group(1)
 
 

@@ -24,7 +24,7 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from accounts.audit import audit_record
@@ -169,6 +169,10 @@ class AuditedScheduleAdminMixin(AuditedBeatAdminMixin):
         return {"periodic_tasks_deleted": sorted(names)}
 
 
+class ThemedPeriodicTaskInline(beat_admin.PeriodicTaskInline, TabularInline):
+    """The periodic tasks on a schedule (beat's read-only inline), in the theme."""
+
+
 # Each of beat's schedule admins, as it is, plus the audit and the theme.
 for model, beat_class, audit_name, icon, order in (
     (IntervalSchedule, beat_admin.IntervalScheduleAdmin, "interval_schedule", "timer", 71),
@@ -176,12 +180,14 @@ for model, beat_class, audit_name, icon, order in (
     (ClockedSchedule, beat_admin.ClockedScheduleAdmin, "clocked_schedule", "alarm", 73),
     (SolarSchedule, beat_admin.SolarScheduleAdmin, "solar_schedule", "wb_twilight", 74),
 ):
-    place = {"nav_section": "settings", "nav_icon": icon, "nav_order": order}
+    attrs = {"nav_section": "settings", "nav_icon": icon, "nav_order": order}
+    if beat_admin.PeriodicTaskInline in beat_class.inlines:
+        attrs["inlines"] = [ThemedPeriodicTaskInline]
     admin.site.register(
         model,
         type(
             beat_class.__name__,
             (AuditedScheduleAdminMixin, beat_class, ModelAdmin),
-            {"audit_name": audit_name, "__module__": __name__, **place},
+            {"audit_name": audit_name, "__module__": __name__, **attrs},
         ),
     )

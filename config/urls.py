@@ -75,6 +75,9 @@ urlpatterns = [
 # Local media in development; production serves it from object storage or the proxy.
 urlpatterns += static(settings.MEDIA_URL, view=media_file, document_root=settings.MEDIA_ROOT)
 
+# The admin's home page title (its brand comes from UNFOLD, config/settings/admin_theme.py).
+admin.site.index_title = "Dashboard"
+
 handler400 = "core.exceptions.handler400"
 handler404 = "core.exceptions.handler404"
 handler500 = "core.exceptions.handler500"

@@ -122,12 +122,17 @@ def sign_in(watched: Watched, email: str) -> None:
     watched.page.wait_for_selector("#content-main")
 
 
-@pytest.fixture
-def browser(live_server, e2e_settings, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as conftest's browser_page
+@pytest.fixture(scope="module")
+def _fresh_screenshots():
+    """This module's screenshots, from this run only (the other tests' stay)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("theme-*.png"):
         old.unlink()
+
+
+@pytest.fixture
+def browser(live_server, e2e_settings, monkeypatch, _fresh_screenshots):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as conftest's browser_page
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         expect.set_options(timeout=TIMEOUT)

@@ -55,6 +55,13 @@ class FieldDefinitionInline(StackedInline):
         ),
     ]
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # The blank row must post its Type empty, or it reads as a field half filled in
+        # (unfold's select offers no empty choice for a field without a default).
+        if not db_field.has_default():
+            kwargs.setdefault("choices", db_field.get_choices(blank_choice=[("", "Choose a type")]))
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         rows = getattr(request, "_type_problems", ({}, {}))[1]

@@ -205,8 +205,10 @@ def test_the_change_form_header_tabs_and_prose(browser, live_server):
     expect(page.locator("#id_title")).to_be_hidden()
     page.click("[data-tab=history]")
     expect(page.locator("#revision-history tr[data-revision='2']")).to_be_visible()
+    watched.shot("author-article-history-desktop")
     page.click("[data-tab=governance]")
     expect(page.locator("#workflow")).to_be_visible()
+    watched.shot("author-article-governance-desktop")
     # The header stays on top while the page scrolls.
     page.click("[data-tab=content]")
     page.mouse.wheel(0, 2000)

@@ -75,7 +75,10 @@ def model_items(request: HttpRequest, site: admin.AdminSite) -> dict[str, list[N
         item = {"title": title, "icon": getattr(model_admin, "nav_icon", None), "link": link}
         order = getattr(model_admin, "nav_order", DEFAULT_ORDER)
         found.setdefault(section, []).append((order, str(title), item))
-    return {section: [item for *_, item in sorted(rows)] for section, rows in found.items()}
+    return {
+        section: [item for *_, item in sorted(rows, key=lambda row: row[:2])]
+        for section, rows in found.items()
+    }
 
 
 def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:

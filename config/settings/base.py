@@ -37,8 +37,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
     "corsheaders",
     "csp",
     "django_celery_beat",
@@ -52,6 +50,10 @@ INSTALLED_APPS = [
     "content",
     "content.runtime",
     "governance",
+    # After content: its `spectacular` command (which loads the types defined as data
+    # first) replaces drf-spectacular's, as Django lets an earlier app's command win.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [

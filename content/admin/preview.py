@@ -32,7 +32,7 @@ from core.exceptions import error_body
 
 # How long the panel waits after the last keystroke before it asks again (ms).
 DEBOUNCE_MS = 500
-INVALID = "Fix the highlighted fields to update the preview."
+INVALID = "The preview was not updated: the form has errors."
 
 
 def _error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
@@ -40,8 +40,10 @@ def _error(status: int, code: str, message: str, details: Any = None) -> JsonRes
 
 
 def _invalid(errors: dict[str | None, list[str]]) -> JsonResponse:
+    """400 with the errors by field; a refusal of the whole item is the message itself."""
     details = {name or "non_field_errors": list(msgs) for name, msgs in errors.items()}
-    return _error(400, "validation_error", INVALID, details)
+    message = INVALID if set(errors) - {None} else " ".join(errors.get(None) or [INVALID])
+    return _error(400, "validation_error", message, details)
 
 
 class PreviewAdminMixin:

@@ -126,13 +126,13 @@
         const field = label(name);
         item.textContent = field ? `${field}: ${message}` : message;
         item.dataset.field = name;
-        list.append(item);
+        if (item.textContent !== title.textContent) list.append(item);
       }
     }
     errors.replaceChildren(title, ...(list.children.length ? [list] : []));
     errors.hidden = false;
     panel.classList.add("has-errors");
-    setStatus("Not updated: the preview shows the last version that could be shown.");
+    setStatus("Showing the last version that could be shown.");
   }
 
   function show(body) {

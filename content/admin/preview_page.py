@@ -54,8 +54,11 @@ def _text(value: Any) -> str:
     """A plain value as a reader sees it: a related item by its name, lists joined."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if isinstance(value, dict):
-        return str(value.get("name") or value.get("title") or value.get("url") or "")
+    if isinstance(value, dict):  # a category, a tag, an author, a referenced entry
+        named = value.get("name") or value.get("title") or value.get("url")
+        if not named and "id" in value:
+            named = f"{value.get('type', '')} {value['id']}".strip()
+        return str(named or "")
     if isinstance(value, list):
         return ", ".join(filter(None, (_text(v) for v in value)))
     return "" if value is None else str(value)

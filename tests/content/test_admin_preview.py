@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from content.models import Article, Revision
+from content.models import Article, Locale, Revision
 from governance.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
-from tests.content.factories import ArticleFactory, PageFactory, make_image
+from tests.content.factories import ArticleFactory, PageFactory, make_category, make_image
 from tests.content.test_admin import form_data, login, url
 
 pytestmark = pytest.mark.django_db
@@ -140,14 +140,15 @@ def test_invalid_input_answers_400_with_the_forms_errors(client, users, changes,
 
 
 def test_a_service_refusal_is_a_400_on_its_field(client, users):
-    """What only the service checks (a slug taken in the locale) shows like a form error."""
-    ArticleFactory(slug="taken")
+    """What only the service checks (a category of another locale) shows like a form error."""
+    french = Locale.objects.create(code="fr", name="Français")
+    nouvelles = make_category("Nouvelles", locale=french.pk)
     article = ArticleFactory()
     login(client, users["Editor"])
-    response = preview(client, article, slug="taken")
+    response = preview(client, article, category=str(nouvelles.pk))
     assert response.status_code == 400
-    assert response.json()["error"]["details"]["slug"] == [
-        "This slug is already used in this locale."
+    assert response.json()["error"]["details"]["category"] == [
+        "The category belongs to another locale."
     ]
 
 

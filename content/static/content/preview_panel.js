@@ -203,7 +203,7 @@
 
   frame.addEventListener("load", () => {
     frameReady = !frontend && frame.hasAttribute("srcdoc");
-    if (lastBody) done(lastBody);
+    if (lastBody && !panel.classList.contains("has-errors")) done(lastBody);
   });
   for (const toggle of document.querySelectorAll("[data-preview-toggle]")) {
     toggle.addEventListener("click", () => setOpen(panel.hidden));

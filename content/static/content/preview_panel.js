@@ -16,7 +16,7 @@
   const stage = panel.querySelector(".folio-preview-stage");
   const status = panel.querySelector(".folio-preview-status");
   const errors = panel.querySelector(".folio-preview-errors");
-  const opener = document.querySelector(".folio-preview-open");
+  const opener = document.querySelector(".folio-preview-tab");
   const host = panel.parentElement;
   const debounce = Number(panel.dataset.debounce) || 500;
   const frontend = panel.dataset.mode === "frontend";
@@ -84,7 +84,7 @@
     panel.hidden = !open;
     if (opener) opener.hidden = open;
     host.classList.add("folio-preview-host");
-    host.classList.toggle("folio-preview-open", open);
+    host.classList.toggle("is-previewing", open);
     saved.set("folio.preview.open", open ? "1" : "0");
     if (open) {
       fit();

@@ -183,6 +183,9 @@ CONTENT_DEFAULT_LOCALE = env.str("CONTENT_DEFAULT_LOCALE", default="en")
 CONTENT_ARTICLE_PATH_PREFIX = env.str("CONTENT_ARTICLE_PATH_PREFIX", default="articles")
 # How long preview links work (where they lead: FRONTEND_PREVIEW_URL, in addresses.py).
 CONTENT_PREVIEW_MAX_AGE = env.int("CONTENT_PREVIEW_MAX_AGE", default=60 * 60 * 24)
+# How long the admin's live preview keeps an unsaved draft for the frontend's preview page
+# (in the cache, under a token of its own; each pause in typing makes a new one).
+CONTENT_PREVIEW_DRAFT_MAX_AGE = env.int("CONTENT_PREVIEW_DRAFT_MAX_AGE", default=10 * 60)
 
 # --- Security headers ------------------------------------------------------------------
 # django-csp 4: Swagger UI and Redoc are served from our own static files (sidecar).

@@ -31,6 +31,7 @@ from content.admin.forms import STALE, ScheduleForm
 from content.admin.history import HistoryAdminMixin, history_rows
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
+from content.admin.preview import PreviewAdminMixin
 from content.admin.review import ReviewAdminMixin
 from content.admin.trash import (
     InTrashFilter,
@@ -50,7 +51,12 @@ from core.exceptions import PreconditionFailed
 
 
 class EntryAdmin(
-    HistoryAdminMixin, ReviewAdminMixin, TrashAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin
+    PreviewAdminMixin,
+    HistoryAdminMixin,
+    ReviewAdminMixin,
+    TrashAdminMixin,
+    ServiceFormAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["title", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["title"]

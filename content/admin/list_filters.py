@@ -37,10 +37,11 @@ class MineFilter(admin.SimpleListFilter):
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
-    """By `next_review_at`, counted from now."""
+    """By `next_review_at`, counted from now; "due within a week" includes the overdue."""
 
     title = "review due"
     parameter_name = "review"
+    DAYS = {"overdue": 0, "week": 7, "month": 30}
 
     def lookups(self, request, model_admin):
         return [
@@ -50,12 +51,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "overdue":
-            return queryset.filter(next_review_at__lt=now)
-        days = {"week": 7, "month": 30}.get(self.value() or "")
-        if days:
-            return queryset.filter(
-                next_review_at__gte=now, next_review_at__lt=now + timedelta(days=days)
-            )
-        return queryset
+        days = self.DAYS.get(self.value() or "")
+        if days is None:
+            return queryset
+        return queryset.filter(next_review_at__lt=timezone.now() + timedelta(days=days))

@@ -23,7 +23,7 @@ from content.models import BulkJob, BulkRefusal
 from content.services.bulk import bulk_job_create, bulk_max_items
 from content.services.bulk_operations import OPERATIONS, Operation
 from content.types import entry_type, entry_type_for
-from core.admin_services import report_refusal
+from core.admin_services import error_messages, report_refusal
 
 CONFIRM_TEMPLATE = "admin/content/bulk/confirm.html"
 PROGRESS_TEMPLATE = "admin/content/bulk/progress.html"
@@ -100,10 +100,15 @@ def bulk_confirm(modeladmin, request, queryset, operation: Operation):
                 query=request.GET.urlencode() if across else "",
                 across=across,
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except PermissionDenied as exc:
             report_refusal(request, exc)
             return None  # back to the changelist, with the refusal as a message
-        return HttpResponseRedirect(reverse("admin:content_bulkjob_change", args=[job.pk]))
+        except ValidationError as exc:
+            # Shown on this page, by the field it is about (a time in the past...).
+            for field, msgs in error_messages(exc).items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            return HttpResponseRedirect(reverse("admin:content_bulkjob_change", args=[job.pk]))
     opts = modeladmin.model._meta
     sample = list(queryset[:SAMPLE])
     return TemplateResponse(
@@ -162,8 +167,10 @@ def changelist_url(job: BulkJob) -> str | None:
     return f"{url}?{job.query}" if job.query else url
 
 
-def _kind(job: BulkJob, model) -> str:
-    return str(model._meta.verbose_name) if model is not None else job.entry_type
+def _kind(job: BulkJob, model, *, plural: bool = False) -> str:
+    if model is None:
+        return job.entry_type
+    return str(model._meta.verbose_name_plural if plural else model._meta.verbose_name)
 
 
 def refusal_rows(job: BulkJob, after: int = -1) -> list[dict[str, Any]]:
@@ -268,16 +275,17 @@ class BulkJobAdmin(admin.ModelAdmin):
         job = self._job(request, job_id)
         state = job_state(job)
         model = _model(job)
+        noun = _kind(job, model, plural=job.total != 1)
         return TemplateResponse(
             request,
             PROGRESS_TEMPLATE,
             {
                 **self.admin_site.each_context(request),
-                "title": f"{state['label']}: {job.total} {_kind(job, model)} item(s)",
+                "title": f"{state['label']}: {job.total} {noun}",
                 "opts": self.opts,
                 "job": job,
                 "state": state,
-                "kind": _kind(job, model),
+                "noun": noun,
                 "back_url": changelist_url(job),
                 "media": self.media,
             },

@@ -179,7 +179,7 @@ def _apply_one(job: BulkJob, operation: Operation, position: int) -> tuple[str, 
 def _step(job_id: int) -> bool:
     """Do the next item of the job, with its progress, in one transaction; False when done."""
     with transaction.atomic():
-        job = BulkJob.objects.select_for_update().select_related("actor").get(pk=job_id)
+        job = BulkJob.objects.select_for_update(of=("self",)).select_related("actor").get(pk=job_id)
         if job.done >= job.total:
             if job.status != BulkJobStatus.FINISHED:
                 job.status, job.finished_at = BulkJobStatus.FINISHED, timezone.now()

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from content import services
 from content.models import Article, BulkRefusal, Status
 from governance.models import AuditEvent, Comment
+from governance.policies.services import policy_checks
 from governance.workflows.services import review_decide, submission_current
 from tests.content.bulk_helpers import bulk_post, last_job
 from tests.content.factories import ArticleFactory, make_category
@@ -108,3 +109,30 @@ def test_bulk_approve_reports_each_refusal(users, admin_for, django_capture_on_c
     bulk_post(admin_for("Reviewer"), Article, "approve", ids=selected, capture=capture)
     assert last_job().refused == 0
     assert Article.objects.filter(status=Status.APPROVED).count() == 2
+
+
+def test_the_policy_checks_filter_and_the_policy_violations_view(users, admin_for):
+    from content.admin.saved_views import view_link
+    from content.seeding.saved_views import demo_saved_views_create
+    from governance.policies.seeding import POLICY_VIOLATIONS_VIEW
+
+    banned(name="Banned terms", terms=("synergy",))
+    banned(name="Mild", terms=("amazing",), severity="warn")
+    blocked = ArticleFactory(title="Blocked", body=body("Pure synergy."))
+    warned = ArticleFactory(title="Warned", body=body("An amazing view."))
+    clean = ArticleFactory(title="Clean", body=body("A quiet bay."))
+    for article in (blocked, warned, clean):
+        policy_checks(entry=article)  # "Check now": the results are stored per revision
+    editor = admin_for("Editor")
+    url = "/admin/content/article/"
+    listed = {
+        value: [
+            a.title for a in editor.get(f"{url}?policy_check={value}").context["cl"].result_list
+        ]
+        for value in ("blocking", "any")
+    }
+    assert listed["blocking"] == ["Blocked"]
+    assert sorted(listed["any"]) == ["Blocked", "Warned"]
+    [view] = demo_saved_views_create(owner=users["Administrator"], views=(POLICY_VIOLATIONS_VIEW,))
+    opened = admin_for("Reviewer").get(view_link(view))
+    assert sorted(a.title for a in opened.context["cl"].result_list) == ["Blocked", "Warned"]

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 # What a service says to refuse: Django's errors, plus DRF's Conflict / PreconditionFailed.
 REFUSALS = (ValidationError, PermissionDenied, APIException)
 GONE = "It no longer exists."
+TYPE_GONE = "Its content type no longer exists."
 UNEXPECTED = "Something went wrong with this item; it was left as it was (the error is logged)."
 
 
@@ -158,8 +159,11 @@ def refusal_reasons(exc: Exception) -> list[str]:
 def _apply_one(job: BulkJob, operation: Operation, position: int) -> tuple[str, list[str]]:
     """Apply the operation to the job's item at `position`: (the item's title, the
     refusal's reasons, empty when it was done)."""
-    model = entry_type(job.entry_type).model
     item_id = job.item_ids[position]
+    try:
+        model = entry_type(job.entry_type).model
+    except LookupError:  # a type defined as data, removed since
+        return f"#{item_id}", [TYPE_GONE]
     entry = model.objects.filter(pk=item_id).first()
     if entry is None:
         return f"#{item_id}", [GONE]

@@ -102,8 +102,8 @@ def _tags_clean(params: Params) -> Params:
 
 def _owner_clean(params: Params) -> Params:
     owner = params.get("owner")
-    active = get_user_model().objects.filter(pk=owner, is_active=True)
-    if not isinstance(owner, int) or isinstance(owner, bool) or not active.exists():
+    valid = isinstance(owner, int) and not isinstance(owner, bool)
+    if not valid or not get_user_model().objects.filter(pk=owner, is_active=True).exists():
         raise ValidationError({"owner": ["Choose an active user."]})
     return {"owner": owner}
 

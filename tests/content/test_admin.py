@@ -374,7 +374,7 @@ def test_preview_redirects_to_a_signed_link(client, users):
 # --- Trash ----------------------------------------------------------------------------------
 
 
-def test_trash_and_restore(client, users):
+def test_trash_and_restore(client, users, django_capture_on_commit_callbacks):
     author = users["Author"]
     article = ArticleFactory(owner=author, title="Oops")
     login(client, author)
@@ -385,12 +385,15 @@ def test_trash_and_restore(client, users):
     assert article.pk not in [a.pk for a in listed]
     trashed = client.get(url("article_change", article.pk)).content.decode()
     assert 'data-transition="restore"' in trashed
-    response = client.post(
-        url("article_changelist") + "?trash=only",
-        {"action": "bulk_restore", "_selected_action": [article.pk], "apply": "1"},
-        follow=True,
+    response = bulk_post(
+        client,
+        Article,
+        "restore",
+        ids=[article.pk],
+        query="trash=only",
+        capture=django_capture_on_commit_callbacks,
     )
-    assert any("restored" in m for m in messages_of(response)), messages_of(response)
+    assert (response.context["state"]["succeeded"], response.context["state"]["refused"]) == (1, 0)
     article.refresh_from_db()
     assert article.deleted_at is None
 

@@ -4,7 +4,8 @@
    select-across: more than a page of them), publishes them all, confirms, and watches
    the progress page (polled by its script) end with the one article a content policy
    blocks, listed with its reason and a link to it.
-2. An Editor saves a filtered list, with fewer columns, as a view shared with the
+2. The progress page of a job a worker runs follows it, as its script polls.
+3. An Editor saves a filtered list, with fewer columns, as a view shared with the
    Reviewer role; a Reviewer sees it above the list and opens it; a Viewer does not.
 
 Content's rules only here: the review workflow is switched off (publishing then needs
@@ -18,7 +19,8 @@ import re
 
 import pytest
 
-from content.models import Article, Status
+from content.models import Article, BulkJob, Status
+from content.services.bulk import bulk_job_run
 from governance.models import Workflow
 from tests.accounts.factories import UserFactory
 from tests.content.factories import ArticleFactory, make_category
@@ -146,4 +148,37 @@ def test_a_view_shared_with_a_role_shows_to_its_members(browser_page):
     page.goto(f"{page.base_url}/admin/content/article/")
     expect(page.locator(".folio-views")).to_contain_text("none yet")
     expect(page.locator("a.folio-view")).to_have_count(0)
+    assert not browser_errors(page, failed), browser_errors(page, failed)
+
+
+def test_the_progress_page_follows_a_job_run_by_a_worker(browser_page):
+    """A job queued for a worker: the page opens on "Waiting to start", and its script
+    shows the run as it happens (here the test is the worker), refusals included."""
+    page = browser_page
+    failed = watch(page)
+    Workflow.objects.update(is_active=False)
+    editor = UserFactory(role="Editor", email="eve@example.com", full_name="Eve Editor")
+    items = [ArticleFactory(title="Fresh"), ArticleFactory(title="Out already", published=True)]
+    job = BulkJob.objects.create(
+        actor=editor,
+        entry_type="article",
+        action="publish",
+        item_ids=[a.pk for a in items],
+        total=len(items),
+    )
+    log_in(page, "eve@example.com")
+    page.goto(f"{page.base_url}/admin/content/bulkjob/{job.pk}/change/")
+    progress = page.locator("#bulk-progress")
+    expect(progress).to_have_attribute("data-polled", "true")
+    expect(page.locator("[data-field=status]")).to_have_text("Waiting to start…")
+    shot(page, "waiting")
+
+    bulk_job_run(job_id=job.pk)
+
+    expect(progress).to_have_attribute("data-finished", "true")
+    expect(page.locator("progress")).to_have_attribute("value", "2")
+    expect(page.locator("[data-field=succeeded]")).to_have_text("1")
+    refusal = page.locator(".folio-bulk-refusals li")
+    expect(refusal).to_contain_text("Article “Out already”: This item is already published")
+    expect(page.locator(".folio-bulk-refusals-title")).to_be_visible()
     assert not browser_errors(page, failed), browser_errors(page, failed)

@@ -7,6 +7,7 @@ the columns a view shows, and "Saved views" to rename, share or delete your own.
   in every link it builds (sorting, paging, filtering), so the columns stay.
 - Saving checks the query string against the changelist itself (a filter it does not
   have is refused), then calls content.services.saved_views.
+- Rename, share and delete: content.admin.saved_views_manage.
 - `saved_view_links(request)` lists the views a user may open in the sidebar's format
   ({"title", "link", "icon"}); the changelist bar shows the same for its own list.
 
@@ -39,12 +40,11 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html
 
 from content.models import SavedView
 from content.selectors import saved_views_visible
 from content.services import saved_views as service
-from core.admin_services import ServiceFormAdminMixin, error_messages
+from core.admin_services import error_messages
 
 COLUMNS_VAR = "_cols"
 BAR_TEMPLATE = "admin/content/saved_views/change_list.html"
@@ -77,7 +77,7 @@ def _key(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted((k, v) for k, v in params if k not in service.TRANSIENT_PARAMS - {COLUMNS_VAR})
 
 
-def _model_admin(view: SavedView):
+def model_admin_for(view: SavedView):
     try:
         model = apps.get_model(view.app_label, view.model_name)
         return admin.site.get_model_admin(model)
@@ -93,7 +93,7 @@ def saved_view_links(request) -> list[dict[str, Any]]:
         return []
     links = []
     for view in saved_views_visible(user).order_by("name", "pk"):
-        model_admin = _model_admin(view)
+        model_admin = model_admin_for(view)
         link = view_link(view)
         if model_admin is None or link is None or not model_admin.has_view_permission(request):
             continue
@@ -298,80 +298,3 @@ class SavedViewsAdminMixin:
             for field, msgs in error_messages(exc).items():
                 form.add_error(field if field in form.fields else None, msgs)
         return None
-
-
-# --- Managing your views --------------------------------------------------------------------
-
-
-class SavedViewForm(forms.ModelForm):
-    class Meta:
-        model = SavedView
-        fields = ["name", "roles"]
-        widgets = {"roles": forms.CheckboxSelectMultiple}
-        labels = {"roles": "Shared with"}
-
-
-@admin.register(SavedView)
-class SavedViewAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
-    """Your saved views: rename, share with roles, delete. Views are made from a list's
-    "Save this view"; a view shared with you is listed above its list, not here."""
-
-    form = SavedViewForm
-    list_display = ["name", "list_name", "shared_with", "open_link", "updated_at"]
-    readonly_fields = ["list_name", "query", "columns", "open_link"]
-    fields = ["name", "roles", "list_name", "query", "columns", "open_link"]
-    search_fields = ["name"]
-
-    @admin.display(description="List")
-    def list_name(self, view: SavedView) -> str:
-        model_admin = _model_admin(view)
-        if model_admin is None:
-            return f"{view.app_label}.{view.model_name} (gone)"
-        return str(model_admin.opts.verbose_name_plural).capitalize()
-
-    @admin.display(description="Shared with")
-    def shared_with(self, view: SavedView) -> str:
-        return ", ".join(g.name for g in view.roles.all()) or "Only me"
-
-    @admin.display(description="Open")
-    def open_link(self, view: SavedView) -> str:
-        link = view_link(view)
-        return format_html('<a href="{}">Open the list</a>', link) if link else "—"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(owner=request.user).prefetch_related("roles")
-
-    def _staff(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request) -> bool:
-        return self._staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._staff(request) and (obj is None or obj.owner_id == request.user.pk)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self.has_view_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self.has_view_permission(request, obj)
-
-    def has_add_permission(self, request) -> bool:
-        return False  # made from a list, with "Save this view"
-
-    def save_model(self, request, obj, form, change):
-        data = {"name": form.cleaned_data["name"], "roles": list(form.cleaned_data["roles"])}
-        view = service.saved_view_update(
-            view=SavedView.objects.get(pk=obj.pk), actor=request.user, data=data
-        )
-        form.instance = view
-
-    def save_related(self, request, form, formsets, change):
-        """The roles were set by the service."""
-
-    def delete_model(self, request, obj):
-        service.saved_view_delete(view=obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for view in queryset:
-            service.saved_view_delete(view=view, actor=request.user)

@@ -19,6 +19,7 @@ from content.models import (
     PublishableCore,
     Redirect,
     RoleGrant,
+    SavedView,
     Tag,
 )
 from content.permissions import section_q
@@ -146,3 +147,11 @@ def user_holds_role_grant(user: Any) -> bool:
     """Whether `user` holds any grant, directly or through a group (a reason to stay staff:
     accounts.extensions)."""
     return RoleGrant.objects.filter(_held_by(user)).exists()
+
+
+def saved_views_visible(user: Any) -> QuerySet[SavedView]:
+    """The saved views `user` may open: their own, and those shared with a role they hold."""
+    shared = SavedView.roles.through.objects.filter(group__in=user.groups.values("pk")).values(
+        "savedview_id"
+    )
+    return SavedView.objects.filter(Q(owner=user) | Q(pk__in=shared)).select_related("owner")

@@ -6,7 +6,15 @@ instead (content.admin.runtime_entries), re-registered after every reload."""
 
 from __future__ import annotations
 
-from content.admin import entries, grants, media, runtime_entries, taxonomy, typedefs
+from content.admin import (
+    entries,
+    grants,
+    media,
+    runtime_entries,
+    saved_views_manage,
+    taxonomy,
+    typedefs,
+)
 from content.runtime.registry import on_reload
 from content.types import EntryType, for_each_entry_type
 
@@ -19,4 +27,12 @@ def _code_type_admin(entry_type: EntryType) -> None:
 for_each_entry_type(_code_type_admin)
 on_reload(runtime_entries.admin_reload)
 
-__all__ = ["entries", "grants", "media", "runtime_entries", "taxonomy", "typedefs"]
+__all__ = [
+    "entries",
+    "grants",
+    "media",
+    "runtime_entries",
+    "saved_views_manage",
+    "taxonomy",
+    "typedefs",
+]

@@ -3,7 +3,9 @@ registered type). Which fields an editor writes comes from the type's registrati
 
 - Every write goes through content.services: the form's data goes to entry_create /
   entry_update (with the version the editor loaded, so a stale save is refused), and
-  buttons and bulk actions call the lifecycle services (content.admin.transitions).
+  buttons call the lifecycle services (content.admin.transitions); bulk actions run
+  the same services item by item in a BulkJob (content.admin.bulk).
+- Saved views: "Save this view" and the views above the list (content.admin.saved_views).
 - The changelist never counts the whole table (FastCountPaginator, no facets, a
   MIN/MAX date hierarchy) and hides the trash unless asked (content.admin.trash).
 - The change form shows the body editor, the lifecycle buttons the user may use, a
@@ -27,19 +29,16 @@ from js_asset import Media
 
 from content import frontend
 from content.admin import transitions
+from content.admin.bulk import BULK_ACTIONS, offered_actions
 from content.admin.forms import STALE, ScheduleForm
 from content.admin.history import HistoryAdminMixin, history_rows
+from content.admin.list_filters import MineFilter, ReviewDueFilter, extra_list_filters
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
 from content.admin.preview import PreviewAdminMixin
 from content.admin.review import ReviewAdminMixin
-from content.admin.trash import (
-    InTrashFilter,
-    TrashAdminMixin,
-    bulk_restore,
-    bulk_trash,
-    trash_context,
-)
+from content.admin.saved_views import SavedViewsAdminMixin
+from content.admin.trash import InTrashFilter, TrashAdminMixin, trash_context
 from content.admin.widgets import body_html, status_badge
 from content.models import Locale, PublishableCore
 from content.selectors import entry_visible
@@ -52,6 +51,7 @@ from core.exceptions import PreconditionFailed
 
 class EntryAdmin(
     PreviewAdminMixin,
+    SavedViewsAdminMixin,
     HistoryAdminMixin,
     ReviewAdminMixin,
     TrashAdminMixin,
@@ -60,7 +60,8 @@ class EntryAdmin(
 ):
     list_display = ["title", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["title"]
-    list_filter = [InTrashFilter, "status", "locale", "owner"]
+    # MineFilter and ReviewDueFilter read relative to the viewer and today (saved views).
+    list_filter = [InTrashFilter, "status", "locale", MineFilter, ReviewDueFilter, "owner"]
     search_fields = ["title", "slug"]
     date_hierarchy = "updated_at"
     show_full_result_count = False
@@ -71,7 +72,8 @@ class EntryAdmin(
     # goes by app label).
     change_form_template = "admin/content/change_form.html"
     change_list_template = "admin/content/change_list.html"
-    actions = [*transitions.BULK_ACTIONS, bulk_trash, bulk_restore, transitions.bulk_schedule]
+    # Every bulk action is a BulkJob with a progress page (content.admin.bulk).
+    actions = BULK_ACTIONS
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
 
     class Media:
@@ -128,6 +130,12 @@ class EntryAdmin(
                 request.user, obj, "change"
             )
         return super().has_view_permission(request, obj)
+
+    def get_actions(self, request):
+        return offered_actions(self.model, super().get_actions(request))
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), *extra_list_filters()]
 
     def has_trash_permission(self, request) -> bool:
         return self._perm(request, "delete")

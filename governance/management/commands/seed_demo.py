@@ -36,8 +36,9 @@ from content.seeding.demo import (
     demo_content_create,
     demo_fixtures,
 )
+from content.seeding.saved_views import DEMO_VIEWS, demo_saved_views_create
 from content.seeding.types import demo_types_create
-from governance.policies.seeding import demo_policies_create
+from governance.policies.seeding import POLICY_VIOLATIONS_VIEW, demo_policies_create
 
 DEMO_DOMAIN = "folio.local"
 DEFAULT_ARTICLES = 200
@@ -48,7 +49,8 @@ class Command(EntriesCommand):
     help = (
         "Create demo users in every role (the login is printed once) and, on a site "
         "without content, demo content policies, pages, articles, taxonomy, images and "
-        "two content types defined as data (person, event) with published entries. "
+        "two content types defined as data (person, event) with published entries, and "
+        "three shared saved views. "
         "--articles N tops the demo up to N articles in bulk."
     )
 
@@ -148,6 +150,10 @@ class Command(EntriesCommand):
                     self.stdout.write(f"  content policy “{policy.name}” ({policy.severity})")
                 demo_content_create(cast=cast, log=self.stdout.write)
                 demo_types_create(cast=cast, log=self.stdout.write)
+                views = (*DEMO_VIEWS, POLICY_VIOLATIONS_VIEW)
+                for view in demo_saved_views_create(owner=cast.admin, views=views):
+                    roles = ", ".join(g.name for g in view.roles.all())
+                    self.stdout.write(f"  saved view “{view.name}”, shared with {roles}")
             self.stdout.write(f"  done in {time.monotonic() - started:.1f}s")
         target = max((DEFAULT_ARTICLES if articles is None else articles) - HAND_MADE, 0)
         fixtures = demo_fixtures(cast=cast)

@@ -181,6 +181,12 @@ CONTENT_DEFAULT_LOCALE = env.str("CONTENT_DEFAULT_LOCALE", default="en")
 CONTENT_ARTICLE_PATH_PREFIX = env.str("CONTENT_ARTICLE_PATH_PREFIX", default="articles")
 # How long preview links work (where they lead: FRONTEND_PREVIEW_URL, in addresses.py).
 CONTENT_PREVIEW_MAX_AGE = env.int("CONTENT_PREVIEW_MAX_AGE", default=60 * 60 * 24)
+# Editing together (content.services.edit_locks, presence, autosave): an edit lock lasts
+# this long unless released or renewed; the change form sends a presence heartbeat this
+# often (someone missing two is gone); it autosaves this long after the last keystroke.
+CONTENT_LOCK_SECONDS = env.int("CONTENT_LOCK_SECONDS", default=4 * 60 * 60)
+CONTENT_PRESENCE_HEARTBEAT_SECONDS = env.int("CONTENT_PRESENCE_HEARTBEAT_SECONDS", default=15)
+CONTENT_AUTOSAVE_SECONDS = env.int("CONTENT_AUTOSAVE_SECONDS", default=3)
 
 # --- Security headers ------------------------------------------------------------------
 # django-csp 4: Swagger UI and Redoc are served from our own static files (sidecar).

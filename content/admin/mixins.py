@@ -27,6 +27,7 @@ from js_asset import Media
 
 from content import frontend
 from content.admin import transitions
+from content.admin.editing import EditingAdminMixin
 from content.admin.forms import STALE, ScheduleForm
 from content.admin.history import HistoryAdminMixin, history_rows
 from content.admin.paginators import FastCountPaginator
@@ -50,7 +51,12 @@ from core.exceptions import PreconditionFailed
 
 
 class EntryAdmin(
-    HistoryAdminMixin, ReviewAdminMixin, TrashAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin
+    EditingAdminMixin,
+    HistoryAdminMixin,
+    ReviewAdminMixin,
+    TrashAdminMixin,
+    ServiceFormAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["title", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["title"]
@@ -69,7 +75,8 @@ class EntryAdmin(
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
 
     class Media:
-        css = {"all": ["content/admin.css"]}
+        css = {"all": ["content/admin.css", "content/editing.css"]}
+        js = ["content/editing.js"]
 
     # --- Display --------------------------------------------------------------------
 

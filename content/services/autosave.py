@@ -64,8 +64,9 @@ def autosave_save(
     rules.ensure_not_trashed(entry)
     rules.ensure_can_edit(user, entry)
     if type(base_version) is not int or not 1 <= base_version <= entry.version:
+        limit = entry.version
         raise ValidationError(
-            {"base_version": [f"Must be the version the form was loaded at (1 to {entry.version})."]}
+            {"base_version": [f"Must be the version the form was loaded at (1 to {limit})."]}
         )
     draft, _ = AutosaveDraft.objects.update_or_create(
         user=user,

@@ -3,7 +3,7 @@
 Kept in the Django cache (Redis in production, shared by every web process), one key
 per item holding {user id: [name, last heartbeat]}. A user who stops sending heartbeats
 (closed the tab, lost the network) drops out after two missed ones
-(2 × CONTENT_PRESENCE_HEARTBEAT_SECONDS). Two heartbeats landing at the same instant
+(twice CONTENT_PRESENCE_HEARTBEAT_SECONDS). Two heartbeats landing at the same instant
 may each write the entry without the other's beat; the next heartbeat puts it back, so
 nobody is missing for longer than one interval. Nothing here is content: no database
 write, no audit.
@@ -55,9 +55,7 @@ def _fresh(roster: dict, now: float) -> dict:
     return {uid: seen for uid, seen in roster.items() if now - seen[1] < _ttl()}
 
 
-def presence_beat(
-    *, entry: PublishableCore, user: Any, now: float | None = None
-) -> list[Present]:
+def presence_beat(*, entry: PublishableCore, user: Any, now: float | None = None) -> list[Present]:
     """Record that `user` has `entry` open now; return everyone else who has it open."""
     now = time.time() if now is None else now
     key = _key(entry)

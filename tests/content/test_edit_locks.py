@@ -91,10 +91,10 @@ def test_a_lock_expires_after_content_lock_seconds(editor, other_editor, setting
     settings.CONTENT_LOCK_SECONDS = 600
     article = ArticleFactory(title="Draft")
     edit_locks.entry_lock(entry=article, actor=editor)
-    early = timezone.now() + timedelta(seconds=599)
+    early = timezone.now() + timedelta(seconds=500)
     with time_machine.travel(early), pytest.raises(ItemLocked):
         services.entry_update(entry=article, actor=other_editor, data={"title": "Early"})
-    with time_machine.travel(timezone.now() + timedelta(seconds=601)):
+    with time_machine.travel(timezone.now() + timedelta(seconds=700)):
         services.entry_update(entry=article, actor=other_editor, data={"title": "Later"})
         # Expired: another editor may take it, and there is nothing left to unlock.
         assert edit_locks.entry_lock(entry=article, actor=other_editor).locked_by == other_editor

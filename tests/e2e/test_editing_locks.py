@@ -90,7 +90,8 @@ def test_a_lock_refuses_a_second_editors_save(browser_page, second_page):
     otto.click("input[name=_continue]")
     expect(otto.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Article.objects.get(pk=article.pk).title == "Harbour festival (cancelled)"
-    assert js_errors(browser_page) == [] and js_errors(otto) == []
+    assert js_errors(browser_page) == []
+    assert js_errors(otto) == []
 
 
 def test_autosave_survives_a_reload_and_restores_the_form(browser_page, e2e_settings):

@@ -201,20 +201,37 @@
     let paused = true // until the earlier slot, if any, is restored or discarded
     let stopped = false
 
+    let edits = 0 // changes made so far; a save reports "saved" only if none came after it
+    let sending = false
+    let resend = false
     const save = () => {
       timer = null
       if (paused || stopped) return
+      if (sending) {
+        resend = true // one save at a time, so an older form never lands after a newer one
+        return
+      }
+      sending = true
+      const sent = edits
       const body = JSON.stringify({ data: serialize(form), base_version: Number(baseInput.value) })
       request(url, csrf, { method: "POST", headers: { "Content-Type": "application/json" }, body })
         .then((saved) => {
-          if (!stopped) status.textContent = `Draft saved at ${saved.saved_at_display}`
+          if (!stopped && edits === sent) status.textContent = `Draft saved at ${saved.saved_at_display}`
         })
         .catch((error) => {
           status.textContent = `Autosave failed: ${error.message}`
         })
+        .finally(() => {
+          sending = false
+          if (resend) {
+            resend = false
+            save()
+          }
+        })
     }
     const changed = () => {
       if (paused || stopped) return
+      edits += 1
       status.textContent = "Unsaved changes…"
       window.clearTimeout(timer)
       timer = window.setTimeout(save, delay)

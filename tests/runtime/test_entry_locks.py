@@ -4,8 +4,10 @@ with the lock permission every type gets (Editors and Administrators)."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 
+from content.runtime.apps import _load_after_migrate
 from tests.assertions import assert_error
 from tests.runtime.test_api_entries import GIG
 
@@ -36,3 +38,11 @@ def test_a_runtime_types_entries_lock_and_refuse_others_with_423(types, client_f
         item, {"venue": "Hall B"}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert patch.status_code == 200, patch.content
+
+
+def test_types_defined_before_the_lock_permission_get_it_at_the_next_migrate(types):
+    Permission.objects.filter(codename="lock_concert").delete()  # as before `lock` existed
+    assert not Group.objects.get(name="Editor").permissions.filter(codename="lock_concert")
+    _load_after_migrate(sender=apps.get_app_config("content"))
+    assert Group.objects.get(name="Editor").permissions.filter(codename="lock_concert").exists()
+    assert not Group.objects.get(name="Author").permissions.filter(codename="lock_concert")

@@ -39,7 +39,7 @@ def entry_visible(qs: QuerySet[PublishableCore], actor: Any) -> QuerySet[Publish
 def entry_list(*, model: type[PublishableCore], actor: Any) -> QuerySet[PublishableCore]:
     """The items `actor` may view (trash included; None: the system sees all), with what
     their list rows show, in a constant number of queries."""
-    qs = model.objects.select_related("locale").annotate(
+    qs = model.objects.select_related("locale", "locked_by").annotate(
         live_revision_number=F("live_revision__number"),
         latest_revision_number=F("latest_revision__number"),
         trashed_live_revision_number=F("trashed_live_revision__number"),

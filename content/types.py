@@ -229,7 +229,7 @@ class EntryType:
         return CORE_SUMMARY + self.summary
 
     def perm(self, action: str) -> str:
-        """The Django permission for `action` (add, change, delete, view, publish)."""
+        """The Django permission for `action` (add, change, delete, view, publish, lock)."""
         return f"{self.app_label}.{action}_{self.model._meta.model_name}"
 
     def review_days(self) -> int:

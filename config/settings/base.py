@@ -186,6 +186,12 @@ CONTENT_PREVIEW_MAX_AGE = env.int("CONTENT_PREVIEW_MAX_AGE", default=60 * 60 * 2
 # How long the admin's live preview keeps an unsaved draft for the frontend's preview page
 # (in the cache, under a token of its own; each pause in typing makes a new one).
 CONTENT_PREVIEW_DRAFT_MAX_AGE = env.int("CONTENT_PREVIEW_DRAFT_MAX_AGE", default=10 * 60)
+# Editing together (content.services.edit_locks, presence, autosave): an edit lock lasts
+# this long unless released or renewed; the change form sends a presence heartbeat this
+# often (someone missing two is gone); it autosaves this long after the last keystroke.
+CONTENT_LOCK_SECONDS = env.int("CONTENT_LOCK_SECONDS", default=4 * 60 * 60)
+CONTENT_PRESENCE_HEARTBEAT_SECONDS = env.int("CONTENT_PRESENCE_HEARTBEAT_SECONDS", default=15)
+CONTENT_AUTOSAVE_SECONDS = env.int("CONTENT_AUTOSAVE_SECONDS", default=3)
 
 # --- Security headers ------------------------------------------------------------------
 # django-csp 4: Swagger UI and Redoc are served from our own static files (sidecar).

@@ -30,6 +30,7 @@ from js_asset import Media
 from content import frontend
 from content.admin import transitions
 from content.admin.bulk import BULK_ACTIONS, offered_actions
+from content.admin.editing import EditingAdminMixin
 from content.admin.forms import STALE, ScheduleForm
 from content.admin.history import HistoryAdminMixin, history_rows
 from content.admin.list_filters import MineFilter, ReviewDueFilter, extra_list_filters
@@ -52,6 +53,7 @@ from core.exceptions import PreconditionFailed
 class EntryAdmin(
     PreviewAdminMixin,
     SavedViewsAdminMixin,
+    EditingAdminMixin,
     HistoryAdminMixin,
     ReviewAdminMixin,
     TrashAdminMixin,
@@ -77,7 +79,8 @@ class EntryAdmin(
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
 
     class Media:
-        css = {"all": ["content/admin.css"]}
+        css = {"all": ["content/admin.css", "content/editing.css"]}
+        js = ["content/editing.js"]
 
     # --- Display --------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ The publishable types are listed by the registry (content.types.publishable_mode
 from __future__ import annotations
 
 from content.models.articles import Article
+from content.models.autosave import AutosaveDraft
 from content.models.base import PublishableCore, Status
 from content.models.bulk import BulkJob, BulkJobStatus, BulkRefusal
 from content.models.grants import RoleGrant
@@ -35,6 +36,7 @@ from content.models.typedefs import (
 
 __all__ = [
     "Article",
+    "AutosaveDraft",
     "BulkJob",
     "BulkJobStatus",
     "BulkRefusal",

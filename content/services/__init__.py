@@ -6,6 +6,7 @@ behaviour (the page tree: content.services.pages) plugs in through its EntryBeha
 
 from __future__ import annotations
 
+from content.services.edit_locks import entry_lock, entry_unlock
 from content.services.entries import entry_create, entry_update, locale_default
 from content.services.lifecycle import (
     entry_approve,
@@ -29,6 +30,7 @@ __all__ = [
     "entry_approve",
     "entry_archive",
     "entry_create",
+    "entry_lock",
     "entry_mark_reviewed",
     "entry_publish",
     "entry_reject",
@@ -37,6 +39,7 @@ __all__ = [
     "entry_set_owner",
     "entry_submit",
     "entry_trash",
+    "entry_unlock",
     "entry_unpublish",
     "entry_update",
     "locale_default",

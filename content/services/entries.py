@@ -21,6 +21,7 @@ from content.blocks import body_clean
 from content.hooks import announce, entry_changed
 from content.models import Category, Locale, MediaAsset, MediaKind, PublishableCore, Status, Tag
 from content.services import rules
+from content.services.autosave import autosave_clear
 from content.services.references import references_rebuild
 from content.services.revisions import revision_create
 from content.types import entry_type_for
@@ -312,8 +313,11 @@ def entry_update(
     entry = lock(entry)
     rules.ensure_not_trashed(entry)
     rules.ensure_can_edit(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if expected_version is not None and expected_version != entry.version:
         raise PreconditionFailed(current_version=entry.version)
+    # The actor's explicit save supersedes their autosaved form (content.services.autosave).
+    autosave_clear(entry=entry, user=actor)
     changes, m2m = entry_changes_apply(entry=entry, actor=actor, data=data)
     if not changes:
         return entry

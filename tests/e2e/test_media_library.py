@@ -173,7 +173,8 @@ def test_click_sets_the_focal_point_and_the_marker_stays_after_reload(browser_pa
             const ctx = canvas.getContext('2d');
             ctx.drawImage(img, 0, 0);
             const w = img.naturalWidth, h = img.naturalHeight;
-            return Array.from(ctx.getImageData(Math.round(w * 0.78), Math.round(h * 0.57), 1, 1).data);
+            const x = Math.round(w * 0.78), y = Math.round(h * 0.57);
+            return Array.from(ctx.getImageData(x, y, 1, 1).data);
         }"""
     )
     assert crop_pixel[0] > 150 > crop_pixel[1], crop_pixel

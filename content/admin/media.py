@@ -14,9 +14,10 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from content.admin.forms import MediaUploadForm
-from content.admin.media_library import MediaLibraryMixin
+from content.admin.media_library import MediaLibraryMixin, grid_thumbnail_url
 from content.admin.paginators import FastCountPaginator
 from content.admin.transitions import REFUSALS
 from content.admin.widgets import asset_url, thumbnail
@@ -64,7 +65,10 @@ class MediaAssetAdmin(MediaLibraryMixin, ServiceFormAdminMixin, admin.ModelAdmin
 
     @admin.display(description="")
     def thumb(self, obj: MediaAsset) -> str:
-        return thumbnail(obj)
+        url = grid_thumbnail_url(obj)  # the crop, made on first view: never the original
+        if url is None:
+            return thumbnail(obj)
+        return format_html('<img class="folio-thumb" src="{}" alt="" loading="lazy">', url)
 
     @admin.display(description="Preview")
     def preview(self, obj: MediaAsset) -> str:

@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
@@ -112,6 +113,8 @@ class MediaLibraryMixin:
     # --- The changelist: grid or list ------------------------------------------------
 
     def media_layout(self, request) -> str:
+        if IS_POPUP_VAR in request.GET:
+            return "list"  # choosing an asset for a field: the list's rows pick it
         return request.session.get(LAYOUT_SESSION_KEY, "grid")
 
     def changelist_view(self, request, extra_context=None):

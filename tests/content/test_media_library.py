@@ -258,6 +258,8 @@ def test_the_library_is_a_grid_of_thumbnails_with_search_and_a_list_toggle():
     assert 'id="result_list"' in listed
     client.get(f"{LIBRARY}?layout=grid")
     assert 'class="folio-media-grid"' in client.get(LIBRARY).content.decode()
+    # Choosing an asset for a field (a popup): the list, whose rows pick it.
+    assert 'class="folio-media-grid"' not in client.get(f"{LIBRARY}?_popup=1").content.decode()
 
 
 def test_viewers_see_the_grid_without_the_uploader():

@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from content.models import PublishableCore, Status
 from content.permissions import section_q
@@ -80,7 +81,7 @@ def _title_link(model: type | None, pk: Any) -> str | None:
 
 
 def _label(model: type | None) -> str:
-    return str(model._meta.verbose_name) if model is not None else "item"
+    return capfirst(model._meta.verbose_name) if model is not None else "Item"
 
 
 def _total(tallies: list[Tally]) -> Tally:
@@ -110,7 +111,7 @@ def _per_type(select, order: str, meta) -> tuple[Tally, list[CardItem]]:
 
 
 def _entry_item(entry: PublishableCore, meta: str, when: datetime | None) -> CardItem:
-    label = entry_type_for(entry).model._meta.verbose_name
+    label = capfirst(entry_type_for(entry).model._meta.verbose_name)
     return CardItem(entry.title, change_url(type(entry), entry.pk), f"{label} · {meta}", when)
 
 

@@ -33,7 +33,7 @@ FACTS = [
     "kind",
     "mime_type",
     "dimensions",
-    "size",
+    "file_size",
     "sha256",
     "uploaded_by",
     "created_at",

@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.timesince import timesince
 
 from content.models import PublishableCore, Status
 from content.permissions import section_q
@@ -125,7 +126,7 @@ def my_drafts(user: Any) -> Card:
     count, items = _per_type(
         lambda model: _live(model, user).filter(owner=user, status=Status.DRAFT),
         "-updated_at",
-        lambda entry: "edited",
+        lambda entry: f"edited {timesince(entry.updated_at, depth=1)} ago",
     )
     return Card("my_drafts", "My drafts", count, items, "You have no drafts.")
 

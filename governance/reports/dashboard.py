@@ -33,8 +33,9 @@ class QueueRow:
 
 
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 600, 120, 2
-# Below the bars: the date labels. Every TICK_EVERY days gets one (the last day always).
-LABEL_HEIGHT, TICK_EVERY = 18, 7
+# Below the bars: the date labels. Every TICK_EVERY days gets one (the last day always);
+# a margin each side keeps the first and last labels whole.
+LABEL_HEIGHT, LABEL_MARGIN, TICK_EVERY = 18, 24, 7
 QUEUE_LENGTH = 10
 
 
@@ -103,6 +104,8 @@ def dashboard_view(request):
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
         "chart_full_height": CHART_HEIGHT + LABEL_HEIGHT,
+        "chart_margin": LABEL_MARGIN,
+        "chart_full_width": CHART_WIDTH + 2 * LABEL_MARGIN,
         "label_y": CHART_HEIGHT + LABEL_HEIGHT - 4,
         "published_30d": sum(d.published for d in days),
         "busiest_day": max(days, key=lambda d: d.published, default=None),

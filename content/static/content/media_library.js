@@ -1,13 +1,14 @@
 /* The media library in the admin (content.admin.media_library):
- * - the uploader: files dropped on the drop zone (or chosen) go up one request each, two at
- *   a time, each with its own progress bar and, when refused, the server's reason;
+ * - the uploader: files dropped on the drop zone (or chosen) go up one request each, in
+ *   turn (an embedded SQLite serves one writer at a time), each with its own progress bar
+ *   and, when refused, the server's reason;
  * - the focal point: a click on the image saves the point (fractions of the image), moves
  *   the marker and reloads the crop preview.
  * Both talk to admin endpoints that answer in the API's error format.
  */
 'use strict';
 {
-  const PARALLEL_UPLOADS = 2;
+  const PARALLEL_UPLOADS = 1;
 
   function csrfToken(root) {
     const input = root.querySelector('input[name=csrfmiddlewaretoken]') ||
@@ -99,6 +100,8 @@
           ui.bar.value = 100;
           const label = xhr.status === 201 ? 'Uploaded as ' : 'Already in the library as ';
           finish(ui, true, [label, link(body.change_url, `“${body.title}”`)]);
+        } else if (xhr.status >= 500) {
+          finish(ui, false, [`Failed: the server had an error (${xhr.status}); try again.`]);
         } else {
           finish(ui, false, [`Refused: ${reason(xhr.status, body)}`]);
         }

@@ -134,6 +134,7 @@ def _renditions_discard(asset: MediaAsset) -> None:
 def media_focal_point_set(*, asset: MediaAsset, actor: Any, x: Any, y: Any) -> MediaAsset:
     """Set (or with both None, clear) the focal point from fractions of the image's width
     and height, 0..1 from the top left: what a click on a preview of any size gives."""
+    ensure_perm(actor, MediaAsset, "change")
     if x is None and y is None:
         return media_update(
             asset=asset, actor=actor, data={"focal_point_x": None, "focal_point_y": None}

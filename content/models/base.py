@@ -102,6 +102,8 @@ def core_indexes(prefix: str) -> list[models.Index]:
     return [
         models.Index(fields=["status", "-updated_at"], name=f"{prefix}_status_upd"),
         models.Index(fields=["owner", "-updated_at"], name=f"{prefix}_owner_upd"),
+        # The dashboard's "my drafts": one owner's items in one status, newest first.
+        models.Index(fields=["owner", "status", "-updated_at"], name=f"{prefix}_owner_status"),
         models.Index(fields=["locale", "-updated_at"], name=f"{prefix}_locale_upd"),
         models.Index(fields=["-updated_at"], name=f"{prefix}_updated"),
         models.Index(

@@ -18,7 +18,12 @@ from content.services.lifecycle import (
     entry_unpublish,
     revision_revert,
 )
-from content.services.media import media_delete, media_update, media_upload
+from content.services.media import (
+    media_delete,
+    media_focal_point_set,
+    media_update,
+    media_upload,
+)
 from content.services.pages import page_move
 from content.services.preview import preview_link_create, preview_token_load
 from content.services.renditions import rendition_get_or_create
@@ -44,6 +49,7 @@ __all__ = [
     "entry_update",
     "locale_default",
     "media_delete",
+    "media_focal_point_set",
     "media_update",
     "media_upload",
     "page_move",

@@ -33,7 +33,27 @@ class QueueRow:
 
 
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 600, 120, 2
+# Below the bars: the date labels. Every TICK_EVERY days gets one (the last day always);
+# a margin each side keeps the first and last labels whole.
+LABEL_HEIGHT, LABEL_MARGIN, TICK_EVERY = 18, 24, 7
 QUEUE_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: int
+    label: str
+
+
+def chart_ticks(days: list[reports.DayCount]) -> list[Tick]:
+    """Date labels under the bars: every TICK_EVERY days counting back from today."""
+    width = CHART_WIDTH // max(len(days), 1)
+    last = len(days) - 1
+    return [
+        Tick(i * width + width // 2, f"{day.day:%b} {day.day.day}")
+        for i, day in enumerate(days)
+        if (last - i) % TICK_EVERY == 0
+    ]
 
 
 def activity_bars(days: list[reports.DayCount]) -> list[Bar]:
@@ -76,13 +96,18 @@ def dashboard_view(request):
         # What the user may view: a section-limited role sees its sections' items only.
         "status_counts": reports.status_counts(viewer=request.user),
         "overdue": reports.overdue_reviews(viewer=request.user, limit=10),
-        "my_overdue": reports.overdue_reviews(owner=request.user, limit=10),
         "violations": reports.policy_violations(viewer=request.user, limit=10),
         "queue": queue_rows(request.user),
         "bars": activity_bars(days),
+        "ticks": chart_ticks(days),
         "bar_width": CHART_WIDTH // 30 - BAR_GAP,
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
+        "chart_full_height": CHART_HEIGHT + LABEL_HEIGHT,
+        "chart_margin": LABEL_MARGIN,
+        "chart_full_width": CHART_WIDTH + 2 * LABEL_MARGIN,
+        "label_y": CHART_HEIGHT + LABEL_HEIGHT - 4,
         "published_30d": sum(d.published for d in days),
+        "busiest_day": max(days, key=lambda d: d.published, default=None),
     }
     return TemplateResponse(request, "admin/governance/dashboard.html", context)

@@ -300,7 +300,8 @@ def test_reports_and_the_dashboard_show_only_the_section(client, news_editor, ar
     client.force_login(news_editor)
     response = client.get(reverse("governance-dashboard"))
     assert response.status_code == 200
-    assert response.context["status_counts"]["article"] == {Status.DRAFT: 2}
+    counts = response.context["status_counts"]["article"]
+    assert {status: tally.value for status, tally in counts.items() if tally} == {Status.DRAFT: 2}
     assert {row["id"] for row in response.context["overdue"]} == {
         articles["news"].pk,
         articles["world"].pk,

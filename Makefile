@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes clean
+.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -62,3 +62,8 @@ bench-writes: install
 ## Time the changelist and API list for a user with 50 section grants (SCALE=100000).
 bench-scoped: install
 	SCALE=$(or $(SCALE),100000) $(BIN)/python bench/scoped_changelist.py
+
+## Time the dashboard, the article changelist and the media library per role (SCALE=100000;
+## PostgreSQL: DATABASE_URL).
+bench-admin: install
+	SCALE=$(or $(SCALE),100000) $(BIN)/python bench/admin_dashboard.py

@@ -63,9 +63,10 @@ MATRIX: dict[str, frozenset[str] | str] = {
 
 
 # What each role may do on every publishable type (Administrators: everything anyway).
-# Authors create and edit; services limit them to their own drafts.
+# Authors create and edit; services limit them to their own drafts. `lock` takes an
+# item's edit lock and releases anyone's (content.services.edit_locks).
 PUBLISHABLE_ACTIONS: dict[str, tuple[str, ...]] = {
-    EDITOR: ("view", "add", "change", "delete", "publish"),
+    EDITOR: ("view", "add", "change", "delete", "publish", "lock"),
     AUTHOR: ("view", "add", "change", "delete"),
     REVIEWER: ("view",),
     VIEWER: ("view",),

@@ -125,7 +125,9 @@ def main() -> None:
         run()
 
 
-def run() -> None:
+def seed() -> BulkFixtures:
+    """Migrate, then top up SCALE published articles over the sections (resumable); the
+    fixtures they point at."""
     call_command("migrate", verbosity=0)
     base = fixtures()
     leaves = sections(base)
@@ -147,6 +149,11 @@ def run() -> None:
         progress=lambda done, total: print(f"  seeded {done}/{total}", flush=True),
     )
     print(f"seeded {result.articles} new articles in {time.monotonic() - started:.0f}s")
+    return base
+
+
+def run() -> None:
+    leaves = sections(seed())
     editor, scoped = people(leaves)
     print(
         f"{connection.vendor}, {SCALE} articles; the scoped user holds "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -115,14 +116,34 @@ def live_url(entry: Any) -> str | None:
     return public_url(*live)
 
 
-def preview_url(token: str, locale: str) -> str:
-    """Where a preview link leads: FRONTEND_PREVIEW_URL with the token (a path there is on
-    the frontend serving `locale`), else the delivery API's preview of it."""
+def preview_url(token: str, *, locale: str, kind: str, slug: str, entry_id: int) -> str:
+    """Where a preview link leads: FRONTEND_PREVIEW_URL with its placeholders filled in (a
+    path there is on the frontend serving `locale`), else the delivery API's preview."""
     template = settings.FRONTEND_PREVIEW_URL
     if not template:
         return reverse("delivery-preview", args=[token])
-    url = template.replace("{token}", token)
+    values = {"token": token, "type": kind, "slug": slug, "locale": locale, "id": entry_id}
+    # Validated at start-up (config.settings.addresses): only these names, {token} among them.
+    url = template.format(**{name: quote(str(value), safe=":") for name, value in values.items()})
     return public_url(url, locale) if url.startswith("/") else url
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def preview_origins() -> list[str]:
+    """The origins the admin's preview panel shows in a frame (its CSP `frame-src`): the
+    frontend preview page's, or every frontend's when it is a path on the item's site;
+    none without a frontend preview page (Folio renders the preview itself)."""
+    template = settings.FRONTEND_PREVIEW_URL
+    if not template:
+        return []
+    if not template.startswith("/"):
+        return [_origin(template)]
+    default, by_locale, _ = _bases()
+    return sorted({_origin(base) for base in (default, *by_locale.values()) if base})
 
 
 def site_url(request=None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
@@ -18,12 +19,15 @@ from content.models import (
     MediaAsset,
     PublishableCore,
     Redirect,
+    Reference,
     RoleGrant,
+    SavedView,
+    Status,
     Tag,
 )
 from content.permissions import section_q
 from content.scope import NOTHING
-from content.types import api_name_of, entry_type_for, publishable_models
+from content.types import api_name_of, entry_type, entry_type_for, publishable_models
 
 
 def entry_visible(qs: QuerySet[PublishableCore], actor: Any) -> QuerySet[PublishableCore]:
@@ -38,7 +42,7 @@ def entry_visible(qs: QuerySet[PublishableCore], actor: Any) -> QuerySet[Publish
 def entry_list(*, model: type[PublishableCore], actor: Any) -> QuerySet[PublishableCore]:
     """The items `actor` may view (trash included; None: the system sees all), with what
     their list rows show, in a constant number of queries."""
-    qs = model.objects.select_related("locale").annotate(
+    qs = model.objects.select_related("locale", "locked_by").annotate(
         live_revision_number=F("live_revision__number"),
         latest_revision_number=F("latest_revision__number"),
         trashed_live_revision_number=F("trashed_live_revision__number"),
@@ -146,3 +150,68 @@ def user_holds_role_grant(user: Any) -> bool:
     """Whether `user` holds any grant, directly or through a group (a reason to stay staff:
     accounts.extensions)."""
     return RoleGrant.objects.filter(_held_by(user)).exists()
+
+
+def saved_views_visible(user: Any) -> QuerySet[SavedView]:
+    """The saved views `user` may open: their own, and those shared with a role they hold."""
+    shared = SavedView.roles.through.objects.filter(group__in=user.groups.values("pk")).values(
+        "savedview_id"
+    )
+    return SavedView.objects.filter(Q(owner=user) | Q(pk__in=shared)).select_related("owner")
+
+
+@dataclass(frozen=True)
+class MediaUse:
+    """One item that uses a media asset, and in which of its fields."""
+
+    model: type[PublishableCore]
+    type_label: str
+    id: int
+    title: str
+    status: str
+    trashed: bool
+    fields: tuple[str, ...]
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status in Status.values else self.status
+
+
+def media_where_used(*, asset: MediaAsset, viewer: Any) -> tuple[list[MediaUse], int]:
+    """The items using `asset` that `viewer` may view, by type and title, with the fields
+    that use it; and how many more items use it that `viewer` may not view. One query for
+    the references, one for the runtime entries' types, one per type."""
+    refs = Reference.objects.filter(
+        target_content_type=ContentType.objects.get_for_model(MediaAsset),
+        target_object_id=asset.pk,
+    ).values_list("source_content_type_id", "source_object_id", "field")
+    fields: dict[tuple[int, int], list[str]] = {}
+    for type_id, object_id, field in refs:
+        fields.setdefault((type_id, object_id), []).append(field)
+    by_type: dict[str, list[int]] = {}
+    for (_type_id, object_id), name in entry_api_names(fields).items():
+        by_type.setdefault(name, []).append(object_id)
+    uses: list[MediaUse] = []
+    for name, ids in by_type.items():
+        try:
+            registered = entry_type(name)
+        except LookupError:
+            continue  # a type removed since; its references go with its entries
+        type_id = ContentType.objects.get_for_model(registered.model, for_concrete_model=True).pk
+        items = entry_visible(registered.model.objects.filter(pk__in=ids), viewer)
+        for pk, title, status, deleted_at in items.values_list(
+            "pk", "title", "status", "deleted_at"
+        ):
+            uses.append(
+                MediaUse(
+                    model=registered.model,
+                    type_label=str(registered.model._meta.verbose_name),
+                    id=pk,
+                    title=title,
+                    status=status,
+                    trashed=deleted_at is not None,
+                    fields=tuple(sorted(fields[type_id, pk])),
+                )
+            )
+    uses.sort(key=lambda use: (use.type_label, use.title.lower(), use.id))
+    return uses, len(fields) - len(uses)

@@ -37,3 +37,11 @@ def rendition_pregenerate_task(asset_id: int) -> int:
             # One bad spec or file must not stop the others; the error is logged.
             logger.exception("Could not make rendition %s of media %s", spec, asset_id)
     return made
+
+
+@shared_task(ignore_result=True)
+def bulk_job_run_task(job_id: int) -> None:
+    """Run a bulk job's remaining items as its actor (resumable; content.services.bulk)."""
+    from content.services.bulk import bulk_job_run
+
+    bulk_job_run(job_id=job_id)

@@ -138,6 +138,12 @@ class EntryBehaviour:
         column values)."""
         return ()
 
+    def media_used(self, snapshot: dict[str, Any]) -> set[tuple[int, str]]:
+        """(media id, field name) of the media a revision's snapshot uses beyond the core
+        fields and the body (content.services.references): a runtime type's media fields
+        and the images in its rich text fields."""
+        return set()
+
     def fold(self, entry: PublishableCore, data: dict[str, Any], *, created: bool) -> None:
         """Before a create or update applies `data`: turn the type's own fields that are not
         columns into column values (a runtime type's fields into its `data` document),
@@ -229,7 +235,7 @@ class EntryType:
         return CORE_SUMMARY + self.summary
 
     def perm(self, action: str) -> str:
-        """The Django permission for `action` (add, change, delete, view, publish)."""
+        """The Django permission for `action` (add, change, delete, view, publish, lock)."""
         return f"{self.app_label}.{action}_{self.model._meta.model_name}"
 
     def review_days(self) -> int:

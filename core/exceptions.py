@@ -50,6 +50,24 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class ItemLocked(DjangoPermissionDenied):
+    """Someone else holds the item's edit lock. A refusal (PermissionDenied) to the admin
+    and every Django caller; the API answers 423 Locked (`Locked`), with `details`
+    naming the holder and when the lock expires."""
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.details = details or {}
+
+
+class Locked(exceptions.APIException):
+    """The item is locked by another user: 423, with the holder in the details."""
+
+    status_code = status.HTTP_423_LOCKED
+    default_detail = "The item is locked by another user."
+    default_code = "locked"
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     """The error envelope shared by the API, the middleware and the 404/500 handlers."""
     return {"error": {"code": code, "message": message, "details": details or {}}}
@@ -63,6 +81,10 @@ def _from_django(exc: Exception) -> Exception:
         converted = exceptions.ValidationError(detail)
         # Structured extras a service attached (e.g. each policy violation as an object).
         converted.details = getattr(exc, "details", {})
+        return converted
+    if isinstance(exc, ItemLocked):
+        converted = Locked(str(exc))
+        converted.details = exc.details
         return converted
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import string
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -58,14 +59,53 @@ for _entry in env.list("FRONTEND_BASE_URLS", default=[]):
     if not (_sep and _locale.strip()):
         raise ImproperlyConfigured(f"FRONTEND_BASE_URLS takes locale=url pairs; got {_entry!r}.")
     FRONTEND_BASE_URLS[_locale.strip()] = base_url(f"FRONTEND_BASE_URLS ({_locale})", _url)
-# The frontend page that shows a draft, with {token} where the signed preview token goes:
-# absolute, or a path on the item's frontend. Unset: the delivery API's preview JSON.
-# CONTENT_PREVIEW_URL is its former name, still read.
-FRONTEND_PREVIEW_URL = env.str(
-    "FRONTEND_PREVIEW_URL", default=env.str("CONTENT_PREVIEW_URL", default="")
-).strip()
-if FRONTEND_PREVIEW_URL and "{token}" not in FRONTEND_PREVIEW_URL:
-    raise ImproperlyConfigured("FRONTEND_PREVIEW_URL must hold {token}, where the token goes.")
+# What a preview address may name (content.frontend.preview_url); {token} is required.
+PREVIEW_PLACEHOLDERS = ("token", "type", "slug", "locale", "id")
+
+
+def preview_template(value: str) -> str:
+    """FRONTEND_PREVIEW_URL checked: an absolute http(s) URL or a path, naming only
+    PREVIEW_PLACEHOLDERS (in its path or query: the frame's origin must be known), {token}
+    among them."""
+    value = value.strip()
+    if not value:
+        return value
+    known = ", ".join(f"{{{name}}}" for name in PREVIEW_PLACEHOLDERS)
+    try:
+        parts = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(value)]
+    except ValueError as exc:  # a lone { or }
+        raise ImproperlyConfigured(
+            f"FRONTEND_PREVIEW_URL: {exc} (write a literal brace as {{{{ or }}}})."
+        ) from None
+    names = [name for name, _, _ in parts if name is not None]
+    unknown = sorted({name for name in names if name not in PREVIEW_PLACEHOLDERS})
+    if unknown:
+        shown = ", ".join(f"{{{name}}}" for name in unknown)
+        raise ImproperlyConfigured(
+            f"FRONTEND_PREVIEW_URL: unknown placeholder {shown} in {value!r}; it may hold {known}."
+        )
+    if any(conv or spec for name, conv, spec in parts if name is not None):
+        raise ImproperlyConfigured(
+            f"FRONTEND_PREVIEW_URL: write placeholders plainly ({known}); got {value!r}."
+        )
+    if "token" not in names:
+        raise ImproperlyConfigured("FRONTEND_PREVIEW_URL must hold {token}, where the token goes.")
+    if not value.startswith("/") and not re.fullmatch(r"https?://[^/?#\s{}]+([/?#]\S*)?", value):
+        raise ImproperlyConfigured(
+            "FRONTEND_PREVIEW_URL must be an absolute http(s) URL with placeholders only after "
+            f"its host (https://www.example.com/api/preview?token={{token}}), or a path; got "
+            f"{value!r}."
+        )
+    return value
+
+
+# The frontend page that shows a draft, with {token} where the signed preview token goes,
+# and optionally {type}, {slug}, {locale} and {id} of the item: absolute, or a path on the
+# item's frontend. The admin's preview panel frames it. Unset: the delivery API's preview
+# JSON, and the panel shows Folio's own rendering. CONTENT_PREVIEW_URL is its former name.
+FRONTEND_PREVIEW_URL = preview_template(
+    env.str("FRONTEND_PREVIEW_URL", default=env.str("CONTENT_PREVIEW_URL", default=""))
+)
 
 # Links in emails (the overdue-review digest) open the admin here.
 FOLIO_ADMIN_URL = env.str("FOLIO_ADMIN_URL", default=f"{FOLIO_BASE_URL}/admin/")

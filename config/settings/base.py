@@ -41,8 +41,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
     "corsheaders",
     "csp",
     "django_celery_beat",
@@ -56,6 +54,10 @@ INSTALLED_APPS = [
     "content",
     "content.runtime",
     "governance",
+    # After content: its `spectacular` command (which loads the types defined as data
+    # first) replaces drf-spectacular's, as Django lets an earlier app's command win.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +188,15 @@ CONTENT_DEFAULT_LOCALE = env.str("CONTENT_DEFAULT_LOCALE", default="en")
 CONTENT_ARTICLE_PATH_PREFIX = env.str("CONTENT_ARTICLE_PATH_PREFIX", default="articles")
 # How long preview links work (where they lead: FRONTEND_PREVIEW_URL, in addresses.py).
 CONTENT_PREVIEW_MAX_AGE = env.int("CONTENT_PREVIEW_MAX_AGE", default=60 * 60 * 24)
+# How long the admin's live preview keeps an unsaved draft for the frontend's preview page
+# (in the cache, under a token of its own; each pause in typing makes a new one).
+CONTENT_PREVIEW_DRAFT_MAX_AGE = env.int("CONTENT_PREVIEW_DRAFT_MAX_AGE", default=10 * 60)
+# Editing together (content.services.edit_locks, presence, autosave): an edit lock lasts
+# this long unless released or renewed; the change form sends a presence heartbeat this
+# often (someone missing two is gone); it autosaves this long after the last keystroke.
+CONTENT_LOCK_SECONDS = env.int("CONTENT_LOCK_SECONDS", default=4 * 60 * 60)
+CONTENT_PRESENCE_HEARTBEAT_SECONDS = env.int("CONTENT_PRESENCE_HEARTBEAT_SECONDS", default=15)
+CONTENT_AUTOSAVE_SECONDS = env.int("CONTENT_AUTOSAVE_SECONDS", default=3)
 
 # --- Security headers ------------------------------------------------------------------
 # django-csp 4: Swagger UI and Redoc are served from our own static files (sidecar).

@@ -39,6 +39,11 @@ DELIVERY_COMPILED_QUERIES = env.bool("DELIVERY_COMPILED_QUERIES", default=True)
 # through another process (one indexed read of one row).
 CONTENT_TYPES_CHECK_SECONDS = env.float("CONTENT_TYPES_CHECK_SECONDS", default=1.0)
 
+# --- Editors' admin ---------------------------------------------------------------------
+# The most items one bulk job may act on ("all N matching this filter" included); a job
+# keeps its items' ids, so this bounds its row and its run.
+BULK_JOB_MAX_ITEMS = env.int("BULK_JOB_MAX_ITEMS", default=10_000)
+
 # --- Governance ------------------------------------------------------------------------
 # Days until an item is due for review again, per type; "Mark reviewed" restarts the clock.
 # Each type registers its interval (content.types: articles 180, pages 365);

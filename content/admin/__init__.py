@@ -6,9 +6,19 @@ instead (content.admin.runtime_entries), re-registered after every reload."""
 
 from __future__ import annotations
 
-from content.admin import entries, grants, media, runtime_entries, taxonomy, typedefs
+from content.admin import (
+    entries,
+    grants,
+    media,
+    runtime_entries,
+    saved_views_manage,
+    taxonomy,
+    typedefs,
+)
+from content.admin.saved_views import saved_view_links
 from content.runtime.registry import on_reload
 from content.types import EntryType, for_each_entry_type
+from core import admin_nav
 
 
 def _code_type_admin(entry_type: EntryType) -> None:
@@ -18,5 +28,15 @@ def _code_type_admin(entry_type: EntryType) -> None:
 
 for_each_entry_type(_code_type_admin)
 on_reload(runtime_entries.admin_reload)
+# The views the user saved or was shared, as a sidebar group of their own (core.admin_nav).
+admin_nav.register_items("Saved views", saved_view_links)
 
-__all__ = ["entries", "grants", "media", "runtime_entries", "taxonomy", "typedefs"]
+__all__ = [
+    "entries",
+    "grants",
+    "media",
+    "runtime_entries",
+    "saved_views_manage",
+    "taxonomy",
+    "typedefs",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from content.admin.forms import ArticleForm
 from content.admin.layout import in_tab, standard_fieldsets
+from content.admin.list_filters import MineFilter, ReviewDueFilter
 from content.admin.mixins import EntryAdmin
 from content.admin.trash import InTrashFilter
 
@@ -16,7 +17,15 @@ class ArticleAdmin(EntryAdmin):
     # Sorting by an unindexed column sorts every row: seconds at a million articles. The
     # other columns have filters instead.
     sortable_by = ["title", "updated_at"]
-    list_filter = [InTrashFilter, "status", "locale", "category", "owner"]
+    list_filter = [
+        InTrashFilter,
+        "status",
+        "locale",
+        "category",
+        MineFilter,
+        ReviewDueFilter,
+        "owner",
+    ]
     list_select_related = ["locale", "category", "owner"]
     autocomplete_fields = ["category", "tags", "authors", "owner", "cover_image", "og_image"]
 

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html, format_html_join
+from django.urls import path, reverse
+from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 
 from content.admin.forms import MediaUploadForm
+from content.admin.media_library import MediaLibraryMixin, grid_thumbnail_url
 from content.admin.paginators import FastCountPaginator
 from content.admin.transitions import REFUSALS
 from content.admin.widgets import asset_url, thumbnail
@@ -26,13 +27,14 @@ from content.services import media as media_services
 from content.services.references import usage_entries
 from core.admin_services import ServiceFormAdminMixin, error_messages, report_refusal
 
-METADATA = ["title", "alt_text", "caption", "credit", "focal_point_x", "focal_point_y"]
+# The focal point is set by clicking the preview (content.admin.media_library), not typed.
+METADATA = ["title", "alt_text", "caption", "credit"]
 FACTS = [
     "preview",
     "kind",
     "mime_type",
     "dimensions",
-    "size",
+    "file_size",
     "sha256",
     "uploaded_by",
     "created_at",
@@ -41,17 +43,8 @@ IN_USE = "“{title}” cannot be deleted: it is used by {uses}. Remove it there
 PICKER_PAGE_SIZE = 24
 
 
-def _entry_link(row: dict) -> str:
-    try:
-        url = reverse(f"admin:content_{row['type']}_change", args=[row["id"]])
-    except NoReverseMatch:
-        return format_html("{} #{}", row["type"], row["id"])
-    trashed = " (in the trash)" if row["trashed"] else ""
-    return format_html('<a href="{}">{}</a>{} — {}', url, row["title"], trashed, row["field"])
-
-
 @admin.register(MediaAsset)
-class MediaAssetAdmin(ServiceFormAdminMixin, ModelAdmin):
+class MediaAssetAdmin(MediaLibraryMixin, ServiceFormAdminMixin, ModelAdmin):
     nav_section, nav_icon = "media", "photo_library"
     list_display = [
         *("thumb", "title", "kind", "dimensions", "file_size", "uploaded_by", "created_at"),
@@ -67,13 +60,17 @@ class MediaAssetAdmin(ServiceFormAdminMixin, ModelAdmin):
     actions = ["delete_unused"]
 
     class Media:
-        css = {"all": ["content/admin.css"]}
+        css = {"all": ["content/admin.css", "content/media_library.css"]}
+        js = ["content/media_library.js"]
 
     # --- Display --------------------------------------------------------------------
 
     @admin.display(description="")
     def thumb(self, obj: MediaAsset) -> str:
-        return thumbnail(obj)
+        url = grid_thumbnail_url(obj)  # the crop, made on first view: never the original
+        if url is None:
+            return thumbnail(obj)
+        return format_html('<img class="folio-thumb" src="{}" alt="" loading="lazy">', url)
 
     @admin.display(description="Preview")
     def preview(self, obj: MediaAsset) -> str:
@@ -86,15 +83,6 @@ class MediaAssetAdmin(ServiceFormAdminMixin, ModelAdmin):
     @admin.display(description="File size", ordering="size")
     def file_size(self, obj: MediaAsset) -> str:
         return filesizeformat(obj.size)
-
-    @admin.display(description="Where used")
-    def where_used(self, obj: MediaAsset) -> str:
-        rows = usage_entries(target=obj)
-        if not rows:
-            return "Not used anywhere; it can be deleted."
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_entry_link(r),) for r in rows))
-        )
 
     # --- Lists and forms ------------------------------------------------------------
 
@@ -109,14 +97,18 @@ class MediaAssetAdmin(ServiceFormAdminMixin, ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ["file", "title", "alt_text", "caption", "credit"]})]
-        return [
-            (None, {"fields": METADATA}),
-            ("File", {"fields": FACTS}),
-            ("Where used", {"fields": ["where_used"]}),
-        ]
+        # An image is shown by the focal point picker; a document's preview is its type.
+        facts = [f for f in FACTS if f != "preview"] if obj.kind == MediaKind.IMAGE else FACTS
+        return [(None, {"fields": METADATA}), ("File", {"fields": facts})]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*FACTS, "where_used"] if obj else []
+        return FACTS if obj else []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        asset = self.get_object(request, unquote(object_id))
+        if asset is not None:
+            extra_context = {**self.library_change_context(request, asset), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         data = {k: v for k, v in form.cleaned_data.items() if k in METADATA}
@@ -184,7 +176,11 @@ class MediaAssetAdmin(ServiceFormAdminMixin, ModelAdmin):
 
     def get_urls(self):
         picker = self.admin_site.admin_view(self.picker_view)
-        return [path("picker/", picker, name="content_mediaasset_picker"), *super().get_urls()]
+        return [
+            path("picker/", picker, name="content_mediaasset_picker"),
+            *self.library_urls(),
+            *super().get_urls(),
+        ]
 
     def picker_view(self, request):
         """Choose an image, or upload one, for the editor's image dialog."""

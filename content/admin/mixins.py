@@ -3,7 +3,9 @@ registered type). Which fields an editor writes comes from the type's registrati
 
 - Every write goes through content.services: the form's data goes to entry_create /
   entry_update (with the version the editor loaded, so a stale save is refused), and
-  buttons and bulk actions call the lifecycle services (content.admin.transitions).
+  buttons call the lifecycle services (content.admin.transitions); bulk actions run
+  the same services item by item in a BulkJob (content.admin.bulk).
+- Saved views: "Save this view" and the views above the list (content.admin.saved_views).
 - The changelist never counts the whole table (FastCountPaginator, no facets, a
   MIN/MAX date hierarchy) and hides the trash unless asked (content.admin.trash).
 - The change form shows the body editor, the lifecycle buttons the user may use, a
@@ -15,35 +17,29 @@ from __future__ import annotations
 
 from csp.constants import NONCE
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from js_asset import Media
 from unfold.admin import ModelAdmin
-from unfold.widgets import PROSE_CLASSES
 
-from content import frontend
 from content.admin import transitions
+from content.admin.bulk import BULK_ACTIONS, offered_actions
+from content.admin.editing import EditingAdminMixin
+from content.admin.entry_display import EntryDisplayMixin
 from content.admin.forms import STALE
 from content.admin.history import HistoryAdminMixin, history_rows
 from content.admin.layout import form_tabs, header_context
+from content.admin.list_filters import MineFilter, ReviewDueFilter, extra_list_filters
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
+from content.admin.preview import PreviewAdminMixin
 from content.admin.review import ReviewAdminMixin
+from content.admin.saved_views import SavedViewsAdminMixin
 from content.admin.tools import EntryToolsMixin
-from content.admin.trash import (
-    InTrashFilter,
-    TrashAdminMixin,
-    bulk_restore,
-    bulk_trash,
-    trash_context,
-)
-from content.admin.widgets import body_html, status_badge
+from content.admin.trash import InTrashFilter, TrashAdminMixin, trash_context
+from content.admin.widgets import status_badge
 from content.models import Locale, PublishableCore
 from content.selectors import entry_visible
 from content.services import entries, rules
@@ -51,11 +47,12 @@ from content.types import entry_type_for
 from core.admin_services import ServiceFormAdminMixin
 from core.exceptions import PreconditionFailed
 
-# A read-only body is typeset as the reader sees it: unfold's prose styles, Folio's measure.
-PROSE_CLASS = " ".join(["prose", "folio-prose", *PROSE_CLASSES])
-
 
 class EntryAdmin(
+    EntryDisplayMixin,
+    PreviewAdminMixin,
+    SavedViewsAdminMixin,
+    EditingAdminMixin,
     HistoryAdminMixin,
     ReviewAdminMixin,
     TrashAdminMixin,
@@ -65,7 +62,8 @@ class EntryAdmin(
 ):
     list_display = ["title", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["title"]
-    list_filter = [InTrashFilter, "status", "locale", "owner"]
+    # MineFilter and ReviewDueFilter read relative to the viewer and today (saved views).
+    list_filter = [InTrashFilter, "status", "locale", MineFilter, ReviewDueFilter, "owner"]
     search_fields = ["title", "slug"]
     date_hierarchy = "updated_at"
     show_full_result_count = False
@@ -76,42 +74,15 @@ class EntryAdmin(
     # goes by app label).
     change_form_template = "admin/content/change_form.html"
     change_list_template = "admin/content/change_list.html"
-    actions = [*transitions.BULK_ACTIONS, bulk_trash, bulk_restore, transitions.bulk_schedule]
+    # Every bulk action is a BulkJob with a progress page (content.admin.bulk).
+    actions = BULK_ACTIONS
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
     # The sidebar's Content group (core.admin_nav); types set their own icon and place.
     nav_section, nav_icon, nav_order = "content", "dataset", 30
 
     class Media:
-        css = {"all": ["content/admin.css"]}
-
-    # --- Display --------------------------------------------------------------------
-
-    @admin.display(description="Status", ordering="status")
-    def status_display(self, obj: PublishableCore) -> str:
-        return status_badge(obj)
-
-    @admin.display(description="Owner")
-    def owner_display(self, obj: PublishableCore) -> str:
-        return str(obj.owner) if obj.owner_id else "—"
-
-    @admin.display(description="Published")
-    def live_info(self, obj: PublishableCore) -> str:
-        if not obj.pk:
-            return "—"
-        live = f"revision {obj.live_revision.number}" if obj.live_revision_id else "not live"
-        latest = obj.latest_revision.number if obj.latest_revision_id else "—"
-        return f"Live: {live} · latest revision {latest} · version {obj.version}"
-
-    def view_on_site(self, obj: PublishableCore) -> str | None:
-        """The live item on the frontend; no link while it is not live or has no frontend."""
-        return frontend.live_url(obj)
-
-    @admin.display(description="Body")
-    def body_display(self, obj: PublishableCore) -> str:
-        """The body as the reader sees it (blocks_to_html), typeset as prose."""
-        # Stored bodies passed content.blocks.body_clean, so their HTML is sanitised.
-        body = mark_safe(body_html(obj.body or []))  # noqa: S308
-        return format_html('<div class="{}">{}</div>', PROSE_CLASS, body)
+        css = {"all": ["content/admin.css", "content/editing.css"]}
+        js = ["content/editing.js"]
 
     # --- Querysets and permissions ------------------------------------------------
 
@@ -137,6 +108,12 @@ class EntryAdmin(
                 request.user, obj, "change"
             )
         return super().has_view_permission(request, obj)
+
+    def get_actions(self, request):
+        return offered_actions(self.model, super().get_actions(request))
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), *extra_list_filters()]
 
     def has_trash_permission(self, request) -> bool:
         return self._perm(request, "delete")
@@ -315,24 +292,3 @@ class EntryAdmin(
             *(path(route, view(fn), name=self._name(suffix)) for route, fn, suffix in extra),
             *super().get_urls(),
         ]
-
-    def _entry_or_404(self, request, object_id) -> PublishableCore:
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_permission(request, obj):
-            raise Http404
-        return obj
-
-    def _back(self, obj) -> HttpResponseRedirect:
-        return HttpResponseRedirect(self._url("change", obj.pk))
-
-    def transition_view(self, request, object_id, name):
-        transition = transitions.BY_NAME.get(name)
-        if transition is None:
-            raise Http404
-        if transition.confirm:  # a page that asks first, and acts on its POST
-            return self.confirm_view(request, self._entry_or_404(request, object_id), transition)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self._entry_or_404(request, object_id)
-        transitions.run(request, transition, obj)
-        return self._back(obj)

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from content.admin import transitions
 from content.admin.forms import PageForm, PageMoveForm
 from content.admin.layout import in_tab, standard_fieldsets
+from content.admin.list_filters import MineFilter, ReviewDueFilter
 from content.admin.mixins import EntryAdmin
 from content.admin.trash import InTrashFilter
 from content.models import Page
@@ -21,7 +22,7 @@ class PageAdmin(EntryAdmin):
     nav_icon, nav_order = "description", 20
     list_display = ["tree_title", "url_path", "status_display", "locale", "owner", "updated_at"]
     list_display_links = ["tree_title"]
-    list_filter = [InTrashFilter, "status", "locale", "owner"]
+    list_filter = [InTrashFilter, "status", "locale", MineFilter, ReviewDueFilter, "owner"]
     list_select_related = ["locale", "owner"]
     search_fields = ["title", "slug", "url_path"]
     ordering = ["path"]

@@ -8,21 +8,12 @@ estimate on PostgreSQL (EXPLAIN, no scan), and the pagination template says "abo
 
 from __future__ import annotations
 
-import json
-
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connections
 from django.utils.functional import cached_property
 
+from core.counting import planner_estimate
+
 COUNT_CAP = 10_000
-
-
-def planner_estimate(queryset) -> int | None:
-    """PostgreSQL's estimate of the rows `queryset` returns, or None elsewhere."""
-    if connections[queryset.db].vendor != "postgresql":
-        return None
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class FastCountPaginator(Paginator):

@@ -5,7 +5,8 @@ the service's answer; a refusal is reported and the form shown again."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from content.admin import transitions
@@ -17,7 +18,8 @@ from core.admin_services import report_refusal
 
 
 class EntryToolsMixin:
-    """For EntryAdmin: the tools' form pages, scheduling and the preview link."""
+    """For EntryAdmin: the lifecycle buttons' view, the tools' form pages, scheduling
+    and the preview link (EntryAdmin.get_urls names them)."""
 
     def form_page(self, request, obj, form, *, title: str, intro: str, submit: str, **extra):
         """A small form on one item (admin/content/entry_tool.html): move, reject..."""
@@ -82,3 +84,26 @@ class EntryToolsMixin:
         FRONTEND_PREVIEW_URL is set, else the delivery API's preview."""
         link = preview_link_create(entry=obj, actor=request.user)
         return request.build_absolute_uri(link["url"])
+
+    # --- The item's lookups and its lifecycle buttons -------------------------------
+
+    def _entry_or_404(self, request, object_id) -> PublishableCore:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        return obj
+
+    def _back(self, obj) -> HttpResponseRedirect:
+        return HttpResponseRedirect(self._url("change", obj.pk))
+
+    def transition_view(self, request, object_id, name):
+        transition = transitions.BY_NAME.get(name)
+        if transition is None:
+            raise Http404
+        if transition.confirm:  # a page that asks first, and acts on its POST
+            return self.confirm_view(request, self._entry_or_404(request, object_id), transition)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._entry_or_404(request, object_id)
+        transitions.run(request, transition, obj)
+        return self._back(obj)

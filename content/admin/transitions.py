@@ -1,4 +1,5 @@
-"""Lifecycle transitions in the admin: object-tools buttons and bulk actions.
+"""Lifecycle transitions in the admin: the change form's object-tools buttons (bulk
+actions run the same services through bulk jobs: content.admin.bulk).
 
 Each transition names its service and its check (content.services.checks), the very
 function the service runs before acting: a button is offered exactly when that check
@@ -14,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import admin, messages
-from django.template.response import TemplateResponse
+from django.contrib import messages
 from rest_framework.exceptions import APIException
 
 from content.models import PublishableCore
@@ -48,7 +48,6 @@ class Transition:
     done: str  # past tense, for the success message
     service: Callable[..., PublishableCore]
     check: Callable[[Any, PublishableCore], None]  # the one the service runs first
-    permission: str  # the ModelAdmin's has_<permission>_permission gates the bulk action
     style: str = ""
     button: bool = True
     confirm: bool = False  # the button opens a confirmation page (content.admin.trash)
@@ -64,18 +63,14 @@ TRANSITIONS = (
         "submitted for review",
         lifecycle.entry_submit,
         checks.submit_check,
-        "change",
     ),
-    Transition(
-        "approve", "Approve", "approved", lifecycle.entry_approve, checks.approve_check, "review"
-    ),
+    Transition("approve", "Approve", "approved", lifecycle.entry_approve, checks.approve_check),
     Transition(
         "publish",
         "Publish",
         "published",
         lifecycle.entry_publish,
         checks.publish_check,
-        "publish",
         style="primary",
     ),
     Transition(
@@ -84,7 +79,6 @@ TRANSITIONS = (
         "unpublished",
         lifecycle.entry_unpublish,
         checks.unpublish_check,
-        "publish",
     ),
     Transition(
         "archive",
@@ -92,7 +86,6 @@ TRANSITIONS = (
         "archived",
         lifecycle.entry_archive,
         checks.archive_check,
-        "publish",
         button=False,
     ),
     Transition(
@@ -101,7 +94,6 @@ TRANSITIONS = (
         "moved to the trash",
         trash.entry_trash,
         checks.trash_check,
-        "trash",
         style="danger",
         confirm=True,
     ),
@@ -111,7 +103,6 @@ TRANSITIONS = (
         "restored from the trash",
         trash.entry_restore,
         checks.restore_check,
-        "trash",
         style="primary",
         confirm=True,
     ),
@@ -128,50 +119,3 @@ def run(request, transition: Transition, entry: PublishableCore) -> bool:
         return False
     messages.success(request, f"“{entry}” was {transition.done}.")
     return True
-
-
-def _bulk(transition: Transition):
-    def action(modeladmin, request, queryset):
-        for entry in queryset:
-            run(request, transition, entry)
-
-    action.__name__ = f"bulk_{transition.name}"
-    return admin.action(
-        description=f"{transition.label} (selected %(verbose_name_plural)s)",
-        permissions=[transition.permission],
-    )(action)
-
-
-# Trash and restore confirm first, in bulk too: content.admin.trash has their actions.
-BULK_ACTIONS = [_bulk(t) for t in TRANSITIONS if not t.confirm]
-
-
-@admin.action(description="Schedule selected %(verbose_name_plural)s…", permissions=["publish"])
-def bulk_schedule(modeladmin, request, queryset):
-    """An intermediate page asks for the times, then schedules each item."""
-    from content.admin.forms import ScheduleForm
-
-    form = ScheduleForm(request.POST if "apply" in request.POST else None)
-    if form.is_valid():
-        for entry in queryset:
-            try:
-                lifecycle.entry_schedule(entry=entry, actor=request.user, **form.cleaned_data)
-            except REFUSALS as exc:
-                report_refusal(request, exc, prefix=f"“{entry}”: ")
-            else:
-                messages.success(request, f"“{entry}” was scheduled.")
-        return None
-    return TemplateResponse(
-        request,
-        "admin/content/schedule.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": "Schedule",
-            "opts": modeladmin.model._meta,
-            "form": form,
-            "media": modeladmin.media + form.media,
-            "entries": queryset,
-            "action": "bulk_schedule",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
-    )

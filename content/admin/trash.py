@@ -2,8 +2,8 @@
 
 Trashed items are hidden from the changelists unless the "In the trash" filter is
 chosen. Trash and Restore ask first, on a confirmation page (like Django's delete
-confirmation), for one item (the change form's button) or for the selected ones (bulk
-actions). Trashing says what goes offline; restoring an item that was live offers to
+confirmation), for one item (the change form's button); in bulk they are bulk jobs
+(content.admin.bulk). Trashing says what goes offline; restoring an item that was live offers to
 put its live revision back live to whoever the service would let (the same check,
 content.services.checks.restore_check), and "restore as a draft" otherwise.
 """
@@ -13,14 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
 
-from content.admin.transitions import REFUSALS
 from content.models import PublishableCore
 from content.services import checks, trash
-from core.admin_services import error_messages, report_refusal
+from content.services.trash import was_live
+from core.admin_services import error_messages
 
 TEMPLATE = "admin/content/trash_confirm.html"
 
@@ -83,11 +82,6 @@ def trash_warnings(entry: PublishableCore, along: list[str]) -> list[str]:
         else "You can restore it from the trash."
     )
     return lines
-
-
-def was_live(entry: PublishableCore) -> list[PublishableCore]:
-    """The items a restore of `entry` brings back that were live when trashed."""
-    return [item for item in [entry, *checks.trashed_with(entry)] if item.trashed_live_revision_id]
 
 
 def restore_offer(user: Any, entry: PublishableCore) -> tuple[list[str], bool]:
@@ -172,106 +166,3 @@ class TrashAdminMixin:
             warnings=lines,
             choices=choices,
         )
-
-
-def _bulk_page(modeladmin, request, queryset, *, action: str, title: str, rows, **extra):
-    return TemplateResponse(
-        request,
-        TEMPLATE,
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "opts": modeladmin.model._meta,
-            "rows": rows,
-            "entries": queryset,
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            **extra,
-        },
-    )
-
-
-def _bulk_run(request, queryset, act, done) -> None:
-    for entry in queryset:
-        try:
-            result = act(entry)
-        except REFUSALS as exc:
-            report_refusal(request, exc, prefix=f"“{entry}”: ")
-        else:
-            messages.success(request, done(result))
-
-
-@admin.action(
-    description="Move selected %(verbose_name_plural)s to the trash…", permissions=["trash"]
-)
-def bulk_trash(modeladmin, request, queryset):
-    """A confirmation page says what goes offline; then each item goes to the trash."""
-    if "apply" in request.POST:
-        _bulk_run(
-            request,
-            queryset,
-            lambda entry: trash.entry_trash(entry=entry, actor=request.user),
-            lambda entry: f"“{entry}” was moved to the trash.",
-        )
-        return None
-    rows = [{"entry": e, "note": "live: goes offline" if e.is_live else ""} for e in queryset]
-    return _bulk_page(
-        modeladmin,
-        request,
-        queryset,
-        action="bulk_trash",
-        title="Move these to the trash?",
-        rows=rows,
-        warnings=[
-            "Live items go offline at once; pages take their subpages along. "
-            "You can restore them from the trash."
-        ],
-        choices=[{"key": "trash", "label": "Yes, move them to the trash", "css": "danger"}],
-    )
-
-
-@admin.action(description="Restore selected %(verbose_name_plural)s…", permissions=["trash"])
-def bulk_restore(modeladmin, request, queryset):
-    """A confirmation page; those that were live can be put back live by a publisher."""
-    if "apply" in request.POST:
-        republish = bool(request.POST.get("republish"))
-        _bulk_run(
-            request,
-            queryset,
-            lambda entry: trash.entry_restore(
-                entry=entry, actor=request.user, republish=republish and bool(was_live(entry))
-            ),
-            lambda entry: (
-                f"“{entry}” was restored and is live again."
-                if entry.is_live
-                else f"“{entry}” was restored as a draft."
-            ),
-        )
-        return None
-    rows = [
-        {"entry": e, "note": "was live when trashed" if e.trashed_live_revision_id else ""}
-        for e in queryset
-    ]
-    choices = [{"key": "draft", "label": "Restore as drafts"}]
-    if modeladmin.has_publish_permission(request) and any(row["note"] for row in rows):
-        choices.insert(
-            0,
-            {
-                "key": "republish",
-                "label": "Restore, and republish those that were live",
-                "republish": True,
-            },
-        )
-    return _bulk_page(
-        modeladmin,
-        request,
-        queryset,
-        action="bulk_restore",
-        title="Restore these?",
-        rows=rows,
-        warnings=[
-            "Drafts come back offline. Republishing puts back live the revision that was live "
-            "when trashed, where a publish of it would be allowed; the others say why not."
-        ],
-        choices=choices,
-    )

@@ -6,7 +6,9 @@ The publishable types are listed by the registry (content.types.publishable_mode
 from __future__ import annotations
 
 from content.models.articles import Article
+from content.models.autosave import AutosaveDraft
 from content.models.base import PublishableCore, Status
+from content.models.bulk import BulkJob, BulkJobStatus, BulkRefusal
 from content.models.grants import RoleGrant
 from content.models.locales import Locale
 from content.models.media import MediaAsset, MediaKind, Rendition
@@ -14,6 +16,7 @@ from content.models.pages import Page
 from content.models.redirects import Redirect
 from content.models.references import Reference
 from content.models.revisions import Revision
+from content.models.saved_views import SavedView
 from content.models.scope import ScopedModel
 from content.models.snapshots import (
     DeliverySnapshot,
@@ -33,6 +36,10 @@ from content.models.typedefs import (
 
 __all__ = [
     "Article",
+    "AutosaveDraft",
+    "BulkJob",
+    "BulkJobStatus",
+    "BulkRefusal",
     "Category",
     "DeliverySnapshot",
     "DeliveryState",
@@ -49,6 +56,7 @@ __all__ = [
     "Rendition",
     "Revision",
     "RoleGrant",
+    "SavedView",
     "ScopedModel",
     "SnapshotFacet",
     "SnapshotValue",

@@ -31,7 +31,10 @@ class Article(PublishableCore):
 
     class Meta:
         ordering = ["-updated_at"]
-        permissions = [("publish_article", "Can publish, unpublish and schedule articles")]
+        permissions = [
+            ("publish_article", "Can publish, unpublish and schedule articles"),
+            ("lock_article", "Can lock articles for editing and unlock anyone's"),
+        ]
         indexes = [
             *core_indexes("article"),
             models.Index(fields=["category", "-updated_at"], name="article_category_upd"),

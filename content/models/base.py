@@ -7,7 +7,8 @@ Transitions live in content.services.lifecycle, never here.
 Fields: title, slug, locale, translation_key, owner, status, version, live_revision,
 latest_revision, has_unpublished_changes, first_published_at, last_published_at,
 publish_at, expire_at, deleted_at (trash) and trashed_live_revision, next_review_at,
-seo_title, meta_description, og_image, body (list of blocks), created_at, updated_at.
+seo_title, meta_description, og_image, body (list of blocks), created_at, updated_at, and
+the edit lock (locked_by, locked_at, lock_expires_at: content.services.edit_locks).
 """
 
 from __future__ import annotations
@@ -71,6 +72,19 @@ class PublishableCore(models.Model):
     body = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The edit lock: while it has not expired, only its holder saves or moves the item
+    # along its lifecycle. Not content: taking or releasing it bumps neither `version`
+    # nor `updated_at`, so nobody's open copy goes stale.
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    lock_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -88,6 +102,8 @@ def core_indexes(prefix: str) -> list[models.Index]:
     return [
         models.Index(fields=["status", "-updated_at"], name=f"{prefix}_status_upd"),
         models.Index(fields=["owner", "-updated_at"], name=f"{prefix}_owner_upd"),
+        # The dashboard's "my drafts": one owner's items in one status, newest first.
+        models.Index(fields=["owner", "status", "-updated_at"], name=f"{prefix}_owner_status"),
         models.Index(fields=["locale", "-updated_at"], name=f"{prefix}_locale_upd"),
         models.Index(fields=["-updated_at"], name=f"{prefix}_updated"),
         models.Index(
@@ -110,6 +126,12 @@ def core_indexes(prefix: str) -> list[models.Index]:
             fields=["trashed_live_revision"],
             name=f"{prefix}_trashed_live",
             condition=models.Q(trashed_live_revision__isnull=False),
+        ),
+        # The few locked items: a user's deletion clears their locks without a scan.
+        models.Index(
+            fields=["locked_by"],
+            name=f"{prefix}_locked_by",
+            condition=models.Q(locked_by__isnull=False),
         ),
     ]
 

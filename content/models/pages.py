@@ -27,7 +27,10 @@ class Page(PublishableCore):
 
     class Meta:
         ordering = ["path"]
-        permissions = [("publish_page", "Can publish, unpublish, schedule and move pages")]
+        permissions = [
+            ("publish_page", "Can publish, unpublish, schedule and move pages"),
+            ("lock_page", "Can lock pages for editing and unlock anyone's"),
+        ]
         indexes = [
             *core_indexes("page"),
             models.Index(fields=["parent", "sort_order"], name="page_parent_order"),

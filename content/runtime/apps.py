@@ -15,10 +15,16 @@ def _sync(**kwargs) -> None:
 
 
 def _load_after_migrate(sender, **kwargs) -> None:
-    from content.runtime.registry import sync
+    from content.models import TypeDefinition
+    from content.runtime.registry import ENTRY_CLASSES, ensure_permissions, sync
 
     # Before the roles are synced (accounts), so they keep their rights on runtime types.
     sync(force=True)
+    if sender.label != "content":
+        return  # post_migrate comes once per app; once is enough for what follows
+    # Types defined before an action was added (`lock`) get its permission too.
+    for definition in TypeDefinition.objects.filter(pk__in=list(ENTRY_CLASSES)):
+        ensure_permissions(definition)
 
 
 class RuntimeTypesConfig(AppConfig):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from content.blocks import body_image_ids
 from content.models import FieldKind, MediaAsset, TypeDefinition
 from content.runtime.kinds import Invalid, clean_value, is_empty, text_of
 from content.types import EntryBehaviour, entry_type
@@ -156,6 +157,19 @@ class RuntimeBehaviour(EntryBehaviour):
             data["title"] = text_of(title, document.get(title.key))[:255]
         if document != (entry.data or {}):
             data["data"] = document
+
+    def media_used(self, snapshot: dict[str, Any]) -> set[tuple[int, str]]:
+        document = snapshot.get("data") or {}
+        used: set[tuple[int, str]] = set()
+        for field in self.fields:
+            value = document.get(field.key)
+            if not value:
+                continue
+            if field.kind == FieldKind.MEDIA and isinstance(value, int):
+                used.add((value, field.api_id))
+            elif field.kind == FieldKind.RICH_TEXT and isinstance(value, list):
+                used.update((pk, field.api_id) for pk in body_image_ids(value))
+        return used
 
     def _unique(self, entry, document: dict[str, Any], errors) -> None:
         changed = [

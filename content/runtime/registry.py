@@ -206,9 +206,13 @@ def forget() -> None:
         callback([])
 
 
+# Every runtime type's permissions; Django creates a code type's from its Meta.
+TYPE_ACTIONS = ("add", "change", "delete", "view", "publish", "lock")
+
+
 def ensure_permissions(definition: TypeDefinition) -> None:
-    """The new type's permissions (add, change, delete, view, publish), and the roles' share
-    of them (accounts.roles: every role acts on every registered type)."""
+    """The new type's permissions (add, change, delete, view, publish, lock), and the roles'
+    share of them (accounts.roles: every role acts on every registered type)."""
     from django.contrib.auth.models import Permission
 
     from accounts.services import roles_sync
@@ -222,7 +226,7 @@ def ensure_permissions(definition: TypeDefinition) -> None:
             codename=f"{action}_{name}",
             defaults={"name": f"Can {action} {definition.name}"},
         )[1]
-        for action in ("add", "change", "delete", "view", "publish")
+        for action in TYPE_ACTIONS
     ]
     if any(created):  # a new type (or api_id): the roles get their share; else they have it
         roles_sync()

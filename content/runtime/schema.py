@@ -15,16 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from content.runtime.registry import sync
 from content.types import EntryType, entry_types
 from core.schema_paths import Endpoint, fixed_parameter, register_expander
 
 
 def runtime_types() -> list[EntryType]:
-    """The runtime types as defined now, by api_id. Read from the database first (within
-    the lease): `manage.py spectacular` generates with no connection open, so the lazy
-    lookup (content.runtime.registry.sync_if_connected) would see none."""
-    sync()
+    """The runtime types as registered now, by api_id."""
     return sorted((t for t in entry_types() if t.runtime), key=lambda t: t.api_name)
 
 

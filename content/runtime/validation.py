@@ -35,7 +35,7 @@ RESERVED = frozenset(
         *CORE_CREATE_ONLY,
         *(f.name for f in Entry._meta.get_fields()),
         *("limit", "cursor", "page", "search", "ordering", "fields", "expand", "format"),
-        *("url_path", "data", "definition", "status", "version", "key"),
+        *("url_path", "data", "definition", "status", "version", "key", "lock"),
     }
 ) - {"title"}  # a type may call its title field "title" (it then is the entry's title)
 # Names a type may not take: routes beside `content-types/<api_id>/`, and the record types

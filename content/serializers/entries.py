@@ -4,10 +4,12 @@ and the actions' input shapes."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from content.models import Article, Category, Locale, MediaAsset, Page, Revision, Status, Tag
+from content.services.rules import lock_state
 from core.serializers import StrictSerializer
 
 
@@ -42,7 +44,17 @@ CORE_OUT = [
     "og_image",
     "created_at",
     "updated_at",
+    "lock",
 ]
+
+
+class EditLockSerializer(serializers.Serializer):
+    """An edit lock in force: until it expires, only its holder changes the item."""
+
+    locked_by = serializers.IntegerField(allow_null=True, help_text="The holder's user id.")
+    locked_by_name = serializers.CharField()
+    locked_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -62,6 +74,16 @@ class EntrySerializer(serializers.ModelSerializer):
         default=None,
         help_text="In the trash: the revision that was live when trashed (restore can republish).",
     )
+
+    lock = serializers.SerializerMethodField(
+        help_text="The edit lock in force (`lock/`, `unlock/`), or null: while it holds, "
+        "another user's save or transition is refused with 423."
+    )
+
+    @extend_schema_field(EditLockSerializer(allow_null=True))
+    def get_lock(self, obj) -> dict | None:
+        held = lock_state(obj)
+        return held.as_details() if held is not None else None
 
     def to_representation(self, instance):
         # Objects fresh from a service lack the selector's annotations; read the numbers.

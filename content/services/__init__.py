@@ -6,6 +6,7 @@ behaviour (the page tree: content.services.pages) plugs in through its EntryBeha
 
 from __future__ import annotations
 
+from content.services.edit_locks import entry_lock, entry_unlock
 from content.services.entries import entry_create, entry_update, locale_default
 from content.services.lifecycle import (
     entry_approve,
@@ -17,7 +18,12 @@ from content.services.lifecycle import (
     entry_unpublish,
     revision_revert,
 )
-from content.services.media import media_delete, media_update, media_upload
+from content.services.media import (
+    media_delete,
+    media_focal_point_set,
+    media_update,
+    media_upload,
+)
 from content.services.pages import page_move
 from content.services.preview import preview_link_create, preview_token_load
 from content.services.renditions import rendition_get_or_create
@@ -29,6 +35,7 @@ __all__ = [
     "entry_approve",
     "entry_archive",
     "entry_create",
+    "entry_lock",
     "entry_mark_reviewed",
     "entry_publish",
     "entry_reject",
@@ -37,10 +44,12 @@ __all__ = [
     "entry_set_owner",
     "entry_submit",
     "entry_trash",
+    "entry_unlock",
     "entry_unpublish",
     "entry_update",
     "locale_default",
     "media_delete",
+    "media_focal_point_set",
     "media_update",
     "media_upload",
     "page_move",

@@ -11,8 +11,10 @@ review backend's read-only methods instead (content.review: `applies`, `refusal`
 `publish_refusal`). Blocking content policies are the one refusal a button does not
 foresee: the change form's policy panel shows them, and the refusal lists each one.
 
-A system actor (None: the scheduler, commands, factories) passes the role checks and the
-backend's read-only refusals; what binds it is in the backend's `decide` / `on_publish`
+Someone else's edit lock refuses every transition (rules.ensure_not_locked).
+
+A system actor (None: the scheduler, commands, factories) passes the role checks, locks and
+the backend's read-only refusals; what binds it is in the backend's `decide` / `on_publish`
 and in the guards (content.guards).
 """
 
@@ -53,6 +55,7 @@ def submit_check(actor: Any, entry: PublishableCore) -> None:
     """Submit: edit rights on a draft, or on a live item's changes when a workflow applies."""
     rules.ensure_not_trashed(entry)
     rules.ensure_can_edit(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if not rules.live_changes(entry):
         rules.ensure_status(entry, (Status.DRAFT,), "submit")
     elif not review.backend().applies(entry):
@@ -71,6 +74,7 @@ def review_check(actor: Any, entry: PublishableCore, *, decision: str) -> None:
     """Approve or reject: content's own rules, and the review backend lets `actor` decide
     now (a step's reviewer; a live item's changes only under a workflow)."""
     outcome_check(actor, entry, decision=decision)
+    rules.ensure_not_locked(actor, entry)
     if actor is None:
         return  # the system; the backend's decide still applies its rules
     refusal = review.backend().refusal(entry=entry, actor=actor, decision=decision)
@@ -100,6 +104,7 @@ def publish_check(actor: Any, entry: PublishableCore) -> None:
     wherever a workflow applies (or bypass_workflow)."""
     rules.ensure_not_trashed(entry)
     rules.ensure_can_publish(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if entry.status == Status.PUBLISHED and not entry.has_unpublished_changes:
         raise ValidationError("This item is already published with no unpublished changes.")
     _ensure_may_go_live(actor, entry, entry.latest_revision)
@@ -109,6 +114,7 @@ def unpublish_check(actor: Any, entry: PublishableCore) -> None:
     """Unpublish: publish rights, and the item is live (a schedule is cleared by schedule)."""
     rules.ensure_not_trashed(entry)
     rules.ensure_can_publish(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if entry.status == Status.SCHEDULED:
         raise ValidationError(
             {"status": ["The item is not live, only scheduled: clear its schedule instead."]}
@@ -121,6 +127,7 @@ def schedule_check(actor: Any, entry: PublishableCore) -> None:
     times, and a publish time as a publish)."""
     rules.ensure_not_trashed(entry)
     rules.ensure_can_publish(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if entry.status == Status.ARCHIVED:
         raise ValidationError({"status": ["Archived items cannot be scheduled; publish them."]})
 
@@ -129,6 +136,7 @@ def archive_check(actor: Any, entry: PublishableCore) -> None:
     """Archive: publish rights on an item not archived yet."""
     rules.ensure_not_trashed(entry)
     rules.ensure_can_publish(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if entry.status == Status.ARCHIVED:
         raise ValidationError({"status": ["The item is already archived."]})
 
@@ -146,6 +154,7 @@ def trash_check(actor: Any, entry: PublishableCore) -> None:
     """Trash: delete rights (Authors: their own drafts), and what the type's structure
     allows (an Author trashes no page with subpages)."""
     rules.ensure_can_trash(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if entry.deleted_at is not None:
         raise ValidationError("The item is already in the trash.")
     entry_type_for(entry).behaviour.check_trash(entry, restricted=rules.is_restricted(actor, entry))
@@ -157,6 +166,7 @@ def restore_check(actor: Any, entry: PublishableCore, *, republish: bool = False
     what publishing each revision that was live when trashed needs (the item's and its
     subpages'), as a publish would check it."""
     rules.ensure_can_trash(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if entry.deleted_at is None:
         raise ValidationError("The item is not in the trash.")
     entry_type_for(entry).behaviour.check_restore(entry)

@@ -21,6 +21,7 @@ from content.blocks import body_clean
 from content.hooks import announce, entry_changed
 from content.models import Category, Locale, MediaAsset, MediaKind, PublishableCore, Status, Tag
 from content.services import rules
+from content.services.autosave import autosave_clear
 from content.services.references import references_rebuild
 from content.services.revisions import revision_create
 from content.types import entry_type_for
@@ -236,6 +237,23 @@ def _record_save(entry: PublishableCore, actor: Any, m2m: dict, message: str) ->
     references_rebuild(entry=entry)
 
 
+def entry_changes_apply(
+    *, entry: PublishableCore, actor: Any, data: dict[str, Any]
+) -> tuple[dict[str, list], dict[str, list]]:
+    """Check and clean an edit of `entry` and set it on the instance, writing nothing:
+    what entry_update saves, and what a live preview shows (content.services.preview).
+    Returns (changes for the audit, many-to-many values to set)."""
+    entry_type = entry_type_for(entry)
+    data = dict(data)
+    _unknown(type(entry), data, entry_type.editable_fields + entry_type.behaviour.own_fields())
+    entry_type.behaviour.fold(entry, data, created=False)
+    changes, m2m = _apply(entry, data, actor)
+    if changes:
+        # Where the change puts it (another category): still within the actor's rights.
+        rules.ensure_perm(actor, entry, "change")
+    return changes, m2m
+
+
 @transaction.atomic
 def entry_create(
     *, model: type[PublishableCore], actor: Any, data: dict[str, Any], message: str = ""
@@ -295,23 +313,20 @@ def entry_update(
     entry = lock(entry)
     rules.ensure_not_trashed(entry)
     rules.ensure_can_edit(actor, entry)
+    rules.ensure_not_locked(actor, entry)
     if expected_version is not None and expected_version != entry.version:
         raise PreconditionFailed(current_version=entry.version)
-    entry_type = entry_type_for(entry)
-    data = dict(data)
-    _unknown(type(entry), data, entry_type.editable_fields + entry_type.behaviour.own_fields())
-    entry_type.behaviour.fold(entry, data, created=False)
-    changes, m2m = _apply(entry, data, actor)
+    # The actor's explicit save supersedes their autosaved form (content.services.autosave).
+    autosave_clear(entry=entry, user=actor)
+    changes, m2m = entry_changes_apply(entry=entry, actor=actor, data=data)
     if not changes:
         return entry
-    # Where the change puts it (another category): still within the actor's rights.
-    rules.ensure_perm(actor, entry, "change")
     if entry.status in BACK_TO_DRAFT:
         changes["status"] = [entry.status, Status.DRAFT]
         entry.status = Status.DRAFT
     entry.version += 1
     _save(entry)
-    entry_type.behaviour.after_save(entry, changes, created=False)
+    entry_type_for(entry).behaviour.after_save(entry, changes, created=False)
     _record_save(entry, actor, m2m, message)
     audit_record(
         actor=actor,

@@ -4,6 +4,7 @@ metadata; safe deletion."""
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -110,14 +111,52 @@ def media_update(*, asset: MediaAsset, actor: Any, data: dict[str, Any]) -> Medi
         setattr(asset, name, after)
     asset.save()
     if {"focal_point_x", "focal_point_y"} & set(changes):
-        # Crops depend on the focal point; they are made again on demand.
-        for rendition in asset.renditions.all():
-            rendition.file.delete(save=False)
-        asset.renditions.all().delete()
+        _renditions_discard(asset)
     audit_record(actor=actor, action="media.update", target=asset, changes=changes)
     pk = asset.pk
     references_changed.send(sender=MediaAsset, target_ids=[pk])
     return asset
+
+
+def _renditions_discard(asset: MediaAsset) -> None:
+    """Crops depend on the focal point: drop the stored renditions (their files once the
+    change is committed) and make the usual ones again, around the new focus."""
+    renditions = list(asset.renditions.all())
+    asset.renditions.all().delete()
+    files = [r.file for r in renditions]
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+    if asset.kind == MediaKind.IMAGE:
+        from content.tasks import rendition_pregenerate_task
+
+        job_enqueue(rendition_pregenerate_task, asset_id=asset.pk)
+
+
+def media_focal_point_set(*, asset: MediaAsset, actor: Any, x: Any, y: Any) -> MediaAsset:
+    """Set (or with both None, clear) the focal point from fractions of the image's width
+    and height, 0..1 from the top left: what a click on a preview of any size gives."""
+    ensure_perm(actor, MediaAsset, "change")
+    if x is None and y is None:
+        return media_update(
+            asset=asset, actor=actor, data={"focal_point_x": None, "focal_point_y": None}
+        )
+    errors = {
+        name: ["A number from 0 to 1."]
+        for name, value in (("x", x), ("y", y))
+        if isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 <= value <= 1
+    }
+    if errors:
+        raise ValidationError(errors)
+    if asset.kind != MediaKind.IMAGE or not asset.width or not asset.height:
+        raise ValidationError({"x": ["Only images have a focal point."]})
+    # The pixel the fraction lands on; 1.0 is the last pixel, not one past it.
+    pixel_x = min(int(x * asset.width), asset.width - 1)
+    pixel_y = min(int(y * asset.height), asset.height - 1)
+    return media_update(
+        asset=asset, actor=actor, data={"focal_point_x": pixel_x, "focal_point_y": pixel_y}
+    )
 
 
 @transaction.atomic

@@ -112,6 +112,7 @@ def ensure_can_move(actor: Any, page: Page) -> None:
     """Edit rights on the page; publish rights too when it or a page under it is live."""
     rules.ensure_not_trashed(page)
     rules.ensure_can_edit(actor, page)
+    rules.ensure_not_locked(actor, page)
     if rules.has_perm(actor, page, "publish"):
         return
     if page.live_revision_id or descendants(page).filter(live_revision__isnull=False).exists():

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from content.blocks import body_image_ids
 from content.models import Category, MediaAsset, PublishableCore, Reference, Tag
-from content.types import EntryType, entry_types
+from content.types import EntryType, entry_type_for, entry_types
 
 HREF_RE = re.compile(r'href="(/[^"#?]*)')
 # Stands for the slug in a type's path builder; no slug contains it (slugs are validated).
@@ -71,8 +71,15 @@ def _link_targets(paths: set[str], locale_code: str) -> set[tuple[type, int]]:
     return {(model, pk) for _, model, pk in entries_at(paths, locale_code)}
 
 
-def reference_targets(snapshot: dict[str, Any]) -> set[tuple[type, int, str]]:
+def reference_targets(
+    snapshot: dict[str, Any], entry_type: EntryType | None = None
+) -> set[tuple[type, int, str]]:
+    """(model, id, field) of what a snapshot uses; `entry_type` adds its own media fields."""
     targets = {(MediaAsset, pk, "body") for pk in body_image_ids(snapshot.get("body") or [])}
+    if entry_type is not None:
+        targets.update(
+            (MediaAsset, pk, field) for pk, field in entry_type.behaviour.media_used(snapshot)
+        )
     for name, model in _FIELD_TARGETS:
         if snapshot.get(name):
             targets.add((model, snapshot[name], name))
@@ -88,7 +95,7 @@ def references_rebuild(*, entry: PublishableCore) -> None:
     snapshots = [r.snapshot for r in (entry.latest_revision, entry.live_revision) if r]
     targets: set[tuple[type, int, str]] = set()
     for snapshot in snapshots:
-        targets |= reference_targets(snapshot)
+        targets |= reference_targets(snapshot, entry_type_for(entry))
     Reference.objects.filter(source_content_type=source_type, source_object_id=entry.pk).delete()
     types = {model: ContentType.objects.get_for_model(model) for model, _, _ in targets}
     Reference.objects.bulk_create(

@@ -134,7 +134,14 @@ def rendition_get_or_create(*, asset: MediaAsset, spec: str) -> Rendition:
     if existing:
         return existing
     data, width, height, ext = render(asset, parsed)
-    name = f"{asset.sha256[:16]}-{re.sub(r'[^a-z0-9]+', '-', canonical)}.{ext}"
+    # A crop's name carries the focal point, so a new point is a new URL: no browser or CDN
+    # keeps showing the crop made around the old one.
+    focus = (
+        f"-at-{asset.focal_point_x}-{asset.focal_point_y}"
+        if parsed.resize and parsed.resize[0] == "fill" and asset.focal_point_x is not None
+        else ""
+    )
+    name = f"{asset.sha256[:16]}-{re.sub(r'[^a-z0-9]+', '-', canonical)}{focus}.{ext}"
     rendition = Rendition(asset=asset, spec=canonical, width=width, height=height)
     rendition.file.save(name, ContentFile(data), save=False)
     try:

@@ -11,7 +11,7 @@ from django.db import transaction
 from accounts.audit import audit_record
 from content.models import PublishableCore
 from content.services.entries import lock, model_label
-from content.services.rules import DENIED, has_perm, review_due_date
+from content.services.rules import DENIED, ensure_not_locked, has_perm, review_due_date
 
 
 def _ensure_can_review_dates(actor: Any, entry: PublishableCore) -> None:
@@ -45,6 +45,7 @@ def entry_set_owner(*, entry: PublishableCore, actor: Any, owner_id: int) -> Pub
     entry = lock(entry)
     if actor is not None and not has_perm(actor, entry, "publish"):
         raise PermissionDenied(DENIED)
+    ensure_not_locked(actor, entry)
     owner = get_user_model().objects.filter(pk=owner_id, is_active=True).first()
     if owner is None:
         raise ValidationError({"owner": ["Choose an active user."]})

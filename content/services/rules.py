@@ -9,16 +9,19 @@ section's items, so the API, the admin, bulk actions and tasks share its limit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.roles import DENIED
 from content.models import PublishableCore, Status
 from content.types import entry_type_for
+from core.exceptions import ItemLocked
 
 # Governance's review right; content asks it of the item (a Reviewer granted a section).
 REVIEW_PERM = "governance.review_content"
@@ -109,6 +112,65 @@ def ensure_status(entry: PublishableCore, allowed: tuple[str, ...], verb: str) -
                     f"it must be {names}."
                 ]
             }
+        )
+
+
+# --- Edit locks (taken and released by content.services.edit_locks) ---------------------
+
+
+@dataclass(frozen=True)
+class EditLock:
+    """A lock in force: who holds it, since when, until when."""
+
+    holder: Any
+    locked_at: datetime
+    expires_at: datetime
+
+    @property
+    def holder_name(self) -> str:
+        return self.holder.get_full_name() if self.holder is not None else "a deleted user"
+
+    @property
+    def until(self) -> str:
+        """The expiry as editors read it ("14:32", in the site's time zone)."""
+        return date_format(timezone.localtime(self.expires_at), "H:i")
+
+    def as_details(self) -> dict[str, Any]:
+        """The lock as the API shows it (the management serializer, a 423's details)."""
+        return {
+            "locked_by": getattr(self.holder, "pk", None),
+            "locked_by_name": self.holder_name,
+            "locked_at": self.locked_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+        }
+
+
+def lock_state(entry: PublishableCore, now: datetime | None = None) -> EditLock | None:
+    """The edit lock in force on `entry`, or None (never taken, released or expired)."""
+    if entry.locked_by_id is None or entry.lock_expires_at is None:
+        return None
+    if entry.lock_expires_at <= (now or timezone.now()):
+        return None
+    return EditLock(entry.locked_by, entry.locked_at, entry.lock_expires_at)
+
+
+def locked_for(actor: Any, entry: PublishableCore) -> EditLock | None:
+    """The lock that refuses `actor`'s changes to `entry`: someone else's, in force. The
+    system (None) is never refused: what was scheduled goes live on time."""
+    held = lock_state(entry)
+    if held is None or actor is None or entry.locked_by_id == actor.pk:
+        return None
+    return held
+
+
+def ensure_not_locked(actor: Any, entry: PublishableCore) -> None:
+    """Refuse `actor`'s save or transition while someone else holds the item's lock."""
+    held = locked_for(actor, entry)
+    if held is not None:
+        raise ItemLocked(
+            f"“{entry}” is locked by {held.holder_name} until {held.until}; "
+            "ask them or an editor to unlock it.",
+            details=held.as_details(),
         )
 
 

@@ -48,6 +48,8 @@ ACTION_PERMISSIONS = {
     "move": "change",
     "mark_reviewed": "view",  # the service lets owners and mark_reviewed holders through
     "set_owner": "change",
+    "lock": "lock",
+    "unlock": "view",  # the service lets the holder and `lock` holders through
 }
 
 
@@ -65,7 +67,10 @@ class EntryViewSet(
     permission_classes = [HasObjectPermission]
     action_permissions = ACTION_PERMISSIONS
     versioned = True  # PUT/PATCH document 412/428 in the schema
-    extra_error_statuses = {"409": "Conflicts with the current state."}
+    extra_error_statuses = {
+        "409": "Conflicts with the current state.",
+        "423": "Locked by another user; details name the holder and the expiry.",
+    }
     model: type
     create_serializer_class: type
     update_serializer_class: type
@@ -227,6 +232,20 @@ class EntryViewSet(
             entry=self.get_object(), actor=request.user, owner_id=serializer.validated_data["owner"]
         )
         return self._respond(entry)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def lock(self, request, pk=None):
+        """Lock the item for your editing (CONTENT_LOCK_SECONDS; again to renew): until you
+        unlock it or it expires, other users' saves and transitions get 423."""
+        return self._respond(services.entry_lock(entry=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def unlock(self, request, pk=None):
+        """Release the item's lock: yours, or anyone's with the lock permission (audited as
+        a forced unlock)."""
+        return self._respond(services.entry_unlock(entry=self.get_object(), actor=request.user))
 
     # --- Revisions ------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from unfold.admin import ModelAdmin
 
+from content.admin.list_filters import register_list_filter
 from content.admin.scope import (
     ScopeFormMixin,
     scope_choice_field,
@@ -23,6 +24,7 @@ from core.admin_services import (
 )
 from governance import panels
 from governance.policies import configuration as policy_config
+from governance.policies.list_filter import PolicyCheckFilter
 from governance.policies.models import (
     ContentPolicy,
     ExternalLinkCheck,
@@ -94,6 +96,10 @@ class ContentPolicyAdmin(ServiceFormAdminMixin, ModelAdmin):
     def delete_queryset(self, request, queryset):
         for policy in queryset:
             policy_config.policy_delete(actor=request.user, policy=policy)
+
+
+# Every type's list can be narrowed to the items failing their checks (saved views use it).
+register_list_filter(PolicyCheckFilter)
 
 
 @admin.register(PolicyResult)

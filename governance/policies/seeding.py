@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.roles import EDITOR, REVIEWER
+from content.models import Article
 from governance.models import ContentPolicy
 from governance.policies.configuration import policy_create
+from governance.policies.list_filter import PARAMETER
 
 DEMO_POLICIES: tuple[dict[str, Any], ...] = (
     {
@@ -48,3 +51,15 @@ def demo_policies_create(*, actor: Any) -> list[ContentPolicy]:
         for data in DEMO_POLICIES
         if data["name"] not in existing
     ]
+
+
+# A shared saved view on the articles list (content.seeding.saved_views makes it): the
+# items whose latest revision fails a policy, warnings included (the demo's blocking
+# policies pass on all its content; its readability warning fires on one article).
+POLICY_VIOLATIONS_VIEW: dict[str, Any] = {
+    "name": "Policy violations",
+    "model": Article,
+    "query": f"{PARAMETER}=any",
+    "columns": [],
+    "roles": (EDITOR, REVIEWER),
+}

@@ -1,5 +1,6 @@
-"""The governance dashboard in the admin: status counts, my queue, overdue reviews,
-open violations and a 30-day publishing chart drawn as server-side SVG (no CDN)."""
+"""The governance dashboard in the admin: the user's cards (governance.reports.cards: review
+tasks, due reviews, open violations...), status counts, overdue reviews across the user's
+sections and a 30-day publishing chart drawn as server-side SVG (no CDN)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,7 @@ from dataclasses import dataclass
 from django.contrib.admin import site as admin_site
 from django.template.response import TemplateResponse
 
-from governance.models import Submission
-from governance.panels import entry_change_url
 from governance.reports import queries as reports
-from governance.workflows.selectors import review_queue_for
 
 
 @dataclass(frozen=True)
@@ -23,17 +21,27 @@ class Bar:
     count: int
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    title: str
-    url: str
-    type: str
-    revision: int
-    step: str
-
-
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 600, 120, 2
-QUEUE_LENGTH = 10
+# Below the bars: the date labels. Every TICK_EVERY days gets one (the last day always);
+# a margin each side keeps the first and last labels whole.
+LABEL_HEIGHT, LABEL_MARGIN, TICK_EVERY = 18, 24, 7
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: int
+    label: str
+
+
+def chart_ticks(days: list[reports.DayCount]) -> list[Tick]:
+    """Date labels under the bars: every TICK_EVERY days counting back from today."""
+    width = CHART_WIDTH // max(len(days), 1)
+    last = len(days) - 1
+    return [
+        Tick(i * width + width // 2, f"{day.day:%b} {day.day.day}")
+        for i, day in enumerate(days)
+        if (last - i) % TICK_EVERY == 0
+    ]
 
 
 def activity_bars(days: list[reports.DayCount]) -> list[Bar]:
@@ -49,24 +57,6 @@ def activity_bars(days: list[reports.DayCount]) -> list[Bar]:
     return bars
 
 
-def queue_rows(user) -> list[QueueRow]:
-    """The first submissions waiting for `user`, titled as submitted, in a fixed few queries."""
-    queue = review_queue_for(user).select_related("current_step__group")[:QUEUE_LENGTH]
-    return [_queue_row(submission) for submission in queue]
-
-
-def _queue_row(submission: Submission) -> QueueRow:
-    ct, step = submission.content_type, submission.current_step
-    return QueueRow(
-        # The revision under review, not the item's latest: it is what the reviewer decides.
-        title=submission.revision.snapshot.get("title") or f"#{submission.object_id}",
-        url=entry_change_url(ct.app_label, ct.model, submission.object_id),
-        type=ct.model,
-        revision=submission.revision.number,
-        step=f"{step.order}. {step.name or step.group_name}" if step else "",
-    )
-
-
 def dashboard_view(request):
     """/admin/governance/dashboard/: what needs attention, at a glance."""
     days = reports.publishing_activity(days=30)
@@ -76,13 +66,16 @@ def dashboard_view(request):
         # What the user may view: a section-limited role sees its sections' items only.
         "status_counts": reports.status_counts(viewer=request.user),
         "overdue": reports.overdue_reviews(viewer=request.user, limit=10),
-        "my_overdue": reports.overdue_reviews(owner=request.user, limit=10),
-        "violations": reports.policy_violations(viewer=request.user, limit=10),
-        "queue": queue_rows(request.user),
         "bars": activity_bars(days),
+        "ticks": chart_ticks(days),
         "bar_width": CHART_WIDTH // 30 - BAR_GAP,
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
+        "chart_full_height": CHART_HEIGHT + LABEL_HEIGHT,
+        "chart_margin": LABEL_MARGIN,
+        "chart_full_width": CHART_WIDTH + 2 * LABEL_MARGIN,
+        "label_y": CHART_HEIGHT + LABEL_HEIGHT - 4,
         "published_30d": sum(d.published for d in days),
+        "busiest_day": max(days, key=lambda d: d.published, default=None),
     }
     return TemplateResponse(request, "admin/governance/dashboard.html", context)

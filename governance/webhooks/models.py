@@ -99,7 +99,13 @@ class WebhookDelivery(models.Model):
                 fields=["next_attempt_at"],
                 name="delivery_due",
                 condition=models.Q(status="pending"),
-            )
+            ),
+            # The dashboard's "webhook failures": retrying after a failure, or dead.
+            models.Index(
+                fields=["-created_at"],
+                name="delivery_failing",
+                condition=models.Q(status="dead") | models.Q(status="pending", attempts__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -83,6 +83,9 @@ def test_the_frontend_and_its_locales_come_from_the_environment():
         "de": "https://www.example.de/de",
     }
     assert values["FRONTEND_PREVIEW_URL"] == "https://www.example.com/api/preview?token={token}"
+    # Every placeholder the preview address may hold.
+    every = "https://www.example.com/api/preview?token={token}&type={type}&slug={slug}&l={locale}&id={id}"
+    assert addresses(FRONTEND_PREVIEW_URL=every)["FRONTEND_PREVIEW_URL"] == every
     # The reset page is the frontend's, once there is one.
     assert values["PASSWORD_RESET_URL"].startswith("https://www.example.com/reset-password?")
     # The former name of the preview setting still works.
@@ -98,6 +101,13 @@ def test_the_frontend_and_its_locales_come_from_the_environment():
         ({"FRONTEND_BASE_URLS": "fr=fr.example.com"}, "FRONTEND_BASE_URLS (fr) must be"),
         ({"FOLIO_BASE_URL": "127.0.0.1:8000"}, "FOLIO_BASE_URL must be an absolute"),
         ({"FRONTEND_PREVIEW_URL": "https://www.example.com/preview/"}, "must hold {token}"),
+        (
+            {"FRONTEND_PREVIEW_URL": "https://www.example.com/p?token={token}&kind={kind}"},
+            "FRONTEND_PREVIEW_URL: unknown placeholder {kind}",
+        ),
+        ({"FRONTEND_PREVIEW_URL": "https://www.example.com/{token"}, "literal brace"),
+        ({"FRONTEND_PREVIEW_URL": "https://{locale}.example.com/{token}"}, "only after its host"),
+        ({"FRONTEND_PREVIEW_URL": "www.example.com/{token}"}, "absolute http(s) URL"),
     ],
 )
 def test_a_bad_address_stops_start_up_with_a_clear_message(env, message):

@@ -12,7 +12,7 @@ from accounts.roles import ADMINISTRATOR, AUTHOR, EDITOR, REVIEWER, VIEWER
 
 pytestmark = pytest.mark.django_db
 
-ACTIONS = ("view", "add", "change", "delete", "publish")
+ACTIONS = ("view", "add", "change", "delete", "publish", "lock")
 
 
 @pytest.fixture
@@ -55,5 +55,7 @@ def test_content_registers_its_builtin_types_with_the_roles():
     author = roles.role_permissions(AUTHOR)
     for model in ("article", "page"):
         assert f"content.publish_{model}" in editor
+        assert f"content.lock_{model}" in editor
         assert f"content.change_{model}" in author
         assert f"content.publish_{model}" not in author
+        assert f"content.lock_{model}" not in author

@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.roles import ROLE_NAMES
 from content import services
 from content.models import Article, MediaAsset, Page, Status
+from tests.content.bulk_helpers import bulk_post
 from tests.content.factories import (
     ArticleFactory,
     PageFactory,
@@ -172,7 +173,9 @@ def test_author_submits_own_draft_then_cannot_edit_it(client, users):
     assert 'data-transition="publish"' not in page.content.decode()
 
 
-def test_editor_publishes_from_the_change_form_and_in_bulk(client, users):
+def test_editor_publishes_from_the_change_form_and_in_bulk(
+    client, users, django_capture_on_commit_callbacks
+):
     editor = users["Editor"]
     one, two, three = ArticleFactory(in_review=True), ArticleFactory(), ArticleFactory()
     login(client, editor)
@@ -180,39 +183,40 @@ def test_editor_publishes_from_the_change_form_and_in_bulk(client, users):
     assert 'data-transition="publish"' in html
     response = client.post(url("article_transition", one.pk, "publish"), follow=True)
     assert any("was published" in m for m in messages_of(response))
-    response = client.post(
-        url("article_changelist"),
-        {"action": "bulk_publish", "_selected_action": [one.pk, two.pk, three.pk]},
-        follow=True,
+    response = bulk_post(
+        client,
+        Article,
+        "publish",
+        ids=[one.pk, two.pk, three.pk],
+        capture=django_capture_on_commit_callbacks,
     )
-    msgs = messages_of(response)
-    assert any("already published" in m for m in msgs), msgs  # the refusal, per item
-    assert sum("was published" in m for m in msgs) == 2
+    state = response.context["state"]
+    assert (state["succeeded"], state["refused"]) == (2, 1)
+    assert "already published" in state["refusals"][0]["reasons"][0]  # the refusal, per item
     for article in (one, two, three):
         article.refresh_from_db()
         assert article.status == Status.PUBLISHED
         assert article.live_revision_id is not None
 
 
-def test_bulk_schedule_asks_for_a_time_then_schedules(client, users):
+def test_bulk_schedule_asks_for_a_time_then_schedules(
+    client, users, django_capture_on_commit_callbacks
+):
     article = ArticleFactory()
     login(client, users["Editor"])
-    changelist = url("article_changelist")
-    ask = client.post(changelist, {"action": "bulk_schedule", "_selected_action": [article.pk]})
+    ask = bulk_post(client, Article, "schedule", ids=[article.pk], apply=False)
     assert ask.status_code == 200
     assert b"Publish at" in ask.content
-    response = client.post(
-        changelist,
-        {
-            "action": "bulk_schedule",
-            "_selected_action": [article.pk],
-            "apply": "1",
-            "publish_at_0": "2099-01-01",
-            "publish_at_1": "10:00:00",
-        },
-        follow=True,
+    response = bulk_post(
+        client,
+        Article,
+        "schedule",
+        ids=[article.pk],
+        capture=django_capture_on_commit_callbacks,
+        publish_at_0="2099-01-01",
+        publish_at_1="10:00:00",
     )
-    assert any("was scheduled" in m for m in messages_of(response))
+    assert (response.context["state"]["succeeded"], response.context["state"]["refused"]) == (1, 0)
     article.refresh_from_db()
     assert article.status == Status.SCHEDULED
     assert article.publish_at.year == 2099
@@ -370,7 +374,7 @@ def test_preview_redirects_to_a_signed_link(client, users):
 # --- Trash ----------------------------------------------------------------------------------
 
 
-def test_trash_and_restore(client, users):
+def test_trash_and_restore(client, users, django_capture_on_commit_callbacks):
     author = users["Author"]
     article = ArticleFactory(owner=author, title="Oops")
     login(client, author)
@@ -381,12 +385,15 @@ def test_trash_and_restore(client, users):
     assert article.pk not in [a.pk for a in listed]
     trashed = client.get(url("article_change", article.pk)).content.decode()
     assert 'data-transition="restore"' in trashed
-    response = client.post(
-        url("article_changelist") + "?trash=only",
-        {"action": "bulk_restore", "_selected_action": [article.pk], "apply": "1"},
-        follow=True,
+    response = bulk_post(
+        client,
+        Article,
+        "restore",
+        ids=[article.pk],
+        query="trash=only",
+        capture=django_capture_on_commit_callbacks,
     )
-    assert any("restored" in m for m in messages_of(response)), messages_of(response)
+    assert (response.context["state"]["succeeded"], response.context["state"]["refused"]) == (1, 0)
     article.refresh_from_db()
     assert article.deleted_at is None
 

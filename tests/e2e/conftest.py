@@ -58,15 +58,21 @@ def e2e_settings(settings, tmp_path):
     return settings
 
 
+@pytest.fixture(scope="session")
+def screenshots_dir():
+    """Emptied once a run, so the screenshots of every test in the run are kept."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    return SCREENSHOTS
+
+
 @pytest.fixture
-def browser_page(live_server, e2e_settings, monkeypatch):
+def browser_page(live_server, e2e_settings, monkeypatch, screenshots_dir):
     """A chromium page on the live server; `shot(name)` saves a full-page screenshot."""
     # Playwright's sync API keeps an event loop in this thread, which makes Django treat
     # the test's own ORM calls as async-unsafe; requests are served by the live server's
     # thread, so the test thread's checks are safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})

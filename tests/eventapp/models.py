@@ -13,7 +13,10 @@ class Event(PublishableCore):
 
     class Meta:
         ordering = ["-updated_at"]
-        permissions = [("publish_event", "Can publish, unpublish and schedule events")]
+        permissions = [
+            ("publish_event", "Can publish, unpublish and schedule events"),
+            ("lock_event", "Can lock events for editing and unlock anyone's"),
+        ]
         indexes = core_indexes("event")
         constraints = [
             *core_constraints("event"),

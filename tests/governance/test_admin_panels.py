@@ -84,20 +84,6 @@ def test_once_a_reviewer_decided_the_buttons_go(users, admin_for):
     assert 'data-transition="publish"' in editor_html  # approved: the Editor publishes
 
 
-def test_bulk_approve_reports_each_refusal(users, admin_for):
-    one, two = submitted(users, title="First"), submitted(users, title="Second")
-    changelist = reverse("admin:content_article_changelist")
-    selected = {"action": "bulk_approve", "_selected_action": [one.pk, two.pk]}
-    response = admin_for("Editor").post(changelist, selected, follow=True)
-    refusals = [m for m in messages_of(response) if "Only Reviewer reviewers" in m]
-    assert len(refusals) == 2
-    assert any(m.startswith("“First”") for m in refusals)
-    assert Article.objects.filter(status=Status.IN_REVIEW).count() == 2
-    response = admin_for("Reviewer").post(changelist, selected, follow=True)
-    assert sum("was approved" in m for m in messages_of(response)) == 2
-    assert Article.objects.filter(status=Status.APPROVED).count() == 2
-
-
 def test_reject_needs_a_comment_and_goes_through_the_workflow(users, admin_for):
     article = submitted(users)
     reviewer = admin_for("Reviewer")

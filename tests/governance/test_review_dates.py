@@ -199,11 +199,12 @@ def test_dashboard_shows_my_review_queue_and_open_violations(client):
     response = client.get("/admin/governance/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert ">Waiting for review</a>" in html  # the queue lists the submission
-    assert "Nothing waiting for you" not in html
-    assert f"article #{flagged.pk} (r1)" in html
-    assert "No jargon" in html
-    assert "No open violations" not in html
+    # The cards: "My review tasks" lists the submission, "Open policy violations" the item.
+    assert ">Waiting for review</a>" in html
+    assert "Nothing waits for you." not in html
+    assert ">Synergy report</a>" in html
+    assert "No jargon (" in html
+    assert "No open policy violations." not in html
     client.force_login(UserFactory(role="Editor"))  # Editors publish; they review nothing
     html = client.get("/admin/governance/dashboard/").content.decode()
-    assert "Nothing waiting for you" in html
+    assert "Nothing waits for you." in html

@@ -21,6 +21,7 @@ from governance.models import AuditEvent, Workflow, WorkflowBypass
 from governance.policies.services import PolicyViolationError
 from governance.workflows.services import review_decide, submission_current
 from tests.assertions import assert_error
+from tests.content.bulk_helpers import bulk_post
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance import workflow_fixtures
 from tests.governance.policy_fixtures import banned
@@ -318,21 +319,23 @@ def test_admin_schedule_view_reports_the_refusal(users):
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
 
 
-def test_admin_bulk_schedule_reports_each_refusal_and_schedules_the_rest(users):
+def test_admin_bulk_schedule_reports_each_refusal_and_schedules_the_rest(
+    users, django_capture_on_commit_callbacks
+):
     refused = ArticleFactory(owner=users["Author"], title="Unreviewed")
     approved = _approved(users, title="Reviewed")
-    response = _admin(users["Editor"]).post(
-        reverse("admin:content_article_changelist"),
-        {
-            "action": "bulk_schedule",
-            "_selected_action": [refused.pk, approved.pk],
-            "apply": "1",
-            **_when(),
-        },
-        follow=True,
+    response = bulk_post(
+        _admin(users["Editor"]),
+        Article,
+        "schedule",
+        ids=[refused.pk, approved.pk],
+        capture=django_capture_on_commit_callbacks,
+        **_when(),
     )
-    found = _messages(response)
-    assert any("Unreviewed" in m and "no approved submission" in m for m in found), found
-    assert any("Reviewed" in m and "was scheduled" in m for m in found), found
+    state = response.context["state"]
+    assert (state["succeeded"], state["refused"]) == (1, 1)
+    [refusal] = state["refusals"]
+    assert refusal["title"] == "Unreviewed"
+    assert "no approved submission" in " ".join(refusal["reasons"])
     assert Article.objects.get(pk=refused.pk).status == Status.DRAFT
     assert Article.objects.get(pk=approved.pk).status == Status.SCHEDULED

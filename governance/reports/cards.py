@@ -133,7 +133,8 @@ def my_drafts(user: Any) -> Card:
 
 def my_review_tasks(user: Any) -> Card:
     queue = review_queue_for(user)
-    first = list(queue[:CARD_ITEMS])
+    # A step named after its group (no name of its own) reads the group: joined, not per row.
+    first = list(queue.select_related("current_step__group")[:CARD_ITEMS])
     names = entry_api_names((s.content_type_id, s.object_id) for s in first)
     items = []
     for submission in first:
@@ -144,7 +145,7 @@ def my_review_tasks(user: Any) -> Card:
                 submission.revision.snapshot.get("title") or f"#{submission.object_id}",
                 _title_link(model, submission.object_id),
                 f"{_label(model)} · revision {submission.revision.number}"
-                + (f" · step {step.order}" if step else ""),
+                + (f" · step {step.order}. {step.name or step.group_name}" if step else ""),
                 submission.created_at,
             )
         )

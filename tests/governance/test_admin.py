@@ -135,10 +135,9 @@ def test_my_review_queue_shows_title_type_revision_and_step(
     html = response.content.decode()
     assert f'<a href="{change_url(article)}">Spring schedule</a>' in html
     assert f'<a href="{change_url(page)}">About the team</a>' in html
-    assert "<td>Article</td>" in html
-    assert "<td>Page</td>" in html
-    assert "<td>r1</td>" in html
-    assert "<td>1. Legal</td>" in html
+    # The "My review tasks" card: each item's type, revision under review and step.
+    assert "Article · revision 1 · step 1. Legal" in html
+    assert "Page · revision 1 · step 1. Legal" in html
     assert f"article {article.pk} r1" not in html  # no more raw submission labels
 
 

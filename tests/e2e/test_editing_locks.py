@@ -70,7 +70,7 @@ def test_a_lock_refuses_a_second_editors_save(browser_page, second_page):
 
     # His save is refused, and says why; nothing changed.
     otto.fill("#id_title", "Harbour festival (cancelled)")
-    otto.click("input[name=_continue]")
+    otto.click("[name=_continue]")
     expect(otto.locator(".errornote, .errorlist").first).to_be_visible()
     expect(otto.locator("#content-main")).to_contain_text("is locked by Eve Editor")
     shot(otto, "02-refused-save")
@@ -87,7 +87,7 @@ def test_a_lock_refuses_a_second_editors_save(browser_page, second_page):
     otto.goto(otto.base_url + change)
     expect(otto.locator("[data-lock-banner]")).to_be_hidden()
     otto.fill("#id_title", "Harbour festival (cancelled)")
-    otto.click("input[name=_continue]")
+    otto.click("[name=_continue]")
     expect(otto.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Article.objects.get(pk=article.pk).title == "Harbour festival (cancelled)"
     assert js_errors(browser_page) == []
@@ -133,7 +133,7 @@ def test_autosave_survives_a_reload_and_restores_the_form(browser_page, e2e_sett
     shot(page, "06-restored")
 
     # The explicit save writes the revision and clears the slot.
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     saved = Article.objects.get(pk=article.pk)
     assert saved.title == "Harbour festival: the programme"

@@ -53,7 +53,7 @@ def log_in(page, email: str) -> None:
     page.goto(page.base_url + "/admin/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.click("#login-form [type=submit]")
     page.wait_for_selector("#content-main")
 
 

@@ -239,7 +239,7 @@ def test_the_library_is_a_grid_of_thumbnails_with_search_and_a_list_toggle():
     make_image(title="Mountain")
     rendition_get_or_create(asset=sea, spec="fill-400x300")
     html = client.get(LIBRARY).content.decode()
-    assert 'class="folio-media-grid"' in html
+    assert 'class="folio-media-grid result-list"' in html  # result-list: unfold's actions script
     assert 'id="media-uploader"' in html
     assert "Sea at dawn" in html
     assert "Mountain" in html
@@ -254,12 +254,13 @@ def test_the_library_is_a_grid_of_thumbnails_with_search_and_a_list_toggle():
     assert toggled.status_code == 302
     assert toggled["Location"] == f"{LIBRARY}?q=dawn"
     listed = client.get(toggled["Location"]).content.decode()
-    assert 'class="folio-media-grid"' not in listed
+    assert 'class="folio-media-grid result-list"' not in listed
     assert 'id="result_list"' in listed
     client.get(f"{LIBRARY}?layout=grid")
-    assert 'class="folio-media-grid"' in client.get(LIBRARY).content.decode()
+    assert 'class="folio-media-grid result-list"' in client.get(LIBRARY).content.decode()
     # Choosing an asset for a field (a popup): the list, whose rows pick it.
-    assert 'class="folio-media-grid"' not in client.get(f"{LIBRARY}?_popup=1").content.decode()
+    popup = client.get(f"{LIBRARY}?_popup=1").content.decode()
+    assert 'class="folio-media-grid result-list"' not in popup
 
 
 def test_viewers_see_the_grid_without_the_uploader():

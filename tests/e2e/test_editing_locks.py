@@ -153,3 +153,31 @@ def test_autosave_survives_a_reload_and_restores_the_form(browser_page, e2e_sett
     expect(status).to_contain_text("Discarded")
     assert not AutosaveDraft.objects.exists()
     assert js_errors(page) == []
+
+
+def test_what_is_typed_before_the_slot_is_read_is_autosaved(browser_page, e2e_settings):
+    """The form is editable before autosave has read the editor's slot: keystrokes made
+    meanwhile are saved once it has, not dropped until the next one."""
+    e2e_settings.CONTENT_AUTOSAVE_SECONDS = 1
+    page = browser_page
+    eve = UserFactory(role="Editor", email="eve@example.com")
+    article = ArticleFactory(title="Harbour festival")
+    held = []
+
+    def hold_the_first_read(route):
+        if route.request.method == "GET" and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    log_in(page, eve.email)
+    page.route("**/editing/autosave/", hold_the_first_read)
+    page.goto(f"{page.base_url}/admin/content/article/{article.pk}/change/")
+    page.wait_for_selector(".ProseMirror[contenteditable=true]")
+    page.wait_for_function("document.readyState === 'complete'")
+    assert len(held) == 1  # the slot's read is still on its way
+    page.fill("#id_title", "Harbour festival: early")
+    held[0].continue_()
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Draft saved at")
+    assert AutosaveDraft.objects.get().data["title"] == "Harbour festival: early"
+    assert js_errors(page) == []

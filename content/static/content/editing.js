@@ -202,6 +202,7 @@
     let stopped = false
 
     let edits = 0 // changes made so far; a save reports "saved" only if none came after it
+    let early = false // typed while the slot was being read: saved as soon as autosave starts
     let sending = false
     let resend = false
     const save = () => {
@@ -230,8 +231,12 @@
         })
     }
     const changed = () => {
-      if (paused || stopped) return
+      if (stopped) return
       edits += 1
+      if (paused) {
+        early = true
+        return
+      }
       status.textContent = "Unsaved changes…"
       window.clearTimeout(timer)
       timer = window.setTimeout(save, delay)
@@ -248,8 +253,9 @@
     const start = () => {
       paused = false
       offer.hidden = true
-      // A refused save came back with the editor's values: keep them at once.
-      if (document.querySelector(".errornote, .errorlist")) save()
+      // A refused save came back with the editor's values, or the editor typed before the
+      // slot was read: keep them at once.
+      if (early || document.querySelector(".errornote, .errorlist")) save()
     }
 
     const propose = (state) => {

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.http import HttpRequest, HttpResponseBase
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 ADMIN_SCRIPT_SRC = ["'unsafe-eval'"]
 
 
 def is_admin_path(path: str) -> bool:
-    """Whether `path` is under the admin site's address (its index's)."""
-    return path.startswith(reverse("admin:index"))
+    """Whether `path` is under the admin site's address (its index's); never, under a
+    URLconf without the admin (an API-only one, a test's)."""
+    try:
+        return path.startswith(reverse("admin:index"))
+    except NoReverseMatch:
+        return False
 
 
 class FolioCSPMiddleware(CSPMiddleware):
@@ -27,7 +31,9 @@ class FolioCSPMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and is_admin_path(request.path):
+        # Only pages need it: JSON (the delivery API's every response) skips the lookup.
+        html = response.get("Content-Type", "").startswith("text/html")
+        if not report_only and html and is_admin_path(request.path):
             update = dict(parts.update or {})
             # Whatever a view added (the body editor's nonce) is kept alongside.
             added = update.get("script-src") or []

@@ -160,9 +160,11 @@
 
   // --- Asking -------------------------------------------------------------------------
 
+  let submitting = false;
+
   async function refresh() {
     clearTimeout(timer);
-    if (panel.hidden) return;
+    if (panel.hidden || submitting) return;
     controller?.abort();
     controller = new AbortController();
     const mine = ++sequence;
@@ -193,7 +195,7 @@
 
 
   function schedule() {
-    if (panel.hidden) return;
+    if (panel.hidden || submitting) return;
     clearTimeout(timer);
     setStatus("Changes not shown yet…");
     timer = setTimeout(refresh, debounce);
@@ -216,6 +218,12 @@
     form.addEventListener("change", schedule);
     // The admin's select2 widgets (autocomplete) announce changes through jQuery only.
     window.django?.jQuery?.(form).on("change", "select", schedule);
+    // Saving: no preview is asked for any more (the page is leaving), none races the save.
+    form.addEventListener("submit", () => {
+      submitting = true;
+      clearTimeout(timer);
+      controller?.abort();
+    });
   }
   if (window.ResizeObserver) new ResizeObserver(fit).observe(stage);
 

@@ -188,16 +188,15 @@ def media_where_used(*, asset: MediaAsset, viewer: Any) -> tuple[list[MediaUse],
     fields: dict[tuple[int, int], list[str]] = {}
     for type_id, object_id, field in refs:
         fields.setdefault((type_id, object_id), []).append(field)
-    by_type: dict[str, list[int]] = {}
-    for (_type_id, object_id), name in entry_api_names(fields).items():
-        by_type.setdefault(name, []).append(object_id)
+    by_type: dict[str, tuple[int, list[int]]] = {}
+    for (type_id, object_id), name in entry_api_names(fields).items():
+        by_type.setdefault(name, (type_id, []))[1].append(object_id)
     uses: list[MediaUse] = []
-    for name, ids in by_type.items():
+    for name, (type_id, ids) in by_type.items():
         try:
             registered = entry_type(name)
         except LookupError:
             continue  # a type removed since; its references go with its entries
-        type_id = ContentType.objects.get_for_model(registered.model, for_concrete_model=True).pk
         items = entry_visible(registered.model.objects.filter(pk__in=ids), viewer)
         for pk, title, status, deleted_at in items.values_list(
             "pk", "title", "status", "deleted_at"

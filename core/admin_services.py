@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from rest_framework.exceptions import APIException
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied)
+# What a content service may raise to refuse: Django's errors, plus DRF's Conflict and
+# PreconditionFailed (409 / 412) and Locked (423).
+REFUSALS = (*SERVICE_ERRORS, APIException)
 
 
 def error_messages(exc: Exception) -> dict[str | None, list[str]]:

@@ -8,20 +8,29 @@ its docs and Folio's own pages keep the strict policy of CONTENT_SECURITY_POLICY
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 ADMIN_SCRIPT_SRC = ["'unsafe-eval'"]
 
 
-def is_admin_path(path: str) -> bool:
-    """Whether `path` is under the admin site's address (its index's); never, under a
-    URLconf without the admin (an API-only one, a test's)."""
+@lru_cache
+def _admin_prefix(urlconf: str) -> str | None:
     try:
-        return path.startswith(reverse("admin:index"))
-    except NoReverseMatch:
-        return False
+        return reverse("admin:index", urlconf=urlconf)
+    except NoReverseMatch:  # a URLconf without the admin (an API-only one, a test's)
+        return None
+
+
+def is_admin_path(path: str) -> bool:
+    """Whether `path` is under the admin site's address (its index's), looked up once
+    per URLconf."""
+    prefix = _admin_prefix(get_urlconf() or settings.ROOT_URLCONF)
+    return prefix is not None and path.startswith(prefix)
 
 
 class FolioCSPMiddleware(CSPMiddleware):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
-from core.counting import planner_estimate
+from core.counting import bounded_count, planner_estimate
 
 COUNT_CAP = 10_000
 
@@ -21,12 +21,11 @@ class FastCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        queryset = self.object_list
-        exact = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-        if exact <= COUNT_CAP:
-            return exact
+        tally = bounded_count(self.object_list, COUNT_CAP)
+        if tally.kind == "exact":
+            return tally.value
         self.is_estimate = True
-        return max(planner_estimate(queryset) or 0, exact)
+        return max(planner_estimate(self.object_list) or 0, COUNT_CAP + 1)
 
     def validate_number(self, number):
         self.count  # noqa: B018 - decides whether the count is an estimate

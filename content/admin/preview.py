@@ -15,6 +15,7 @@ with the form's errors by field, 403, 404.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
@@ -83,10 +84,10 @@ class PreviewAdminMixin:
         if obj is None or not self.has_view_or_change_permission(request, obj):
             return _error(403, "permission_denied", "You may not view this item.")
         try:
-            data = self.preview_data(request, obj)
-            stored = self.get_object(request, unquote(object_id))  # the form changed `obj`
-            draft, unsaved = preview_draft(entry=stored, actor=request.user, data=data)
-            shown = self.preview_shown(request, stored, draft)
+            # The form sets the posted values on its instance: a copy, so `obj` stays stored.
+            data = self.preview_data(request, copy.copy(obj))
+            draft, unsaved = preview_draft(entry=obj, actor=request.user, data=data)
+            shown = self.preview_shown(request, obj, draft)
         except ValidationError as exc:
             return _invalid(error_messages(exc))
         except PermissionDenied as exc:

@@ -78,9 +78,8 @@ class SavedViewAdmin(ServiceFormAdminMixin, ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {"name": form.cleaned_data["name"], "roles": list(form.cleaned_data["roles"])}
-        view = service.saved_view_update(
-            view=SavedView.objects.get(pk=obj.pk), actor=request.user, data=data
-        )
+        # The service reads the stored row again, under a lock: the form's edits are in `data`.
+        view = service.saved_view_update(view=obj, actor=request.user, data=data)
         form.instance = view
 
     def save_related(self, request, form, formsets, change):

@@ -16,14 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from rest_framework.exceptions import APIException
 
 from content.models import PublishableCore
 from content.services import checks, lifecycle, trash
-from core.admin_services import SERVICE_ERRORS, report_refusal
-
-# Services raise Django's errors, plus DRF's Conflict / PreconditionFailed for 409 / 412.
-REFUSALS = (*SERVICE_ERRORS, APIException)
+from core.admin_services import REFUSALS, report_refusal
 
 
 def can(check: Callable[[Any, PublishableCore], None], user: Any, entry: PublishableCore) -> bool:

@@ -18,8 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from content.models import PublishableCore
 from content.services import checks, trash
-from content.services.trash import was_live
+from content.services.checks import was_live
 from core.admin_services import error_messages
+from core.counting import bounded_count
 
 TEMPLATE = "admin/content/trash_confirm.html"
 
@@ -48,9 +49,8 @@ TRASH_COUNT_CAP = 999
 def trash_context(model) -> dict:
     """For the changelist's object tools: a link to the trash and how much is in it."""
     # Bounded like the paginator's count: at most CAP + 1 rows of the partial index.
-    trashed = model.objects.filter(deleted_at__isnull=False).values("pk")
-    count = trashed[: TRASH_COUNT_CAP + 1].count()
-    return {"folio_trash_count": f"{TRASH_COUNT_CAP}+" if count > TRASH_COUNT_CAP else count}
+    tally = bounded_count(model.objects.filter(deleted_at__isnull=False), TRASH_COUNT_CAP)
+    return {"folio_trash_count": tally.value if tally.kind == "exact" else f"{tally.value}+"}
 
 
 class TrashForm(forms.Form):

@@ -30,12 +30,10 @@ from content.models import BulkJob, BulkJobStatus, BulkRefusal, PublishableCore
 from content.services import rules
 from content.services.bulk_operations import BY_NAME, Operation
 from content.types import entry_type, entry_type_for
-from core.admin_services import error_messages
+from core.admin_services import REFUSALS, error_messages
 
 logger = logging.getLogger(__name__)
 
-# What a service says to refuse: Django's errors, plus DRF's Conflict / PreconditionFailed.
-REFUSALS = (ValidationError, PermissionDenied, APIException)
 GONE = "It no longer exists."
 TYPE_GONE = "Its content type no longer exists."
 UNEXPECTED = "Something went wrong with this item; it was left as it was (the error is logged)."
@@ -156,10 +154,10 @@ def refusal_reasons(exc: Exception) -> list[str]:
     ]
 
 
-def _apply_one(job: BulkJob, operation: Operation, position: int) -> tuple[str, list[str]]:
-    """Apply the operation to the job's item at `position`: (the item's title, the
-    refusal's reasons, empty when it was done)."""
-    item_id = job.item_ids[position]
+def _apply_one(job: BulkJob, actor: Any, item_id: int) -> tuple[str, list[str]]:
+    """Apply the job's operation to one item as `actor`: (the item's title, the refusal's
+    reasons, empty when it was done)."""
+    operation = BY_NAME[job.action]
     try:
         model = entry_type(job.entry_type).model
     except LookupError:  # a type defined as data, removed since
@@ -170,7 +168,7 @@ def _apply_one(job: BulkJob, operation: Operation, position: int) -> tuple[str, 
     title = str(entry)[:255]
     try:
         with transaction.atomic():
-            operation.apply(entry, job.actor, job.parameters)
+            operation.apply(entry, actor, job.parameters)
     except REFUSALS as exc:
         return title, refusal_reasons(exc)
     except Exception:
@@ -180,16 +178,18 @@ def _apply_one(job: BulkJob, operation: Operation, position: int) -> tuple[str, 
     return title, []
 
 
-def _step(job_id: int) -> bool:
-    """Do the next item of the job, with its progress, in one transaction; False when done."""
+def _step(job_id: int, actor: Any, item_ids: list[int]) -> bool:
+    """Do the next item of the job, with its progress, in one transaction; False when done.
+    The job's row is locked and read again for its progress only: its ids and actor never
+    change, and up to BULK_JOB_MAX_ITEMS ids would be read again per item."""
     with transaction.atomic():
-        job = BulkJob.objects.select_for_update(of=("self",)).select_related("actor").get(pk=job_id)
+        job = BulkJob.objects.select_for_update().defer("item_ids").get(pk=job_id)
         if job.done >= job.total:
             if job.status != BulkJobStatus.FINISHED:
                 job.status, job.finished_at = BulkJobStatus.FINISHED, timezone.now()
                 job.save(update_fields=["status", "finished_at"])
                 audit_record(
-                    actor=job.actor,
+                    actor=actor,
                     action="bulk_job.finish",
                     target=job,
                     metadata={"done": job.done, "refused": job.refused, "total": job.total},
@@ -198,12 +198,12 @@ def _step(job_id: int) -> bool:
         if job.status == BulkJobStatus.PENDING:
             job.status, job.started_at = BulkJobStatus.RUNNING, timezone.now()
         position = job.done
-        title, reasons = _apply_one(job, BY_NAME[job.action], position)
+        title, reasons = _apply_one(job, actor, item_ids[position])
         if reasons:
             BulkRefusal.objects.create(
                 job=job,
                 position=position,
-                item_id=job.item_ids[position],
+                item_id=item_ids[position],
                 title=title,
                 reasons=reasons,
             )
@@ -216,8 +216,9 @@ def _step(job_id: int) -> bool:
 def bulk_job_run(*, job_id: int) -> BulkJob | None:
     """Run the job's remaining items, then mark it finished (idempotent: a finished job, or
     one whose items are all done, only gets its status written)."""
-    if not BulkJob.objects.filter(pk=job_id).exists():
+    job = BulkJob.objects.select_related("actor").filter(pk=job_id).first()
+    if job is None:
         return None
-    while _step(job_id):
+    while _step(job_id, job.actor, job.item_ids):
         pass
     return BulkJob.objects.get(pk=job_id)

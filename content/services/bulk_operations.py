@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from content.models import Category, PublishableCore, Tag
-from content.services import entries, lifecycle, review, trash
+from content.services import checks, entries, lifecycle, review, trash
 from content.types import EntryType
 from core.filters import to_utc
 
@@ -127,12 +127,24 @@ def _tags_set(entry: PublishableCore, actor: Any, tags: list[int], *, add: bool)
 
 def _restore(entry: PublishableCore, actor: Any, params: Params) -> Any:
     # "Republish those that were live": the others come back as drafts.
-    republish = params["republish"] and bool(trash.was_live(entry))
+    republish = params["republish"] and bool(checks.was_live(entry))
     return trash.entry_restore(entry=entry, actor=actor, republish=republish)
 
 
 def _simple(service: Callable[..., Any]) -> Callable[[PublishableCore, Any, Params], Any]:
     return lambda entry, actor, params: service(entry=entry, actor=actor)
+
+
+def _tags_operation(name: str, label: str, done: str, *, add: bool) -> Operation:
+    return Operation(
+        name,
+        label,
+        done,
+        "change",
+        lambda entry, actor, p: _tags_set(entry, actor, p["tags"], add=add),
+        clean=_tags_clean,
+        needs=("tags",),
+    )
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -179,24 +191,8 @@ OPERATIONS: tuple[Operation, ...] = (
         clean=_category_clean,
         needs=("category",),
     ),
-    Operation(
-        "add_tags",
-        "Add tags",
-        "tagged",
-        "change",
-        lambda entry, actor, p: _tags_set(entry, actor, p["tags"], add=True),
-        clean=_tags_clean,
-        needs=("tags",),
-    ),
-    Operation(
-        "remove_tags",
-        "Remove tags",
-        "untagged",
-        "change",
-        lambda entry, actor, p: _tags_set(entry, actor, p["tags"], add=False),
-        clean=_tags_clean,
-        needs=("tags",),
-    ),
+    _tags_operation("add_tags", "Add tags", "tagged", add=True),
+    _tags_operation("remove_tags", "Remove tags", "untagged", add=False),
     Operation(
         "owner",
         "Change owner",

@@ -174,11 +174,16 @@ def restore_check(actor: Any, entry: PublishableCore, *, republish: bool = False
         republish_check(actor, entry)
 
 
+def was_live(entry: PublishableCore) -> list[PublishableCore]:
+    """The items a restore of `entry` brings back that were live when trashed."""
+    return [item for item in [entry, *trashed_with(entry)] if item.trashed_live_revision_id]
+
+
 def republish_check(actor: Any, entry: PublishableCore) -> None:
     """Putting back live what was live when trashed: publish rights, and each revision
     may go live now (workflow approval); the address must still be free."""
     rules.ensure_can_publish(actor, entry)
-    items = [item for item in [entry, *trashed_with(entry)] if item.trashed_live_revision_id]
+    items = was_live(entry)
     if not items:
         raise ValidationError(
             {"republish": ["Nothing here was live when it was trashed; restore it as a draft."]}

@@ -66,7 +66,7 @@ def entry_lock(*, entry: PublishableCore, actor: Any) -> PublishableCore:
     """Lock the item for `actor`'s editing for CONTENT_LOCK_SECONDS (renewed if theirs)."""
     entry = lock(entry)
     lock_check(actor, entry)
-    renewed = rules.lock_state(entry) is not None
+    renewed = rules.lock_in_force(entry)
     _store(entry, actor, settings.CONTENT_LOCK_SECONDS)
     audit_record(
         actor=actor,

@@ -128,7 +128,7 @@ class EditLock:
 
     @property
     def holder_name(self) -> str:
-        return self.holder.get_full_name() if self.holder is not None else "a deleted user"
+        return self.holder.get_full_name()
 
     @property
     def until(self) -> str:
@@ -138,18 +138,23 @@ class EditLock:
     def as_details(self) -> dict[str, Any]:
         """The lock as the API shows it (the management serializer, a 423's details)."""
         return {
-            "locked_by": getattr(self.holder, "pk", None),
+            "locked_by": self.holder.pk,
             "locked_by_name": self.holder_name,
             "locked_at": self.locked_at.isoformat(),
             "expires_at": self.expires_at.isoformat(),
         }
 
 
-def lock_state(entry: PublishableCore, now: datetime | None = None) -> EditLock | None:
-    """The edit lock in force on `entry`, or None (never taken, released or expired)."""
-    if entry.locked_by_id is None or entry.lock_expires_at is None:
-        return None
-    if entry.lock_expires_at <= (now or timezone.now()):
+def lock_in_force(entry: PublishableCore) -> bool:
+    """Whether someone holds `entry`'s edit lock now (never taken, released or expired: no).
+    A holder deleted since left it unlocked (the key is SET_NULL)."""
+    expires = entry.lock_expires_at
+    return entry.locked_by_id is not None and expires is not None and expires > timezone.now()
+
+
+def lock_state(entry: PublishableCore) -> EditLock | None:
+    """The edit lock in force on `entry`, with its holder, or None."""
+    if not lock_in_force(entry):
         return None
     return EditLock(entry.locked_by, entry.locked_at, entry.lock_expires_at)
 
@@ -157,10 +162,10 @@ def lock_state(entry: PublishableCore, now: datetime | None = None) -> EditLock 
 def locked_for(actor: Any, entry: PublishableCore) -> EditLock | None:
     """The lock that refuses `actor`'s changes to `entry`: someone else's, in force. The
     system (None) is never refused: what was scheduled goes live on time."""
-    held = lock_state(entry)
-    if held is None or actor is None or entry.locked_by_id == actor.pk:
+    # Decided from the row alone: the holder's user is read only to refuse.
+    if actor is None or entry.locked_by_id == actor.pk or not lock_in_force(entry):
         return None
-    return held
+    return lock_state(entry)
 
 
 def ensure_not_locked(actor: Any, entry: PublishableCore) -> None:

@@ -27,11 +27,6 @@ from content.services.revisions import revision_create
 from content.types import entry_type_for
 
 
-def was_live(entry: PublishableCore) -> list[PublishableCore]:
-    """The items a restore of `entry` brings back that were live when trashed."""
-    return [item for item in [entry, *checks.trashed_with(entry)] if item.trashed_live_revision_id]
-
-
 def _trash_one(entry: PublishableCore, now: datetime) -> bool:
     entry.trashed_live_revision_id = entry.live_revision_id
     was_live = take_offline(entry)

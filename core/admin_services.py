@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from rest_framework.exceptions import APIException
+
+from core.exceptions import error_body
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied)
 # What a content service may raise to refuse: Django's errors, plus DRF's Conflict and
@@ -23,6 +26,21 @@ def error_messages(exc: Exception) -> dict[str | None, list[str]]:
     if isinstance(exc, ValidationError):
         return {None: exc.messages}
     return {None: [str(exc) or "You do not have permission to do that."]}
+
+
+def json_error(status: int, code: str, message: str, details=None) -> JsonResponse:
+    """An admin JSON endpoint's error, in the API's error format."""
+    return JsonResponse(error_body(code, message, details), status=status)
+
+
+def json_refusal(exc: Exception) -> JsonResponse:
+    """A service refusal for an admin JSON endpoint: 400 by field, or 403 for rights."""
+    found = error_messages(exc)
+    message = next(iter(m for msgs in found.values() for m in msgs), "Refused.")
+    if isinstance(exc, ValidationError):
+        details = {field or "non_field_errors": msgs for field, msgs in found.items()}
+        return json_error(400, "validation_error", message, details)
+    return json_error(403, "permission_denied", message)
 
 
 def report_refusal(request, exc: Exception, prefix: str = "") -> None:

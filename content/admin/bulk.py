@@ -24,7 +24,7 @@ from content.models import BulkJob, BulkRefusal
 from content.services.bulk import bulk_job_create, bulk_max_items
 from content.services.bulk_operations import OPERATIONS, Operation
 from content.types import entry_type, entry_type_for
-from core.admin_services import error_messages, report_refusal
+from core.admin_services import error_messages, json_error, report_refusal
 
 CONFIRM_TEMPLATE = "admin/content/bulk/confirm.html"
 PROGRESS_TEMPLATE = "admin/content/bulk/progress.html"
@@ -210,12 +210,6 @@ def job_state(job: BulkJob, after: int = -1) -> dict[str, Any]:
     }
 
 
-def _bad_request(message: str, **details: Any) -> JsonResponse:
-    return JsonResponse(
-        {"error": {"code": "invalid", "message": message, "details": details}}, status=400
-    )
-
-
 @admin.register(BulkJob)
 class BulkJobAdmin(ModelAdmin):
     """Your bulk jobs: the list, and each one's progress page (its "change" page)."""
@@ -301,7 +295,11 @@ class BulkJobAdmin(ModelAdmin):
         try:
             after = int(after)
         except ValueError:
-            return _bad_request("`after` must be an integer.", after=after)
+            return json_error(
+                400, "validation_error", "`after` must be an integer.", {"after": after}
+            )
         if after < -1:
-            return _bad_request("`after` must be -1 or more.", after=after)
+            return json_error(
+                400, "validation_error", "`after` must be -1 or more.", {"after": after}
+            )
         return JsonResponse(job_state(job, after))

@@ -31,8 +31,7 @@ from django.utils.formats import date_format
 from content.admin import transitions
 from content.models import AutosaveDraft, PublishableCore
 from content.services import autosave, checks, edit_locks, presence, rules
-from core.admin_services import error_messages, report_refusal
-from core.exceptions import error_body
+from core.admin_services import json_error, json_refusal, report_refusal
 
 
 def _clock(moment) -> str:
@@ -40,22 +39,8 @@ def _clock(moment) -> str:
     return date_format(timezone.localtime(moment), "H:i")
 
 
-def _error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
-    return JsonResponse(error_body(code, message, details), status=status)
-
-
-def _refusal(exc: Exception) -> JsonResponse:
-    """A service's refusal in the error format: 400 for bad input, 403 for rights."""
-    found = error_messages(exc)
-    message = next(iter(m for msgs in found.values() for m in msgs), "Refused.")
-    if isinstance(exc, ValidationError):
-        details = {field or "non_field_errors": msgs for field, msgs in found.items()}
-        return _error(400, "validation_error", message, details)
-    return _error(403, "permission_denied", message)
-
-
 def _not_found() -> JsonResponse:
-    return _error(404, "not_found", "Not found.")
+    return json_error(404, "not_found", "Not found.")
 
 
 def _lock_json(entry: PublishableCore) -> dict[str, Any] | None:
@@ -162,7 +147,7 @@ class EditingAdminMixin:
     def presence_view(self, request, object_id):
         """POST: a heartbeat (or, with `leave`, the page closing); needs view rights."""
         if request.method != "POST":
-            return _error(405, "method_not_allowed", "Send heartbeats with POST.")
+            return json_error(405, "method_not_allowed", "Send heartbeats with POST.")
         obj = self._viewable(request, object_id)
         if obj is None:
             return _not_found()
@@ -184,7 +169,7 @@ class EditingAdminMixin:
     def autosave_view(self, request, object_id):
         """GET the slot, POST {data, base_version} to keep the form, DELETE to discard."""
         if request.method not in ("GET", "POST", "DELETE"):
-            return _error(405, "method_not_allowed", "Use GET, POST or DELETE.")
+            return json_error(405, "method_not_allowed", "Use GET, POST or DELETE.")
         obj = self._viewable(request, object_id)
         if obj is None:
             return _not_found()
@@ -203,7 +188,7 @@ class EditingAdminMixin:
                 base_version=payload.get("base_version"),
             )
         except (ValidationError, PermissionDenied) as exc:
-            return _refusal(exc)
+            return json_refusal(exc)
         return JsonResponse(
             {"saved_at": draft.saved_at.isoformat(), "saved_at_display": _clock(draft.saved_at)}
         )

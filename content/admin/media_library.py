@@ -29,8 +29,7 @@ from content.admin.widgets import THUMBNAIL_SPEC, asset_url
 from content.models import MediaAsset, MediaKind
 from content.services import media as media_services
 from content.services.renditions import rendition_get_or_create
-from core.admin_services import error_messages
-from core.exceptions import error_body
+from core.admin_services import json_error, json_refusal
 
 # The grid shows the pre-generated 4:3 crop (content.tasks makes it after each upload), so
 # the grid follows the focal point and costs no extra rendition per image.
@@ -38,19 +37,6 @@ GRID_SPEC = THUMBNAIL_SPEC
 LAYOUTS = ("grid", "list")
 LAYOUT_SESSION_KEY = "folio_media_layout"
 UPLOAD_FIELDS = ("title", "alt_text", "caption", "credit")
-
-
-def _error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
-    return JsonResponse(error_body(code, message, details), status=status)
-
-
-def _refusal(exc: Exception) -> JsonResponse:
-    """A service refusal in the error format: 403 for permissions, else 400 by field."""
-    if isinstance(exc, PermissionDenied):
-        return _error(403, "permission_denied", str(exc) or "You may not do that.")
-    details = {field or "non_field_errors": msgs for field, msgs in error_messages(exc).items()}
-    first = next(iter(details.values()))[0]
-    return _error(400, "invalid", first, details)
 
 
 def grid_thumbnail_url(asset: MediaAsset) -> str | None:
@@ -148,45 +134,47 @@ class MediaLibraryMixin:
         """POST one file (multipart `file`, optional title, alt_text, caption, credit):
         201 with the new asset, 200 when the same bytes were already in the library."""
         if not self.has_add_permission(request):
-            return _error(403, "permission_denied", "You may not upload media.")
+            return json_error(403, "permission_denied", "You may not upload media.")
         upload = request.FILES.get("file")
         if upload is None or len(request.FILES.getlist("file")) != 1:
-            return _error(400, "invalid", "Send one file as `file`.", {"file": ["Required."]})
+            return json_error(
+                400, "validation_error", "Send one file as `file`.", {"file": ["Required."]}
+            )
         data = {k: request.POST[k].strip() for k in UPLOAD_FIELDS if request.POST.get(k)}
         try:
             asset, created = media_services.media_upload(actor=request.user, file=upload, data=data)
         except (ValidationError, PermissionDenied) as exc:
-            return _refusal(exc)
+            return json_refusal(exc)
         return JsonResponse(asset_json(asset, created=created), status=201 if created else 200)
 
     def focal_point_view(self, request, object_id):
         """POST {"x": 0..1, "y": 0..1} (fractions from the top left), or both null to clear."""
         asset = self.get_object(request, unquote(object_id))
         if asset is None:
-            return _error(404, "not_found", "No such media.")
+            return json_error(404, "not_found", "No such media.")
         if not self.has_change_permission(request, asset):
-            return _error(403, "permission_denied", "You may not change this media.")
+            return json_error(403, "permission_denied", "You may not change this media.")
         try:
             body = json.loads(request.body or b"null")
         except (ValueError, UnicodeDecodeError):
-            return _error(400, "parse_error", "The body must be JSON.")
+            return json_error(400, "parse_error", "The body must be JSON.")
         if not isinstance(body, dict) or set(body) != {"x", "y"}:
-            return _error(400, "invalid", 'Send {"x": 0..1, "y": 0..1}, or both null.')
+            return json_error(400, "validation_error", 'Send {"x": 0..1, "y": 0..1}, or both null.')
         try:
             asset = media_services.media_focal_point_set(
                 asset=asset, actor=request.user, x=body["x"], y=body["y"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            return _refusal(exc)
+            return json_refusal(exc)
         return JsonResponse(asset_json(asset))
 
     def thumbnail_view(self, request, object_id):
         """Redirect to the grid's crop of an image, making it first if needed."""
         asset = self.get_object(request, unquote(object_id))
         if asset is None or not self.has_view_permission(request, asset):
-            return _error(404, "not_found", "No such media.")
+            return json_error(404, "not_found", "No such media.")
         if asset.kind != MediaKind.IMAGE:
-            return _error(404, "not_found", "Documents have no thumbnail.")
+            return json_error(404, "not_found", "Documents have no thumbnail.")
         rendition = rendition_get_or_create(asset=asset, spec=GRID_SPEC)
         response = HttpResponseRedirect(rendition.file.url)
         # The crop (and its file name) changes with the focal point: ask every time.

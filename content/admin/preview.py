@@ -28,23 +28,18 @@ from content import frontend
 from content.admin.preview_page import preview_page_html
 from content.models import PublishableCore
 from content.services.preview import PreviewUnavailable, preview_draft, preview_draft_link
-from core.admin_services import error_messages
-from core.exceptions import error_body
+from core.admin_services import error_messages, json_error
 
 # How long the panel waits after the last keystroke before it asks again (ms).
 DEBOUNCE_MS = 500
 INVALID = "The preview was not updated: the form has errors."
 
 
-def _error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
-    return JsonResponse(error_body(code, message, details), status=status)
-
-
 def _invalid(errors: dict[str | None, list[str]]) -> JsonResponse:
     """400 with the errors by field; a refusal of the whole item is the message itself."""
     details = {name or "non_field_errors": list(msgs) for name, msgs in errors.items()}
     message = INVALID if set(errors) - {None} else " ".join(errors.get(None) or [INVALID])
-    return _error(400, "validation_error", message, details)
+    return json_error(400, "validation_error", message, details)
 
 
 class PreviewAdminMixin:
@@ -77,12 +72,12 @@ class PreviewAdminMixin:
 
     def live_preview_view(self, request, object_id):
         if request.method != "POST":
-            return _error(405, "method_not_allowed", "POST the change form's data.")
+            return json_error(405, "method_not_allowed", "POST the change form's data.")
         obj = self.get_object(request, unquote(object_id))  # None outside the user's sections
         if obj is None and self.has_view_or_change_permission(request):
-            return _error(404, "not_found", "Not found.")
+            return json_error(404, "not_found", "Not found.")
         if obj is None or not self.has_view_or_change_permission(request, obj):
-            return _error(403, "permission_denied", "You may not view this item.")
+            return json_error(403, "permission_denied", "You may not view this item.")
         try:
             # The form sets the posted values on its instance: a copy, so `obj` stays stored.
             data = self.preview_data(request, copy.copy(obj))
@@ -91,9 +86,9 @@ class PreviewAdminMixin:
         except ValidationError as exc:
             return _invalid(error_messages(exc))
         except PermissionDenied as exc:
-            return _error(403, "permission_denied", str(exc) or "You may not do that.")
+            return json_error(403, "permission_denied", str(exc) or "You may not do that.")
         except PreviewUnavailable as exc:
-            return _error(503, exc.default_code, str(exc.detail))
+            return json_error(503, exc.default_code, str(exc.detail))
         return JsonResponse({**shown, "unsaved": unsaved, "revision": draft.number})
 
     def preview_data(self, request, obj: PublishableCore) -> dict[str, Any] | None:

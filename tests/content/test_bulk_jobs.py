@@ -101,7 +101,7 @@ def test_the_progress_endpoint_refuses_bad_input(editor_client, users):
     for bad in ("soon", "-5"):
         response = progress(editor_client, job, after=bad)
         assert response.status_code == 400
-        assert response.json()["error"]["code"] == "invalid"
+        assert response.json()["error"]["code"] == "validation_error"
     assert (
         editor_client.get(reverse("admin:content_bulkjob_change", args=["x1"])).status_code == 404
     )

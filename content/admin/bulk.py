@@ -16,7 +16,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from unfold.admin import ModelAdmin
 
 from content.admin.bulk_forms import bulk_form
@@ -25,6 +25,7 @@ from content.services.bulk import bulk_job_create, bulk_max_items
 from content.services.bulk_operations import OPERATIONS, Operation
 from content.types import entry_type, entry_type_for
 from core.admin_services import error_messages, json_error, report_refusal
+from core.admin_urls import model_admin_url
 
 CONFIRM_TEMPLATE = "admin/content/bulk/confirm.html"
 PROGRESS_TEMPLATE = "admin/content/bulk/progress.html"
@@ -146,24 +147,12 @@ def _model(job: BulkJob):
         return None  # a runtime type removed since
 
 
-def item_url(model, item_id: int) -> str | None:
-    if model is None:
-        return None
-    opts = model._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item_id])
-    except NoReverseMatch:
-        return None
-
-
 def changelist_url(job: BulkJob) -> str | None:
     model = _model(job)
     if model is None:
         return None
-    opts = model._meta
-    try:
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    except NoReverseMatch:
+    url = model_admin_url(model, "changelist")
+    if url is None:
         return None
     return f"{url}?{job.query}" if job.query else url
 
@@ -183,7 +172,7 @@ def refusal_rows(job: BulkJob, after: int = -1) -> list[dict[str, Any]]:
             "id": r.item_id,
             "title": r.title,
             "kind": kind,
-            "url": item_url(model, r.item_id),
+            "url": model_admin_url(model, "change", r.item_id) if model else None,
             "reasons": r.reasons,
         }
         for r in BulkRefusal.objects.filter(job=job, position__gt=after)

@@ -22,7 +22,7 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from content.admin.widgets import THUMBNAIL_SPEC, asset_url
@@ -30,6 +30,7 @@ from content.models import MediaAsset, MediaKind
 from content.services import media as media_services
 from content.services.renditions import rendition_get_or_create
 from core.admin_services import json_error, json_refusal
+from core.admin_urls import model_admin_url
 
 # The grid shows the pre-generated 4:3 crop (content.tasks makes it after each upload), so
 # the grid follows the focal point and costs no extra rendition per image.
@@ -189,12 +190,7 @@ class MediaLibraryMixin:
         uses, hidden = media_where_used(asset=asset, viewer=request.user)
         rows = []
         for use in uses:
-            opts = use.model._meta
-            try:
-                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[use.id])
-            except NoReverseMatch:
-                url = None
-            rows.append({"use": use, "url": url})
+            rows.append({"use": use, "url": model_admin_url(use.model, "change", use.id)})
         return {
             "media_uses": rows,
             "media_uses_hidden": hidden,

@@ -39,13 +39,14 @@ from django.core.exceptions import (
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 
 from content.models import SavedView
 from content.selectors import saved_views_visible
 from content.services import saved_views as service
 from core.admin_forms import UnfoldWidgetsMixin
 from core.admin_services import error_messages
+from core.admin_urls import admin_url
 
 COLUMNS_VAR = "_cols"
 BAR_TEMPLATE = "admin/content/saved_views/change_list.html"
@@ -54,20 +55,13 @@ ICON = "bookmark"  # a Material Symbols name, as the sidebar's items take
 BAD_QUERY = "This list has no such filter or search: {problem}"
 
 
-def changelist_url(app_label: str, model_name: str) -> str | None:
-    try:
-        return reverse(f"admin:{app_label}_{model_name}_changelist")
-    except NoReverseMatch:
-        return None
-
-
 def view_params(query: str, columns: list[str]) -> list[tuple[str, str]]:
     params = parse_qsl(query, keep_blank_values=True)
     return [*params, (COLUMNS_VAR, ",".join(columns))] if columns else params
 
 
 def view_link(view: SavedView) -> str | None:
-    url = changelist_url(view.app_label, view.model_name)
+    url = admin_url(view.app_label, view.model_name, "changelist")
     if url is None:
         return None
     params = view_params(view.query, view.columns)
@@ -275,7 +269,7 @@ class SavedViewsAdminMixin:
                 "title": "Save this view",
                 "opts": self.opts,
                 "form": form,
-                "back_url": changelist_url(self.opts.app_label, self.opts.model_name),
+                "back_url": admin_url(self.opts.app_label, self.opts.model_name, "changelist"),
             },
             status=400,
         )

@@ -31,26 +31,13 @@ CONFIRM_TEMPLATE = "admin/content/bulk/confirm.html"
 PROGRESS_TEMPLATE = "admin/content/bulk/progress.html"
 SAMPLE = 10  # titles listed on the confirmation page
 
-# What each action reads in the changelist's "Action" menu.
-DESCRIPTIONS = {
-    "category": "Move selected %(verbose_name_plural)s to a category…",
-    "add_tags": "Add tags to selected %(verbose_name_plural)s…",
-    "remove_tags": "Remove tags from selected %(verbose_name_plural)s…",
-    "owner": "Change the owner of selected %(verbose_name_plural)s…",
-    "trash": "Move selected %(verbose_name_plural)s to the trash…",
-}
-
-
-def _description(operation: Operation) -> str:
-    return DESCRIPTIONS.get(operation.name, f"{operation.label} selected %(verbose_name_plural)s…")
-
 
 def _action(operation: Operation):
     def action(modeladmin, request, queryset):
         return bulk_confirm(modeladmin, request, queryset, operation)
 
     action.__name__ = f"bulk_{operation.name}"
-    return admin.action(description=_description(operation), permissions=[operation.permission])(
+    return admin.action(description=operation.description, permissions=[operation.permission])(
         action
     )
 
@@ -63,21 +50,6 @@ def offered_actions(model, actions: dict) -> dict:
     kind = entry_type_for(model)
     hidden = {f"bulk_{op.name}" for op in OPERATIONS if not op.offered_for(kind)}
     return {name: value for name, value in actions.items() if name not in hidden}
-
-
-def _notes(operation: Operation) -> list[str]:
-    """What the confirmation page warns about."""
-    if operation.name == "trash":
-        return [
-            "Live items go offline at once; pages take their subpages along. "
-            "You can restore them from the trash."
-        ]
-    if operation.name in ("category", "add_tags", "remove_tags"):
-        return [
-            "Each item gets a new draft revision; a published item keeps its live version "
-            "until it is published again, and an item in review goes back to draft."
-        ]
-    return []
 
 
 def bulk_confirm(modeladmin, request, queryset, operation: Operation):
@@ -129,7 +101,6 @@ def bulk_confirm(modeladmin, request, queryset, operation: Operation):
             "sample": sample,
             "more": max(len(ids) - len(sample), 0),
             "across": across,
-            "notes": _notes(operation),
             "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             "action_name": request.POST.get("action", ""),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

@@ -37,6 +37,14 @@ class Operation:
     clean: Callable[[Params], Params] = lambda params: {}
     # Fields the type must let editors change ("category"): a page has no category.
     needs: tuple[str, ...] = ()
+    # The changelist's "Action" menu entry, when "<label> selected <items>…" reads badly.
+    menu: str = ""
+    note: str = ""  # what the confirmation page warns about
+    destructive: bool = False  # its confirm button is drawn as a danger
+
+    @property
+    def description(self) -> str:
+        return self.menu or f"{self.label} selected %(verbose_name_plural)s…"
 
     def offered_for(self, entry_type: EntryType) -> bool:
         return all(name in entry_type.editable_fields for name in self.needs)
@@ -135,6 +143,13 @@ def _simple(service: Callable[..., Any]) -> Callable[[PublishableCore, Any, Para
     return lambda entry, actor, params: service(entry=entry, actor=actor)
 
 
+# Operations that change fields save a draft revision rather than the live version.
+NEW_DRAFT = (
+    "Each item gets a new draft revision; a published item keeps its live version until it "
+    "is published again, and an item in review goes back to draft."
+)
+
+
 def _tags_operation(name: str, label: str, done: str, *, add: bool) -> Operation:
     return Operation(
         name,
@@ -144,6 +159,8 @@ def _tags_operation(name: str, label: str, done: str, *, add: bool) -> Operation
         lambda entry, actor, p: _tags_set(entry, actor, p["tags"], add=add),
         clean=_tags_clean,
         needs=("tags",),
+        menu=f"{label} {'to' if add else 'from'} selected %(verbose_name_plural)s…",
+        note=NEW_DRAFT,
     )
 
 
@@ -190,6 +207,8 @@ OPERATIONS: tuple[Operation, ...] = (
         ),
         clean=_category_clean,
         needs=("category",),
+        menu="Move selected %(verbose_name_plural)s to a category…",
+        note=NEW_DRAFT,
     ),
     _tags_operation("add_tags", "Add tags", "tagged", add=True),
     _tags_operation("remove_tags", "Remove tags", "untagged", add=False),
@@ -202,9 +221,18 @@ OPERATIONS: tuple[Operation, ...] = (
             entry=entry, actor=actor, owner_id=p["owner"]
         ),
         clean=_owner_clean,
+        menu="Change the owner of selected %(verbose_name_plural)s…",
     ),
     Operation(
-        "trash", "Move to the trash", "moved to the trash", "trash", _simple(trash.entry_trash)
+        "trash",
+        "Move to the trash",
+        "moved to the trash",
+        "trash",
+        _simple(trash.entry_trash),
+        menu="Move selected %(verbose_name_plural)s to the trash…",
+        note="Live items go offline at once; pages take their subpages along. "
+        "You can restore them from the trash.",
+        destructive=True,
     ),
     Operation("restore", "Restore", "restored", "trash", _restore, clean=_restore_clean),
 )

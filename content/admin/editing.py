@@ -48,6 +48,22 @@ def _lock_json(entry: PublishableCore) -> dict[str, Any] | None:
     return None if held is None else {**held.as_details(), "until": held.until}
 
 
+def lock_banner(entry: PublishableCore, user, held: rules.EditLock | None) -> str:
+    """The banner over the form (the page draws it, and editing.js redraws it on heartbeats)."""
+    if held is None:
+        return ""
+    kind = entry._meta.verbose_name
+    if entry.locked_by_id == user.pk:
+        return (
+            f"You locked this {kind} until {held.until}: nobody else can save it or change "
+            "its status."
+        )
+    return (
+        f"Locked by {held.holder_name} until {held.until}: your saves and status changes are "
+        "refused until it is unlocked."
+    )
+
+
 def _draft_json(entry: PublishableCore, draft: AutosaveDraft | None) -> dict[str, Any]:
     """The slot, and what happened to the item since its form was loaded."""
     if draft is None:
@@ -97,6 +113,7 @@ class EditingAdminMixin:
         can_edit = self.has_change_permission(request, obj)
         return {
             "lock": held,
+            "lock_banner": lock_banner(obj, user, held),
             "locked_by_me": held is not None and obj.locked_by_id == user.pk,
             "can_lock": held is None and checks.allowed(edit_locks.lock_check, user, obj),
             "can_unlock": held is not None and checks.allowed(edit_locks.unlock_check, user, obj),
@@ -159,6 +176,7 @@ class EditingAdminMixin:
             {
                 "others": [person.as_json() for person in others],
                 "lock": _lock_json(obj),
+                "lock_banner": lock_banner(obj, request.user, rules.lock_state(obj)),
                 "locked_for_you": rules.locked_for(request.user, obj) is not None,
                 "version": obj.version,
             }

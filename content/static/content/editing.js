@@ -157,17 +157,8 @@
         }),
       )
       box.hidden = state.others.length === 0
-      if (state.lock) {
-        banner.classList.toggle("folio-lock-banner--mine", !state.locked_for_you)
-        setText(
-          banner,
-          state.locked_for_you
-            ? `Locked by ${state.lock.locked_by_name} until ${state.lock.until}: your saves and status changes are refused until it is unlocked.`
-            : `You locked this ${kind} until ${state.lock.until}: nobody else can save it or change its status.`,
-        )
-      } else {
-        setText(banner, "")
-      }
+      banner.classList.toggle("folio-lock-banner--mine", Boolean(state.lock) && !state.locked_for_you)
+      setText(banner, state.lock_banner)
       setText(
         notice,
         state.version > baseVersion()

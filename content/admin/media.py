@@ -104,11 +104,10 @@ class MediaAssetAdmin(MediaLibraryMixin, ServiceFormAdminMixin, ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return FACTS if obj else []
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        asset = self.get_object(request, unquote(object_id))
-        if asset is not None:
-            extra_context = {**self.library_change_context(request, asset), **(extra_context or {})}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self.library_change_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         data = {k: v for k, v in form.cleaned_data.items() if k in METADATA}

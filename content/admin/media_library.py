@@ -188,11 +188,10 @@ class MediaLibraryMixin:
         from content.selectors import media_where_used
 
         uses, hidden = media_where_used(asset=asset, viewer=request.user)
-        rows = []
-        for use in uses:
-            rows.append({"use": use, "url": model_admin_url(use.model, "change", use.id)})
         return {
-            "media_uses": rows,
+            "media_uses": [
+                {"use": use, "url": model_admin_url(use.model, "change", use.id)} for use in uses
+            ],
             "media_uses_hidden": hidden,
             "media_focal": {
                 "enabled": asset.kind == MediaKind.IMAGE and bool(asset.width),

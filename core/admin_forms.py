@@ -64,3 +64,19 @@ class UnfoldWidgetsMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         theme_form_fields(self)
+
+
+class BlankChoiceAdminMixin:
+    """A required choice field with no default starts empty, as in Django's own admin.
+
+    unfold's select drops Django's "---------" row, so the first choice would be picked
+    silently: a new policy of the first kind, or an inline's blank row read as half filled.
+    """
+
+    blank_choice_label = "Choose…"
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if not db_field.has_default():
+            blank = [("", self.blank_choice_label)]
+            kwargs.setdefault("choices", db_field.get_choices(blank_choice=blank))
+        return super().formfield_for_choice_field(db_field, request, **kwargs)

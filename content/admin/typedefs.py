@@ -26,12 +26,14 @@ from content.admin.typedef_removed import RemovedFieldsAdminMixin
 from content.models import FieldDefinition, TypeDefinition
 from content.runtime.definitions import type_create, type_update
 from content.runtime.validation import FLAGS
+from core.admin_forms import BlankChoiceAdminMixin
 
 REFUSALS = (ValidationError, PermissionDenied)
 
 
-class FieldDefinitionInline(StackedInline):
+class FieldDefinitionInline(BlankChoiceAdminMixin, StackedInline):
     model = FieldDefinition
+    blank_choice_label = "Choose a type"
     form = FieldDefinitionForm
     formset = FieldFormSet
     extra = 1
@@ -54,13 +56,6 @@ class FieldDefinitionInline(StackedInline):
             },
         ),
     ]
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        # The blank row must post its Type empty, or it reads as a field half filled in
-        # (unfold's select offers no empty choice for a field without a default).
-        if not db_field.has_default():
-            kwargs.setdefault("choices", db_field.get_choices(blank_choice=[("", "Choose a type")]))
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

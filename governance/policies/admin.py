@@ -15,7 +15,7 @@ from content.admin.scope import (
     scope_label,
     scope_types_field,
 )
-from core.admin_forms import UnfoldWidgetsMixin
+from core.admin_forms import BlankChoiceAdminMixin, UnfoldWidgetsMixin
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import (
     SERVICE_ERRORS,
@@ -67,7 +67,7 @@ class ContentPolicyForm(UnfoldWidgetsMixin, ScopeFormMixin, forms.ModelForm):
 
 
 @admin.register(ContentPolicy)
-class ContentPolicyAdmin(ServiceFormAdminMixin, ModelAdmin):
+class ContentPolicyAdmin(BlankChoiceAdminMixin, ServiceFormAdminMixin, ModelAdmin):
     nav_section, nav_icon, nav_order = "governance", "policy", 10
     form = ContentPolicyForm
     list_display = ["name", "kind", "severity", "is_active", "applies_to"]

@@ -12,6 +12,7 @@ from content import services as content_services
 from content.models import Article, Status
 from governance.models import (
     AuditEvent,
+    ContentPolicy,
     ExternalLinkCheck,
     PolicyOverride,
     PolicyResult,
@@ -632,3 +633,19 @@ def test_admin_validates_params_per_kind_and_saves_through_the_service(users):
     editor = Client()
     editor.force_login(users["Editor"])
     assert editor.get(url).status_code == 403
+
+
+def test_admin_new_policy_starts_with_no_kind_chosen(users):
+    """The theme's select would otherwise pick the first kind without the user choosing."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users["Administrator"])
+    url = "/admin/governance/contentpolicy/add/"
+    page = client.get(url).content.decode()
+    assert '<option value="" selected>Choose…</option>' in page
+    form = {"name": "No jargon", "severity": "block", "params": "{}"}
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
+    assert not ContentPolicy.objects.filter(name="No jargon").exists()

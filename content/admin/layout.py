@@ -91,14 +91,3 @@ def form_tabs(adminform, *, panels: bool) -> tuple[list[TabView], list, str]:
     shown = [v for v in views.values() if v.fieldsets or (panels and not v.form)]
     first = next((v.key for v in shown if v.errors), shown[0].key if shown else "")
     return shown, loose, first
-
-
-def header_context(obj: PublishableCore) -> dict[str, Any]:
-    """What the change form's header says about the item."""
-    return {
-        "version": obj.version,
-        "owner": obj.owner if obj.owner_id else None,
-        "next_review_at": obj.next_review_at,
-        "live_revision": obj.live_revision.number if obj.live_revision_id else None,
-        "latest_revision": obj.latest_revision.number if obj.latest_revision_id else None,
-    }

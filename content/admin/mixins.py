@@ -30,7 +30,7 @@ from content.admin.editing import EditingAdminMixin
 from content.admin.entry_display import EntryDisplayMixin
 from content.admin.forms import STALE
 from content.admin.history import HistoryAdminMixin, history_rows
-from content.admin.layout import form_tabs, header_context
+from content.admin.layout import form_tabs
 from content.admin.list_filters import MineFilter, ReviewDueFilter, extra_list_filters
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
@@ -271,7 +271,6 @@ class EntryAdmin(
             "folio_history": history_rows(obj),
             "folio_can_revert": self.has_change_permission(request, obj),
             "folio_status": status_badge(obj),
-            "folio_header": header_context(obj),
             **self.review_context(request, obj),
         }
 

@@ -6,11 +6,12 @@ import re
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import QuerySet
 
 from content.blocks import body_image_ids
 from content.models import Category, MediaAsset, PublishableCore, Reference, Tag
-from content.types import EntryType, entry_type_for, entry_types
+from content.types import EntryType, entry_type_for, entry_types, publishable_models
 
 HREF_RE = re.compile(r'href="(/[^"#?]*)')
 # Stands for the slug in a type's path builder; no slug contains it (slugs are validated).
@@ -111,6 +112,22 @@ def references_rebuild(*, entry: PublishableCore) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+def references_rebuild_all(*, batch_size: int = 500) -> int:
+    """Rebuild every item's references (trashed ones too: the trash lists what they use);
+    for a database whose references predate a kind of reference (a runtime type's media
+    fields). Each batch is one transaction, so a rebuild can be stopped and run again."""
+    done = 0
+    for model in publishable_models():
+        ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch_size):
+            batch = model._default_manager.filter(pk__in=ids[start : start + batch_size])
+            with transaction.atomic():
+                for entry in batch.select_related("latest_revision", "live_revision"):
+                    references_rebuild(entry=entry)
+                    done += 1
+    return done
 
 
 def usage_list(*, target: Any) -> QuerySet[Reference]:

@@ -8,12 +8,13 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from content import services
-from content.models import MediaAsset, Rendition
+from content.models import MediaAsset, Reference, Rendition
 from content.runtime.definitions import type_create
 from content.services.grants import role_grant_create
 from content.services.renditions import rendition_get_or_create
@@ -346,3 +347,33 @@ def test_where_used_shows_only_what_the_user_may_view():
 def test_an_unused_asset_says_it_can_be_deleted():
     asset = make_image(title="Loose")
     assert "Not used anywhere" in where_used_html(admin_client(), asset)
+
+
+def test_rebuild_references_restores_where_used_lost_or_never_recorded(capsys):
+    """Uses recorded before a kind of reference existed come back with the command."""
+    asset = make_image(title="Pier")
+    type_create(
+        actor=None,
+        data={
+            "api_id": "gallery",
+            "name": "Gallery",
+            "fields": [{"api_id": "hero", "type": "media"}],
+        },
+    )
+    services.entry_create(
+        model=entry_type("gallery").model, actor=None, data={"title": "Hero shot", "hero": asset.pk}
+    )
+    cover = ArticleFactory(title="Pier news", cover_image=asset.pk)
+    services.entry_trash(entry=cover, actor=None)
+    Reference.objects.all().delete()  # as on a database from before
+    assert "Hero shot" not in where_used_html(admin_client(), asset)
+
+    call_command("rebuild_references", "--batch-size", "1")
+
+    html = where_used_html(admin_client(), asset)
+    assert "Hero shot" in html
+    assert "<td>hero</td>" in html
+    assert "Pier news" in html  # the trash keeps what a trashed item uses
+    assert "Rebuilt the references of 2 item(s)." in capsys.readouterr().out
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("rebuild_references", "--batch-size", "0")

@@ -19,6 +19,21 @@ class EntriesCommand(BaseCommand):
         return super().execute(*args, **options)
 
 
+class BatchedEntriesCommand(EntriesCommand):
+    """A command that works through every item in batches, one transaction each."""
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help="Items per transaction (default 500)."
+        )
+
+    def execute(self, *args, **options):
+        if options.get("batch_size", 1) < 1:
+            # 0 would do nothing and say so as if it had succeeded.
+            raise CommandError("--batch-size must be at least 1.")
+        return super().execute(*args, **options)
+
+
 def refusal_text(exc: ValidationError) -> str:
     """A service refusal on one line per path, for a CommandError."""
     if hasattr(exc, "error_dict"):

@@ -56,7 +56,7 @@ def chooser_item(obj: Model) -> dict[str, Any]:
         size = f"{obj.width} x {obj.height}" if obj.width else ""
         item["detail"] = " · ".join(part for part in (obj.mime_type, size) if part)
     elif isinstance(obj, get_user_model()):
-        item["detail"] = obj.email
+        item["label"], item["detail"] = obj.get_full_name() or obj.email, obj.email
     return item
 
 

@@ -1,0 +1,175 @@
+"""Related objects chosen in a modal (content.admin.chooser): the change form's fields and
+the search endpoint behind the modal, with what each user may see and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from content.models import Article
+from content.services.grants import role_grant_create
+from tests.accounts.factories import UserFactory
+from tests.assertions import assert_error
+from tests.content.factories import ArticleFactory, PageFactory, make_image, make_tag
+from tests.content.test_admin import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def chooser(model: str, field: str) -> str:
+    return reverse(f"admin:content_{model}_chooser", args=[field])
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def labels(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["label"] for item in response.json()["results"]]
+
+
+# --- The change form ---------------------------------------------------------------------
+
+
+def test_the_form_shows_the_choice_with_its_thumbnail_and_no_popup_links(users):
+    image = make_image(title="Harbour at dawn")
+    article = ArticleFactory(title="Boats", cover_image=image)
+    page = logged_in(users["Editor"]).get(reverse("admin:content_article_change", args=[article.pk]))
+    html = page.content.decode()
+
+    assert html.count("data-chooser ") == 6  # category, tags, authors, owner, both images
+    assert 'data-url="/admin/content/article/chooser/cover_image/"' in html
+    assert f'<option value="{image.pk}" selected data-detail="image/png' in html
+    assert f'data-thumbnail="/admin/content/mediaasset/{image.pk}/thumbnail/"' in html
+    assert "Harbour at dawn" in html
+    # No popup windows: neither "add another" / "change" links nor select2 autocompletes.
+    assert "related-widget-wrapper-link" not in html
+    assert "_popup" not in html
+    assert "admin-autocomplete" not in html
+
+
+def test_the_chosen_values_post_and_save_as_before(users):
+    editor = users["Editor"]
+    image = make_image(title="Harbour")
+    python, django = make_tag("python"), make_tag("django")
+    article = ArticleFactory(title="Boats")
+    client = logged_in(editor)
+    change = reverse("admin:content_article_change", args=[article.pk])
+    data = form_data(
+        client.get(change), cover_image=str(image.pk), tags=[str(python.pk), str(django.pk)]
+    )
+
+    response = client.post(change, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    article = Article.objects.get(pk=article.pk)
+    assert article.cover_image == image
+    assert set(article.tags.all()) == {python, django}
+
+
+# --- The endpoint: search and pages ------------------------------------------------------
+
+
+def test_it_searches_with_the_related_admins_search_fields(users):
+    sunset = make_image(title="Sunset over the bay")
+    make_image(title="Office")
+    client = logged_in(users["Author"])
+
+    found = client.get(chooser("article", "cover_image"), {"q": "sunset"})
+
+    assert labels(found) == ["Sunset over the bay"]
+    item = found.json()["results"][0]
+    assert item["id"] == str(sunset.pk)
+    assert item["thumbnail_url"] == f"/admin/content/mediaasset/{sunset.pk}/thumbnail/"
+    assert item["detail"] == "image/png · 8 x 6"
+
+
+def test_results_come_a_page_at_a_time(users):
+    for n in range(21):
+        make_tag(f"tag-{n:02d}")
+    client = logged_in(users["Editor"])
+
+    first = client.get(chooser("article", "tags")).json()
+    second = client.get(chooser("article", "tags"), {"page": "2"}).json()
+
+    assert len(first["results"]) == 20 and first["has_next"] and not first["has_previous"]
+    assert len(second["results"]) == 1 and second["has_previous"] and not second["has_next"]
+    seen = {r["id"] for r in first["results"]} | {r["id"] for r in second["results"]}
+    assert len(seen) == 21
+
+
+def test_people_are_chosen_by_name_and_email(users):
+    UserFactory(email="sam@example.com", full_name="Sam Writer")
+    UserFactory(email="gone@example.com", full_name="Sam Gone", is_active=False)
+
+    found = logged_in(users["Author"]).get(chooser("article", "authors"), {"q": "sam"})
+
+    assert labels(found) == ["Sam Writer"]
+    assert found.json()["results"][0]["detail"] == "sam@example.com"
+
+
+# --- Permissions ---------------------------------------------------------------------------
+
+
+def test_an_author_sees_only_the_pages_they_may(users):
+    docs = PageFactory(title="Docs")
+    PageFactory(title="Guide", parent=docs.pk)
+    PageFactory(title="About")
+    author = UserFactory(email="docs-author@example.com")
+    role_grant_create(actor=None, data={"user": author, "role": "Author", "page_subtree": docs})
+    author.is_staff = True
+    author.save(update_fields=["is_staff"])
+
+    found = logged_in(author).get(chooser("page", "parent"))
+
+    assert sorted(labels(found)) == ["Docs", "Guide"]
+    assert sorted(labels(logged_in(users["Editor"]).get(chooser("page", "parent")))) == [
+        "About",
+        "Docs",
+        "Guide",
+    ]
+
+
+def test_staff_without_view_permission_get_403(users):
+    make_image(title="Secret")
+    nobody = UserFactory(email="staff@example.com", is_staff=True)
+
+    assert_error(logged_in(nobody).get(chooser("article", "cover_image")), 403, "permission_denied")
+    # People need the right to write the item; a Viewer may only look at it.
+    assert_error(logged_in(users["Viewer"]).get(chooser("article", "authors")), 403)
+
+
+def test_anonymous_users_are_sent_to_sign_in():
+    response = Client().get(chooser("article", "cover_image"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+# --- Bad input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field, params",
+    [
+        ("nonsense", {}),  # no such field
+        ("title", {}),  # a field, but not chosen in a modal
+        ("tags", {"page": "two"}),
+        ("tags", {"page": "0"}),
+        ("tags", {"page": "-1"}),
+        ("tags", {"page": "99"}),  # past the end
+        ("tags", {"q": "x" * 201}),
+    ],
+)
+def test_bad_input_is_a_400_in_the_error_format(users, field, params):
+    make_tag("python")
+    response = logged_in(users["Editor"]).get(chooser("article", field), params)
+    assert_error(response, 400, "invalid")
+
+
+def test_only_get_is_allowed(users):
+    response = logged_in(users["Editor"]).post(chooser("article", "tags"))
+    assert_error(response, 405, "method_not_allowed")

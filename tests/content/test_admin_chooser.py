@@ -38,7 +38,8 @@ def labels(response) -> list[str]:
 def test_the_form_shows_the_choice_with_its_thumbnail_and_no_popup_links(users):
     image = make_image(title="Harbour at dawn")
     article = ArticleFactory(title="Boats", cover_image=image)
-    page = logged_in(users["Editor"]).get(reverse("admin:content_article_change", args=[article.pk]))
+    change = reverse("admin:content_article_change", args=[article.pk])
+    page = logged_in(users["Editor"]).get(change)
     html = page.content.decode()
 
     assert html.count("data-chooser ") == 6  # category, tags, authors, owner, both images
@@ -96,8 +97,12 @@ def test_results_come_a_page_at_a_time(users):
     first = client.get(chooser("article", "tags")).json()
     second = client.get(chooser("article", "tags"), {"page": "2"}).json()
 
-    assert len(first["results"]) == 20 and first["has_next"] and not first["has_previous"]
-    assert len(second["results"]) == 1 and second["has_previous"] and not second["has_next"]
+    assert len(first["results"]) == 20
+    assert first["has_next"]
+    assert not first["has_previous"]
+    assert len(second["results"]) == 1
+    assert second["has_previous"]
+    assert not second["has_next"]
     seen = {r["id"] for r in first["results"]} | {r["id"] for r in second["results"]}
     assert len(seen) == 21
 
@@ -153,7 +158,7 @@ def test_anonymous_users_are_sent_to_sign_in():
 
 
 @pytest.mark.parametrize(
-    "field, params",
+    ("field", "params"),
     [
         ("nonsense", {}),  # no such field
         ("title", {}),  # a field, but not chosen in a modal

@@ -19,7 +19,7 @@ no right to view what would be listed a 403, both in the API's error format.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -41,6 +41,7 @@ from unfold.widgets import BASE_INPUT_CLASSES
 
 from content.admin.media_library import grid_thumbnail_url
 from content.admin.people import may_choose_people
+from content.admin.widgets import asset_url
 from content.models import MediaAsset
 from core.exceptions import error_body
 
@@ -53,6 +54,8 @@ def chooser_item(obj: Model) -> dict[str, Any]:
     item = {"id": str(obj.pk), "label": str(obj), "detail": "", "thumbnail_url": None}
     if isinstance(obj, MediaAsset):
         item["thumbnail_url"] = grid_thumbnail_url(obj)
+        # What the body editor puts in an image block (content.admin.widgets).
+        item["url"], item["alt_text"] = asset_url(obj), obj.alt_text
         size = f"{obj.width} x {obj.height}" if obj.width else ""
         item["detail"] = " · ".join(part for part in (obj.mime_type, size) if part)
     elif isinstance(obj, get_user_model()):
@@ -215,35 +218,43 @@ class ChooserAdminMixin:
         return related_admin.get_queryset(request)
 
     def chooser_view(self, request, field_name: str):
-        """GET ?q=&page=: one page of matching choices, newest first unless ordered."""
-        if request.method != "GET":
-            return _error(405, "method_not_allowed", "Use GET.")
-        term = request.GET.get("q", "").strip()
-        try:
-            number = _page_number(request.GET.get("page"))
-            if len(term) > MAX_QUERY:
-                raise BadRequest(f"Search for at most {MAX_QUERY} characters.")
-            queryset = self.chooser_target(request, field_name)
-        except BadRequest as exc:
-            return _error(400, "invalid", str(exc))
-        except PermissionDenied as exc:
-            return _error(403, "permission_denied", str(exc) or "You may not choose these.")
-        related_admin = self.admin_site._registry[queryset.model]
-        queryset, may_have_duplicates = related_admin.get_search_results(request, queryset, term)
-        if may_have_duplicates:
-            queryset = queryset.distinct()
-        if not queryset.ordered:
-            queryset = queryset.order_by("-pk")
-        # One row more than a page tells whether there is a next one, without a count.
-        start = (number - 1) * PAGE_SIZE
-        rows = list(queryset[start : start + PAGE_SIZE + 1])
-        if not rows and number > 1:
-            return _error(400, "invalid", "There is no such page.", {"page": [str(number)]})
-        return JsonResponse(
-            {
-                "results": [chooser_item(obj) for obj in rows[:PAGE_SIZE]],
-                "page": number,
-                "has_previous": number > 1,
-                "has_next": len(rows) > PAGE_SIZE,
-            }
+        """GET ?q=&page=: one page of what the field may be set to."""
+        return chooser_response(
+            request, self.admin_site, lambda: self.chooser_target(request, field_name)
         )
+
+
+def chooser_response(request, admin_site, target: Callable[[], QuerySet]) -> JsonResponse:
+    """One page of `target()` (raising BadRequest or PermissionDenied) searched for `q` by
+    its model's admin, newest first unless that admin orders it."""
+    if request.method != "GET":
+        return _error(405, "method_not_allowed", "Use GET.")
+    term = request.GET.get("q", "").strip()
+    try:
+        number = _page_number(request.GET.get("page"))
+        if len(term) > MAX_QUERY:
+            raise BadRequest(f"Search for at most {MAX_QUERY} characters.")
+        queryset = target()
+    except BadRequest as exc:
+        return _error(400, "invalid", str(exc))
+    except PermissionDenied as exc:
+        return _error(403, "permission_denied", str(exc) or "You may not choose these.")
+    related_admin = admin_site._registry[queryset.model]
+    queryset, may_have_duplicates = related_admin.get_search_results(request, queryset, term)
+    if may_have_duplicates:
+        queryset = queryset.distinct()
+    if not queryset.ordered:
+        queryset = queryset.order_by("-pk")
+    # One row more than a page tells whether there is a next one, without a count.
+    start = (number - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    if not rows and number > 1:
+        return _error(400, "invalid", "There is no such page.", {"page": [str(number)]})
+    return JsonResponse(
+        {
+            "results": [chooser_item(obj) for obj in rows[:PAGE_SIZE]],
+            "page": number,
+            "has_previous": number > 1,
+            "has_next": len(rows) > PAGE_SIZE,
+        }
+    )

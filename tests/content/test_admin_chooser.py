@@ -4,14 +4,23 @@ the search endpoint behind the modal, with what each user may see and bad input.
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from content import services
 from content.models import Article
 from content.services.grants import role_grant_create
 from tests.accounts.factories import UserFactory
 from tests.assertions import assert_error
-from tests.content.factories import ArticleFactory, PageFactory, make_image, make_tag
+from tests.content.factories import (
+    ArticleFactory,
+    PageFactory,
+    make_image,
+    make_tag,
+    pdf_bytes,
+    png_bytes,
+)
 from tests.content.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +187,46 @@ def test_bad_input_is_a_400_in_the_error_format(users, field, params):
 def test_only_get_is_allowed(users):
     response = logged_in(users["Editor"]).post(chooser("article", "tags"))
     assert_error(response, 405, "method_not_allowed")
+
+
+# --- The body editor's images ----------------------------------------------------------
+
+
+def test_the_body_editors_browse_opens_the_image_chooser_not_a_popup(users):
+    client = logged_in(users["Author"])
+    html = client.get(reverse("admin:content_article_add")).content.decode()
+
+    assert 'data-chooser-images data-url="/admin/content/mediaasset/picker/"' in html
+    assert 'data-upload-url="/admin/content/mediaasset/upload/"' in html
+    assert "content/chooser.js" in html
+
+
+def test_the_body_image_search_lists_images_with_what_the_editor_inserts(users):
+    image = make_image(title="Pickable")
+    services.media_upload(
+        actor=None, file=SimpleUploadedFile("doc.pdf", pdf_bytes()), data={"title": "Pick me"}
+    )
+    picker = reverse("admin:content_mediaasset_picker")
+
+    found = logged_in(users["Author"]).get(picker, {"q": "pick"})
+
+    assert labels(found) == ["Pickable"]  # images only: a document cannot go in the body
+    item = found.json()["results"][0]
+    assert item["url"] == image.file.url
+    assert item["alt_text"] == "An example"
+    nobody = UserFactory(email="staff@example.com", is_staff=True)
+    assert_error(logged_in(nobody).get(picker), 403, "permission_denied")
+    assert_error(logged_in(users["Author"]).get(picker, {"page": "x"}), 400, "invalid")
+
+
+def test_an_upload_from_the_chooser_answers_what_the_editor_inserts(users):
+    upload = SimpleUploadedFile("new.png", png_bytes(9, 9, "green"), content_type="image/png")
+    response = logged_in(users["Author"]).post(
+        reverse("admin:content_mediaasset_upload"), {"file": upload, "alt_text": "Green"}
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["kind"] == "image"
+    assert body["alt_text"] == "Green"
+    assert body["url"].startswith("/media/")

@@ -64,7 +64,8 @@ def test_choose_a_cover_image_and_tags_in_the_modal(browser_page):
     expect(chosen).to_contain_text("Harbour at dawn")
     thumb = chosen.locator("img.folio-chooser__thumb")
     expect(thumb).to_be_visible()
-    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    loaded = "(img) => img.complete && img.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=thumb.element_handle())
 
     # Tags: several from one modal, each marked as chosen; Esc closes it.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -95,8 +96,7 @@ def test_choose_a_cover_image_and_tags_in_the_modal(browser_page):
     assert saved.cover_image_id == harbour.pk
     assert set(saved.tags.all()) == {python, django}
     # Shown again after the save, from what was stored.
-    expect(page.locator(".folio-chooser:has(#id_cover_image) .folio-chooser__item")).to_contain_text(
-        "Harbour at dawn"
-    )
+    stored = page.locator(".folio-chooser:has(#id_cover_image) .folio-chooser__item")
+    expect(stored).to_contain_text("Harbour at dawn")
     assert popups == []
     assert js_errors(page) == []

@@ -1,8 +1,13 @@
-// Related objects chosen in a modal (content.admin.chooser): each [data-chooser] holds the
-// form's hidden <select> (what is posted), the chosen objects drawn from its options, and
-// a native <dialog> (modal: the page behind is inert, Esc closes it) whose search asks the
-// admin's chooser endpoint as the editor types. Results are buttons; choosing one sets
-// the select's options and fires "change", so autosave and the form see it.
+// Related objects chosen in a modal (content.admin.chooser). A native <dialog> (modal: the
+// page behind is inert, Esc closes it) whose search asks the admin's chooser endpoint as the
+// editor types; results are buttons.
+// - Each [data-chooser] holds the form's hidden <select> (what is posted) and draws the
+//   chosen objects from its options; choosing sets the options and fires "change", so
+//   autosave and the form see it.
+// - [data-chooser-images] is the body editor's image chooser: the editor's "Browse..."
+//   calls window.open(pickerUrl + "?CKEditorFuncNum=n") and listens on the CKEditor-style
+//   callback (django-prose-editor has no other hook); that one URL opens the modal instead
+//   of a popup window, and choosing (or uploading) an image answers the callback.
 ;(() => {
   const DEBOUNCE_MS = 250
 
@@ -27,14 +32,9 @@
     return span
   }
 
-  function setUp(root) {
-    const select = root.querySelector("select")
-    const multiple = root.hasAttribute("data-multiple")
-    const chosenList = root.querySelector("[data-chooser-chosen]")
-    const none = root.querySelector("[data-chooser-none]")
-    const openButton = root.querySelector("[data-chooser-open]")
-    const clearButton = root.querySelector("[data-chooser-clear]")
-    const dialog = root.querySelector("dialog")
+  // The modal's search, results and pages; `choose(item)` is called on a result's click.
+  // Returns open(returnFocusTo).
+  function chooserDialog(dialog, url, { isChosen, choose }) {
     const search = dialog.querySelector("[data-chooser-search]")
     const status = dialog.querySelector("[data-chooser-status]")
     const results = dialog.querySelector("[data-chooser-results]")
@@ -44,8 +44,128 @@
     let page = 1
     let timer = null
     let pending = null
+    let opener = null
+
+    function show(data) {
+      results.replaceChildren(
+        ...data.results.map((item) => {
+          const li = document.createElement("li")
+          const button = document.createElement("button")
+          button.type = "button"
+          button.className = "folio-chooser-dialog__result"
+          button.setAttribute("aria-pressed", String(isChosen(item.id)))
+          if (item.thumbnail_url) button.append(thumb(item.thumbnail_url))
+          button.append(labelled(item.label, item.detail))
+          button.addEventListener("click", () => {
+            choose(item)
+            button.setAttribute("aria-pressed", String(isChosen(item.id)))
+          })
+          li.append(button)
+          return li
+        }),
+      )
+      const term = search.value.trim()
+      status.textContent = data.results.length
+        ? ""
+        : term
+          ? `Nothing matches “${term}”.`
+          : "There is nothing to choose yet."
+      previous.hidden = !data.has_previous
+      next.hidden = !data.has_next
+      pageLabel.textContent = data.has_previous || data.has_next ? `Page ${data.page}` : ""
+    }
+
+    async function load() {
+      const address = new URL(url, window.location.href)
+      address.searchParams.set("q", search.value.trim())
+      address.searchParams.set("page", String(page))
+      pending?.abort()
+      pending = new AbortController()
+      status.textContent = "Searching…"
+      try {
+        const response = await fetch(address, {
+          headers: { Accept: "application/json" },
+          signal: pending.signal,
+          credentials: "same-origin",
+        })
+        const data = await response.json()
+        if (!response.ok) {
+          results.replaceChildren()
+          status.textContent = data.error?.message || "The search failed."
+          return
+        }
+        show(data)
+      } catch (error) {
+        if (error.name !== "AbortError") status.textContent = "The search failed; try again."
+      }
+    }
+
+    const searchNow = () => {
+      window.clearTimeout(timer)
+      page = 1
+      load()
+    }
+    search.addEventListener("input", () => {
+      window.clearTimeout(timer)
+      timer = window.setTimeout(searchNow, DEBOUNCE_MS)
+    })
+    search.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return
+      event.preventDefault() // searching, not submitting the item's form
+      searchNow()
+    })
+    previous.addEventListener("click", () => {
+      page = Math.max(1, page - 1)
+      load()
+    })
+    next.addEventListener("click", () => {
+      page += 1
+      load()
+    })
+    for (const button of dialog.querySelectorAll("[data-chooser-close]")) {
+      button.addEventListener("click", () => dialog.close())
+    }
+    // A click on the backdrop (outside the box) closes it, as Esc does.
+    dialog.addEventListener("click", (event) => {
+      if (event.target !== dialog) return
+      const box = dialog.getBoundingClientRect()
+      const inside =
+        event.clientX >= box.left &&
+        event.clientX <= box.right &&
+        event.clientY >= box.top &&
+        event.clientY <= box.bottom
+      if (!inside) dialog.close()
+    })
+    dialog.addEventListener("close", () => {
+      pending?.abort()
+      opener?.focus()
+    })
+
+    return (returnFocusTo) => {
+      opener = returnFocusTo
+      page = 1
+      dialog.showModal()
+      search.focus()
+      load()
+    }
+  }
+
+  function changed(select) {
+    select.dispatchEvent(new Event("input", { bubbles: true }))
+    select.dispatchEvent(new Event("change", { bubbles: true }))
+  }
+
+  function setUpField(root) {
+    const select = root.querySelector("select")
+    const multiple = root.hasAttribute("data-multiple")
+    const chosenList = root.querySelector("[data-chooser-chosen]")
+    const none = root.querySelector("[data-chooser-none]")
+    const openButton = root.querySelector("[data-chooser-open]")
+    const clearButton = root.querySelector("[data-chooser-clear]")
+    const dialog = root.querySelector("dialog")
 
     const chosen = () => Array.from(select.options).filter((o) => o.selected && o.value !== "")
+    const isChosen = (id) => chosen().some((o) => o.value === id)
 
     // The chosen objects, drawn from the select's options (also after autosave restores it).
     function draw() {
@@ -64,7 +184,7 @@
             remove.setAttribute("aria-label", `Remove ${option.text}`)
             remove.addEventListener("click", () => {
               option.remove()
-              changed()
+              changed(select)
               openButton.focus()
             })
             li.append(remove)
@@ -76,144 +196,108 @@
       if (clearButton) clearButton.hidden = options.length === 0
     }
 
-    function changed() {
-      select.dispatchEvent(new Event("input", { bubbles: true }))
-      select.dispatchEvent(new Event("change", { bubbles: true }))
-    }
-
-    function isChosen(id) {
-      return chosen().some((o) => o.value === id)
-    }
-
     function choose(item) {
+      if (multiple && isChosen(item.id)) {
+        chosen()
+          .find((o) => o.value === item.id)
+          .remove()
+        changed(select)
+        return
+      }
       if (!multiple) {
         for (const option of Array.from(select.options)) if (option.value !== "") option.remove()
-      } else if (isChosen(item.id)) {
-        chosen().find((o) => o.value === item.id).remove()
-        changed()
-        return
       }
       const option = new Option(item.label, item.id, true, true)
       option.dataset.detail = item.detail || ""
       option.dataset.thumbnail = item.thumbnail_url || ""
       select.add(option)
-      changed()
+      changed(select)
       if (!multiple) dialog.close()
     }
 
-    function show(data) {
-      results.replaceChildren(
-        ...data.results.map((item) => {
-          const li = document.createElement("li")
-          const button = document.createElement("button")
-          button.type = "button"
-          button.className = "folio-chooser-dialog__result"
-          button.dataset.id = item.id
-          button.setAttribute("aria-pressed", String(isChosen(item.id)))
-          if (item.thumbnail_url) button.append(thumb(item.thumbnail_url))
-          button.append(labelled(item.label, item.detail))
-          button.addEventListener("click", () => {
-            choose(item)
-            button.setAttribute("aria-pressed", String(isChosen(item.id)))
-          })
-          li.append(button)
-          return li
-        }),
-      )
-      status.textContent = data.results.length
-        ? ""
-        : search.value.trim()
-          ? `Nothing matches “${search.value.trim()}”.`
-          : "There is nothing to choose yet."
-      previous.hidden = !data.has_previous
-      next.hidden = !data.has_next
-      pageLabel.textContent = data.has_previous || data.has_next ? `Page ${data.page}` : ""
-    }
-
-    async function load() {
-      const url = new URL(root.dataset.url, window.location.href)
-      url.searchParams.set("q", search.value.trim())
-      url.searchParams.set("page", String(page))
-      pending?.abort()
-      pending = new AbortController()
-      status.textContent = "Searching…"
-      try {
-        const response = await fetch(url, {
-          headers: { Accept: "application/json" },
-          signal: pending.signal,
-          credentials: "same-origin",
-        })
-        const data = await response.json()
-        if (!response.ok) {
-          results.replaceChildren()
-          status.textContent = data.error?.message || "The search failed."
-          return
-        }
-        show(data)
-      } catch (error) {
-        if (error.name !== "AbortError") status.textContent = "The search failed; try again."
-      }
-    }
-
-    openButton.addEventListener("click", () => {
-      page = 1
-      dialog.showModal()
-      search.focus()
-      load()
-    })
+    const open = chooserDialog(dialog, root.dataset.url, { isChosen, choose })
+    openButton.addEventListener("click", () => open(openButton))
     clearButton?.addEventListener("click", () => {
       select.value = ""
-      changed()
-      openButton.focus()
-    })
-    search.addEventListener("input", () => {
-      window.clearTimeout(timer)
-      timer = window.setTimeout(() => {
-        page = 1
-        load()
-      }, DEBOUNCE_MS)
-    })
-    search.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") {
-        event.preventDefault() // searching, not submitting the item's form
-        window.clearTimeout(timer)
-        page = 1
-        load()
-      }
-    })
-    previous.addEventListener("click", () => {
-      page = Math.max(1, page - 1)
-      load()
-    })
-    next.addEventListener("click", () => {
-      page += 1
-      load()
-    })
-    for (const button of dialog.querySelectorAll("[data-chooser-close]")) {
-      button.addEventListener("click", () => dialog.close())
-    }
-    // A click on the backdrop (outside the box) closes it, as Esc does.
-    dialog.addEventListener("click", (event) => {
-      if (event.target === dialog) {
-        const box = dialog.getBoundingClientRect()
-        const inside =
-          event.clientX >= box.left &&
-          event.clientX <= box.right &&
-          event.clientY >= box.top &&
-          event.clientY <= box.bottom
-        if (!inside) dialog.close()
-      }
-    })
-    dialog.addEventListener("close", () => {
-      pending?.abort()
+      changed(select)
       openButton.focus()
     })
     select.addEventListener("change", draw)
     draw()
   }
 
+  // --- The body editor's images ---------------------------------------------------------
+
+  function csrfToken() {
+    return document.querySelector("[name=csrfmiddlewaretoken]")?.value || ""
+  }
+
+  function setUpBodyImages(root) {
+    const dialog = root.querySelector("dialog")
+    const pickerUrl = new URL(root.dataset.url, window.location.href).pathname
+    let answer = null // the editor's callback for the "Browse..." being answered
+
+    function use(image) {
+      answer?.(image.url, { id: image.id, alternative_text: image.alt_text || "" })
+      answer = null
+      dialog.close()
+    }
+
+    const open = chooserDialog(dialog, root.dataset.url, { isChosen: () => false, choose: use })
+    const browserOpen = window.open.bind(window)
+    window.open = (address, ...rest) => {
+      const target = address && new URL(String(address), window.location.href)
+      if (!target || target.pathname !== pickerUrl) return browserOpen(address, ...rest)
+      const funcNum = target.searchParams.get("CKEditorFuncNum")
+      answer = (...args) => window.CKEDITOR?.tools?.callFunction(funcNum, ...args)
+      open(document.activeElement)
+      return null
+    }
+
+    const upload = root.querySelector("[data-chooser-upload]")
+    if (!upload) return
+    const file = upload.querySelector("[data-upload-file]")
+    const alt = upload.querySelector("[data-upload-alt]")
+    const status = upload.querySelector("[data-upload-status]")
+    upload.querySelector("[data-upload-submit]").addEventListener("click", async () => {
+      if (!file.files.length) {
+        status.textContent = "Choose a file first."
+        return
+      }
+      const body = new FormData()
+      body.append("file", file.files[0])
+      if (alt.value.trim()) body.append("alt_text", alt.value.trim())
+      status.textContent = "Uploading…"
+      try {
+        const response = await fetch(upload.dataset.uploadUrl, {
+          method: "POST",
+          body,
+          headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+          credentials: "same-origin",
+        })
+        const data = await response.json()
+        if (!response.ok) {
+          status.textContent = data.error?.message || "The upload failed."
+          return
+        }
+        if (data.kind !== "image") {
+          status.textContent = "Only images can go in the body."
+          return
+        }
+        status.textContent = ""
+        file.value = ""
+        alt.value = ""
+        use(data)
+      } catch {
+        status.textContent = "The upload failed; try again."
+      }
+    })
+  }
+
   function init() {
-    document.querySelectorAll("[data-chooser]").forEach(setUp)
+    document.querySelectorAll("[data-chooser]").forEach(setUpField)
+    const images = document.querySelector("[data-chooser-images]")
+    if (images) setUpBodyImages(images)
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init)

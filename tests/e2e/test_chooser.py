@@ -8,11 +8,17 @@ Screenshots: tests/e2e/screenshots/chooser-*.png (the open modal at 1280x800 and
 
 from __future__ import annotations
 
-import pytest
+import io
+import re
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from content import services
 from content.models import Article
 from tests.accounts.factories import UserFactory
-from tests.content.factories import ArticleFactory, make_image, make_tag
+from tests.content.factories import ArticleFactory, make_tag
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_editing_locks import js_errors
 from tests.e2e.test_editorial_flow import log_in
@@ -20,6 +26,19 @@ from tests.e2e.test_editorial_flow import log_in
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def picture(title: str, sky: tuple, ground: tuple):
+    """A 400x300 PNG in the library: a sky over some ground, so thumbnails read as images."""
+    image = Image.new("RGB", (400, 300), sky)
+    image.paste(ground, (0, 190, 400, 300))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    upload = SimpleUploadedFile(f"{title}.png", out.getvalue(), content_type="image/png")
+    asset, _ = services.media_upload(
+        actor=None, file=upload, data={"title": title, "alt_text": f"{title}, a photo"}
+    )
+    return asset
 
 
 def shot(page, name: str) -> None:
@@ -30,8 +49,8 @@ def shot(page, name: str) -> None:
 def test_choose_a_cover_image_and_tags_in_the_modal(browser_page):
     page = browser_page
     editor = UserFactory(role="Editor", email="eve@example.com", full_name="Eve Editor")
-    harbour = make_image(title="Harbour at dawn", width=400, height=300)
-    make_image(title="Office desk", width=400, height=300)
+    harbour = picture("Harbour at dawn", (250, 170, 90), (30, 80, 140))
+    picture("Office desk", (220, 220, 225), (120, 80, 50))
     python, django = make_tag("python"), make_tag("django")
     make_tag("rust")
     article = ArticleFactory(title="Boats")
@@ -98,5 +117,45 @@ def test_choose_a_cover_image_and_tags_in_the_modal(browser_page):
     # Shown again after the save, from what was stored.
     stored = page.locator(".folio-chooser:has(#id_cover_image) .folio-chooser__item")
     expect(stored).to_contain_text("Harbour at dawn")
+    assert popups == []
+    assert js_errors(page) == []
+
+
+def test_the_body_editors_browse_chooses_an_image_in_the_modal(browser_page):
+    page = browser_page
+    author = UserFactory(role="Author", email="ada@example.com", full_name="Ada Author")
+    picture("Lighthouse", (120, 180, 235), (40, 150, 60))
+    boat = picture("Red boat", (120, 180, 235), (200, 30, 30))
+    popups = []
+    page.on("popup", lambda popup: popups.append(popup))
+
+    log_in(page, author.email)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(page.base_url + "/admin/content/article/add/")
+    page.fill("#id_title", "At sea")
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.click(".prose-menubar [title='figure']")
+    figure = page.locator("dialog.prose-editor-dialog")
+    figure.get_by_role("button", name="Browse...").click()
+    chooser = page.locator("[data-chooser-images] dialog")
+    expect(chooser).to_be_visible()
+    results = chooser.locator("[data-chooser-results] button")
+    expect(results).to_have_count(2)
+    chooser.locator("[data-chooser-search]").fill("boat")
+    expect(results).to_have_count(1)
+    shot(page, "body-image-1280x800")
+    results.first.click()
+
+    expect(chooser).to_be_hidden()
+    # The library's display rendition (content.admin.widgets.asset_url), as the body shows.
+    expect(figure.locator("input[name=imageUrl]")).to_have_value(re.compile(r"^/media/.+\.png$"))
+    expect(figure.locator("input[name=altText]")).to_have_value("Red boat, a photo")
+    figure.get_by_role("button", name="Insert").click()
+    image = page.locator(f".ProseMirror figure img[data-media-id='{boat.pk}']")
+    expect(image).to_be_visible()
+    page.click("[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    body = Article.objects.get(title="At sea").body
+    assert [b["value"]["image"] for b in body if b["type"] == "image"] == [boat.pk]
     assert popups == []
     assert js_errors(page) == []

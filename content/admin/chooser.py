@@ -5,11 +5,11 @@ authors, owner, images and parent page (and a runtime type's media fields).
   media) and the buttons. The form field is still a <select> (hidden) holding the chosen
   options, so the form posts the same values as before, the services and the form's
   validation are unchanged, and autosave keeps and restores it like any select.
-- `ChooserAdminMixin`: puts those widgets on the fields named in `chooser_fields`, with
-  no "add another" / "change" popup links beside them, and serves the modal's search at
-  `<admin>/chooser/<field>/?q=&page=`: the related model's admin decides what is listed
-  (its get_queryset, get_search_results and view permission, as Django's autocomplete
-  does), except for people, who follow content.admin.people's rule.
+- `ChooserAdminMixin`: puts those widgets on the fields named in `chooser_fields`, drops
+  the "add another" / "change" popup links beside every related field, and serves the
+  modal's search at `<admin>/chooser/<field>/?q=&page=`: the related model's admin
+  decides what is listed (its get_queryset, get_search_results and view permission, as
+  Django's autocomplete does), except for people, who follow content.admin.people's rule.
 - content/chooser.js opens the <dialog>, searches as the editor types and fills the
   select.
 
@@ -175,11 +175,11 @@ class ChooserAdminMixin:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        # The modal replaces the popup windows: no "add another" / "change" links.
+        # No popup windows: the chooser's modal replaces the "add another" / "change" /
+        # "view" links, and beside a plain select (a locale) they add nothing worth a
+        # second window (create the object first, from its own page).
         widget = getattr(formfield, "widget", None)
-        if isinstance(widget, RelatedFieldWidgetWrapper) and isinstance(
-            widget.widget, ChooserWidget
-        ):
+        if isinstance(widget, RelatedFieldWidgetWrapper):
             formfield.widget = widget.widget
         return formfield
 

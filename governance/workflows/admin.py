@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 
+from content.admin.chooser import ChooserAdminMixin
 from content.admin.scope import (
     ContentTypesField,
     ScopeFormMixin,
@@ -208,7 +209,7 @@ class CommentForm(UnfoldWidgetsMixin, forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(ServiceFormAdminMixin, SectionLimitedAdmin):
+class CommentAdmin(ChooserAdminMixin, ServiceFormAdminMixin, SectionLimitedAdmin):
     """Threaded comments on items; new ones are written through comment_create."""
 
     nav_section, nav_icon, nav_order = "review", "forum", 30
@@ -216,7 +217,7 @@ class CommentAdmin(ServiceFormAdminMixin, SectionLimitedAdmin):
     list_display = ["__str__", "content_type", "object_id", "parent", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["body", "external_name"]
-    raw_id_fields = ["parent"]
+    chooser_fields = ["parent"]  # a modal (content.admin.chooser), not a lookup popup
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

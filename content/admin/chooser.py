@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.core.exceptions import (
     BadRequest,
@@ -43,6 +42,7 @@ from content.admin.media_library import grid_thumbnail_url
 from content.admin.people import may_choose_people
 from content.admin.widgets import asset_url
 from content.models import MediaAsset
+from core.admin_forms import NoRelatedPopupsMixin
 from core.exceptions import error_body
 
 PAGE_SIZE = 20
@@ -146,7 +146,7 @@ def _page_number(raw: str | None) -> int:
     return int(raw)
 
 
-class ChooserAdminMixin:
+class ChooserAdminMixin(NoRelatedPopupsMixin):
     """For a ModelAdmin: its `chooser_fields` are chosen in the modal (see the module)."""
 
     chooser_fields: Sequence[str] = ()
@@ -171,16 +171,6 @@ class ChooserAdminMixin:
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if formfield is not None:  # no "Hold down Control…": nothing here is held down
             formfield.help_text = db_field.help_text
-        return formfield
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        # No popup windows: the chooser's modal replaces the "add another" / "change" /
-        # "view" links, and beside a plain select (a locale) they add nothing worth a
-        # second window (create the object first, from its own page).
-        widget = getattr(formfield, "widget", None)
-        if isinstance(widget, RelatedFieldWidgetWrapper):
-            formfield.widget = widget.widget
         return formfield
 
     def get_urls(self):

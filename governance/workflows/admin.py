@@ -19,7 +19,7 @@ from content.admin.scope import (
     scope_label,
 )
 from content.selectors import entry_refs_visible_q
-from core.admin_forms import UnfoldWidgetsMixin
+from core.admin_forms import NoRelatedPopupsMixin, UnfoldWidgetsMixin
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from governance import panels as admin_panels
@@ -38,7 +38,7 @@ from governance.workflows import services as workflow_services
 from governance.workflows.selectors import review_queue_for
 
 
-class WorkflowStepInline(TabularInline):
+class WorkflowStepInline(NoRelatedPopupsMixin, TabularInline):
     model = WorkflowStep
     extra = 0
     min_num = 1
@@ -58,7 +58,7 @@ class WorkflowForm(UnfoldWidgetsMixin, ScopeFormMixin, forms.ModelForm):
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(ServiceFormAdminMixin, ModelAdmin):
+class WorkflowAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
     """Workflows are saved with their steps through workflow_create / workflow_update."""
 
     nav_section, nav_icon, nav_order = "governance", "account_tree", 40

@@ -4,9 +4,10 @@ the search endpoint behind the modal, with what each user may see and bad input.
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from content import services
 from content.models import Article
@@ -230,3 +231,28 @@ def test_an_upload_from_the_chooser_answers_what_the_editor_inserts(users):
     assert body["kind"] == "image"
     assert body["alt_text"] == "Green"
     assert body["url"].startswith("/media/")
+
+
+# --- No popup windows anywhere ---------------------------------------------------------
+
+POPUP_MARKS = ("related-widget-wrapper-link", "related-lookup", "_popup=1")
+
+
+def test_no_add_form_of_the_admin_opens_a_popup_window(users):
+    """Every registered admin's add form, as an Administrator (who may add anything): no
+    "add another" / "change" / lookup link, each of which would open a popup window."""
+    client = logged_in(users["Administrator"])
+    checked = []
+    for model in admin.site._registry:
+        opts = model._meta
+        try:
+            address = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        except NoReverseMatch:
+            continue
+        response = client.get(address)
+        if response.status_code != 200:
+            continue  # no add form (read-only admins)
+        html = response.content.decode()
+        assert not [mark for mark in POPUP_MARKS if mark in html], opts.label
+        checked.append(opts.label)
+    assert {"content.Article", "content.Category", "accounts.ApiKey"} <= set(checked)

@@ -67,6 +67,7 @@ class ChooserWidget(forms.Select):
     """A hidden <select> of the chosen object, shown as a card, with Choose… and Clear."""
 
     template_name = "admin/content/chooser/widget.html"
+    _objects: list[Model] = []  # the chosen objects, read by get_context for optgroups
 
     def __init__(self, *, url: str, title: str, attrs=None):
         super().__init__(attrs)

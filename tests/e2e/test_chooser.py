@@ -97,6 +97,11 @@ def test_choose_a_cover_image_and_tags_in_the_modal(browser_page):
         button.click()
         expect(button).to_have_attribute("aria-pressed", "true")
     shot(page, "tags-390x844")
+    # The page behind is inert: Tab goes round the dialog's own controls only.
+    inside = "(dialog) => dialog.contains(document.activeElement)"
+    for key in ["Tab"] * 8 + ["Shift+Tab"] * 8:
+        page.keyboard.press(key)
+        assert page.evaluate(inside, tag_dialog.element_handle()), key
     page.keyboard.press("Escape")
     expect(tag_dialog).to_be_hidden()
     expect(tags.locator(".folio-chooser__item")).to_have_count(2)

@@ -136,6 +136,23 @@
         event.clientY <= box.bottom
       if (!inside) dialog.close()
     })
+    // Tab goes round the dialog's controls (a modal dialog alone lets it out to the browser).
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab") return
+      const controls = Array.from(dialog.querySelectorAll("button, input")).filter(
+        (el) => !el.disabled && el.offsetParent !== null,
+      )
+      if (!controls.length) return
+      const first = controls[0]
+      const last = controls[controls.length - 1]
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault()
+        last.focus()
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault()
+        first.focus()
+      }
+    })
     dialog.addEventListener("close", () => {
       pending?.abort()
       opener?.focus()

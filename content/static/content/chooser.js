@@ -276,7 +276,13 @@
     const file = upload.querySelector("[data-upload-file]")
     const alt = upload.querySelector("[data-upload-alt]")
     const status = upload.querySelector("[data-upload-status]")
-    upload.querySelector("[data-upload-submit]").addEventListener("click", async () => {
+    const submit = upload.querySelector("[data-upload-submit]")
+    alt.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return
+      event.preventDefault() // uploading, not submitting the item's form
+      submit.click()
+    })
+    submit.addEventListener("click", async () => {
       if (!file.files.length) {
         status.textContent = "Choose a file first."
         return

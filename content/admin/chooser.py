@@ -43,7 +43,7 @@ from content.admin.people import may_choose_people
 from content.admin.widgets import asset_url
 from content.models import MediaAsset
 from core.admin_forms import NoRelatedPopupsMixin
-from core.exceptions import error_body
+from core.admin_services import json_error
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
@@ -135,10 +135,6 @@ class ChooserMultipleWidget(ChooserWidget, forms.SelectMultiple):
     allow_multiple_selected = True
 
 
-def _error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
-    return JsonResponse(error_body(code, message, details), status=status)
-
-
 def _page_number(raw: str | None) -> int:
     if raw in (None, ""):
         return 1
@@ -219,7 +215,7 @@ def chooser_response(request, admin_site, target: Callable[[], QuerySet]) -> Jso
     """One page of `target()` (raising BadRequest or PermissionDenied) searched for `q` by
     its model's admin, newest first unless that admin orders it."""
     if request.method != "GET":
-        return _error(405, "method_not_allowed", "Use GET.")
+        return json_error(405, "method_not_allowed", "Use GET.")
     term = request.GET.get("q", "").strip()
     try:
         number = _page_number(request.GET.get("page"))
@@ -227,9 +223,9 @@ def chooser_response(request, admin_site, target: Callable[[], QuerySet]) -> Jso
             raise BadRequest(f"Search for at most {MAX_QUERY} characters.")
         queryset = target()
     except BadRequest as exc:
-        return _error(400, "invalid", str(exc))
+        return json_error(400, "validation_error", str(exc))
     except PermissionDenied as exc:
-        return _error(403, "permission_denied", str(exc) or "You may not choose these.")
+        return json_error(403, "permission_denied", str(exc) or "You may not choose these.")
     related_admin = admin_site._registry[queryset.model]
     queryset, may_have_duplicates = related_admin.get_search_results(request, queryset, term)
     if may_have_duplicates:
@@ -240,7 +236,9 @@ def chooser_response(request, admin_site, target: Callable[[], QuerySet]) -> Jso
     start = (number - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
     if not rows and number > 1:
-        return _error(400, "invalid", "There is no such page.", {"page": [str(number)]})
+        return json_error(
+            400, "validation_error", "There is no such page.", {"page": [str(number)]}
+        )
     return JsonResponse(
         {
             "results": [chooser_item(obj) for obj in rows[:PAGE_SIZE]],

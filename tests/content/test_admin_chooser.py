@@ -182,7 +182,7 @@ def test_anonymous_users_are_sent_to_sign_in():
 def test_bad_input_is_a_400_in_the_error_format(users, field, params):
     make_tag("python")
     response = logged_in(users["Editor"]).get(chooser("article", field), params)
-    assert_error(response, 400, "invalid")
+    assert_error(response, 400, "validation_error")
 
 
 def test_only_get_is_allowed(users):
@@ -217,7 +217,7 @@ def test_the_body_image_search_lists_images_with_what_the_editor_inserts(users):
     assert item["alt_text"] == "An example"
     nobody = UserFactory(email="staff@example.com", is_staff=True)
     assert_error(logged_in(nobody).get(picker), 403, "permission_denied")
-    assert_error(logged_in(users["Author"]).get(picker, {"page": "x"}), 400, "invalid")
+    assert_error(logged_in(users["Author"]).get(picker, {"page": "x"}), 400, "validation_error")
 
 
 def test_an_upload_from_the_chooser_answers_what_the_editor_inserts(users):

@@ -19,7 +19,7 @@ from accounts import (
 )
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ROLE_NAMES
-from core.admin_forms import UnfoldWidgetsMixin
+from core.admin_forms import NoRelatedPopupsMixin, UnfoldWidgetsMixin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 
 
@@ -139,7 +139,7 @@ class ApiKeyCreateForm(UnfoldWidgetsMixin, forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ServiceFormAdminMixin, ModelAdmin):
+class ApiKeyAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
     nav_section, nav_icon, nav_order = "settings", "key", 40
     list_display = [
         "name",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.contrib import admin
 from unfold.admin import ModelAdmin
 
+from core.admin_forms import NoRelatedPopupsMixin
+
 _PLACES = {
     "axes.AccessAttempt": ("lock_clock", 90),
     "axes.AccessLog": ("login", 91),
@@ -23,7 +25,8 @@ _PLACES = {
 def themed_admin_class(base: type[admin.ModelAdmin], icon: str, order: int) -> type:
     """`base` with unfold's ModelAdmin behind it, placed in the sidebar's Settings."""
     attrs = {"nav_section": "settings", "nav_icon": icon, "nav_order": order}
-    return type(base.__name__, (base, ModelAdmin), {"__module__": __name__, **attrs})
+    bases = (NoRelatedPopupsMixin, base, ModelAdmin)
+    return type(base.__name__, bases, {"__module__": __name__, **attrs})
 
 
 def retheme(site: admin.AdminSite = admin.site) -> None:

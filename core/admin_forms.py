@@ -80,3 +80,16 @@ class BlankChoiceAdminMixin:
             blank = [("", self.blank_choice_label)]
             kwargs.setdefault("choices", db_field.get_choices(blank_choice=blank))
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class NoRelatedPopupsMixin:
+    """For a ModelAdmin or an inline: no "add another" / "change" / "view" links beside its
+    related fields. Each opens a popup window; the admin opens none (related objects are
+    chosen in a modal, content.admin.chooser, and made from their own pages)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, admin_widgets.RelatedFieldWidgetWrapper):
+            formfield.widget = widget.widget
+        return formfield

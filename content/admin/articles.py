@@ -27,7 +27,8 @@ class ArticleAdmin(EntryAdmin):
         "owner",
     ]
     list_select_related = ["locale", "category", "owner"]
-    autocomplete_fields = ["category", "tags", "authors", "owner", "cover_image", "og_image"]
+    # Chosen in a modal (content.admin.chooser).
+    chooser_fields = ["category", "tags", "authors", "owner", "cover_image", "og_image"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")

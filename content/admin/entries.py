@@ -18,7 +18,7 @@ class GenericEntryAdmin(EntryAdmin):
     """A type with no admin of its own: EntryAdmin with its own fields in the main fieldset."""
 
     list_select_related = ["locale", "owner"]
-    autocomplete_fields = ["owner", "og_image"]
+    chooser_fields = ["owner", "og_image"]  # content.admin.chooser
     nav_icon, nav_order = "dataset", 30
 
     def entry_fieldsets(self, request, obj):

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from unfold.admin import ModelAdmin
 
+from content.admin.chooser import ChooserAdminMixin
 from content.admin.scope import ScopeFormMixin, scope_choice_field, scope_label, scope_types_field
 from content.models import RoleGrant
 from content.services import grants
@@ -40,7 +41,7 @@ class RoleGrantForm(UnfoldWidgetsMixin, ScopeFormMixin, forms.ModelForm):
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(ServiceFormAdminMixin, ModelAdmin):
+class RoleGrantAdmin(ChooserAdminMixin, ServiceFormAdminMixin, ModelAdmin):
     nav_section, nav_icon, nav_order = "settings", "badge", 30
     form = RoleGrantForm
     list_display = ["holder", "role", "applies_to", "created_by", "created_at"]
@@ -54,7 +55,7 @@ class RoleGrantAdmin(ServiceFormAdminMixin, ModelAdmin):
         "scope_locale",
     ]
     search_fields = ["user__email", "user__full_name", "group__name"]
-    autocomplete_fields = ["user", "group"]
+    chooser_fields = ["user", "group"]  # content.admin.chooser
     readonly_fields = ["created_by", "created_at"]
 
     @admin.display(description="Holder")

@@ -1,6 +1,6 @@
 """Media in the admin: thumbnails, uploads through the media service, "where used",
-deletion refused while anything uses the asset, and the picker the body editor opens
-to insert an image.
+deletion refused while anything uses the asset, and the search behind the body editor's
+image chooser (a modal: content.admin.chooser, content/chooser.js).
 """
 
 from __future__ import annotations
@@ -8,24 +8,23 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 
+from content.admin.chooser import chooser_response
 from content.admin.forms import MediaUploadForm
 from content.admin.media_library import MediaLibraryMixin, grid_thumbnail_url
 from content.admin.paginators import FastCountPaginator
 from content.admin.transitions import REFUSALS
-from content.admin.widgets import asset_url, thumbnail
+from content.admin.widgets import thumbnail
 from content.models import MediaAsset, MediaKind
 from content.services import media as media_services
 from content.services.references import usage_entries
-from core.admin_services import ServiceFormAdminMixin, error_messages, report_refusal
+from core.admin_services import ServiceFormAdminMixin, report_refusal
 
 # The focal point is set by clicking the preview (content.admin.media_library), not typed.
 METADATA = ["title", "alt_text", "caption", "credit"]
@@ -40,7 +39,6 @@ FACTS = [
     "created_at",
 ]
 IN_USE = "“{title}” cannot be deleted: it is used by {uses}. Remove it there first."
-PICKER_PAGE_SIZE = 24
 
 
 @admin.register(MediaAsset)
@@ -171,7 +169,7 @@ class MediaAssetAdmin(MediaLibraryMixin, ServiceFormAdminMixin, ModelAdmin):
             else:
                 messages.success(request, f"Deleted “{asset}”.")
 
-    # --- The picker the body editor opens ("Browse...") -----------------------------
+    # --- The body editor's image chooser ("Browse...") -------------------------------
 
     def get_urls(self):
         picker = self.admin_site.admin_view(self.picker_view)
@@ -182,52 +180,10 @@ class MediaAssetAdmin(MediaLibraryMixin, ServiceFormAdminMixin, ModelAdmin):
         ]
 
     def picker_view(self, request):
-        """Choose an image, or upload one, for the editor's image dialog."""
+        """The images the body editor may insert, for its modal (content.admin.chooser)."""
+        return chooser_response(request, self.admin_site, lambda: self.body_images(request))
+
+    def body_images(self, request):
         if not self.has_view_permission(request):
-            raise PermissionDenied
-        form, picked = MediaUploadForm(), None
-        if request.method == "POST":
-            if not self.has_add_permission(request):
-                raise PermissionDenied
-            form = MediaUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    picked, _created = media_services.media_upload(
-                        actor=request.user,
-                        file=form.cleaned_data["file"],
-                        data={k: v for k, v in form.cleaned_data.items() if k != "file" and v},
-                    )
-                except REFUSALS as exc:
-                    for field, errors in error_messages(exc).items():
-                        for error in errors:
-                            form.add_error(field if field in form.fields else None, error)
-                else:
-                    if picked.kind != MediaKind.IMAGE:
-                        form.add_error("file", "Only images can go in the body.")
-                        picked = None
-        query = request.GET.get("q", "").strip()
-        images = self.get_queryset(request).filter(kind=MediaKind.IMAGE)
-        if query:
-            images = images.filter(title__icontains=query)
-        page = Paginator(images, PICKER_PAGE_SIZE).get_page(request.GET.get("p"))
-        choices = [
-            {"asset": a, "thumb": thumbnail(a), "url": asset_url(a)} for a in page.object_list
-        ]
-        return TemplateResponse(
-            request,
-            "admin/content/mediaasset/picker.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Choose an image",
-                "opts": self.opts,
-                "is_popup": True,
-                "form": form,
-                "page": page,
-                "choices": choices,
-                "query": query,
-                "func_num": request.GET.get("CKEditorFuncNum", ""),
-                "picked": picked and {"asset": picked, "url": asset_url(picked)},
-                "can_upload": self.has_add_permission(request),
-                "media": self.media,
-            },
-        )
+            raise PermissionDenied("You may not view media.")
+        return self.get_queryset(request).filter(kind=MediaKind.IMAGE)

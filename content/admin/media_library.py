@@ -59,6 +59,8 @@ def asset_json(asset: MediaAsset, *, created: bool | None = None) -> dict[str, A
         "size": asset.size,
         "width": asset.width,
         "height": asset.height,
+        "alt_text": asset.alt_text,
+        "url": asset_url(asset),  # the body editor's image (content/chooser.js)
         "change_url": reverse("admin:content_mediaasset_change", args=[asset.pk]),
         "thumbnail_url": grid_thumbnail_url(asset),
         "focal_point": focal_fractions(asset),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from csp.constants import NONCE
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import path, reverse
@@ -26,6 +25,7 @@ from unfold.admin import ModelAdmin
 
 from content.admin import transitions
 from content.admin.bulk import BULK_ACTIONS, offered_actions
+from content.admin.chooser import ChooserAdminMixin
 from content.admin.editing import EditingAdminMixin
 from content.admin.entry_display import EntryDisplayMixin
 from content.admin.forms import STALE
@@ -33,7 +33,7 @@ from content.admin.history import HistoryAdminMixin, history_rows
 from content.admin.layout import form_tabs
 from content.admin.list_filters import MineFilter, ReviewDueFilter, extra_list_filters
 from content.admin.paginators import FastCountPaginator
-from content.admin.people import PeopleAutocompleteView, PeopleSelect, PeopleSelectMultiple
+from content.admin.people import PeopleAutocompleteView
 from content.admin.preview import PreviewAdminMixin
 from content.admin.review import ReviewAdminMixin
 from content.admin.saved_views import SavedViewsAdminMixin
@@ -57,6 +57,7 @@ class EntryAdmin(
     ReviewAdminMixin,
     TrashAdminMixin,
     EntryToolsMixin,
+    ChooserAdminMixin,
     ServiceFormAdminMixin,
     ModelAdmin,
 ):
@@ -218,19 +219,8 @@ class EntryAdmin(
         return reverse(f"admin:{self._name(suffix)}", args=args)
 
     def _people_url(self) -> str:
+        # The bulk "Change owner" form's autocomplete (content.admin.bulk_forms).
         return f"admin:{self._name('people')}"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            kwargs["widget"] = PeopleSelect(db_field, self.admin_site, url_name=self._people_url())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model is get_user_model():  # people (an article's authors)
-            kwargs["widget"] = PeopleSelectMultiple(
-                db_field, self.admin_site, url_name=self._people_url()
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(

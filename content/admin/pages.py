@@ -26,7 +26,7 @@ class PageAdmin(EntryAdmin):
     list_select_related = ["locale", "owner"]
     search_fields = ["title", "slug", "url_path"]
     ordering = ["path"]
-    autocomplete_fields = ["parent", "owner", "og_image"]
+    chooser_fields = ["parent", "owner", "og_image"]  # content.admin.chooser
 
     @admin.display(description="Title", ordering="path")
     def tree_title(self, obj: Page) -> str:

@@ -13,13 +13,18 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.urls import reverse
 
 
+def may_choose_people(user, model) -> bool:
+    """Whoever may add or change items of `model` may look people up to name on them."""
+    opts = model._meta
+    return any(
+        user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        for action in ("add", "change")
+    )
+
+
 class PeopleAutocompleteView(AutocompleteJsonView):
     def has_perm(self, request, obj=None) -> bool:
-        source = self.source_field.model._meta
-        return any(
-            request.user.has_perm(f"{source.app_label}.{action}_{source.model_name}")
-            for action in ("add", "change")
-        )
+        return may_choose_people(request.user, self.source_field.model)
 
     def get_queryset(self):
         return super().get_queryset().filter(is_active=True)

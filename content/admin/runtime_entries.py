@@ -20,11 +20,19 @@ import sys
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import BadRequest
 from django.urls import clear_url_caches
 
 from content.admin.entries import GenericEntryAdmin, _named
 from content.admin.forms import EntryForm
-from content.admin.runtime_fields import form_field, initial_value, service_value, shown_value
+from content.admin.runtime_fields import (
+    chosen_model,
+    chosen_queryset,
+    form_field,
+    initial_value,
+    service_value,
+    shown_value,
+)
 from content.models import FieldKind
 from content.types import EntryType, entry_type_for
 
@@ -53,10 +61,13 @@ class RuntimeEntryForm(EntryForm):
                 self.initial[field.api_id] = initial_value(field, stored[field.key])
 
 
-def runtime_entry_form(entry_type: EntryType) -> type[RuntimeEntryForm]:
+def runtime_entry_form(entry_type: EntryType, chooser=None) -> type[RuntimeEntryForm]:
+    """The type's form; `chooser(field)` gives the widget of a field chosen in the modal."""
     fields = entry_type.extra["fields"]
     meta = type("Meta", (), {"model": entry_type.model, "exclude": ["data", "definition"]})
-    attrs = {f.api_id: form_field(f) for f in fields}
+    attrs = {
+        f.api_id: form_field(f, chooser(f) if chooser and chosen_model(f) else None) for f in fields
+    }
     return _named(
         f"{entry_type.model.__name__}Form",
         (RuntimeEntryForm,),
@@ -73,6 +84,24 @@ class RuntimeEntryAdmin(GenericEntryAdmin):
     def _type(self) -> EntryType:
         return entry_type_for(self.model)
 
+    def _type_field(self, api_id: str):
+        return next((f for f in self._type().extra["fields"] if f.api_id == api_id), None)
+
+    def _field_chooser(self, field):
+        many = field.kind == FieldKind.REFERENCE and bool(field.options.get("many"))
+        return self.chooser_widget(field.api_id, field.label, multiple=many)
+
+    def chooser_target(self, request, field_name: str):
+        """A media or single-type reference field of the type (by api_id), else a model
+        field (owner, og_image)."""
+        field = self._type_field(field_name)
+        if field is None:
+            return super().chooser_target(request, field_name)
+        model = chosen_model(field)
+        if model is None:
+            raise BadRequest(f"“{field_name}” is not chosen in a modal here.")
+        return chosen_queryset(field, self.related_choices(request, model))
+
     def entry_fieldsets(self, request, obj):
         entry_type = self._type()
         own = [f.api_id for f in entry_type.extra["fields"]]
@@ -85,7 +114,7 @@ class RuntimeEntryAdmin(GenericEntryAdmin):
         return [(name, {**options, "fields": main}), *rest]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = runtime_entry_form(self._type())
+        kwargs["form"] = runtime_entry_form(self._type(), self._field_chooser)
         return super().get_form(request, obj, change=change, **kwargs)
 
     def service_data(self, form, change: bool) -> dict:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
+from django.db.models import Model, QuerySet
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 
@@ -19,6 +20,7 @@ from content.admin.forms import BlocksField
 from content.admin.widgets import body_html
 from content.models import FieldKind, MediaAsset
 from content.runtime.kinds import DEFAULT_DECIMAL_PLACES, DEFAULT_MAX_LENGTH
+from content.types import entry_type
 
 REFERENCE_HELP = {
     True: "Entry ids as a JSON list: [12, 14]",
@@ -42,9 +44,43 @@ def _text(field, **common) -> forms.Field:
     )
 
 
-def _reference(field, **common) -> forms.Field:
+def chosen_model(field) -> type[Model] | None:
+    """The model a media field, or a reference field to one type, is chosen from (in the
+    modal, content.admin.chooser); None for the others (a reference to several types is
+    typed as JSON)."""
+    if field.kind == FieldKind.MEDIA:
+        return MediaAsset
+    types = field.options.get("types", []) if field.kind == FieldKind.REFERENCE else []
+    if len(types) != 1:
+        return None
+    try:
+        return entry_type(types[0]).model
+    except LookupError:  # a type removed since: the field's own check reports it
+        return None
+
+
+def chosen_queryset(field, queryset: QuerySet) -> QuerySet:
+    """What `field` may be set to, of `queryset` (its chosen_model's)."""
+    kinds = field.options.get("media_kinds") if field.kind == FieldKind.MEDIA else None
+    return queryset.filter(kind__in=kinds) if kinds else queryset
+
+
+class OrderedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The chosen objects as a list, in the order they were posted (a list of references
+    keeps its order)."""
+
+    def clean(self, value):
+        found = {str(obj.pk): obj for obj in super().clean(value)}
+        return [found.pop(str(v)) for v in value or [] if str(v) in found]
+
+
+def _reference(field, chooser=None, **common) -> forms.Field:
     types = field.options.get("types", [])
     many = bool(field.options.get("many"))
+    model = chosen_model(field)
+    if model is not None:  # one type: its entries, chosen in the modal
+        kind = OrderedModelMultipleChoiceField if many else forms.ModelChoiceField
+        return kind(queryset=model.objects.all(), widget=chooser, **common)
     hint = REFERENCE_HELP[many]
     if len(types) > 1:
         hint = 'References as JSON: {"type": "<api_id>", "id": 12}' + (
@@ -54,8 +90,9 @@ def _reference(field, **common) -> forms.Field:
     return forms.JSONField(widget=forms.TextInput(attrs={"size": 40}), **common)
 
 
-def form_field(field) -> forms.Field:
-    """The input for one type field (a FieldDefinition)."""
+def form_field(field, chooser: forms.Widget | None = None) -> forms.Field:
+    """The input for one type field (a FieldDefinition); `chooser` is the widget of a field
+    with a chosen_model."""
     common = {"label": field.label, "help_text": field.help_text, "required": field.required}
     options = field.options
     kind = field.kind
@@ -86,11 +123,9 @@ def form_field(field) -> forms.Field:
             choices=_choices(field), widget=forms.CheckboxSelectMultiple, **common
         )
     if kind == FieldKind.MEDIA:
-        media = MediaAsset.objects.order_by("-pk")
-        if options.get("media_kinds"):
-            media = media.filter(kind__in=options["media_kinds"])
-        return forms.ModelChoiceField(queryset=media, **common)
-    return _reference(field, **common)
+        media = chosen_queryset(field, MediaAsset.objects.order_by("-pk"))
+        return forms.ModelChoiceField(queryset=media, widget=chooser, **common)
+    return _reference(field, chooser, **common)
 
 
 def _reference_shown(field, value: Any) -> Any:
@@ -120,8 +155,10 @@ def initial_value(field, value: Any) -> Any:
 
 def service_value(field, value: Any) -> Any:
     """What the entry service takes from the input's cleaned value."""
-    if isinstance(value, MediaAsset):
+    if isinstance(value, Model):  # a media asset, or an entry referred to
         return value.pk
+    if isinstance(value, list) and field.kind == FieldKind.REFERENCE:  # entries, in order
+        return [obj.pk if isinstance(obj, Model) else obj for obj in value]
     if field.kind == FieldKind.CHOICES:
         return list(value or [])
     return value

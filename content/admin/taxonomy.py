@@ -12,13 +12,14 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from unfold.admin import ModelAdmin
 
+from content.admin.chooser import ChooserAdminMixin
 from content.admin.transitions import REFUSALS
 from content.models import Category, Locale, Redirect, Tag
 from content.services import redirects, taxonomy
 from core.admin_services import ServiceFormAdminMixin, report_refusal
 
 
-class ServiceAdmin(ServiceFormAdminMixin, ModelAdmin):
+class ServiceAdmin(ChooserAdminMixin, ServiceFormAdminMixin, ModelAdmin):
     """Saves and deletes through create / update / delete services (set by subclasses)."""
 
     def create(self, request, data):
@@ -83,7 +84,7 @@ class CategoryAdmin(ServiceAdmin):
     list_select_related = ["locale", "parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
+    chooser_fields = ["parent"]  # content.admin.chooser
     fields = ["name", "slug", "locale", "parent", "description"]
 
 

@@ -5,18 +5,22 @@ The body editor is django-prose-editor with one editor node per body block
 with their language, callouts with their tone, embeds and figures, and the inline marks
 the blocks keep. Our nodes and overrides are plain ES modules (content/body_editor.js,
 content/body_nodes.js) the "configurable" preset loads. Figures come only from the media
-library: the editor's "Browse..." button opens our media picker, and the Image override
-keeps the picked asset's id on the <img> as data-media-id, which content.blocks_html
-turns into an image block.
+library: the editor's "Browse..." button opens the image chooser (a modal, rendered after
+the editor: content/chooser.js answers the editor's picker callback from it), and the
+Image override keeps the picked asset's id on the <img> as data-media-id, which
+content.blocks_html turns into an image block.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_prose_editor.widgets import AdminProseEditorWidget
+from unfold.widgets import BASE_INPUT_CLASSES
 
 from content.blocks import CALLOUT_TONES, body_image_ids
 from content.blocks_html import blocks_to_html
@@ -63,7 +67,23 @@ class BodyEditorWidget(AdminProseEditorWidget):
 
     @property
     def media(self):
-        return super().media + forms.Media(css={"all": ["content/body_editor.css"]})
+        return super().media + forms.Media(
+            css={"all": ["content/body_editor.css", "content/chooser.css"]},
+            js=["content/chooser.js"],
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        editor = super().render(name, value, attrs, renderer)
+        chooser = {
+            "url": reverse("admin:content_mediaasset_picker"),
+            "title": "Choose an image",
+            "media": True,
+            "upload_url": reverse("admin:content_mediaasset_upload"),
+            "input_classes": " ".join(BASE_INPUT_CLASSES),
+        }
+        context = {"chooser": chooser, "dialog_id": f"{(attrs or {}).get('id', name)}_images"}
+        images = render_to_string("admin/content/chooser/body_images.html", context)
+        return mark_safe(editor + images)  # noqa: S308 - both rendered by templates
 
     def get_config(self):
         config = super().get_config()

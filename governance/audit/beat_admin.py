@@ -28,6 +28,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from accounts.audit import audit_record
+from core.admin_forms import NoRelatedPopupsMixin
 
 
 def schedule_settings(obj: models.Model) -> dict[str, Any]:
@@ -117,7 +118,9 @@ class ThemedPeriodicTaskForm(PeriodicTaskForm):
 
 
 @admin.register(PeriodicTask)
-class PeriodicTaskAdmin(AuditedBeatAdminMixin, beat_admin.PeriodicTaskAdmin, ModelAdmin):
+class PeriodicTaskAdmin(
+    NoRelatedPopupsMixin, AuditedBeatAdminMixin, beat_admin.PeriodicTaskAdmin, ModelAdmin
+):
     """Beat's admin; its bulk actions are audited too and need the change permission."""
 
     audit_name = "periodic_task"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 
+from content.admin.chooser import ChooserAdminMixin
 from content.admin.scope import (
     ContentTypesField,
     ScopeFormMixin,
@@ -18,7 +19,7 @@ from content.admin.scope import (
     scope_label,
 )
 from content.selectors import entry_refs_visible_q
-from core.admin_forms import UnfoldWidgetsMixin
+from core.admin_forms import NoRelatedPopupsMixin, UnfoldWidgetsMixin
 from core.admin_readonly import ReadOnlyAdmin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from governance import panels as admin_panels
@@ -37,7 +38,7 @@ from governance.workflows import services as workflow_services
 from governance.workflows.selectors import review_queue_for
 
 
-class WorkflowStepInline(TabularInline):
+class WorkflowStepInline(NoRelatedPopupsMixin, TabularInline):
     model = WorkflowStep
     extra = 0
     min_num = 1
@@ -57,7 +58,7 @@ class WorkflowForm(UnfoldWidgetsMixin, ScopeFormMixin, forms.ModelForm):
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(ServiceFormAdminMixin, ModelAdmin):
+class WorkflowAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
     """Workflows are saved with their steps through workflow_create / workflow_update."""
 
     nav_section, nav_icon, nav_order = "governance", "account_tree", 40
@@ -208,7 +209,7 @@ class CommentForm(UnfoldWidgetsMixin, forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(ServiceFormAdminMixin, SectionLimitedAdmin):
+class CommentAdmin(ChooserAdminMixin, ServiceFormAdminMixin, SectionLimitedAdmin):
     """Threaded comments on items; new ones are written through comment_create."""
 
     nav_section, nav_icon, nav_order = "review", "forum", 30
@@ -216,7 +217,7 @@ class CommentAdmin(ServiceFormAdminMixin, SectionLimitedAdmin):
     list_display = ["__str__", "content_type", "object_id", "parent", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["body", "external_name"]
-    raw_id_fields = ["parent"]
+    chooser_fields = ["parent"]  # a modal (content.admin.chooser), not a lookup popup
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

@@ -447,21 +447,6 @@ def test_media_in_use_cannot_be_deleted(client, users):
     assert not MediaAsset.objects.filter(pk=spare.pk).exists()
 
 
-def test_the_media_picker_lists_images_and_uploads(client, users):
-    image = make_image(title="Pickable")
-    login(client, users["Author"])
-    picker = client.get(url("mediaasset_picker"), {"CKEditorFuncNum": "-1"})
-    html = picker.content.decode()
-    assert f'data-media-id="{image.pk}"' in html
-    assert "media_picker.js" in html
-    upload = SimpleUploadedFile("new.png", png_bytes(9, 9, "green"), content_type="image/png")
-    response = client.post(
-        url("mediaasset_picker") + "?CKEditorFuncNum=-1", {"file": upload, "alt_text": "Green"}
-    )
-    new = MediaAsset.objects.get(alt_text="Green")
-    assert f'data-autopick data-media-id="{new.pk}"' in response.content.decode()
-
-
 # --- Reviewing: approve, reject with a comment (no workflow here; see tests/governance) ----
 
 

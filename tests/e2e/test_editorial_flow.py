@@ -1,5 +1,5 @@
 """The editorial flow in a real browser: an Author writes an article with an image in its
-body (uploaded through the editor's media picker), saves it twice, sees its revisions and
+body (uploaded through the editor's image chooser), saves it twice, sees its revisions and
 submits it for review, and is never offered Publish; a Reviewer approves it (the seeded
 "Standard review" workflow needs an approval before anything is published), and an Editor
 publishes it.
@@ -61,18 +61,21 @@ def test_author_writes_and_submits_editor_publishes(browser_page, tmp_path):
     page.keyboard.type("The morning light came in over the water.")
     page.keyboard.press("Enter")
 
-    # 2. An image in the body: the figure button, "Browse...", upload in the picker popup.
+    # 2. An image in the body: the figure button, "Browse...", upload in the image chooser
+    # (a modal over the page: no popup window).
+    page.on("popup", lambda popup: pytest.fail(f"a popup window opened: {popup.url}"))
     page.click(".prose-menubar [title='figure']")
     dialog = page.locator("dialog.prose-editor-dialog")
-    with page.expect_popup() as popup_info:
-        dialog.get_by_role("button", name="Browse...").click()
-    picker = popup_info.value
-    picker.wait_for_selector("#picker-upload")
-    picker.set_input_files("#picker-upload input[type=file]", sunrise_png(tmp_path / "sun.png"))
-    picker.fill("#picker-upload input[name=alt_text]", "A yellow sun over blue water")
-    picker.click("#picker-upload input[type=submit]")
-    # The picker hands the upload back and closes itself; wait for what the author sees
-    # (the image's address in the dialog), however long the upload takes on a busy machine.
+    dialog.get_by_role("button", name="Browse...").click()
+    chooser = page.locator("[data-chooser-images] dialog")
+    expect(chooser).to_be_visible()
+    upload = chooser.locator("[data-chooser-upload]")
+    upload.locator("[data-upload-file]").set_input_files(sunrise_png(tmp_path / "sun.png"))
+    upload.locator("[data-upload-alt]").fill("A yellow sun over blue water")
+    upload.locator("[data-upload-submit]").click()
+    # The chooser hands the upload back and closes; wait for what the author sees (the
+    # image's address in the dialog), however long the upload takes on a busy machine.
+    expect(chooser).to_be_hidden()
     expect(dialog.locator("input[name=imageUrl]")).to_have_value(re.compile(r"^/media/"))
     expect(dialog.locator("input[name=altText]")).to_have_value("A yellow sun over blue water")
     dialog.locator("input[name=caption]").fill("First light")

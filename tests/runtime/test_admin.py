@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -226,8 +227,11 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
     assert show.status_code == 302
     gig_id = Entry.objects.get(title="Show").pk
 
-    refused = administrator.post(add, {"title": "Tour", "shows": "[999999]", "_save": "Save"})
-    assert refused.context["adminform"].form.errors["shows"] == ["Does not exist: concert 999999."]
+    # References to one type are chosen in the modal (content.admin.chooser): ids posted.
+    refused = administrator.post(add, {"title": "Tour", "shows": ["999999"], "_save": "Save"})
+    assert "999999 is not one of the available choices" in str(
+        refused.context["adminform"].form.errors["shows"]
+    )
     created = administrator.post(
         add,
         {
@@ -239,7 +243,7 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
             "contact": "a@example.com",
             "site": "https://example.com",
             "tags": ["a", "b"],
-            "shows": f"[{gig_id}]",
+            "shows": [str(gig_id)],
             "_save": "Save",
         },
     )
@@ -253,7 +257,7 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
     assert tour.data["f9"] == [{"type": "concert", "id": gig_id}]
     change = administrator.get(reverse("admin:entries_tour_change", args=[tour.pk]))
     form = change.context["adminform"].form
-    assert form["shows"].value() == f"[{gig_id}]"
+    assert form["shows"].value() == [gig_id]
     assert isinstance(form.fields["story"].widget, BodyEditorWidget)
     assert "<strong>seven</strong>" in form["story"].value()  # shown as HTML again
 
@@ -308,3 +312,50 @@ def test_staff_who_may_only_view_an_entry_see_its_values(administrator):
     assert shown["day"] == "Jan. 5, 2027"
     assert shown["genre"] == "jazz"
     assert 'title="True"' in shown["sold_out"]  # the theme's check mark
+
+
+def test_media_and_one_type_references_are_chosen_in_the_modal(administrator):
+    """content.admin.chooser: the inputs post ids; the modal lists what the field takes."""
+    from content import services
+    from tests.content.factories import make_image, pdf_bytes
+
+    define_concert(administrator)
+    rows = [
+        {"api_id": "title", "kind": "text", "required": "on"},
+        {"api_id": "poster", "kind": "media", "media_kinds": ["image"]},
+        {"api_id": "opener", "kind": "reference", "types": "concert"},
+    ]
+    data = definition_post(rows, name="Tour", api_id="tour", title_api_id="title")
+    assert administrator.post(ADD_TYPE, data).status_code == 302
+    poster = make_image(title="Poster")
+    services.media_upload(
+        actor=None, file=SimpleUploadedFile("rider.pdf", pdf_bytes()), data={"title": "Rider"}
+    )
+    administrator.post(
+        reverse("admin:entries_concert_add"),
+        {"headline": "Show", "day": "2027-01-05", "_save": "Save"},
+    )
+    show = Entry.objects.get(title="Show")
+    add = reverse("admin:entries_tour_add")
+
+    html = administrator.get(add).content.decode()
+    assert 'data-url="/admin/entries/tour/chooser/poster/"' in html
+    assert 'data-url="/admin/entries/tour/chooser/opener/"' in html
+
+    def listed(field):
+        response = administrator.get(reverse("admin:entries_tour_chooser", args=[field]))
+        assert response.status_code == 200, response.content
+        return [item["label"] for item in response.json()["results"]]
+
+    assert listed("poster") == ["Poster"]  # images only: the field takes no documents
+    assert listed("opener") == ["Show"]
+    not_chosen = administrator.get(reverse("admin:entries_tour_chooser", args=["title"]))
+    assert not_chosen.status_code == 400
+
+    created = administrator.post(
+        add, {"title": "Tour", "poster": str(poster.pk), "opener": str(show.pk), "_save": "Save"}
+    )
+    assert created.status_code == 302, errors_of(created)
+    tour = Entry.objects.get(title="Tour")
+    assert tour.data[_key(tour, "poster")] == poster.pk
+    assert tour.data[_key(tour, "opener")] == {"type": "concert", "id": show.pk}

@@ -73,6 +73,12 @@ class OrderedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         found = {str(obj.pk): obj for obj in super().clean(value)}
         return [found.pop(str(v)) for v in value or [] if str(v) in found]
 
+    def has_changed(self, initial, data) -> bool:
+        # Django's compares sets: a list only put in another order would not be saved.
+        if self.disabled:
+            return False
+        return [str(v) for v in self.prepare_value(initial or [])] != [str(v) for v in data or []]
+
 
 def _reference(field, chooser=None, **common) -> forms.Field:
     types = field.options.get("types", [])

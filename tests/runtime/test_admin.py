@@ -359,3 +359,40 @@ def test_media_and_one_type_references_are_chosen_in_the_modal(administrator):
     tour = Entry.objects.get(title="Tour")
     assert tour.data[_key(tour, "poster")] == poster.pk
     assert tour.data[_key(tour, "opener")] == {"type": "concert", "id": show.pk}
+
+
+def test_a_list_of_references_put_in_another_order_is_saved(administrator):
+    define_concert(administrator)
+    rows = [
+        {"api_id": "title", "kind": "text", "required": "on"},
+        {"api_id": "acts", "kind": "reference", "types": "concert", "many": "on"},
+    ]
+    data = definition_post(rows, name="Tour", api_id="tour", title_api_id="title")
+    assert administrator.post(ADD_TYPE, data).status_code == 302
+    for headline in ("First", "Second"):
+        administrator.post(
+            reverse("admin:entries_concert_add"),
+            {"headline": headline, "day": "2027-01-05", "_save": "Save"},
+        )
+    first, second = (Entry.objects.get(title=t).pk for t in ("First", "Second"))
+    add = reverse("admin:entries_tour_add")
+    created = administrator.post(
+        add, {"title": "Tour", "acts": [str(first), str(second)], "_save": "Save"}
+    )
+    assert created.status_code == 302, errors_of(created)
+    tour = Entry.objects.get(title="Tour")
+    change = reverse("admin:entries_tour_change", args=[tour.pk])
+
+    saved = administrator.post(
+        change,
+        {
+            "title": "Tour",
+            "acts": [str(second), str(first)],
+            "base_version": tour.version,
+            "_save": "Save",
+        },
+    )
+
+    assert saved.status_code == 302, errors_of(saved)
+    tour = Entry.objects.get(pk=tour.pk)
+    assert [ref["id"] for ref in tour.data[_key(tour, "acts")]] == [second, first]

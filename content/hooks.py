@@ -15,6 +15,9 @@ cache purges) with transaction.on_commit:
 - `entry_published(sender=model, entry_id, revision_id)`
 - `entry_unpublished(sender=model, entry_id, reason)`: unpublish, expiry, archive, trash.
 - `entry_changed(sender=model, entry_id, action)`: any other write (update, restore...).
+- `release_published(sender=Release, release_id, items)` / `release_reverted(...)`: a
+  release went out (before its items' own notifications) or was reverted; `items` lists
+  each as {type, id, action, revision}.
 - `references_changed(sender=model, target_ids)`: a referenced object (media, category,
   tag) changed, so snapshots that use it need rebuilding; receivers write the rebuild as an
   outbox job (outbox.services) in the change's transaction, so it cannot be lost.
@@ -33,9 +36,16 @@ entry_published = Signal()
 entry_unpublished = Signal()
 entry_changed = Signal()
 references_changed = Signal()
+release_published = Signal()
+release_reverted = Signal()
 admin_panels = Signal()
 
 
 def announce(signal: Signal, entry, **kwargs) -> None:
     """Send a notification about `entry` inside the current transaction."""
     signal.send(sender=type(entry), entry_id=entry.pk, **kwargs)
+
+
+def announce_release(signal: Signal, release, **kwargs) -> None:
+    """Send a notification about a release inside the current transaction."""
+    signal.send(sender=type(release), release_id=release.pk, name=release.name, **kwargs)

@@ -52,3 +52,15 @@ def on_entry_changed(sender, entry_id: int, action: str, **kwargs) -> None:
 def on_references_changed(sender, target_ids, **kwargs) -> None:
     if sender._meta.model_name == "mediaasset":
         webhook_event_emit(event_type="media.changed", payload={"ids": list(target_ids)})
+
+
+def on_release_published(sender, release_id: int, name: str, items: list, **kwargs) -> None:
+    webhook_event_emit(
+        event_type="release.published", payload={"id": release_id, "name": name, "items": items}
+    )
+
+
+def on_release_reverted(sender, release_id: int, name: str, items: list, **kwargs) -> None:
+    webhook_event_emit(
+        event_type="release.reverted", payload={"id": release_id, "name": name, "items": items}
+    )

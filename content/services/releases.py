@@ -36,7 +36,7 @@ from content.models import (
 from content.services import checks
 from content.services.entries import lock
 from content.services.lifecycle import publish_locked, unpublish_locked
-from content.types import entry_type_for
+from content.types import api_names, entry_type_for
 
 # Releases whose items may still change, and which may be published.
 OPEN = (ReleaseStatus.DRAFT, ReleaseStatus.SCHEDULED, ReleaseStatus.FAILED)
@@ -140,14 +140,18 @@ def release_item_add(
     entry = type(entry).objects.select_related("latest_revision").get(pk=entry.pk)  # its latest
     if entry.deleted_at is not None:
         raise ValidationError({"entry": ["This item is in the trash; restore it first."]})
-    content_type = ContentType.objects.get_for_model(entry)
+    # The type's own content type (a runtime type's proxy), so the item loads as its type.
+    content_type = ContentType.objects.get_for_model(entry, for_concrete_model=False)
     if action == ReleaseAction.UNPUBLISH:
         revision = None
     elif revision is None:
         revision = entry.latest_revision
         if revision is None:
             raise ValidationError({"entry": ["This item has no saved revision to publish yet."]})
-    elif (revision.content_type_id, revision.object_id) != (content_type.pk, entry.pk):
+    elif revision.object_id != entry.pk or revision.content_type.model_class() not in (
+        type(entry),
+        type(entry)._meta.concrete_model,
+    ):
         raise ValidationError({"revision": ["This revision belongs to another item."]})
     existing = release.items.filter(content_type=content_type, object_id=entry.pk).first()
     if existing is None and release.items.count() >= MAX_ITEMS:
@@ -184,6 +188,7 @@ def release_item_remove(*, actor: Any, release: Release, item: ReleaseItem) -> N
 
 def entries_of(items: Iterable[ReleaseItem]) -> dict[int, PublishableCore | None]:
     """Each item's entry (None: deleted since), one query per type."""
+    api_names()  # runtime types' classes exist before their content types are resolved
     by_type: dict[int, list[ReleaseItem]] = defaultdict(list)
     for item in items:
         by_type[item.content_type_id].append(item)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.roles import require_perm
+from content import hooks
 from content.models import (
     PublishableCore,
     Release,
@@ -223,19 +224,22 @@ REFUSALS = (ValidationError, PermissionDenied)
 
 def run_items(items: list[ReleaseItem], step: Step) -> Blockers:
     """Run `step` on every item, each in a savepoint, and collect what refused which; the
-    caller's transaction keeps what passed (publishing rolls it all back on any refusal)."""
+    caller's transaction keeps what passed (publishing rolls it all back on any refusal).
+    The read model is refreshed once per type at the end (content.hooks.batch)."""
     entries = entries_of(items)
     blockers: Blockers = {}
-    for item in items:
-        entry = entries[item.pk]
-        if entry is None:
-            blockers[item.pk] = ["This item no longer exists."]
-            continue
-        try:
-            with transaction.atomic():
-                step(item, entry)
-        except REFUSALS as exc:
-            blockers[item.pk] = reasons(exc)
+    # One read-model refresh (and content-version bump) per type, after the last item.
+    with hooks.batch():
+        for item in items:
+            entry = entries[item.pk]
+            if entry is None:
+                blockers[item.pk] = ["This item no longer exists."]
+                continue
+            try:
+                with transaction.atomic():
+                    step(item, entry)
+            except REFUSALS as exc:
+                blockers[item.pk] = reasons(exc)
     return blockers
 
 

@@ -295,3 +295,20 @@ def test_deleting_a_page_in_a_release_blocks_it(editor):
         ["This item no longer exists."]
     ]
     assert Release.objects.get(pk=release.pk).status == ReleaseStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_the_read_model_is_refreshed_once_per_type_and_delivery_serves_every_item(editor):
+    from content.delivery.services import content_version
+    from content.models import DeliverySnapshot
+
+    articles = [ArticleFactory() for _ in range(3)]
+    page = PageFactory()
+    release = _release(editor, *articles, page)
+    before = content_version()[0]
+
+    release_publish(release=release, actor=editor)
+
+    assert content_version()[0] - before == 2  # one bump per type (article, page)
+    served = set(DeliverySnapshot.objects.values_list("kind", "object_id"))
+    assert {("article", a.pk) for a in articles} | {("page", page.pk)} <= served

@@ -50,7 +50,7 @@ class ReleaseBlocked(ValidationError):
     """Items refused: nothing changed. `details["items"]` lists each with its reasons."""
 
     def __init__(self, message: str, items: list[dict[str, Any]]):
-        super().__init__({"items": [message]})
+        super().__init__(message)
         self.details = {"items": items}
 
 

@@ -312,3 +312,18 @@ def test_the_read_model_is_refreshed_once_per_type_and_delivery_serves_every_ite
     assert content_version()[0] - before == 2  # one bump per type (article, page)
     served = set(DeliverySnapshot.objects.values_list("kind", "object_id"))
     assert {("article", a.pk) for a in articles} | {("page", page.pk)} <= served
+
+
+@pytest.mark.django_db
+def test_a_release_holds_at_most_max_items(editor, monkeypatch):
+    monkeypatch.setattr(rel, "MAX_ITEMS", 2)
+    first, second, third = ArticleFactory(), ArticleFactory(), ArticleFactory()
+    release = _release(editor, first, second)
+    rel.release_item_add(actor=editor, release=release, entry=first, action="publish")  # update
+    with pytest.raises(ValidationError, match="at most 2 items"):
+        rel.release_item_add(actor=editor, release=release, entry=third)
+    assert release.items.count() == 2
+
+
+def test_the_stated_limit_covers_the_issues_500_items():
+    assert rel.MAX_ITEMS >= 500  # publishing 500 is timed on PostgreSQL: bench/releases.py

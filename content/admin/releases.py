@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin
 
@@ -119,7 +120,7 @@ class ReleaseAdmin(ServiceFormAdminMixin, ModelAdmin):
                 {
                     "item": item,
                     "entry": entry,
-                    "type": entry_type_for(entry).label if entry else item.content_type.model,
+                    "type": capfirst(entry._meta.verbose_name) if entry else "—",
                     "url": model_admin_url(entry, "change", entry.pk) if entry else None,
                 }
             )

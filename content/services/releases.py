@@ -280,8 +280,10 @@ def release_blockers(*, release: Release, actor: Any) -> Blockers:
 
 
 def release_validate(*, release: Release, actor: Any) -> Blockers:
-    """Check the release as a whole and record on each item what blocks it (none: ready)."""
-    ensure_release_perm(actor, "view")
+    """Check the release as a whole and record on each item what blocks it (none: ready).
+    As `actor` would publish it, so only those who manage releases (the stored blockers are
+    what every reader sees)."""
+    ensure_release_perm(actor, "change")
     if not release.items.exists():
         raise ValidationError({"items": ["The release has no items yet."]})
     blockers = release_blockers(release=release, actor=actor)

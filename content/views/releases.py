@@ -49,7 +49,7 @@ class ReleaseViewSet(
         "items": "view",
         "item_add": "change",
         "item_remove": "change",
-        "validate": "view",
+        "validate": "change",
         "publish": "change",
         "unschedule": "change",
         "revert": "change",

@@ -158,6 +158,7 @@ def test_only_editors_manage_releases(client_for, editor_client, role):
     for method, path in [
         ("post", ""),
         ("post", "{id}/items/"),
+        ("post", "{id}/validate/"),
         ("post", "{id}/publish/"),
         ("post", "{id}/revert/"),
         ("delete", "{id}/"),

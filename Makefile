@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin clean
+.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin bench-releases clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -58,6 +58,11 @@ bench: install
 ## Time writing an entry of a type defined as data against an article of the same size.
 bench-writes: install
 	ROUNDS=$(or $(ROUNDS),300) $(BIN)/python bench/writes.py
+
+## Time validating, publishing and reverting a release of ITEMS=500 articles (PostgreSQL:
+## DATABASE_URL).
+bench-releases: install
+	ITEMS=$(or $(ITEMS),500) $(BIN)/python bench/releases.py
 
 ## Time the changelist and API list for a user with 50 section grants (SCALE=100000).
 bench-scoped: install

@@ -33,7 +33,10 @@ def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> froze
 TAXONOMY = ("category", "tag", "locale", "redirect")
 MEDIA = ("mediaasset",)
 # Every role reads the content types (a frontend discovers them); Administrators define them.
-CONTENT_MODELS = TAXONOMY + MEDIA + ("revision", "reference", "typedefinition", "typerevision")
+RELEASES = ("release", "releaseitem")
+CONTENT_MODELS = (
+    TAXONOMY + MEDIA + RELEASES + ("revision", "reference", "typedefinition", "typerevision")
+)
 GOVERNANCE_READ = (
     "workflow",
     "workflowstep",
@@ -51,6 +54,8 @@ MATRIX: dict[str, frozenset[str] | str] = {
     ADMINISTRATOR: ALL,
     EDITOR: READ_CONTENT
     | _perms("content", TAXONOMY + MEDIA, ("add", "change", "delete"))
+    # Releases: build, schedule, publish and revert (each item also needs publish rights).
+    | _perms("content", RELEASES, ("add", "change", "delete"))
     | frozenset({"governance.add_comment"})
     # Review links for outside reviewers: create, list and revoke.
     | _perms("governance", ("reviewlink",), ("add", "view", "change")),

@@ -12,6 +12,7 @@ from content.types import entry_types
 from content.views.entries import entry_viewset
 from content.views.grants import RoleGrantViewSet
 from content.views.media import MediaViewSet
+from content.views.releases import ReleaseViewSet
 from content.views.runtime_entries import API_ID, RuntimeEntryViewSet, typed_viewset
 from content.views.taxonomy import CategoryViewSet, LocaleViewSet, RedirectViewSet, TagViewSet
 from content.views.typedefs import ContentTypeViewSet
@@ -33,5 +34,6 @@ router.register("tags", TagViewSet, basename="tag")
 router.register("locales", LocaleViewSet, basename="locale")
 router.register("redirects", RedirectViewSet, basename="redirect")
 router.register("role-grants", RoleGrantViewSet, basename="role-grant")
+router.register("releases", ReleaseViewSet, basename="release")
 
 urlpatterns = router.urls

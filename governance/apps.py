@@ -37,6 +37,8 @@ class GovernanceConfig(AppConfig):
             (content_hooks.entry_unpublished, webhook_receivers.on_entry_unpublished),
             (content_hooks.entry_changed, webhook_receivers.on_entry_changed),
             (content_hooks.references_changed, webhook_receivers.on_references_changed),
+            (content_hooks.release_published, webhook_receivers.on_release_published),
+            (content_hooks.release_reverted, webhook_receivers.on_release_reverted),
         ):
             signal.connect(receiver, dispatch_uid=f"governance.webhooks.{receiver.__name__}")
         # Review workflows own every review decision through content's review backend:

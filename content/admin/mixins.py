@@ -35,6 +35,7 @@ from content.admin.list_filters import MineFilter, ReviewDueFilter, extra_list_f
 from content.admin.paginators import FastCountPaginator
 from content.admin.people import PeopleAutocompleteView
 from content.admin.preview import PreviewAdminMixin
+from content.admin.releases import add_to_release, release_add_url
 from content.admin.review import ReviewAdminMixin
 from content.admin.saved_views import SavedViewsAdminMixin
 from content.admin.tools import EntryToolsMixin
@@ -76,7 +77,7 @@ class EntryAdmin(
     change_form_template = "admin/content/change_form.html"
     change_list_template = "admin/content/change_list.html"
     # Every bulk action is a BulkJob with a progress page (content.admin.bulk).
-    actions = BULK_ACTIONS
+    actions = [*BULK_ACTIONS, add_to_release]
     readonly_fields = ["status_display", "owner_display", "live_info", "publish_at", "expire_at"]
     # The sidebar's Content group (core.admin_nav); types set their own icon and place.
     nav_section, nav_icon, nav_order = "content", "dataset", 30
@@ -258,6 +259,9 @@ class EntryAdmin(
             "folio_transitions": buttons,
             "folio_schedule_url": self._url("schedule", obj.pk) if can_schedule else None,
             "folio_preview_url": self._url("preview", obj.pk) if obj.latest_revision_id else None,
+            "folio_release_url": release_add_url(entry_type_for(obj).api_name, [obj.pk])
+            if user.has_perm("content.change_release")
+            else None,
             "folio_history": history_rows(obj),
             "folio_can_revert": self.has_change_permission(request, obj),
             "folio_status": status_badge(obj),

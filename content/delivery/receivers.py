@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from content import hooks
 from content.delivery.services import snapshot_refresh
 from content.delivery.tasks import snapshots_rebuild_for_references_task
 from outbox.services import job_enqueue
 
 
 def on_entry_state_changed(sender, entry_id: int, **kwargs) -> None:
-    """Publish, unpublish, expiry, trash, restore: bring the item's snapshot in line."""
-    snapshot_refresh(model=sender, entry_ids=[entry_id])
+    """Publish, unpublish, expiry, trash, restore: bring the item's snapshot in line; in a
+    batch (a release), once for all of the type's items at its end (content.hooks.batch)."""
+    if not hooks.gather(("delivery", sender), entry_id, partial(_refresh, sender)):
+        snapshot_refresh(model=sender, entry_ids=[entry_id])
+
+
+def _refresh(model, entry_ids: list[int]) -> None:
+    snapshot_refresh(model=model, entry_ids=entry_ids)
 
 
 def on_references_changed(sender, target_ids, **kwargs) -> None:

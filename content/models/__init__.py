@@ -15,6 +15,7 @@ from content.models.media import MediaAsset, MediaKind, Rendition
 from content.models.pages import Page
 from content.models.redirects import Redirect
 from content.models.references import Reference
+from content.models.releases import Release, ReleaseAction, ReleaseItem, ReleaseStatus
 from content.models.revisions import Revision
 from content.models.saved_views import SavedView
 from content.models.scope import ScopedModel
@@ -53,6 +54,10 @@ __all__ = [
     "PublishableCore",
     "Redirect",
     "Reference",
+    "Release",
+    "ReleaseAction",
+    "ReleaseItem",
+    "ReleaseStatus",
     "Rendition",
     "Revision",
     "RoleGrant",

@@ -99,15 +99,20 @@ def _ensure_may_go_live(actor: Any, entry: PublishableCore, revision: Revision |
             raise refusal
 
 
-def publish_check(actor: Any, entry: PublishableCore) -> None:
-    """Publish: publish rights, something new to put live, and the latest revision approved
-    wherever a workflow applies (or bypass_workflow)."""
+def publish_check(actor: Any, entry: PublishableCore, *, revision: Revision | None = None) -> None:
+    """Publish: publish rights, something new to put live, and the revision (by default the
+    latest; a release names its own) approved wherever a workflow applies (or
+    bypass_workflow)."""
     rules.ensure_not_trashed(entry)
     rules.ensure_can_publish(actor, entry)
     rules.ensure_not_locked(actor, entry)
-    if entry.status == Status.PUBLISHED and not entry.has_unpublished_changes:
-        raise ValidationError("This item is already published with no unpublished changes.")
-    _ensure_may_go_live(actor, entry, entry.latest_revision)
+    if revision is None:
+        if entry.status == Status.PUBLISHED and not entry.has_unpublished_changes:
+            raise ValidationError("This item is already published with no unpublished changes.")
+        revision = entry.latest_revision
+    elif entry.status == Status.PUBLISHED and entry.live_revision_id == revision.pk:
+        raise ValidationError(f"Revision {revision.number} of this item is already live.")
+    _ensure_may_go_live(actor, entry, revision)
 
 
 def unpublish_check(actor: Any, entry: PublishableCore) -> None:

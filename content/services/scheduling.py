@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from content.models import PublishableCore, Status
 from content.services.lifecycle import publish_locked, unpublish_locked
+from content.services.release_publishing import releases_publish_due
 from content.types import entry_type_for, publishable_models
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class ScheduleRun:
     expired: list[tuple[str, int]] = field(default_factory=list)
     caught_up: list[tuple[str, int]] = field(default_factory=list)
     refused: list[tuple[str, int, str]] = field(default_factory=list)
+    releases: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _due_publish(now: datetime) -> Q:
@@ -109,9 +111,12 @@ def _expire_one(model: type[PublishableCore], pk: int, now: datetime, run: Sched
 
 
 def publish_scheduled(*, now: datetime | None = None, batch_size: int = 500) -> ScheduleRun:
-    """Publish items whose publish_at has passed and unpublish those whose expire_at has."""
+    """Publish due releases and items whose publish_at has passed, and unpublish those
+    whose expire_at has."""
     now = now or timezone.now()
     run = ScheduleRun()
+    # Due releases first, each exactly once (content.services.release_publishing).
+    run.releases = releases_publish_due(now=now)
     for model in publishable_models():
         due_ids = list(
             model.objects.filter(_due_publish(now))

@@ -24,6 +24,8 @@ class WebhookEventType(models.TextChoices):
     TRASHED = "content.trashed", "Content trashed"
     RESTORED = "content.restored", "Content restored"
     MEDIA_CHANGED = "media.changed", "Media created, changed or deleted"
+    RELEASE_PUBLISHED = "release.published", "Release published (before its items' events)"
+    RELEASE_REVERTED = "release.reverted", "Release reverted (before its items' events)"
     PING = "webhook.ping", "Ping (test delivery)"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from content.types import entry_type_for
 from governance.webhooks.services import webhook_event_emit
 
@@ -31,24 +33,36 @@ def _entry_payload(model, entry_id: int, **extra) -> dict:
 def on_entry_published(sender, entry_id: int, revision_id: int, **kwargs) -> None:
     webhook_event_emit(
         event_type="content.published",
-        payload=_entry_payload(sender, entry_id, revision=revision_id),
+        payload=partial(_entry_payload, sender, entry_id, revision=revision_id),
     )
 
 
 def on_entry_unpublished(sender, entry_id: int, reason: str, **kwargs) -> None:
     webhook_event_emit(
         event_type=UNPUBLISH_EVENTS.get(reason, "content.unpublished"),
-        payload=_entry_payload(sender, entry_id, reason=reason),
+        payload=partial(_entry_payload, sender, entry_id, reason=reason),
     )
 
 
 def on_entry_changed(sender, entry_id: int, action: str, **kwargs) -> None:
     if action in CHANGE_EVENTS:
         webhook_event_emit(
-            event_type=CHANGE_EVENTS[action], payload=_entry_payload(sender, entry_id)
+            event_type=CHANGE_EVENTS[action], payload=partial(_entry_payload, sender, entry_id)
         )
 
 
 def on_references_changed(sender, target_ids, **kwargs) -> None:
     if sender._meta.model_name == "mediaasset":
         webhook_event_emit(event_type="media.changed", payload={"ids": list(target_ids)})
+
+
+def on_release_published(sender, release_id: int, name: str, items: list, **kwargs) -> None:
+    webhook_event_emit(
+        event_type="release.published", payload={"id": release_id, "name": name, "items": items}
+    )
+
+
+def on_release_reverted(sender, release_id: int, name: str, items: list, **kwargs) -> None:
+    webhook_event_emit(
+        event_type="release.reverted", payload={"id": release_id, "name": name, "items": items}
+    )

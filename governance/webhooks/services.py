@@ -7,7 +7,7 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -83,8 +83,12 @@ def webhook_delete(*, actor, webhook: Webhook) -> None:
     webhook.delete()
 
 
-def webhook_event_emit(*, event_type: str, payload: dict[str, Any]) -> WebhookEvent | None:
+def webhook_event_emit(
+    *, event_type: str, payload: dict[str, Any] | Callable[[], dict[str, Any]]
+) -> WebhookEvent | None:
     """Write the event and its pending deliveries in the caller's transaction (the outbox).
+    `payload` may be a function, called only when some webhook wants the event (it reads
+    the item: a release publishing hundreds of them skips that with no webhook).
 
     Delivery is queued after commit; if the broker is unreachable the rows stay pending
     and `webhook_deliveries_sweep` sends them later.
@@ -92,6 +96,8 @@ def webhook_event_emit(*, event_type: str, payload: dict[str, Any]) -> WebhookEv
     webhooks = [w for w in Webhook.objects.filter(is_active=True) if w.wants(event_type)]
     if not webhooks:
         return None
+    if callable(payload):
+        payload = payload()
     event = WebhookEvent.objects.create(event_type=event_type, payload=payload)
     now = timezone.now()
     deliveries = WebhookDelivery.objects.bulk_create(

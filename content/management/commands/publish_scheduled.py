@@ -15,5 +15,10 @@ class Command(EntriesCommand):
             f"Published {len(run.published)}, expired {len(run.expired)}, "
             f"caught up {len(run.caught_up)} late, refused {len(run.refused)}."
         )
+        if any(run.releases.values()):
+            self.stdout.write(
+                f"Releases published {len(run.releases['published'])}, "
+                f"failed {len(run.releases['failed'])}."
+            )
         for label, pk, reason in run.refused:
             self.stderr.write(f"  {label} {pk}: {reason}")

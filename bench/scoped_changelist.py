@@ -88,9 +88,8 @@ def people(leaves: list[Category]) -> tuple[User, User]:
     return editor, scoped
 
 
-def measure(get, path: str) -> tuple[float, float, int]:
-    """Median and worst server time in ms over ROUNDS requests (after one warm-up), and
-    the queries of one request."""
+def timings(get, path: str) -> list[float]:
+    """Server time in ms of each of ROUNDS requests, after one warm-up."""
     assert get(path).status_code == 200, path
     times = []
     for _ in range(ROUNDS):
@@ -98,9 +97,20 @@ def measure(get, path: str) -> tuple[float, float, int]:
         response = get(path)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, path
+    return times
+
+
+def query_count(get, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         get(path)
-    return statistics.median(times), max(times), len(queries)
+    return len(queries)
+
+
+def measure(get, path: str) -> tuple[float, float, int]:
+    """Median and worst server time in ms over ROUNDS requests (after one warm-up), and
+    the queries of one request."""
+    times = timings(get, path)
+    return statistics.median(times), max(times), query_count(get, path)
 
 
 def api_get(user: User):

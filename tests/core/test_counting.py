@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from content.models import Article, Status
-from core.counting import Tally, bounded_counts, counts_or_estimates
+from core.counting import Tally, bounded_counts, counts_or_estimates, planner_estimate
 from tests.content.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +63,17 @@ def test_past_the_cap_postgresql_gives_its_estimate(articles):
         assert tallies["drafts"].value >= 4  # never below what was counted
     else:
         assert tallies["drafts"] == Tally(3, "at_least")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
+def test_the_estimate_plans_the_filtered_ids_not_a_changelists_joins(articles):
+    page = Article.objects.select_related("owner", "category", "live_revision").filter(
+        status=Status.DRAFT
+    )
+    with CaptureQueriesContext(connection) as queries:
+        estimate = planner_estimate(page)
+    assert estimate is not None
+    assert estimate >= 1
+    (explain,) = [q["sql"] for q in queries.captured_queries]
+    assert explain.startswith("EXPLAIN")
+    assert "JOIN" not in explain

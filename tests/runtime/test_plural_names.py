@@ -3,10 +3,13 @@ shown where entries are counted or listed (the admin's lists, the governance das
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.test import Client
 
 from accounts.models import User
+from content.models import TypeDefinition
 from content.runtime.plurals import english_plural
 from content.types import entry_type
 from tests.assertions import assert_error
@@ -97,3 +100,17 @@ def test_the_governance_dashboard_counts_each_type_under_its_plural(client_for, 
         assert f'<th scope="row">{plural}</th>' in table
     assert "Ferrys" not in table
     assert "Persons" not in table
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_existing_types_the_plural_of_their_name():
+    from django.apps import apps
+
+    migration = import_module("content.migrations.0017_typedefinition_name_plural")
+    ferry = TypeDefinition.objects.create(api_id="ferry", name="Ferry")  # as before: no plural
+    people = TypeDefinition.objects.create(api_id="person", name="Person", name_plural="People")
+    migration.fill_plurals(apps, None)
+    ferry.refresh_from_db()
+    people.refresh_from_db()
+    assert ferry.name_plural == "Ferries"
+    assert people.name_plural == "People"  # one already given is kept

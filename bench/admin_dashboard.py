@@ -8,12 +8,15 @@ dashboard reports on, by SQL over the seeded rows (idempotent):
   years around today (about half overdue); 1 in 2,000 scheduled within the week;
 - 1 in 1,000 items with a failed policy check on its latest revision;
 - 50 submissions waiting in the "Standard review" workflow;
-- a webhook with 200 failed deliveries (dead, or retrying).
+- a webhook with 200 failed deliveries (dead, or retrying);
+then VACUUM ANALYZE (BENCH_VACUUM=1 asks for it again on a database seeded before).
 
 Then times each page in this process (server time: no network, no client), ROUNDS times,
 for an Administrator, an Editor, a Reviewer, an Author (who owns 1/20 of the items) and a
-user holding 50 section grants, and prints the median and the worst with the number of
-queries; and the time of each dashboard card alone, for the Editor and the Author.
+user holding 50 section grants, and prints the median and the worst (and which round),
+the median and worst CPU time (this process and its PostgreSQL backends: what a request
+costs on a shared machine) and the number of queries; then the time of each dashboard
+card and report alone, for every role.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/folio_bench SCALE=100000 \\
         .venv/bin/python bench/admin_dashboard.py

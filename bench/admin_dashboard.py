@@ -8,12 +8,15 @@ dashboard reports on, by SQL over the seeded rows (idempotent):
   years around today (about half overdue); 1 in 2,000 scheduled within the week;
 - 1 in 1,000 items with a failed policy check on its latest revision;
 - 50 submissions waiting in the "Standard review" workflow;
-- a webhook with 200 failed deliveries (dead, or retrying).
+- a webhook with 200 failed deliveries (dead, or retrying);
+then VACUUM ANALYZE (BENCH_VACUUM=1 asks for it again on a database seeded before).
 
 Then times each page in this process (server time: no network, no client), ROUNDS times,
 for an Administrator, an Editor, a Reviewer, an Author (who owns 1/20 of the items) and a
-user holding 50 section grants, and prints the median and the worst with the number of
-queries; and the time of each dashboard card alone, for the Editor and the Author.
+user holding 50 section grants, and prints the median and the worst (and which round),
+the median and worst CPU time (this process and its PostgreSQL backends: what a request
+costs on a shared machine) and the number of queries; then the time of each dashboard
+card and report alone, for every role.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/folio_bench SCALE=100000 \\
         .venv/bin/python bench/admin_dashboard.py
@@ -23,6 +26,7 @@ or `make bench-admin` (SCALE and DATABASE_URL as for `make bench`).
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import sys
@@ -48,10 +52,11 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench import scoped_changelist as scoped  # noqa: E402
-from content.models import Article, Status  # noqa: E402
+from content.models import Article, Revision, Status  # noqa: E402
 from governance.models import Submission, Workflow  # noqa: E402
 from governance.policies.models import ContentPolicy, PolicyResult  # noqa: E402
 from governance.reports import cards  # noqa: E402
+from governance.reports import queries as reports  # noqa: E402
 from governance.webhooks.models import (  # noqa: E402
     DeliveryStatus,
     Webhook,
@@ -67,14 +72,16 @@ PAGES = {
     "articles: drafts": "/admin/content/article/?status__exact=draft",
     "media library (grid)": "/admin/content/mediaasset/",
 }
+LABELS = ("admin", "editor", "reviewer", "author", "scoped")
 MARK = "bench-dashboard"  # the webhook's name: the state is applied once
 
 
-def dashboard_state(authors: list[User]) -> None:
+def dashboard_state(authors: list[User]) -> bool:
     """Owners, drafts, review dates, schedules, violations, submissions and failed
-    deliveries over the seeded articles (once: the bench webhook marks it done)."""
+    deliveries over the seeded articles (once: the bench webhook marks it done); whether
+    it was applied now."""
     if Webhook.objects.filter(name=MARK).exists():
-        return
+        return False
     table = Article._meta.db_table
     owners = [a.pk for a in authors]
     now = timezone.now()
@@ -135,9 +142,7 @@ def dashboard_state(authors: list[User]) -> None:
             )
             for n, event in enumerate(events)
         )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
+    return True
 
 
 def _every(n: int):
@@ -161,27 +166,49 @@ def roles(authors: list[User]) -> dict[str, User]:
     return found
 
 
-def time_cards(user: User) -> list[tuple[str, float, float]]:
-    """Median and worst ms of each card alone, for `user` (its grants read once)."""
-    rows = []
-    for name in (
-        "my_drafts",
-        "my_review_tasks",
-        "due_for_review",
-        "scheduled_this_week",
-        "policy_violation_card",
-        "webhook_failures",
-    ):
-        card = getattr(cards, name)
-        fresh = User.objects.get(pk=user.pk)
-        card(fresh)
+# What the pages are made of: each card, and the governance dashboard's own reports.
+PARTS = {
+    "my drafts": cards.my_drafts,
+    "my review tasks": cards.my_review_tasks,
+    "due for review": cards.due_for_review,
+    "scheduled this week": cards.scheduled_this_week,
+    "open policy violations": cards.policy_violation_card,
+    "webhook failures": cards.webhook_failures,
+    "status counts": lambda user: reports.status_counts(viewer=user),
+    "overdue reviews": lambda user: reports.overdue_reviews(viewer=user, limit=10),
+    "publishing activity": lambda user: reports.publishing_activity(days=30),
+}
+
+
+def time_parts(user: User) -> dict[str, str]:
+    """ "median / worst" ms of each part alone, for `user` (its grants read once)."""
+    shown = {}
+    fresh = User.objects.get(pk=user.pk)
+    for name, part in PARTS.items():
+        if part(fresh) is None:  # a card this user does not get
+            shown[name] = "—"
+            continue
         times = []
         for _ in range(ROUNDS):
             started = time.perf_counter()
-            card(fresh)
+            part(fresh)
             times.append((time.perf_counter() - started) * 1000)
-        rows.append((name, statistics.median(times), max(times)))
-    return rows
+        shown[name] = f"{statistics.median(times):.1f} / {max(times):.1f}"
+    return shown
+
+
+def vacuum() -> None:
+    """VACUUM ANALYZE what the seeding and the state wrote: a table fresh from COPY has no
+    visibility map (no index-only scans) and one just UPDATEd holds a dead copy of every row,
+    which nothing clears while autovacuum is off or has not come round (a run beside it
+    would time autovacuum too)."""
+    tables = [
+        model._meta.db_table
+        for model in (Article, Revision, PolicyResult, Submission, WebhookDelivery)
+    ]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
 
 
 def main() -> None:
@@ -201,25 +228,42 @@ def run() -> None:
     print(f"seeded in {time.monotonic() - started:.0f}s")
     leaves = scoped.sections(base)
     editor, sections = scoped.people(leaves)
-    dashboard_state(list(base.authors))
+    if dashboard_state(list(base.authors)) or os.environ.get("BENCH_VACUUM"):
+        started = time.monotonic()
+        vacuum()
+        print(f"VACUUM ANALYZE in {time.monotonic() - started:.0f}s")
     users = {**roles(list(base.authors)), "editor": editor, "scoped": sections}
+    # As config.wsgi does for a worker: what is loaded is kept out of the collector's full
+    # passes (here also the seeding's leftovers, which no worker has).
+    gc.freeze()
     total = Article.objects.count()
     print(
         f"{connection.vendor}, {total:,} articles, "
         f"{Article.objects.filter(owner=users['author']).count():,} owned by the author; "
-        f"{ROUNDS} rounds\n"
+        f"{ROUNDS} rounds; load average {os.getloadavg()[0]:.2f} at the start\n"
     )
-    print(f"{'page':28} {'user':9} {'median ms':>10} {'worst ms':>10} {'queries':>8}")
-    for label in ("admin", "editor", "reviewer", "author", "scoped"):
+    # Wall time, and CPU time (this process and its PostgreSQL backends): on a shared
+    # machine the wall time also counts the waits for a core that others held.
+    head = f"{'page':28} {'user':9} {'median ms':>10} {'worst ms':>10} {'worst at':>9}"
+    print(f"{head} {'CPU median':>11} {'CPU worst':>10} {'queries':>8}")
+    for label in LABELS:
         client = Client()
         client.force_login(users[label])
         for name, path in PAGES.items():
-            median, worst, queries = scoped.measure(client.get, path)
-            print(f"{name:28} {label:9} {median:10.1f} {worst:10.1f} {queries:8}")
-    for label in ("editor", "author"):
-        print(f"\ncards alone, {label}:")
-        for name, median, worst in time_cards(users[label]):
-            print(f"  {name:26} {median:8.1f} {worst:8.1f}")
+            cpu: list[float] = []
+            times = scoped.timings(client.get, path, cpu)
+            worst = max(times)
+            print(
+                f"{name:28} {label:9} {statistics.median(times):10.1f} {worst:10.1f} "
+                f"{times.index(worst) + 1:>9} {statistics.median(cpu):11.1f} {max(cpu):10.1f} "
+                f"{scoped.query_count(client.get, path):8}"
+            )
+    print(f"\neach part alone, ms (median / worst of {ROUNDS}):")
+    print(f"{'part':24}" + "".join(f"{label:>16}" for label in LABELS))
+    parts = {label: time_parts(users[label]) for label in LABELS}
+    for name in PARTS:
+        print(f"{name:24}" + "".join(f"{parts[label][name]:>16}" for label in LABELS))
+    print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":

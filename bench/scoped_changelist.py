@@ -88,19 +88,59 @@ def people(leaves: list[Category]) -> tuple[User, User]:
     return editor, scoped
 
 
-def measure(get, path: str) -> tuple[float, float, int]:
-    """Median and worst server time in ms over ROUNDS requests (after one warm-up), and
-    the queries of one request."""
+def _backend_pids() -> list[int]:
+    """The PostgreSQL backends serving this database (the pool's connections: this run's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend'"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def _cpu_ns(pids: list[int]) -> int:
+    """CPU time so far of this thread and of the backends, in ns (/proc/<pid>/schedstat:
+    time on a CPU, not time waiting for one; 0 for a backend that has gone)."""
+    total = time.thread_time_ns()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as stat:
+                total += int(stat.read().split()[0])
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def timings(get, path: str, cpu: list[float] | None = None) -> list[float]:
+    """Server time in ms of each of ROUNDS requests, after one warm-up; into `cpu`, each
+    one's CPU time (this process and its PostgreSQL backends, on the same machine): what
+    a request costs whatever else shares the cores, where its wall time also counts the
+    time it waited for one."""
     assert get(path).status_code == 200, path
+    pids = _backend_pids() if cpu is not None and sys.platform == "linux" else []
     times = []
     for _ in range(ROUNDS):
+        used = _cpu_ns(pids)
         started = time.perf_counter()
         response = get(path)
         times.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.append((_cpu_ns(pids) - used) / 1e6)
         assert response.status_code == 200, path
+    return times
+
+
+def query_count(get, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         get(path)
-    return statistics.median(times), max(times), len(queries)
+    return len(queries)
+
+
+def measure(get, path: str) -> tuple[float, float, int]:
+    """Median and worst server time in ms over ROUNDS requests (after one warm-up), and
+    the queries of one request."""
+    times = timings(get, path)
+    return statistics.median(times), max(times), query_count(get, path)
 
 
 def api_get(user: User):

@@ -9,11 +9,15 @@ first `cap + 1` rows of an indexed query is as cheap as showing them.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -41,19 +45,49 @@ def bounded_count(queryset: QuerySet, cap: int) -> Tally:
     return Tally(cap, "at_least") if found > cap else Tally(found)
 
 
-def count_or_estimate(queryset: QuerySet, cap: int) -> Tally:
-    """The exact count up to `cap`; past it, PostgreSQL's estimate (or `cap`+ elsewhere)."""
-    counted = bounded_count(queryset, cap)
-    if counted.kind == "exact":
-        return counted
-    estimate = planner_estimate(queryset)
-    return Tally(max(estimate, cap + 1), "about") if estimate is not None else counted
+def bounded_counts(querysets: Mapping[K, QuerySet], cap: int) -> dict[K, Tally]:
+    """bounded_count of each queryset (of one database), in one query: one round trip, not
+    one each (a dashboard's table of counts is a dozen)."""
+    found: dict[K, int] = {}
+    columns, params = [], []
+    for key, queryset in querysets.items():
+        bounded = queryset.order_by().values("pk")[: cap + 1]
+        try:
+            sql, values = bounded.query.get_compiler(using=bounded.db).as_sql()
+        except EmptyResultSet:  # .none(), or a filter that can match nothing
+            found[key] = 0
+            continue
+        # Django compiled `sql` from the queryset; its values stay bound parameters.
+        columns.append((key, f"(SELECT COUNT(*) FROM ({sql}) bounded)"))  # noqa: S608
+        params.extend(values)
+    if columns:
+        db = next(iter(querysets.values())).db
+        with connections[db].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(sql for _, sql in columns), params)
+            found.update(zip((key for key, _ in columns), cursor.fetchone(), strict=True))
+    return {
+        key: Tally(cap, "at_least") if found[key] > cap else Tally(found[key]) for key in querysets
+    }
+
+
+def counts_or_estimates(querysets: Mapping[K, QuerySet], cap: int) -> dict[K, Tally]:
+    """Each queryset's exact count up to `cap`, all in one query (bounded_counts); past it,
+    PostgreSQL's estimate (or `cap`+ elsewhere)."""
+    tallies = bounded_counts(querysets, cap)
+    for key, counted in tallies.items():
+        if counted.kind != "exact":
+            estimate = planner_estimate(querysets[key])
+            if estimate is not None:
+                tallies[key] = Tally(max(estimate, cap + 1), "about")
+    return tallies
 
 
 def planner_estimate(queryset: QuerySet) -> int | None:
     """PostgreSQL's estimate of the rows `queryset` returns (EXPLAIN: no scan), or None
-    elsewhere."""
+    elsewhere. Its ids only: a changelist's select_related joins (owner, revisions,
+    category) count no other rows and took PostgreSQL 10-40 ms to plan at a million items,
+    against 1 ms for the filtered table alone."""
     if connections[queryset.db].vendor != "postgresql":
         return None
-    plan = json.loads(queryset.order_by().explain(format="json"))
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])

@@ -35,8 +35,10 @@ class BlankJSONField(forms.JSONField):
         return "" if value is None else super().prepare_value(value)
 
 
-TYPE_INPUT = {"api_id": "api_id", "name": "name", "description": "description"}
-TYPE_INPUT.update({"localized": "localized", "title_field": "title_api_id"})
+TYPE_INPUT = {
+    **{name: name for name in ("api_id", "name", "name_plural", "description", "localized")},
+    "title_field": "title_api_id",
+}
 
 
 class TypeDefinitionForm(UnfoldWidgetsMixin, forms.ModelForm):
@@ -50,8 +52,10 @@ class TypeDefinitionForm(UnfoldWidgetsMixin, forms.ModelForm):
 
     class Meta:
         model = TypeDefinition
-        fields = ["name", "api_id", "description", "localized"]
+        fields = ["name", "name_plural", "api_id", "description", "localized"]
         help_texts = {
+            "name_plural": 'Where entries are counted or listed ("Ferries"). Empty: made from '
+            "the name.",
             "api_id": "The API name, as in /api/v1/entries/event/: lowercase letters, digits "
             "and single underscores. It can't change once the type has entries.",
             "localized": "Entries have one version per locale; otherwise the default locale only.",
@@ -78,6 +82,7 @@ class TypeDefinitionForm(UnfoldWidgetsMixin, forms.ModelForm):
         return {
             "api_id": data["api_id"],
             "name": data["name"],
+            "name_plural": data.get("name_plural") or "",
             "description": data.get("description") or "",
             "localized": bool(data.get("localized")),
             "title_field": data.get("title_api_id") or "",

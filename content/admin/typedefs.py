@@ -73,7 +73,7 @@ class TypeDefinitionAdmin(RemovedFieldsAdminMixin, ModelAdmin):
     readonly_fields = ["revision", "revision_history", "removed_fields"]
 
     def get_fieldsets(self, request, obj=None):
-        main = ["name", "api_id", "description", "title_api_id", "localized"]
+        main = ["name", "name_plural", "api_id", "description", "title_api_id", "localized"]
         revisions = [("Revisions", {"fields": ["revision", "revision_history"]})]
         removed = [("Removed fields", {"fields": ["removed_fields"]})]
         return [

@@ -42,6 +42,9 @@ class TypeDefinition(models.Model):
     # The API name: `entries/<api_id>/`, the delivery `type`, scopes' type lists.
     api_id = models.CharField("API id", max_length=40, unique=True)
     name = models.CharField(max_length=100)
+    # Where entries are counted or listed ("Ferries"): given, or made from `name` by the
+    # service (content.runtime.plurals) when left empty.
+    name_plural = models.CharField("plural name", max_length=100, blank=True)
     description = models.TextField(blank=True)
     # The key of the text field whose value is an entry's title; blank: the core title.
     title_field = models.CharField(max_length=12, blank=True)

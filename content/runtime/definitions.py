@@ -2,15 +2,18 @@
 
 A definition comes in as the API gives it:
 
-    {"api_id": "event", "name": "Event", "description": "", "title_field": "title",
-     "localized": false, "fields": [{"key"?, "api_id", "label", "help_text", "type",
-     "required", "unique", "filterable", "sortable", "searchable", "options", "default"}]}
+    {"api_id": "event", "name": "Event", "name_plural": "Events", "description": "",
+     "title_field": "title", "localized": false,
+     "fields": [{"key"?, "api_id", "label", "help_text", "type", "required", "unique",
+                 "filterable", "sortable", "searchable", "options", "default"}]}
 
 `fields` lists the type's fields in order. On a change, a field given with its `key` is
 that field (a new `api_id` renames it: the data stays under its key); one without is new;
 a live field left out is removed (hidden, its data kept; giving it back with its key
-undoes that). Every problem is reported at once, by path ("fields[2].options"). Every
-change is audited and numbered (TypeRevision), and moves TypeRegistryState.version.
+undoes that). `name_plural` left out or empty is made from `name` ("Ferry" → "Ferries")
+and follows a renamed type unless it was given. Every problem is reported at once, by
+path ("fields[2].options"). Every change is audited and numbered (TypeRevision), and
+moves TypeRegistryState.version.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from content.models import FieldDefinition, TypeDefinition, TypeRegistryState, T
 from content.runtime import registry
 from content.runtime.compat import incompatible_entries
 from content.runtime.kinds import clean_value
+from content.runtime.plurals import english_plural
 from content.runtime.validation import FLAGS, definition_problems
 from core.exceptions import PreconditionFailed
 
@@ -42,6 +46,7 @@ def describe(definition: TypeDefinition, *, removed: bool = False) -> dict[str, 
     return {
         "api_id": definition.api_id,
         "name": definition.name,
+        "name_plural": definition.name_plural,
         "description": definition.description,
         "title_field": by_key.get(definition.title_field),
         "localized": definition.localized,
@@ -145,15 +150,29 @@ def _apply_title(definition: TypeDefinition, title: str | None) -> None:
     definition.save(update_fields=["title_field"])
 
 
+def _plural_after(definition: TypeDefinition, data: dict[str, Any]) -> str:
+    """The plural name after a change: the one given, else the one made from the (new)
+    name, unless the type's plural was given rather than made (then it stays)."""
+    name = data.get("name", definition.name).strip()
+    given = (data.get("name_plural") or "").strip()
+    if given:
+        return given
+    if "name_plural" in data or definition.name_plural == english_plural(definition.name):
+        return english_plural(name)
+    return definition.name_plural
+
+
 @transaction.atomic
 def type_create(*, actor: Any, data: dict[str, Any], keep_keys: bool = False) -> TypeDefinition:
     """Define a new type (Administrators); with `keep_keys` (a promotion), fields keep the
     keys they are given."""
     require_perm(actor, MANAGE_PERM, DENIED)
     _refuse(definition_problems(data, keep_keys=keep_keys))
+    name = data["name"].strip()
     definition = TypeDefinition.objects.create(
         api_id=data["api_id"],
-        name=data["name"].strip(),
+        name=name,
+        name_plural=(data.get("name_plural") or "").strip() or english_plural(name),
         description=data.get("description", ""),
         localized=data.get("localized", False),
     )
@@ -184,10 +203,11 @@ def type_update(
     _refuse(definition_problems(data, definition, keep_keys=keep_keys))
     before = describe(definition)
     changes: dict[str, list] = {}
-    for name in ("api_id", "name", "description", "localized"):
-        if name in data and data[name] != getattr(definition, name):
-            changes[name] = [getattr(definition, name), data[name]]
-            setattr(definition, name, data[name].strip() if name == "name" else data[name])
+    new = {**data, "name_plural": _plural_after(definition, data)}
+    for name in ("api_id", "name", "name_plural", "description", "localized"):
+        if name in new and new[name] != getattr(definition, name):
+            changes[name] = [getattr(definition, name), new[name]]
+            setattr(definition, name, new[name].strip() if name == "name" else new[name])
     definition.save()
     if data.get("fields") is not None:
         changes.update(_write_fields(definition, data["fields"]))

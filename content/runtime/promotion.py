@@ -35,11 +35,12 @@ from accounts.roles import require_perm
 from content.models import FieldKind, TypeDefinition
 from content.runtime import registry
 from content.runtime.definitions import DENIED, MANAGE_PERM, describe, type_create, type_update
+from content.runtime.plurals import english_plural
 from content.runtime.validation import FLAGS
 from content.types import entry_types
 
 FORMAT = 1
-TYPE_ATTRS = ("name", "description", "title_field", "localized")
+TYPE_ATTRS = ("name", "name_plural", "description", "title_field", "localized")
 FIELD_ATTRS = ("label", "help_text", "type", *FLAGS, "options", "default")
 
 
@@ -144,6 +145,8 @@ def _plan_change(raw: dict[str, Any], definition: TypeDefinition) -> TypePlan:
         wanted = raw.get(name, "" if name == "description" else None)
         if name == "localized":
             wanted = bool(wanted)
+        elif name == "name_plural":  # a document from before plural names: made from the name
+            wanted = wanted or english_plural(raw.get("name") or definition.name)
         plan.data[name] = wanted if name != "title_field" else wanted or ""
         if wanted != current[name] and not (
             name == "title_field" and not wanted and not current[name]

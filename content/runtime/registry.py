@@ -24,6 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, tran
 from content.models import Entry, FieldDefinition, TypeDefinition, TypeRegistryState
 from content.models.typedefs import ENTRY_CLASSES
 from content.runtime.behaviour import RuntimeBehaviour
+from content.runtime.plurals import english_plural
 from content.types import EntryType, entry_types, register, unregister
 
 APP_LABEL = "entries"
@@ -102,7 +103,8 @@ def registration(definition: TypeDefinition, fields: list[FieldDefinition]) -> E
     """The registry entry of a runtime type."""
     model = _entry_class(definition)
     model._meta.verbose_name = definition.name
-    model._meta.verbose_name_plural = definition.name
+    # Blank only on a row written around the service (content.runtime.definitions).
+    model._meta.verbose_name_plural = definition.name_plural or english_plural(definition.name)
     live = tuple(f for f in fields if f.removed_at is None)
     return EntryType(
         model=model,

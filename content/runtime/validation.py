@@ -176,6 +176,9 @@ def definition_problems(
     name = data.get("name", definition.name if definition else None)
     if not isinstance(name, str) or not name.strip() or len(name) > 100:
         problems["name"] = ["A name of at most 100 characters is required."]
+    plural = data.get("name_plural", "")
+    if plural is not None and (not isinstance(plural, str) or len(plural) > 100):
+        problems["name_plural"] = ["Must be a string of at most 100 characters."]
     for flag in ("localized",):
         if not isinstance(data.get(flag, False), bool):
             problems[flag] = ["Must be true or false."]

@@ -29,6 +29,7 @@ ENTRIES_PER_TYPE = 12
 PERSON = {
     "api_id": "person",
     "name": "Person",
+    "name_plural": "People",
     "description": "Speakers, hosts and artists who appear at events.",
     "title_field": "name",
     "fields": [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 from content.models import FieldKind, MediaAsset
@@ -41,6 +42,12 @@ class TypeDefinitionWriteSerializer(serializers.Serializer):
 
     api_id = serializers.CharField()
     name = serializers.CharField()
+    name_plural = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text='Where entries are counted or listed ("Ferries"). Empty or left out: made '
+        "from the name, and follows a renamed type.",
+    )
     description = serializers.CharField(required=False, allow_blank=True)
     title_field = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, help_text="A field's api_id."
@@ -55,6 +62,7 @@ class TypeDefinitionSerializer(serializers.Serializer):
 
     api_id = serializers.CharField()
     name = serializers.CharField()
+    name_plural = serializers.CharField()
     description = serializers.CharField()
     title_field = serializers.CharField(allow_null=True)
     localized = serializers.BooleanField()
@@ -136,6 +144,7 @@ def builtin_describe(entry_type: EntryType) -> dict[str, Any]:
     return {
         "api_id": entry_type.api_name,
         "name": entry_type.display_label,
+        "name_plural": capfirst(meta.verbose_name_plural),
         "description": f"{entry_type.display_label}, defined in code.",
         "title_field": "title",
         "localized": True,

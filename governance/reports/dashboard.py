@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.contrib.admin import site as admin_site
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 
+from content.types import entry_type
 from governance.reports import queries as reports
 
 
@@ -57,14 +59,24 @@ def activity_bars(days: list[reports.DayCount]) -> list[Bar]:
     return bars
 
 
+def status_rows(counts: dict[str, dict]) -> list[tuple[str, dict]]:
+    """The status table's rows: each type by its plural name ("Ferries", not "Ferrys")."""
+    return [
+        (capfirst(entry_type(name).model._meta.verbose_name_plural), row)
+        for name, row in counts.items()
+    ]
+
+
 def dashboard_view(request):
     """/admin/governance/dashboard/: what needs attention, at a glance."""
     days = reports.publishing_activity(days=30)
+    # What the user may view: a section-limited role sees its sections' items only.
+    counts = reports.status_counts(viewer=request.user)
     context = {
         **admin_site.each_context(request),
         "title": "Governance dashboard",
-        # What the user may view: a section-limited role sees its sections' items only.
-        "status_counts": reports.status_counts(viewer=request.user),
+        "status_counts": counts,
+        "status_rows": status_rows(counts),
         "overdue": reports.overdue_reviews(viewer=request.user, limit=10),
         "bars": activity_bars(days),
         "ticks": chart_ticks(days),

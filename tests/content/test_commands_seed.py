@@ -135,6 +135,7 @@ def test_the_demo_defines_person_and_event_types_with_published_entries():
     assert event_fields["speaker"]["options"] == {"types": ["person"]}
     person = describe(TypeDefinition.objects.get(api_id="person"))
     assert person["title_field"] == "name"
+    assert person["name_plural"] == "People"  # irregular: given, not made ("Persons")
     assert [f["api_id"] for f in person["fields"]] == ["name", "role", "photo", "bio"]
     # Written through the services: reviewed, published by the demo editor, audited.
     editor = User.objects.get(email="editor@folio.local")

@@ -106,7 +106,7 @@ def test_the_governance_dashboard_counts_each_type_under_its_plural(client_for, 
 def test_the_migration_gives_existing_types_the_plural_of_their_name():
     from django.apps import apps
 
-    migration = import_module("content.migrations.0017_typedefinition_name_plural")
+    migration = import_module("content.migrations.0018_typedefinition_name_plural")
     ferry = TypeDefinition.objects.create(api_id="ferry", name="Ferry")  # as before: no plural
     people = TypeDefinition.objects.create(api_id="person", name="Person", name_plural="People")
     migration.fill_plurals(apps, None)

@@ -15,7 +15,7 @@ def fill_plurals(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content", "0016_owner_status_index"),
+        ("content", "0017_releases"),
     ]
 
     operations = [

@@ -137,18 +137,21 @@ class Tour:
         self.check(slug)
 
 
-def lifecycle_tour(tour: Tour, draft: Article) -> None:
-    """A draft through the header's buttons; the pages that ask first, and the trash."""
+def lifecycle_tour(tour: Tour, draft: Article, submitted: Article) -> None:
+    """The header's buttons as they come back to the change form, the pages that ask
+    first, and the trash: the administrator submits a draft of theirs, and reviews one
+    someone else submitted (no one approves their own)."""
     page = tour.watched.page
     tour.visit("article-draft", f"/admin/content/article/{draft.pk}/change/")
-    for name in TRANSITIONS:
+    tour.click("after-submit", "#entry-actions [data-transition=submit]")
+    tour.visit("article-in-review", f"/admin/content/article/{submitted.pk}/change/")
+    tour.click("article-reject", "#entry-actions [data-transition=reject]")
+    page.go_back()
+    for name in TRANSITIONS[1:]:
         tour.click(f"after-{name}", f"#entry-actions [data-transition={name}]")
-        if name == "submit":  # in review: Reject… asks for a comment on a page of its own
-            tour.click("article-reject", "#entry-actions [data-transition=reject]")
-            page.go_back()
     tour.click("article-trash", "#entry-actions [data-transition=trash]")
     tour.click("after-trash", "[data-choice]")
-    tour.visit("article-restore-confirm", f"/admin/content/article/{draft.pk}/transition/restore/")
+    tour.click("article-restore-confirm", "#entry-actions [data-transition=restore]")
 
 
 def bulk_tour(tour: Tour) -> None:
@@ -214,7 +217,11 @@ def test_every_admin_page_at_a_desktops_and_a_phones_size(browser, live_server):
         tour = Tour(watched, viewport)
         for slug, path in pages:
             tour.visit(slug, path)
-        lifecycle_tour(tour, ArticleFactory(title=f"Tour {viewport}", owner=administrator))
+        lifecycle_tour(
+            tour,
+            ArticleFactory(title=f"Draft {viewport}", owner=administrator),
+            ArticleFactory(title=f"Submitted {viewport}", in_review=True),
+        )
         bulk_tour(tour)
         signed_out_tour(tour, administrator)
         problems += [f"{viewport} {problem}" for problem in watched.problems]

@@ -176,10 +176,13 @@ def signed_out_tour(tour: Tour, user) -> None:
     with page.expect_navigation():
         page.locator("#password-reset-form [type=submit]").click()
     tour.check("password-reset-done", signed_in=False)
+    user.refresh_from_db()  # the token is made from the last sign-in, among others
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     confirm = reverse("password_reset_confirm", args=[uid, token])
     tour.visit("password-reset-confirm", confirm, signed_in=False)
+    if page.locator("#id_new_password1").count() == 0:
+        tour.watched.note("the reset link was refused")
     tour.visit("password-reset-complete", reverse("password_reset_complete"), signed_in=False)
 
 

@@ -5,9 +5,9 @@ each app's index, every registered model's changelist, add form and the change f
 seeded row (admin.site._registry: a model registered later is covered without a word
 here), then Folio's own pages: history, diff, schedule, reject, trash and restore
 confirmations, move, the bulk confirmation and progress, the media library's grid and
-list, the focal point, purge of a removed field, and the lifecycle buttons (submit,
-approve, publish, unpublish) as they come back to the change form; then, signed out, the
-sign-in and password-reset pages.
+list, the focal point, purge of a removed field, an item's Governance and History tabs,
+"Save this view…", and the lifecycle buttons (submit, approve, publish, unpublish) as they
+come back to the change form; then, signed out, the sign-in and password-reset pages.
 
 Each page must answer 200, be drawn by unfold (its stylesheet, Folio's theme, no stock
 admin stylesheet, Alpine started), log no console error, fail no request, and be no wider
@@ -137,6 +137,21 @@ class Tour:
         self.check(slug)
 
 
+def opened_parts_tour(tour: Tour, site: Site) -> None:
+    """What opens in place: an item's Governance and History tabs, "Save this view…"."""
+    page = tour.watched.page
+    tour.visit("article-content-tab", f"/admin/content/article/{site.article.pk}/change/")
+    for key in ("governance", "history"):
+        tour.watched.label = f"article-{key}-tab"
+        page.click(f"[data-tab={key}]")
+        expect(page.locator(f"[data-tab-pane={key}]")).to_be_visible()
+        tour.check(f"article-{key}-tab")
+    tour.visit("save-view-form", reverse("admin:content_article_changelist"))
+    page.click("details.folio-save-view summary")
+    expect(page.locator("details.folio-save-view input[name=name]")).to_be_visible()
+    tour.check("save-view-form")
+
+
 def lifecycle_tour(tour: Tour, draft: Article, submitted: Article) -> None:
     """The header's buttons as they come back to the change form, the pages that ask
     first, and the trash: the administrator submits a draft of theirs, and reviews one
@@ -220,6 +235,7 @@ def test_every_admin_page_at_a_desktops_and_a_phones_size(browser, live_server):
         tour = Tour(watched, viewport)
         for slug, path in pages:
             tour.visit(slug, path)
+        opened_parts_tour(tour, site)
         lifecycle_tour(
             tour,
             ArticleFactory(title=f"Draft {viewport}", owner=administrator),

@@ -78,9 +78,9 @@ def shot(watched: Watched, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def _fresh_screenshots():
-    """This module's screenshots, from this run only (the other tests' stay)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def _fresh_screenshots(screenshots_dir):
+    """This module's screenshots, from this run only (the other tests' stay; the run's
+    emptying of the folder, screenshots_dir, comes first, or a later test would wipe these)."""
     for old in SCREENSHOTS.glob("theme-*.png"):
         old.unlink()
 

@@ -25,7 +25,7 @@ class Watched:
         self.problems: list[str] = []
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.note(f"page error: {error}"))
-        self.page.on("requestfailed", lambda r: self.note(f"failed: {r.url}"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", self._response)
 
     def note(self, problem: str) -> None:
@@ -34,6 +34,13 @@ class Watched:
     def _console(self, message) -> None:
         if message.type == "error":
             self.note(f"console: {message.text}")
+
+    def _failed(self, request) -> None:
+        # Leaving a page cancels its fetches in flight (the preview panel's, when a button
+        # is clicked while it asks): nothing is missing. A file that fails is still a fault.
+        if request.failure == "net::ERR_ABORTED" and request.resource_type in ("fetch", "xhr"):
+            return
+        self.note(f"failed: {request.url} ({request.failure})")
 
     def _response(self, response) -> None:
         if response.status >= 400:

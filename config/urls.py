@@ -77,6 +77,8 @@ urlpatterns += static(settings.MEDIA_URL, view=media_file, document_root=setting
 
 # The admin's home page title (its brand comes from UNFOLD, config/settings/admin_theme.py).
 admin.site.index_title = "Dashboard"
+# Signed out: Folio's sign-in layout (unfold's page nests a second #page in it).
+admin.site.logout_template = "admin/logged_out.html"
 
 handler400 = "core.exceptions.handler400"
 handler404 = "core.exceptions.handler404"

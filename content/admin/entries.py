@@ -30,7 +30,8 @@ class GenericEntryAdmin(EntryAdmin):
         return [in_tab("content", name, main), *standard_fieldsets(obj)]
 
 
-def _named(name: str, bases: tuple[type, ...], **attrs) -> type:
+def _named(name: str, bases: tuple[type, ...], /, **attrs) -> type:
+    # Positional-only: a type may have fields called `name` or `bases` (its attrs).
     return type(name, bases, {"__module__": __name__, "__qualname__": name, **attrs})
 
 

@@ -132,5 +132,5 @@ class RemovedFieldsAdminMixin:
                 "Revisions keep the values they were saved with (they are history); "
                 "reverting to one doesn't bring the field back.",
             ],
-            "choices": [{"key": "purge", "label": "Yes, purge its values", "css": "deletelink"}],
+            "choices": [{"key": "purge", "label": "Yes, purge its values", "css": "danger"}],
         }

@@ -130,6 +130,9 @@ def test_the_panel_is_on_the_change_form_only(client, users):
     assert 'data-mode="folio"' in html
     assert "content/preview_panel.js" in html
     assert "folio-preview" not in client.get(url("article_add")).content.decode()
+    # An item in the trash has no draft to preview (the endpoint refuses it): no panel.
+    trashed = ArticleFactory(trashed=True)
+    assert "folio-preview" not in open_form(client, trashed).content.decode()
 
 
 # --- Bad input ------------------------------------------------------------------------------

@@ -15,16 +15,16 @@ from django.utils import timezone
 from content import services
 from content.runtime.definitions import type_create
 from content.types import entry_type
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.content.factories import ArticleFactory, PageFactory, make_image
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT
+from tests.e2e.watched import VIEWPORTS, Watched, new_context, sign_in
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect, sync_playwright = playwright_api.expect, playwright_api.sync_playwright
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 BODY = [
     {"type": "heading", "value": {"text": "What changed", "level": 2}},
     {"type": "paragraph", "value": {"text": "The harbour opens <strong>at dawn</strong>."}},
@@ -73,59 +73,14 @@ def content_for(administrator, author) -> dict[str, str]:
 ADMINISTRATORS_ONLY = {"schedule", "audit-log", "user"}
 
 
-class Watched:
-    """A browser page that records console errors and failed requests."""
-
-    def __init__(self, context, base_url: str):
-        self.page = context.new_page()
-        self.base_url = base_url
-        self.problems: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
-        self.page.on("response", self._response)
-
-    def _console(self, message) -> None:
-        if message.type == "error":
-            self.problems.append(f"console: {message.text}")
-
-    def _response(self, response) -> None:
-        if response.status >= 400:
-            self.problems.append(f"{response.status}: {response.url}")
-
-    def open(self, path: str) -> None:
-        response = self.page.goto(self.base_url + path)
-        assert response is not None
-        assert response.status == 200, (path, response.status)
-        self.page.wait_for_load_state("networkidle")
-
-    def assert_themed(self, *, signed_in: bool) -> None:
-        page = self.page
-        assert page.locator("link[href*='unfold/css/styles.css']").count() == 1
-        assert page.locator("link[href*='folio/admin/theme.css']").count() == 1
-        expect(page.locator("#page")).to_be_visible()
-        if signed_in:
-            expect(page.locator("#nav-sidebar")).to_be_attached()
-            expect(page.locator("#main")).to_be_visible()
-        # Alpine ran (no CSP refusal): it removes x-cloak from the page once started.
-        expect(page.locator("html[x-cloak]")).to_have_count(0)
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=SCREENSHOTS / f"theme-{name}.png")
-
-
-def sign_in(watched: Watched, email: str) -> None:
-    watched.open("/admin/login/")
-    watched.page.fill("#id_username", email)
-    watched.page.fill("#id_password", PASSWORD)
-    watched.page.click("#login-form [type=submit]")
-    watched.page.wait_for_selector("#content-main")
+def shot(watched: Watched, name: str) -> None:
+    watched.page.screenshot(path=SCREENSHOTS / f"theme-{name}.png")
 
 
 @pytest.fixture(scope="module")
-def _fresh_screenshots():
-    """This module's screenshots, from this run only (the other tests' stay)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def _fresh_screenshots(screenshots_dir):
+    """This module's screenshots, from this run only (the other tests' stay; the run's
+    emptying of the folder, screenshots_dir, comes first, or a later test would wipe these)."""
     for old in SCREENSHOTS.glob("theme-*.png"):
         old.unlink()
 
@@ -138,13 +93,6 @@ def browser(live_server, e2e_settings, monkeypatch, _fresh_screenshots):
         expect.set_options(timeout=TIMEOUT)
         yield browser
         browser.close()
-
-
-def new_context(browser, viewport: str):
-    context = browser.new_context(viewport=VIEWPORTS[viewport])
-    context.set_default_timeout(TIMEOUT)
-    context.set_default_navigation_timeout(TIMEOUT)
-    return context
 
 
 def test_every_admin_page_is_drawn_by_the_theme(browser, live_server):
@@ -164,7 +112,7 @@ def test_every_admin_page_is_drawn_by_the_theme(browser, live_server):
                     continue
                 watched.open(path)
                 watched.assert_themed(signed_in=True)
-                watched.shot(f"{who}-{name}-{viewport}")
+                shot(watched, f"{who}-{name}-{viewport}")
             assert watched.problems == [], (who, viewport, watched.problems)
             context.close()
 
@@ -174,11 +122,11 @@ def test_every_admin_page_is_drawn_by_the_theme(browser, live_server):
         watched.open("/admin/login/")
         watched.assert_themed(signed_in=False)
         expect(watched.page.get_by_role("link", name="Forgot password?")).to_be_visible()
-        watched.shot(f"login-{viewport}")
+        shot(watched, f"login-{viewport}")
         watched.page.get_by_role("link", name="Forgot password?").click()
         watched.page.wait_for_selector("#password-reset-form")
         watched.assert_themed(signed_in=False)
-        watched.shot(f"password-reset-{viewport}")
+        shot(watched, f"password-reset-{viewport}")
         assert watched.problems == [], (viewport, watched.problems)
         context.close()
 
@@ -205,15 +153,15 @@ def test_the_change_form_header_tabs_and_prose(browser, live_server):
     expect(page.locator("#id_title")).to_be_hidden()
     page.click("[data-tab=history]")
     expect(page.locator("#revision-history tr[data-revision='2']")).to_be_visible()
-    watched.shot("author-article-history-desktop")
+    shot(watched, "author-article-history-desktop")
     page.click("[data-tab=governance]")
     expect(page.locator("#workflow")).to_be_visible()
-    watched.shot("author-article-governance-desktop")
+    shot(watched, "author-article-governance-desktop")
     # The header stays on top while the page scrolls.
     page.click("[data-tab=content]")
     page.mouse.wheel(0, 2000)
     expect(header.locator("[data-transition=submit]")).to_be_in_viewport()
-    watched.shot("author-article-scrolled-desktop")
+    shot(watched, "author-article-scrolled-desktop")
 
     # Someone else's page is read-only for an Author: the body as the reader sees it.
     watched.open(pages["page"])
@@ -223,6 +171,6 @@ def test_the_change_form_header_tabs_and_prose(browser, live_server):
     size = prose.locator("h2").evaluate("h => parseFloat(getComputedStyle(h).fontSize)")
     body = prose.locator("p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
     assert size > body  # a heading of the text, not an admin section bar
-    watched.shot("author-page-readonly-desktop")
+    shot(watched, "author-page-readonly-desktop")
     assert watched.problems == [], watched.problems
     context.close()

@@ -187,6 +187,55 @@ def test_click_sets_the_focal_point_and_the_marker_stays_after_reload(browser_pa
     assert not [e for e in page.errors if "Failed to load resource" not in e], page.errors
 
 
+def test_the_focal_point_from_the_keyboard(browser_page):
+    """The image is a button in the tab order: the arrow keys move the marker (Shift: ten
+    times further), the status says where it stands, and Enter or Space saves it."""
+    page = browser_page
+    editor = UserFactory(role="Editor", email="eve@example.com")
+    asset, _ = services.media_upload(
+        actor=editor,
+        file=SimpleUploadedFile("boat.png", landscape()),
+        data={"title": "Red boat", "alt_text": "A red boat off a green hill"},
+    )
+    log_in(page, editor.email)
+    page.goto(page.base_url + f"/admin/content/mediaasset/{asset.pk}/change/")
+    picker = page.locator("#focal-point .folio-focal__image")
+    expect(picker).to_have_accessible_name(re.compile(r"Focal point of “Red boat”: arrow keys"))
+    status = page.locator("#focal-point-status")
+    marker = page.locator("#focal-point .folio-focal__marker")
+    expect(marker).to_be_hidden()
+
+    picker.focus()  # a <button>: in the tab order like any other
+    expect(picker).to_be_focused()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowDown")
+    expect(status).to_have_text(
+        "Focal point at 53% across, 60% down, not saved: press Enter to save it."
+    )
+    expect(marker).to_be_visible()
+    asset.refresh_from_db()
+    assert asset.focal_point_x is None  # moving is not saving
+
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("Focal point saved at 53% across, 60% down.")
+    asset.refresh_from_db()
+    assert (asset.focal_point_x, asset.focal_point_y) == (318, 180)
+    marker_box, image_box = marker.bounding_box(), picker.locator("img").bounding_box()
+    centre_x = marker_box["x"] + marker_box["width"] / 2 - image_box["x"]
+    assert abs(centre_x / image_box["width"] - 0.53) < 0.02
+    screenshot(page, "media-focal-point-keyboard")
+
+    # Further with Shift, saved with Space; the edge holds it.
+    for _ in range(6):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press(" ")
+    expect(status).to_have_text("Focal point saved at 100% across, 60% down.")
+    asset.refresh_from_db()
+    assert asset.focal_point_x == 599
+    assert not [e for e in page.errors if "Failed to load resource" not in e], page.errors
+
+
 def test_the_dashboard_cards(browser_page):
     page = browser_page
     author = UserFactory(role="Author", email="ada@example.com")

@@ -262,6 +262,23 @@ def test_every_other_kind_has_an_input_that_saves(administrator):
     assert "<strong>seven</strong>" in form["story"].value()  # shown as HTML again
 
 
+def test_fields_named_like_the_form_builders_arguments_have_pages(administrator):
+    """A `name` field (the demo's person has one) is a field like any other: its entry
+    pages open, and its value saves."""
+    rows = [{"api_id": "name", "kind": "text", "required": "on"}, {"api_id": "bases"}]
+    rows[1]["kind"] = "text"
+    data = definition_post(rows, name="Person", api_id="human", title_api_id="name")
+    assert administrator.post(ADD_TYPE, data).status_code == 302
+    add = reverse("admin:entries_human_add")
+    assert administrator.get(add).status_code == 200
+    saved = administrator.post(add, {"name": "Ada", "bases": "Harbour", "_save": "Save"})
+    assert saved.status_code == 302, errors_of(saved)
+    ada = Entry.objects.get(title="Ada")
+    assert (
+        administrator.get(reverse("admin:entries_human_change", args=[ada.pk])).status_code == 200
+    )
+
+
 def _key(entry, api_id: str) -> str:
     return entry.definition.fields.get(api_id=api_id).key
 

@@ -3,7 +3,8 @@
  *   turn (an embedded SQLite serves one writer at a time), each with its own progress bar
  *   and, when refused, the server's reason;
  * - the focal point: a click on the image saves the point (fractions of the image), moves
- *   the marker and reloads the crop preview.
+ *   the marker and reloads the crop preview; from the keyboard, the arrow keys move the
+ *   marker (Shift: ten times further) and Enter or Space saves where it stands.
  * Both talk to admin endpoints that answer in the API's error format.
  */
 'use strict';
@@ -194,16 +195,57 @@
       crop.src = `${root.dataset.cropUrl}?focus=${Date.now()}`;
     }
 
+    const clamp = (v) => Math.min(1, Math.max(0, v));
+    const percent = (v) => Math.round(v * 100);
+    // The keyboard's point: moved by the arrow keys, saved by Enter or Space.
+    let pending = null;
+
+    function saved() {
+      return root.dataset.x === undefined ? null : {x: Number(root.dataset.x), y: Number(root.dataset.y)};
+    }
+
+    function place(point) {
+      marker.style.left = `${point.x * 100}%`;
+      marker.style.top = `${point.y * 100}%`;
+      marker.hidden = false;
+    }
+
+    const ARROWS = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]};
+    const STEP = 0.01; // 1% of the image a press; with Shift, 10%
+
+    button.addEventListener('keydown', (event) => {
+      const arrow = ARROWS[event.key];
+      if (arrow) {
+        event.preventDefault(); // no scrolling while the point moves
+        const from = pending || saved() || {x: 0.5, y: 0.5};
+        const step = event.shiftKey ? STEP * 10 : STEP;
+        pending = {
+          x: Math.round(clamp(from.x + arrow[0] * step) * 1000) / 1000,
+          y: Math.round(clamp(from.y + arrow[1] * step) * 1000) / 1000,
+        };
+        place(pending);
+        status.textContent = `Focal point at ${percent(pending.x)}% across, ` +
+          `${percent(pending.y)}% down, not saved: press Enter to save it.`;
+      } else if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault(); // the button's own "click" would have no position
+        const point = pending || saved() || {x: 0.5, y: 0.5};
+        pending = null;
+        save(point);
+      } else if (event.key === 'Escape' && pending) {
+        pending = null;
+        show(saved());
+      }
+    });
+
     if (root.dataset.x !== undefined) {
-      show({x: Number(root.dataset.x), y: Number(root.dataset.y)});
+      show(saved());
       status.textContent = status.textContent.replace('saved at', 'at');
     }
     button.addEventListener('click', (event) => {
       if (event.detail === 0) {
-        return; // a keyboard "click" has no position on the image
+        return; // a keyboard "click" has no position on the image (keydown saves)
       }
       const box = image.getBoundingClientRect();
-      const clamp = (v) => Math.min(1, Math.max(0, v));
       save({
         x: clamp((event.clientX - box.left) / box.width),
         y: clamp((event.clientY - box.top) / box.height),

@@ -21,6 +21,7 @@ from content.models import Article, BulkJob, Locale, MediaAsset, Page, Redirect,
 from content.runtime.definitions import describe, type_update
 from content.services import entry_create, entry_update
 from content.services.bulk import bulk_job_run
+from content.services.releases import release_create, release_item_add
 from content.services.saved_views import saved_view_create
 from governance.models import (
     ExternalLinkCheck,
@@ -98,6 +99,8 @@ def _empty_models_filled(administrator, article: Article, locale: Locale) -> Non
         total=1,
     )
     bulk_job_run(job_id=job.pk)
+    release = release_create(actor=administrator, name="Harbour campaign")
+    release_item_add(actor=administrator, release=release, entry=article)
     saved_view_create(
         owner=administrator,
         app_label="content",

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "content",
     "content.runtime",
     "governance",
+    # The WebSocket and SSE channel (docs/realtime.md), served by the ASGI process.
+    "channels",
+    "realtime",
     # After content: its `spectacular` command (which loads the types defined as data
     # first) replaces drf-spectacular's, as Django lets an earlier app's command win.
     "drf_spectacular",
@@ -91,6 +94,17 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+# Django Channels: channels-redis when CHANNEL_LAYER_URL is set (config/settings/features.py).
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": "folio-rt"},
+        }
+        if CHANNEL_LAYER_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 TEMPLATES = [
     {

@@ -7,13 +7,13 @@ from django.conf import settings
 from django.urls import path, re_path
 
 from realtime.consumers import DeliveryConsumer, NoSuchChannel
-from realtime.sse import DeliveryEventStream
+from realtime.sse import delivery_event_stream
 
 websocket_urlpatterns = [
     path("ws/v1/delivery/", DeliveryConsumer.as_asgi()),
     re_path(r"", NoSuchChannel.as_asgi()),
 ]
-http_urlpatterns = [path("api/v1/delivery/events/", DeliveryEventStream.as_asgi())]
+http_urlpatterns = [path("api/v1/delivery/events/", delivery_event_stream)]
 
 
 class BrowserOriginValidator(OriginValidator):

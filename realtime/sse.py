@@ -6,6 +6,9 @@ The subscription is in the query, comma-separated: `?types=article,event&tags=ne
 (`slugs`, `paths` likewise). A reconnecting EventSource sends `Last-Event-ID` by itself;
 `?last_event_id=` does the same for a first connection. Each event is one `message` whose
 `id:` is its event id and whose data is the event's JSON, as over the WebSocket.
+
+A plain ASGI application rather than a channels consumer: a consumer handles one message
+at a time, and an open stream must go on hearing its channel while the response lasts.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import asyncio
 import json
 from typing import Any
 
-from channels.generic.http import AsyncHttpConsumer
+from channels.layers import get_channel_layer
 
 from core.exceptions import error_body
 from realtime.access import Refused, header, query
@@ -24,9 +27,16 @@ from realtime.subscriptions import FILTERS, FrameError, Subscription
 KEEPALIVE_SECONDS = 15  # a comment line, so proxies do not close a quiet stream
 
 
-class DeliveryEventStream(Listening, AsyncHttpConsumer):
-    async def handle(self, body: bytes) -> None:
+class EventStream(Listening):
+    """One open stream: the channels layer's channel it hears, and the response it writes."""
+
+    def __init__(self, scope, send) -> None:
+        self.scope, self.send = scope, send
+
+    async def run(self, receive) -> None:
         params = query(self.scope)
+        layer = get_channel_layer()
+        self.channel_name = await layer.new_channel()
         try:
             subscription = Subscription.parse(
                 {name: params[name].split(",") for name in FILTERS if params.get(name)}
@@ -39,14 +49,30 @@ class DeliveryEventStream(Listening, AsyncHttpConsumer):
             await self.refuse(refused.status, refused.code, refused.detail)
             return
         self.subscriptions["s1"] = subscription
-        await self.send_headers(
-            headers=[
-                (b"Content-Type", b"text/event-stream; charset=utf-8"),
-                (b"Cache-Control", b"no-cache"),
-                (b"X-Accel-Buffering", b"no"),  # nginx: pass each event on at once
-            ]
+        tasks: list[asyncio.Task] = []
+        try:
+            await self.start(params)
+            tasks += [asyncio.create_task(self.hear(layer)), asyncio.create_task(self.keep_alive())]
+            while (await receive())["type"] != "http.disconnect":
+                pass
+        finally:
+            for task in tasks:
+                task.cancel()
+            await self.stop_listening()
+
+    async def start(self, params: dict[str, str]) -> None:
+        await self.send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"Content-Type", b"text/event-stream; charset=utf-8"),
+                    (b"Cache-Control", b"no-cache"),
+                    (b"X-Accel-Buffering", b"no"),  # nginx: pass each event on at once
+                ],
+            }
         )
-        await self.send_body(b": connected\n\n", more_body=True)
+        await self.write(b": connected\n\n")
         last = header(self.scope, b"last-event-id") or params.get("last_event_id")
         if last:
             missed = await self.missed(last)
@@ -54,23 +80,33 @@ class DeliveryEventStream(Listening, AsyncHttpConsumer):
                 await self.deliver({"event": "replay_unavailable", "last_event_id": last})
             for event in missed or ():
                 await self.deliver(event)
-        self.keepalive = asyncio.create_task(self.keep_alive())
 
-    async def refuse(self, status: int, code: str, detail: str) -> None:
-        body = json.dumps(error_body(code, detail)).encode()
-        await self.send_response(status, body, headers=[(b"Content-Type", b"application/json")])
-
-    async def deliver(self, event: dict[str, Any]) -> None:
-        lines = f"id: {event['event_id']}\n" if "event_id" in event else ""
-        data = json.dumps(event, separators=(",", ":"))
-        await self.send_body(f"{lines}data: {data}\n\n".encode(), more_body=True)
+    async def hear(self, layer) -> None:
+        while True:
+            message = await layer.receive(self.channel_name)
+            if message.get("type") == "delivery.events":
+                await self.delivery_events(message)
 
     async def keep_alive(self) -> None:
         while True:
             await asyncio.sleep(KEEPALIVE_SECONDS)
-            await self.send_body(b": keepalive\n\n", more_body=True)
+            await self.write(b": keepalive\n\n")
 
-    async def disconnect(self) -> None:
-        if getattr(self, "keepalive", None):
-            self.keepalive.cancel()
-        await self.stop_listening()
+    async def refuse(self, status: int, code: str, detail: str) -> None:
+        body = json.dumps(error_body(code, detail)).encode()
+        headers = [(b"Content-Type", b"application/json")]
+        await self.send({"type": "http.response.start", "status": status, "headers": headers})
+        await self.send({"type": "http.response.body", "body": body})
+
+    async def deliver(self, event: dict[str, Any]) -> None:
+        lines = f"id: {event['event_id']}\n" if "event_id" in event else ""
+        data = json.dumps(event, separators=(",", ":"))
+        await self.write(f"{lines}data: {data}\n\n".encode())
+
+    async def write(self, chunk: bytes) -> None:
+        await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+
+async def delivery_event_stream(scope, receive, send) -> None:
+    """The ASGI application (realtime.routing)."""
+    await EventStream(scope, send).run(receive)

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from content import services
 from content.models import Article
-from realtime.models import DeliveryEvent
+from realtime.log import event_log
 from tests.content.factories import ArticleFactory, PageFactory, make_tag
 from tests.realtime.conftest import (
     connected,
@@ -67,7 +67,8 @@ async def test_nothing_for_drafts_nor_for_a_rolled_back_publish():
         # The first event heard is the marker's: neither the draft nor the rollback was told.
         event = await next_frame(client)
     assert (event["event"], event["id"]) == ("published", marker.pk)
-    assert await database_sync_to_async(DeliveryEvent.objects.count)() == 1
+    logged = await database_sync_to_async(event_log().after)(None)
+    assert [e["id"] for e in logged] == [marker.pk]
 
 
 async def test_filters_by_type_slug_path_and_tag():

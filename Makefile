@@ -22,11 +22,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-## Set up and run Folio on the embedded default: web, Celery worker and beat. Ctrl-C stops all.
-## FOLIO_PORT=8123 make run serves on another port (default 8000; Procfile.dev, the settings).
+## Set up and run Folio on the embedded default: web, the real-time (ASGI) process, Celery
+## worker and beat. Ctrl-C stops all. FOLIO_PORT=8123 make run serves on another port
+## (default 8000; Procfile.dev, the settings); the real-time process on FOLIO_REALTIME_PORT (8001).
 run: seed
 	@$(BIN)/python -c 'from config.settings.local import FOLIO_BASE_URL as u; \
 		print(f"Folio: {u}/  admin {u}/admin/  API docs {u}/api/docs/")'
+	@echo "Real time: ws://127.0.0.1:$${FOLIO_REALTIME_PORT:-8001}/ws/v1/delivery/  \
+		SSE http://127.0.0.1:$${FOLIO_REALTIME_PORT:-8001}/api/v1/delivery/events/"
 	$(BIN)/honcho -f Procfile.dev start
 
 ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set).

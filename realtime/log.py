@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
@@ -66,9 +66,16 @@ class EventLog:
 
 
 class TableLog(EventLog):
+    # PostgreSQL: appends take turns, so ids commit in their order and a reader that has
+    # seen id n never finds a smaller one later (SQLite writes one at a time anyway).
+    LOCK = 0x466F6C696F5254  # "FolioRT"
+
     def append(self, events: list[Event]) -> list[Event]:
         now = timezone.now()
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [self.LOCK])
             rows = DeliveryEvent.objects.bulk_create(
                 DeliveryEvent(created_at=now, payload=event) for event in events
             )

@@ -2,7 +2,8 @@
 DELIVERY_REQUIRE_KEY is off, else an API key holding delivery:read, as the delivery API
 asks (accounts.services.api_key_authenticate, content.delivery.endpoint.HasDeliveryKey).
 A key that is presented must be good, required or not, and hold delivery:read: this
-channel is for delivery keys. And how many connections one key holds in this process.
+channel is for delivery keys. And, per process, how many connections each key holds, and
+closing them once it is revoked.
 
 A key comes in `Authorization: Api-Key <key>` (servers) or `?api_key=<key>` (browsers,
 whose WebSocket and EventSource cannot set headers).
@@ -10,14 +11,23 @@ whose WebSocket and EventSource cannot set headers).
 
 from __future__ import annotations
 
-from collections import Counter
+import asyncio
+import logging
+from typing import Any
 from urllib.parse import parse_qs
 
+from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import ApiKey, ApiKeyScope
 from accounts.services import api_key_authenticate
 from content.delivery.endpoint import HasDeliveryKey
+
+logger = logging.getLogger(__name__)
+REVOKED = {"event": "error", "code": "key_revoked", "detail": "The API key is no longer valid."}
+CLOSE_REVOKED = 4401
 
 
 class Refused(Exception):
@@ -63,23 +73,64 @@ def authenticate(scope) -> ApiKey | None:
     return key
 
 
-_held: Counter[int] = Counter()  # connections per key, in this process
+# The open connections of each key in this process, and the task that watches them.
+_holders: dict[int, set[Any]] = {}
+_watchers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
 
-def hold(key: ApiKey | None) -> None:
-    """Count a connection against its key; Refused over REALTIME_MAX_CONNECTIONS_PER_KEY."""
+def hold(key: ApiKey | None, holder: Any) -> None:
+    """Count a connection against its key; Refused over REALTIME_MAX_CONNECTIONS_PER_KEY.
+    `holder.revoked()` is awaited if the key stops being usable while it is open."""
     if key is None:
         return
-    if _held[key.pk] >= settings.REALTIME_MAX_CONNECTIONS_PER_KEY:
+    holders = _holders.setdefault(key.pk, set())
+    if len(holders) >= settings.REALTIME_MAX_CONNECTIONS_PER_KEY:
         raise Refused(
             4429,
             429,
             "too_many_connections",
             f"This key holds {settings.REALTIME_MAX_CONNECTIONS_PER_KEY} connections already.",
         )
-    _held[key.pk] += 1
+    holders.add(holder)
+    loop = asyncio.get_running_loop()
+    watcher = _watchers.get(loop)
+    if watcher is None or watcher.done():
+        _watchers[loop] = loop.create_task(_watch())
+    for closed in [other for other in _watchers if other.is_closed()]:
+        del _watchers[closed]
 
 
-def release(key: ApiKey | None) -> None:
-    if key is not None and _held[key.pk] > 0:
-        _held[key.pk] -= 1
+def release(key: ApiKey | None, holder: Any) -> None:
+    if key is not None and key.pk in _holders:
+        _holders[key.pk].discard(holder)
+        if not _holders[key.pk]:
+            del _holders[key.pk]
+
+
+def usable(key_ids: list[int]) -> set[int]:
+    """Which of these keys may still connect (not revoked or expired, their user active)."""
+    now = timezone.now()
+    return set(
+        ApiKey.objects.filter(pk__in=key_ids, revoked_at__isnull=True, user__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .values_list("pk", flat=True)
+    )
+
+
+async def _watch() -> None:
+    """Every REALTIME_KEY_CHECK_SECONDS, one query for every key with open connections in
+    this process; the connections of a key revoked, expired or whose user was deactivated
+    meanwhile are closed. Runs while any key holds a connection."""
+    while _holders:
+        await asyncio.sleep(settings.REALTIME_KEY_CHECK_SECONDS)
+        held = list(_holders)
+        if not held:
+            break
+        try:
+            still = await database_sync_to_async(usable)(held)
+        except Exception:
+            logger.exception("realtime: API keys cannot be checked")
+            continue
+        for key_id in set(held) - still:
+            for holder in list(_holders.pop(key_id, ())):
+                await holder.revoked()

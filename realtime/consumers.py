@@ -18,6 +18,7 @@ from typing import Any
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from realtime import access
 from realtime.access import Refused
 from realtime.listening import Listening
 from realtime.subscriptions import FrameError, Subscription
@@ -113,6 +114,10 @@ class DeliveryConsumer(Listening, AsyncWebsocketConsumer):
 
     async def deliver(self, event: dict[str, Any]) -> None:
         await self.send_json(event)
+
+    async def revoked(self) -> None:
+        await self.send_json(access.REVOKED)
+        await self.close(code=access.CLOSE_REVOKED)
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, separators=(",", ":")))

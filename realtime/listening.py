@@ -25,14 +25,14 @@ class Listening:
         self.subscriptions: dict[str, Subscription] = {}
         self.replayed_up_to: tuple[int, ...] | None = None
         self.key = await database_sync_to_async(access.authenticate)(self.scope)
-        access.hold(self.key)
+        access.hold(self.key, self)
         self.connected = True
         await fanout.listen(self.channel_name)
 
     async def stop_listening(self) -> None:
         if self.connected:
             self.connected = False
-            access.release(self.key)
+            access.release(self.key, self)
             await fanout.leave(self.channel_name)
 
     async def missed(self, last_event_id: Any) -> list[Event] | None:
@@ -56,4 +56,8 @@ class Listening:
                 await self.deliver(event)
 
     async def deliver(self, event: Event) -> None:
+        raise NotImplementedError
+
+    async def revoked(self) -> None:
+        """The key was revoked (or expired, or its user deactivated): end the connection."""
         raise NotImplementedError

@@ -20,6 +20,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 
 from core.exceptions import error_body
+from realtime import access
 from realtime.access import Refused, header, query
 from realtime.listening import Listening
 from realtime.subscriptions import FILTERS, FrameError, Subscription
@@ -49,16 +50,31 @@ class EventStream(Listening):
             await self.refuse(refused.status, refused.code, refused.detail)
             return
         self.subscriptions["s1"] = subscription
+        self.ended = asyncio.Event()
         tasks: list[asyncio.Task] = []
         try:
             await self.start(params)
-            tasks += [asyncio.create_task(self.hear(layer)), asyncio.create_task(self.keep_alive())]
-            while (await receive())["type"] != "http.disconnect":
-                pass
+            tasks += [
+                asyncio.create_task(self.hear(layer)),
+                asyncio.create_task(self.keep_alive()),
+                asyncio.create_task(self.until_disconnect(receive)),
+            ]
+            await self.ended.wait()
         finally:
             for task in tasks:
                 task.cancel()
             await self.stop_listening()
+
+    async def until_disconnect(self, receive) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        self.ended.set()
+
+    async def revoked(self) -> None:
+        """End the response: EventSource reconnects, and is refused with a 401."""
+        await self.deliver(access.REVOKED)
+        await self.send({"type": "http.response.body", "body": b""})
+        self.ended.set()
 
     async def start(self, params: dict[str, str]) -> None:
         await self.send(

@@ -101,6 +101,9 @@ REALTIME_MAX_FRAME_BYTES = env.int("REALTIME_MAX_FRAME_BYTES", default=4096)
 REALTIME_MAX_SUBSCRIPTIONS = env.int("REALTIME_MAX_SUBSCRIPTIONS", default=20)
 REALTIME_IDLE_SECONDS = env.float("REALTIME_IDLE_SECONDS", default=120)
 REALTIME_MAX_CONNECTIONS_PER_KEY = env.int("REALTIME_MAX_CONNECTIONS_PER_KEY", default=50)
+# How often an ASGI process checks the keys its connections hold (one query for all): a
+# revoked or expired key's connections are closed within this long.
+REALTIME_KEY_CHECK_SECONDS = env.float("REALTIME_KEY_CHECK_SECONDS", default=1.0)
 # Origins a browser may connect from (an Origin header); blank: the CORS_ALLOWED_ORIGINS
 # and the site's own ALLOWED_HOSTS. Clients that send no Origin (servers) are not browsers.
 REALTIME_ALLOWED_ORIGINS = env.list("REALTIME_ALLOWED_ORIGINS", default=[])

@@ -157,3 +157,28 @@ async def test_an_idle_connection_is_closed_with_4408(settings):
     closed = await client.receive_output(timeout=5)
     assert frame["code"] == "idle_timeout"
     assert (closed["type"], closed["code"]) == ("websocket.close", 4408)
+
+
+@pytest.mark.parametrize("how", ["revoke", "deactivate_user"])
+async def test_a_revoked_keys_connections_are_closed_within_a_second(settings, how):
+    settings.REALTIME_KEY_CHECK_SECONDS = 0.1
+    key = await _key(["delivery:read"])
+    other = await _key(["delivery:read"])
+    async with connected(path=f"{URL}?api_key={other.raw_key}") as unaffected:
+        client = WebsocketCommunicator(application, f"{URL}?api_key={key.raw_key}")
+        assert (await client.connect(timeout=5))[0]
+
+        @database_sync_to_async
+        def take_away():
+            if how == "revoke":
+                accounts.api_key_revoke(actor=key.user, api_key=key)
+            else:
+                type(key.user).objects.filter(pk=key.user_id).update(is_active=False)
+
+        await take_away()
+        frame = await client.receive_json_from(timeout=1)
+        closed = await client.receive_output(timeout=1)
+        assert frame["code"] == "key_revoked"
+        assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+        await unaffected.send_json_to({"action": "ping"})
+        assert await next_frame(unaffected) == {"event": "pong"}

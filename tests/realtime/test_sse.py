@@ -9,6 +9,7 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 
+from accounts import services as accounts
 from config.asgi import application
 from tests.accounts.factories import ApiKeyFactory
 from tests.content.factories import PageFactory
@@ -121,3 +122,13 @@ async def test_other_paths_still_reach_django():
         application, {**other.app.scope, "path": "/health/live/", "raw_path": b"/health/live/"}
     )
     assert (await other.open())["status"] == 200
+
+
+async def test_a_revoked_keys_stream_ends(settings):
+    settings.REALTIME_KEY_CHECK_SECONDS = 0.1
+    key = await database_sync_to_async(ApiKeyFactory)(scopes=["delivery:read"])
+    async with stream(f"api_key={key.raw_key}") as events:
+        await database_sync_to_async(accounts.api_key_revoke)(actor=key.user, api_key=key)
+        assert (await events.event())[1]["code"] == "key_revoked"
+        last = await events.app.receive_output(timeout=5)
+        assert (last["body"], last.get("more_body", False)) == (b"", False)

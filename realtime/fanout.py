@@ -18,24 +18,26 @@ from realtime.publish import GROUP, MESSAGE, layer_is_shared
 
 logger = logging.getLogger(__name__)
 _listeners: dict[asyncio.AbstractEventLoop, set[str]] = {}
-_tails: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+_tails: dict[asyncio.AbstractEventLoop, tuple[asyncio.Task, asyncio.Event]] = {}
 
 
 async def listen(channel_name: str) -> None:
     """Join the group; on the in-memory layer, make sure the log is being read (from the
-    newest event now, so nothing committed after this returns is missed)."""
+    newest event once this returns, so nothing committed later is missed)."""
     await get_channel_layer().group_add(GROUP, channel_name)
     if layer_is_shared():
         return
     loop = asyncio.get_running_loop()
     _listeners.setdefault(loop, set()).add(channel_name)
     tail = _tails.get(loop)
-    if tail is None or tail.done():
-        newest = (await database_sync_to_async(event_log().bounds)())[1]
-        _tails[loop] = loop.create_task(_tail(loop, newest))
+    if tail is None or tail[0].done():
+        # Registered before any await: a crowd connecting at once starts one reader.
+        ready = asyncio.Event()
+        tail = _tails[loop] = (loop.create_task(_tail(loop, ready)), ready)
     for closed in [other for other in _tails if other.is_closed()]:
         _tails.pop(closed, None)
         _listeners.pop(closed, None)
+    await tail[1].wait()
 
 
 async def leave(channel_name: str) -> None:
@@ -43,18 +45,28 @@ async def leave(channel_name: str) -> None:
     _listeners.get(asyncio.get_running_loop(), set()).discard(channel_name)
 
 
-async def _tail(loop: asyncio.AbstractEventLoop, cursor: str | None) -> None:
+async def _tail(loop: asyncio.AbstractEventLoop, ready: asyncio.Event) -> None:
     layer = get_channel_layer()
-    failing = False
+    cursor: str | None = None
+    started = failing = False
+    first = True
     while _listeners.get(loop):
-        await asyncio.sleep(settings.REALTIME_POLL_SECONDS)
+        if not first:
+            await asyncio.sleep(settings.REALTIME_POLL_SECONDS)
+        first = False
         try:
+            if not started:  # from the newest event: older ones are for replay
+                cursor = (await database_sync_to_async(event_log().bounds)())[1]
+                started = True
+                continue
             events = await database_sync_to_async(event_log().after)(cursor)
         except Exception:
             if not failing:  # once per outage
                 logger.exception("realtime: the event log cannot be read")
             failing = True
             continue
+        finally:
+            ready.set()  # listeners wait for the start, not for an outage to end
         failing = False
         if events:
             cursor = events[-1]["event_id"]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
+from config.asgi import application
 from content import services
 from content.models import Article
 from realtime.log import event_log
 from tests.content.factories import ArticleFactory, PageFactory, make_tag
 from tests.realtime.conftest import (
+    URL,
     connected,
     draft_article,
     next_frame,
@@ -157,3 +162,23 @@ async def test_expiry_is_announced_as_expired():
         await expire()
         event = await next_frame(client)
     assert (event["event"], event["id"]) == ("expired", article.pk)
+
+
+async def test_a_crowd_connecting_at_once_hears_each_event_once():
+    """Regression: every connection of a crowd used to start its own reader of the log,
+    and each event came once per reader."""
+    clients = [WebsocketCommunicator(application, URL) for _ in range(20)]
+    assert all(ok for ok, _ in await asyncio.gather(*(c.connect(timeout=5) for c in clients)))
+    try:
+        for client in clients:
+            await client.send_json_to({"action": "subscribe"})
+            assert (await next_frame(client))["event"] == "subscribed"
+        article = await publish_article(title="Once")
+        for client in clients:
+            assert (await next_frame(client))["id"] == article.pk
+        # A second copy of the first event would come before the next one.
+        marker = await publish_article(title="Then this")
+        for client in clients:
+            assert (await next_frame(client))["id"] == marker.pk
+    finally:
+        await asyncio.gather(*(c.disconnect() for c in clients))

@@ -99,7 +99,16 @@ CHANNEL_LAYERS = {
     "default": (
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": "folio-rt"},
+            "CONFIG": {
+                # redis-py's pool refuses, rather than waits, past max_connections (100 by
+                # default), and a crowd reconnecting after a restart joins the group at once.
+                # Its 5 s socket timeout would cut channels-redis's 5 s blocking reads short
+                # on a busy machine (a consumer then dies with a TimeoutError): 15 s.
+                "hosts": [
+                    {"address": CHANNEL_LAYER_URL, "max_connections": 1000, "socket_timeout": 15}
+                ],
+                "prefix": "folio-rt",
+            },
         }
         if CHANNEL_LAYER_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}

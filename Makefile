@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin clean
+.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin bench-realtime clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -61,6 +61,11 @@ bench: install
 ## Time writing an entry of a type defined as data against an article of the same size.
 bench-writes: install
 	ROUNDS=$(or $(ROUNDS),300) $(BIN)/python bench/writes.py
+
+## Real time: idle WebSocket subscribers on one daphne, memory per connection, commit-to-event
+## latency (SUBSCRIBERS=1000, PUBLISHES=20; DATABASE_URL, CACHE_URL, CHANNEL_LAYER_URL).
+bench-realtime: install
+	SUBSCRIBERS=$(or $(SUBSCRIBERS),1000) PUBLISHES=$(or $(PUBLISHES),20) $(BIN)/python bench/realtime.py
 
 ## Time the changelist and API list for a user with 50 section grants (SCALE=100000).
 bench-scoped: install

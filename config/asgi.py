@@ -19,11 +19,8 @@ django_application = get_asgi_application()  # sets Django up before the routes 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
-from realtime.routing import (  # noqa: E402
-    BrowserOriginValidator,
-    http_urlpatterns,
-    websocket_urlpatterns,
-)
+from realtime.access import BrowserOriginValidator  # noqa: E402
+from realtime.routing import http_urlpatterns, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -14,9 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import ParseResult, parse_qs, urlparse
 
 from channels.db import database_sync_to_async
+from channels.security.websocket import OriginValidator
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -134,3 +135,29 @@ async def _watch() -> None:
         for key_id in set(held) - still:
             for holder in list(_holders.pop(key_id, ())):
                 await holder.revoked()
+
+
+class BrowserOriginValidator(OriginValidator):
+    """A browser's Origin must be allowed (REALTIME_ALLOWED_ORIGINS, else the CORS origins
+    and the site's hosts), so another site's page cannot use a visitor's connection. A
+    client that sends no Origin is not a browser, and has no ambient credentials to abuse."""
+
+    def __init__(self, application) -> None:
+        super().__init__(application, [])
+
+    def valid_origin(self, parsed_origin: ParseResult | None) -> bool:
+        self.allowed_origins = settings.REALTIME_ALLOWED_ORIGINS or [
+            *settings.CORS_ALLOWED_ORIGINS,
+            *settings.ALLOWED_HOSTS,
+        ]
+        return parsed_origin is None or super().valid_origin(parsed_origin)
+
+
+def browser_origin(scope) -> str | None:
+    """The Origin a browser sent, if it is allowed; Refused if it is not; None without one."""
+    origin = header(scope, b"origin")
+    if origin is None:
+        return None
+    if not BrowserOriginValidator(None).valid_origin(urlparse(origin)):
+        raise Refused(4403, 403, "origin_not_allowed", "This origin may not connect.")
+    return origin

@@ -42,6 +42,7 @@ class EventStream(Listening):
             subscription = Subscription.parse(
                 {name: params[name].split(",") for name in FILTERS if params.get(name)}
             )
+            self.origin = access.browser_origin(self.scope)
             await self.start_listening()
         except FrameError as error:
             await self.refuse(400, error.code, error.detail)
@@ -77,17 +78,15 @@ class EventStream(Listening):
         self.ended.set()
 
     async def start(self, params: dict[str, str]) -> None:
-        await self.send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"Content-Type", b"text/event-stream; charset=utf-8"),
-                    (b"Cache-Control", b"no-cache"),
-                    (b"X-Accel-Buffering", b"no"),  # nginx: pass each event on at once
-                ],
-            }
-        )
+        headers = [
+            (b"Content-Type", b"text/event-stream; charset=utf-8"),
+            (b"Cache-Control", b"no-cache"),
+            (b"X-Accel-Buffering", b"no"),  # nginx: pass each event on at once
+            (b"Vary", b"Origin"),
+        ]
+        if self.origin:  # a page on an allowed origin may read the stream (CORS)
+            headers.append((b"Access-Control-Allow-Origin", self.origin.encode()))
+        await self.send({"type": "http.response.start", "status": 200, "headers": headers})
         await self.write(b": connected\n\n")
         last = header(self.scope, b"last-event-id") or params.get("last_event_id")
         if last:

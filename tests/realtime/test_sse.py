@@ -65,7 +65,8 @@ async def stream(query: str = "", headers=()):
     opened = Stream(query, headers)
     start = await opened.open()
     assert start["status"] == 200
-    assert dict(start["headers"])[b"Content-Type"].startswith(b"text/event-stream")
+    opened.headers = dict(start["headers"])
+    assert opened.headers[b"Content-Type"].startswith(b"text/event-stream")
     assert await opened.body() == b": connected\n\n"
     try:
         yield opened
@@ -132,3 +133,13 @@ async def test_a_revoked_keys_stream_ends(settings):
         assert (await events.event())[1]["code"] == "key_revoked"
         last = await events.app.receive_output(timeout=5)
         assert (last["body"], last.get("more_body", False)) == (b"", False)
+
+
+async def test_a_page_on_an_allowed_origin_may_read_the_stream_and_others_may_not(settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://www.example.com"]
+    async with stream(headers=[(b"origin", b"https://www.example.com")]) as events:
+        assert events.headers[b"Access-Control-Allow-Origin"] == b"https://www.example.com"
+    elsewhere = Stream(headers=[(b"origin", b"https://evil.test")])
+    start = await elsewhere.open()
+    assert start["status"] == 403
+    assert json.loads(await elsewhere.body())["error"]["code"] == "origin_not_allowed"

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from config.asgi import application
 from content import services
@@ -23,6 +25,14 @@ def _fresh_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_thread_connections():
+    """The sync work of a test (and of the consumers) runs in one thread; its database
+    connection is closed there, so PostgreSQL can drop the test database at the end."""
+    yield
+    await database_sync_to_async(connections.close_all)()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, CHANNEL_LAYERS, env
+from .base import CACHES, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
@@ -34,15 +34,3 @@ CACHES = {
         "KEY_PREFIX": f"folio-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
     }
 }
-# Likewise the channel layer's groups, when it is channels-redis: one worker's publishes
-# must not reach another worker's subscribers.
-if "CONFIG" in CHANNEL_LAYERS["default"]:
-    CHANNEL_LAYERS = {
-        "default": {
-            **CHANNEL_LAYERS["default"],
-            "CONFIG": {
-                **CHANNEL_LAYERS["default"]["CONFIG"],
-                "prefix": f"folio-rt-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
-            },
-        }
-    }

@@ -6,6 +6,8 @@
 # no wheel for this platform); stage 2 installs only those wheels into a slim image that
 # runs as an unprivileged user. One image serves every role; the command picks it:
 #   web (default)  gunicorn config.wsgi -c config/gunicorn.py
+#   realtime       daphne -b 0.0.0.0 -p 8000 config.asgi:application
+#                  (WebSockets under /ws/ and the SSE stream: docs/realtime.md)
 #   worker         celery -A config worker --loglevel=INFO
 #   beat           celery -A config beat --loglevel=INFO
 #   migrations     python manage.py migrate --noinput

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin bench-releases clean
+.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -22,11 +22,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-## Set up and run Folio on the embedded default: web, Celery worker and beat. Ctrl-C stops all.
-## FOLIO_PORT=8123 make run serves on another port (default 8000; Procfile.dev, the settings).
+## Set up and run Folio on the embedded default: web, the real-time (ASGI) process, Celery
+## worker and beat. Ctrl-C stops all. FOLIO_PORT=8123 make run serves on another port
+## (default 8000; Procfile.dev, the settings); the real-time process on FOLIO_REALTIME_PORT (8001).
 run: seed
 	@$(BIN)/python -c 'from config.settings.local import FOLIO_BASE_URL as u; \
 		print(f"Folio: {u}/  admin {u}/admin/  API docs {u}/api/docs/")'
+	@echo "Real time: ws://127.0.0.1:$${FOLIO_REALTIME_PORT:-8001}/ws/v1/delivery/  \
+		SSE http://127.0.0.1:$${FOLIO_REALTIME_PORT:-8001}/api/v1/delivery/events/"
 	$(BIN)/honcho -f Procfile.dev start
 
 ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set).
@@ -63,6 +66,11 @@ bench-writes: install
 ## DATABASE_URL).
 bench-releases: install
 	ITEMS=$(or $(ITEMS),500) $(BIN)/python bench/releases.py
+
+## Real time: idle WebSocket subscribers on one daphne, memory per connection, commit-to-event
+## latency (SUBSCRIBERS=1000, PUBLISHES=20; DATABASE_URL, CACHE_URL, CHANNEL_LAYER_URL).
+bench-realtime: install
+	SUBSCRIBERS=$(or $(SUBSCRIBERS),1000) PUBLISHES=$(or $(PUBLISHES),20) $(BIN)/python bench/realtime.py
 
 ## Time the changelist and API list for a user with 50 section grants (SCALE=100000).
 bench-scoped: install

@@ -101,7 +101,9 @@ def seed_events(total: int, batch_size: int = 2000) -> int:
             for e, revision in zip(entries, revisions, strict=True):
                 e.live_revision_id = e.latest_revision_id = revision.pk
             Entry.objects.bulk_update(entries, ["live_revision", "latest_revision"])
-            snapshots_sync(list(event.model.objects.filter(pk__in=[e.pk for e in entries])))
+            snapshots_sync(
+                list(event.model.objects.filter(pk__in=[e.pk for e in entries])), announce=False
+            )
     if connection.vendor == "postgresql" and have < total:
         # Fresh statistics and visibility maps now, as autovacuum would leave them: without
         # them the planner expects one row per value and index-only scans visit the heap.

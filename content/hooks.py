@@ -22,6 +22,11 @@ cache purges) with transaction.on_commit:
   tag) changed, so snapshots that use it need rebuilding; receivers write the rebuild as an
   outbox job (outbox.services) in the change's transaction, so it cannot be lost.
 
+One notification from the delivery read model (content.delivery.events), which only it sends:
+- `delivery_changed(sender=None, events)`: what frontends may hear about a change to the read
+  model (published, updated, unpublished, expired), as dicts, inside the transaction that
+  made it; receivers send them on only once it commits (realtime).
+
 One extension point for the admin, which only reads:
 - `admin_panels(sender=model, entry, user)`: panels for the item's admin change form.
   A receiver returns a dict `{"template": ..., ...}` (or None for no panel); the change
@@ -43,6 +48,7 @@ entry_changed = Signal()
 references_changed = Signal()
 release_published = Signal()
 release_reverted = Signal()
+delivery_changed = Signal()
 admin_panels = Signal()
 
 

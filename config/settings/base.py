@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "content",
     "content.runtime",
     "governance",
+    # The WebSocket and SSE channel (docs/realtime.md), served by the ASGI process.
+    "channels",
+    "realtime",
     # After content: its `spectacular` command (which loads the types defined as data
     # first) replaces drf-spectacular's, as Django lets an earlier app's command win.
     "drf_spectacular",
@@ -91,6 +94,26 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+# Django Channels: channels-redis when CHANNEL_LAYER_URL is set (config/settings/features.py).
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # redis-py's pool refuses, rather than waits, past max_connections (100 by
+                # default), and a crowd reconnecting after a restart joins the group at once.
+                # Its 5 s socket timeout would cut channels-redis's 5 s blocking reads short
+                # on a busy machine (a consumer then dies with a TimeoutError): 15 s.
+                "hosts": [
+                    {"address": CHANNEL_LAYER_URL, "max_connections": 1000, "socket_timeout": 15}
+                ],
+                "prefix": "folio-rt",
+            },
+        }
+        if CHANNEL_LAYER_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 TEMPLATES = [
     {

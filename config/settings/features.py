@@ -83,3 +83,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
 # Workers and beat log through LOGGING below (JSON with the task's request id), not Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Real time (realtime/, docs/realtime.md) ---------------------------------------------
+# The channel layer: channels-redis when set (every ASGI process hears every event at
+# once), else the in-memory layer, and each ASGI process tails the event log instead
+# (the embedded default: `make run` needs no server).
+CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="").strip()
+# The replay window: the last REPLAY_EVENTS events, none older than REPLAY_SECONDS. Kept in
+# Redis when the cache is Redis, else in the database.
+REALTIME_REPLAY_EVENTS = env.int("REALTIME_REPLAY_EVENTS", default=1000)
+REALTIME_REPLAY_SECONDS = env.int("REALTIME_REPLAY_SECONDS", default=60 * 60)
+# How often an ASGI process on the in-memory layer reads the log for new events.
+REALTIME_POLL_SECONDS = env.float("REALTIME_POLL_SECONDS", default=0.25)
+# Limits of one connection: a client frame's size, its subscriptions, how long it may stay
+# silent (a ping counts), and how many connections one API key may hold per ASGI process.
+REALTIME_MAX_FRAME_BYTES = env.int("REALTIME_MAX_FRAME_BYTES", default=4096)
+REALTIME_MAX_SUBSCRIPTIONS = env.int("REALTIME_MAX_SUBSCRIPTIONS", default=20)
+REALTIME_IDLE_SECONDS = env.float("REALTIME_IDLE_SECONDS", default=120)
+REALTIME_MAX_CONNECTIONS_PER_KEY = env.int("REALTIME_MAX_CONNECTIONS_PER_KEY", default=50)
+# How often an ASGI process checks the keys its connections hold (one query for all): a
+# revoked or expired key's connections are closed within this long.
+REALTIME_KEY_CHECK_SECONDS = env.float("REALTIME_KEY_CHECK_SECONDS", default=1.0)
+# Origins a browser may connect from (an Origin header); blank: the CORS_ALLOWED_ORIGINS
+# and the site's own ALLOWED_HOSTS. Clients that send no Origin (servers) are not browsers.
+REALTIME_ALLOWED_ORIGINS = env.list("REALTIME_ALLOWED_ORIGINS", default=[])

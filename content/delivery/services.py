@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
-from content.delivery import local
+from content.delivery import events, local
 from content.delivery.payloads import Related, render
 from content.delivery.registry import entry_delivery, entry_delivery_for
 from content.models import PublishableCore, Reference, Revision, Status
@@ -75,19 +75,25 @@ def content_version_bump(*, expired: datetime.datetime | None = None) -> int:
     return version
 
 
-def snapshots_sync(entries: Sequence[PublishableCore]) -> None:
-    """Write the snapshot of each public entry and remove the others' (one model per call)."""
+def snapshots_sync(entries: Sequence[PublishableCore], *, announce: bool = True) -> None:
+    """Write the snapshot of each public entry and remove the others' (one model per call),
+    and announce what changed for frontends (content.delivery.events) unless told not to."""
     if not entries:
         return
     delivery = entry_delivery_for(entries[0])
     now = timezone.now()
+    ids = [e.pk for e in entries]
+    before = events.seen(delivery.kind, ids) if announce else {}
     public = [e for e in entries if is_public(e, now)]
     offline = [e.pk for e in entries if not is_public(e, now)]
     if offline:
         DeliverySnapshot.objects.filter(kind=delivery.kind, object_id__in=offline).delete()
     if public:
         _write(delivery, public)
-    content_version_bump()
+    version = content_version_bump()
+    if announce:
+        expired = {e.pk for e in entries if e.expire_at is not None and e.expire_at <= now}
+        events.announce(delivery.kind, before, ids, version=version, expired=expired)
 
 
 Facets = list[tuple[str, str]]
@@ -300,8 +306,9 @@ def snapshot_refresh(*, model: type[PublishableCore], entry_ids: Iterable[int]) 
     found = {e.pk for e in entries}
     missing = [pk for pk in entry_ids if pk not in found]
     if missing:  # deleted outright
+        before = events.seen(delivery.kind, missing)
         DeliverySnapshot.objects.filter(kind=delivery.kind, object_id__in=missing).delete()
-        content_version_bump()
+        events.announce(delivery.kind, before, missing, version=content_version_bump())
     snapshots_sync(entries)
 
 
@@ -363,8 +370,8 @@ def snapshots_rebuild_all(*, batch_size: int = 1000, progress: Any = None) -> in
         while batch := list(
             candidates.filter(pk__gt=last).order_by("pk").defer("body")[:batch_size]
         ):
-            with transaction.atomic():
-                snapshots_sync(batch)
+            with transaction.atomic():  # the same content again: nothing to announce
+                snapshots_sync(batch, announce=False)
             last = batch[-1].pk
             total += len(batch)
             if progress:

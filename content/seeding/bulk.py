@@ -162,7 +162,7 @@ class _BatchJob:
                 _write_copy(batch, article_type)
             else:
                 _write_orm(batch, article_type)
-            snapshots_sync(batch.articles)
+            snapshots_sync(batch.articles, announce=False)  # seeding: nobody listens yet
         # Article, revision and snapshot, the links and references, a facet per link.
         links = len(batch.tags) + len(batch.authors)
         rows = 3 * len(batch.articles) + 2 * links + len(batch.references)

@@ -10,7 +10,7 @@ from tests.integration.conftest import BASE_DIR, REQUIRED
 
 yaml = pytest.importorskip("yaml")
 
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "realtime", "worker", "beat")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,10 @@ def test_compose_runs_every_process_on_the_real_services(compose):
         assert "@rabbitmq:5672/" in env["CELERY_BROKER_URL"], name
     assert services["web"]["command"][:2] == ["gunicorn", "config.wsgi"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    # WebSockets and SSE: the ASGI app in its own process, over the shared channel layer.
+    assert services["realtime"]["command"][0] == "daphne"
+    assert services["realtime"]["command"][-1] == "config.asgi:application"
+    assert services["realtime"]["environment"]["CHANNEL_LAYER_URL"].startswith("redis://redis:")
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     assert (
         "--scheduler=django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
@@ -39,7 +43,7 @@ def test_compose_runs_every_process_on_the_real_services(compose):
 
 def test_compose_starts_the_app_after_migrations_and_healthy_services(compose):
     services = compose["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "realtime", "worker", "beat"):
         depends = services[name]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully"
         for backing in ("postgres", "redis", "rabbitmq"):

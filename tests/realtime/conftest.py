@@ -19,11 +19,17 @@ from tests.content.factories import ArticleFactory
 URL = "/ws/v1/delivery/"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_layer():
-    """Each test's event loop gets its own channel layer (channels-redis binds to one)."""
+@pytest_asyncio.fixture(autouse=True)
+async def _fresh_layer():
+    """Each test's event loop gets its own channel layer (channels-redis binds to one), and
+    channels-redis's connections are closed before the loop is: a consumer's receive still
+    blocked on Redis would otherwise keep the loop's shutdown waiting for ever."""
     channel_layers.backends.clear()
     yield
+    for layer in list(channel_layers.backends.values()):
+        close_pools = getattr(layer, "close_pools", None)
+        if close_pools is not None:
+            await close_pools()
     channel_layers.backends.clear()
 
 

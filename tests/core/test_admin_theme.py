@@ -83,8 +83,9 @@ def test_a_type_defined_as_data_joins_the_content_group():
             "fields": [{"api_id": "serves", "type": "integer"}],
         },
     )
-    assert "Recipe" in sidebar(administrator)["Content"]  # by the name it was given
-    assert "Recipe" in sidebar(UserFactory(role="Author"))["Content"]  # roles read every type
+    # By the plural of the name it was given.
+    assert "Recipes" in sidebar(administrator)["Content"]
+    assert "Recipes" in sidebar(UserFactory(role="Author"))["Content"]  # roles read every type
 
 
 def test_other_features_add_items_through_the_hook():

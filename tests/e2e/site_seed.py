@@ -13,7 +13,13 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
-from django_celery_beat.models import ClockedSchedule, SolarSchedule
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.services import api_key_create
@@ -33,6 +39,7 @@ from governance.models import (
     WebhookEvent,
     Workflow,
     WorkflowBypass,
+    WorkflowStep,
 )
 from governance.policies.kinds.links import url_hash
 from tests.content.factories import ArticleFactory, make_image
@@ -49,6 +56,7 @@ class Site:
 
 
 def seed_site(administrator) -> Site:
+    _standard_review()
     call_command("seed_demo", "--articles", "0", stdout=StringIO())
     locale = Locale.objects.order_by("pk").first()
     article = ArticleFactory(title="Harbour opening", owner=administrator)
@@ -64,6 +72,18 @@ def seed_site(administrator) -> Site:
         person_type_id=person[0],
         removed_key=person[1],
     )
+
+
+def _standard_review() -> None:
+    """The default workflow, as its data migration makes it: an earlier browser test's
+    flush of the database removed that row."""
+    workflow, created = Workflow.objects.get_or_create(
+        name="Standard review", defaults={"scope_types": ["article", "page"]}
+    )
+    if created:
+        WorkflowStep.objects.create(
+            workflow=workflow, order=1, name="Review", role="Reviewer", approvals_required=1
+        )
 
 
 def _remove_a_field(administrator) -> tuple[int, str]:
@@ -111,6 +131,14 @@ def _empty_models_filled(administrator, article: Article, locale: Locale) -> Non
     RoleGrant.objects.create(user=administrator, role="Editor", created_by=administrator)
     Redirect.objects.create(old_path="/old-harbour/", new_path="/harbour/", locale=locale)
     ClockedSchedule.objects.create(clocked_time=now + timedelta(days=1))
+    # Beat's schedules come from data migrations, which an earlier browser test's flush of
+    # the database removed.
+    every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period="minutes")
+    PeriodicTask.objects.get_or_create(
+        name="Publish scheduled content",
+        defaults={"task": "content.tasks.publish_scheduled_task", "interval": every_minute},
+    )
+    CrontabSchedule.objects.get_or_create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal(51), longitude=Decimal(0))
     PolicyOverride.objects.create(
         revision=revision, reason="Quoted on purpose", actor=administrator

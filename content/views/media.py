@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -30,14 +30,7 @@ from core.parsers import JSONParser
     destroy=extend_schema(responses={204: None}),
 )
 @extend_schema(tags=["media"])
-class MediaViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class MediaViewSet(viewsets.ModelViewSet):
     """Images and documents. Uploading the same bytes twice returns the existing asset (200)."""
 
     permission_classes = [HasModelPermission]

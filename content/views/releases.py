@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -33,14 +33,7 @@ from content.types import entry_type
     destroy=extend_schema(responses={204: None}),
 )
 @extend_schema(tags=["releases"])
-class ReleaseViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ReleaseViewSet(viewsets.ModelViewSet):
     """Releases: named sets of changes that go live together (Editors)."""
 
     permission_classes = [HasModelPermission]

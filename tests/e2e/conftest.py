@@ -67,32 +67,38 @@ def screenshots_dir():
 
 
 @pytest.fixture
-def browser_page(live_server, e2e_settings, monkeypatch, screenshots_dir):
-    """A chromium page on the live server; `shot(name)` saves a full-page screenshot."""
+def browser(live_server, e2e_settings, monkeypatch, screenshots_dir):
+    """Chromium, for tests that open their own contexts (tests.e2e.watched.new_context)."""
     # Playwright's sync API keeps an event loop in this thread, which makes Django treat
     # the test's own ORM calls as async-unsafe; requests are served by the live server's
     # thread, so the test thread's checks are safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(TIMEOUT)
-        context.set_default_navigation_timeout(TIMEOUT)
         expect.set_options(timeout=TIMEOUT)
-        page = context.new_page()
-        page.base_url = live_server.url
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on(
-            "console",
-            lambda msg: page.errors.append(msg.text) if msg.type == "error" else None,
-        )
-        counter = iter(range(1, 100))
-
-        def shot(name: str) -> None:
-            page.screenshot(path=SCREENSHOTS / f"{next(counter):02d}-{name}.png", full_page=True)
-
-        page.shot = shot
-        yield page
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    """A chromium page on the live server; `shot(name)` saves a full-page screenshot."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    context.set_default_navigation_timeout(TIMEOUT)
+    page = context.new_page()
+    page.base_url = live_server.url
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on(
+        "console",
+        lambda msg: page.errors.append(msg.text) if msg.type == "error" else None,
+    )
+    counter = iter(range(1, 100))
+
+    def shot(name: str) -> None:
+        page.screenshot(path=SCREENSHOTS / f"{next(counter):02d}-{name}.png", full_page=True)
+
+    page.shot = shot
+    yield page
+    context.close()

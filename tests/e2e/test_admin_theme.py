@@ -17,11 +17,11 @@ from content.runtime.definitions import type_create
 from content.types import entry_type
 from tests.accounts.factories import UserFactory
 from tests.content.factories import ArticleFactory, PageFactory, make_image
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.watched import VIEWPORTS, Watched, new_context, sign_in
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-expect, sync_playwright = playwright_api.expect, playwright_api.sync_playwright
+expect = playwright_api.expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -77,22 +77,12 @@ def shot(watched: Watched, name: str) -> None:
     watched.page.screenshot(path=SCREENSHOTS / f"theme-{name}.png")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def _fresh_screenshots(screenshots_dir):
     """This module's screenshots, from this run only (the other tests' stay; the run's
     emptying of the folder, screenshots_dir, comes first, or a later test would wipe these)."""
     for old in SCREENSHOTS.glob("theme-*.png"):
         old.unlink()
-
-
-@pytest.fixture
-def browser(live_server, e2e_settings, monkeypatch, _fresh_screenshots):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as conftest's browser_page
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        expect.set_options(timeout=TIMEOUT)
-        yield browser
-        browser.close()
 
 
 def test_every_admin_page_is_drawn_by_the_theme(browser, live_server):

@@ -29,12 +29,12 @@ from django.utils.http import urlsafe_base64_encode
 from content.models import Article, MediaAsset, Page
 from tests.accounts.factories import UserFactory
 from tests.content.factories import ArticleFactory
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.site_seed import Site, seed_site
 from tests.e2e.watched import VIEWPORTS, Watched, new_context, sign_in
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-expect, sync_playwright = playwright_api.expect, playwright_api.sync_playwright
+expect = playwright_api.expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -212,22 +212,12 @@ def signed_out_tour(tour: Tour, user) -> None:
     tour.visit("password-reset-complete", reverse("password_reset_complete"), signed_in=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def _fresh_screenshots(screenshots_dir):
     """This module's screenshots, from this run only (the other tests' stay; the run's
     emptying of the folder, screenshots_dir, comes first, or a later test would wipe these)."""
     for old in SCREENSHOTS.glob("page-*.png"):
         old.unlink()
-
-
-@pytest.fixture
-def browser(live_server, e2e_settings, monkeypatch, _fresh_screenshots):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as conftest's browser_page
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        expect.set_options(timeout=TIMEOUT)
-        yield browser
-        browser.close()
 
 
 def test_every_admin_page_at_a_desktops_and_a_phones_size(browser, live_server):

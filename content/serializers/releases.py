@@ -113,3 +113,17 @@ class ReleasePublishSerializer(StrictSerializer):
 class ReleaseValidationSerializer(serializers.Serializer):
     ready = serializers.BooleanField()
     items = ReleaseItemSerializer(many=True)
+
+
+class ReleasePreviewTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text="Send it to delivery as the X-Folio-Release-Preview header, or as the "
+        "`release_preview` query parameter: the answer is as if the release were published now."
+    )
+    release = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+    frontend_url = serializers.CharField(
+        allow_null=True,
+        help_text="Where the preview starts on your site (FRONTEND_RELEASE_PREVIEW_URL); null "
+        "when it is not set.",
+    )

@@ -15,6 +15,7 @@ from content.models import Release
 from content.serializers.releases import (
     ReleaseItemAddSerializer,
     ReleaseItemSerializer,
+    ReleasePreviewTokenSerializer,
     ReleasePublishSerializer,
     ReleaseSerializer,
     ReleaseUpdateSerializer,
@@ -23,6 +24,7 @@ from content.serializers.releases import (
 )
 from content.services import release_publishing as publishing
 from content.services import releases
+from content.services.release_preview import release_preview_token_create
 from content.services.revisions import revision_list
 from content.types import entry_type
 
@@ -46,6 +48,7 @@ class ReleaseViewSet(viewsets.ModelViewSet):
         "publish": "change",
         "unschedule": "change",
         "revert": "change",
+        "preview_token": "change",
     }
     serializer_class = ReleaseSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -178,3 +181,12 @@ class ReleaseViewSet(viewsets.ModelViewSet):
         """Restore each item's live revision from before the release, all or nothing."""
         release = publishing.release_revert(release=self.get_object(), actor=request.user)
         return self._respond(release)
+
+    @extend_schema(request=None, responses=ReleasePreviewTokenSerializer)
+    @action(detail=True, methods=["post"], url_path="preview-token")
+    def preview_token(self, request, pk=None):
+        """A signed token (valid RELEASE_PREVIEW_SECONDS) that makes every delivery endpoint
+        answer as if the release were published now, as you would publish it; while the
+        release is open. Audited."""
+        token = release_preview_token_create(release=self.get_object(), actor=request.user)
+        return Response(ReleasePreviewTokenSerializer(token).data)

@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from content.models import Article, ReleaseStatus, Status
+from governance.audit.models import AuditEvent
+from tests.assertions import assert_error
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance.policy_fixtures import banned
 
@@ -168,3 +170,42 @@ def test_only_editors_manage_releases(client_for, editor_client, role):
         assert response.json()["error"]["code"] == "permission_denied"
     assert client_for("anonymous").get(URL).status_code == 401
     assert not Article.objects.filter(status=Status.PUBLISHED).exists()
+
+
+@pytest.mark.django_db
+def test_editors_get_a_release_preview_token_which_is_audited(editor_client, client_for, settings):
+    release = _create(editor_client)
+    url = f"{URL}{release['id']}/preview-token/"
+    issued = editor_client.post(url)
+    assert issued.status_code == 200, issued.content
+    body = issued.json()
+    assert set(body) == {"token", "release", "expires_at", "frontend_url"}
+    assert body["release"] == release["id"]
+    assert body["frontend_url"] is None
+    assert AuditEvent.objects.filter(
+        action="release.preview_token", target_id=str(release["id"])
+    ).exists()
+
+    settings.FRONTEND_RELEASE_PREVIEW_URL = (
+        "https://www.example.com/preview?release={release}&t={token}"
+    )
+    link = editor_client.post(url).json()
+    assert link["frontend_url"].startswith(
+        f"https://www.example.com/preview?release={release['id']}&t="
+    )
+    assert link["frontend_url"].endswith(link["token"])
+
+    for role, status in (("Viewer", 403), ("Reviewer", 403), ("Author", 403), ("anonymous", 401)):
+        assert_error(client_for(role).post(url), status)
+    assert_error(editor_client.post(f"{URL}999999/preview-token/"), 404)
+
+
+@pytest.mark.django_db
+def test_a_release_that_went_out_gives_no_preview_token(editor_client):
+    release = _create(editor_client)
+    _add(editor_client, release["id"], ArticleFactory())
+    assert (
+        editor_client.post(f"{URL}{release['id']}/publish/", {}, format="json").status_code == 200
+    )
+    error = assert_error(editor_client.post(f"{URL}{release['id']}/preview-token/"), 400)
+    assert "Cannot preview a release that is published" in error["message"]

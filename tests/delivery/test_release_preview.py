@@ -5,20 +5,26 @@ of the preview stays behind (the database, the response cache, the content versi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from content import services
 from content.delivery.services import content_version
 from content.models import Article, Status
 from content.services import releases as rel
 from content.services.release_preview import release_preview_token_create
+from content.services.release_publishing import release_publish, release_revert
 from governance.audit.models import AuditEvent
 from governance.models import Webhook, WebhookEvent, Workflow
 from outbox.models import Job
 from realtime.log import event_log
-from tests.accounts.factories import UserFactory
-from tests.content.factories import ArticleFactory
+from tests.accounts.factories import ApiKeyFactory, UserFactory
+from tests.assertions import assert_error
+from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance.policy_fixtures import banned
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +168,111 @@ def test_an_item_the_publish_would_refuse_is_left_as_it_is_and_named(campaign, o
     listed = Client(**{HEADER: campaign.token}).get(f"{API}/articles/")
     assert titles(listed) == {"Steady daffodil", "Tulip revised"}  # the rest went out
     assert listed["X-Folio-Release-Blocked"] == f"article-{campaign.fresh.pk}"
+
+
+def test_the_page_tree_follows_the_release(on_commit):
+    Workflow.objects.update(is_active=False)
+    editor = UserFactory(role="Editor")
+    about = on_commit(PageFactory, title="About", published=True)
+    team = on_commit(PageFactory, title="Team", parent=about)
+    release = rel.release_create(actor=editor, name="Team page")
+    rel.release_item_add(actor=editor, release=release, entry=team)
+    token = release_preview_token_create(release=release, actor=editor)["token"]
+
+    public, frontend = Client(), Client(**{HEADER: token})
+    assert public.get(f"{API}/pages/{about.pk}/").json()["children"] == []
+    children = frontend.get(f"{API}/pages/{about.pk}/").json()["children"]
+    assert [c["title"] for c in children] == ["Team"]
+    at_path = frontend.get(f"{API}/pages/", {"path": "/about/team/"})
+    assert at_path.status_code == 200
+    assert [c["title"] for c in at_path.json()["breadcrumbs"]] == ["About"]
+    assert public.get(f"{API}/pages/", {"path": "/about/team/"}).status_code == 404
+
+
+def _tampered(token: str) -> str:
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/delivery/articles/", "/sitemap.xml"])
+def test_a_bad_token_is_refused_in_the_error_format(campaign, path):
+    item_token = services.preview_link_create(entry=campaign.stable, actor=campaign.editor)
+    for token in ("nonsense", _tampered(campaign.token), item_token["token"], ""):
+        refused = Client(**{HEADER: token}).get(path)
+        assert_error(refused, 403, "release_preview_invalid")
+        assert refused["Cache-Control"] == "private, no-store"
+    by_parameter = Client().get(path, {"release_preview": _tampered(campaign.token)})
+    assert_error(by_parameter, 403, "release_preview_invalid")
+    twice = Client().get(f"{path}?release_preview=a&release_preview=b")
+    assert_error(twice, 400)
+
+
+def test_an_expired_token_is_refused(campaign, settings):
+    later = timezone.now() + timedelta(seconds=settings.RELEASE_PREVIEW_SECONDS + 5)
+    with time_machine.travel(later):
+        response = Client(**{HEADER: campaign.token}).get(f"{API}/articles/")
+    error = assert_error(response, 403, "release_preview_expired")
+    assert "new one" in error["message"]
+
+
+def test_a_token_of_a_deleted_release_is_a_404(campaign):
+    rel.release_delete(actor=campaign.editor, release=campaign.release)
+    response = Client(**{HEADER: campaign.token}).get(f"{API}/articles/")
+    assert_error(response, 404, "release_not_found")
+
+
+def test_a_token_of_a_release_that_went_out_is_a_409(campaign, on_commit):
+    on_commit(release_publish, release=campaign.release, actor=campaign.editor)
+    frontend = Client(**{HEADER: campaign.token})
+    error = assert_error(frontend.get(f"{API}/articles/"), 409, "release_not_open")
+    assert "published" in error["message"]
+    on_commit(release_revert, release=campaign.release, actor=campaign.editor)
+    error = assert_error(frontend.get(f"{API}/articles/"), 409, "release_not_open")
+    assert "reverted" in error["message"]
+
+
+def test_a_token_stops_working_when_its_issuer_may_no_longer_manage_releases(campaign):
+    campaign.editor.groups.clear()
+    response = Client(**{HEADER: campaign.token}).get(f"{API}/articles/")
+    assert_error(response, 403, "release_preview_invalid")
+
+
+def test_the_api_key_is_still_required_when_delivery_requires_one(campaign, settings):
+    settings.DELIVERY_REQUIRE_KEY = True
+    frontend = Client(**{HEADER: campaign.token})
+    assert_error(frontend.get(f"{API}/articles/"), 401)
+    key = ApiKeyFactory(scopes=["delivery:read"])
+    keyed = frontend.get(f"{API}/articles/", HTTP_AUTHORIZATION=f"Api-Key {key.raw_key}")
+    assert "Marigold launch" in titles(keyed)
+
+
+def test_taxonomy_checks_the_token_and_answers_as_usual(campaign, category):
+    category("Gardening")
+    public = Client().get(f"{API}/categories/")
+    previewed = Client(**{HEADER: campaign.token}).get(f"{API}/categories/")
+    assert previewed.content == public.content
+    assert_error(Client(**{HEADER: "nonsense"}).get(f"{API}/categories/"), 403)
+
+
+def test_the_schema_documents_the_token_on_every_delivery_operation(admin_client_for_schema):
+    schema = admin_client_for_schema.get("/api/schema/", {"format": "json"}).json()
+    operations = [
+        (path, operation)
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/v1/delivery/") and "events" not in path
+        for operation in item.values()
+    ]
+    assert operations
+    for path, operation in operations:
+        names = {(p["name"], p["in"]) for p in operation["parameters"]}
+        assert ("X-Folio-Release-Preview", "header") in names, path
+        assert ("release_preview", "query") in names, path
+        assert "409" in operation["responses"], path
+    issue = schema["paths"]["/api/v1/releases/{id}/preview-token/"]["post"]
+    assert set(issue["responses"]) >= {"200", "403", "404"}
+
+
+@pytest.fixture
+def admin_client_for_schema():
+    client = Client()
+    client.force_login(UserFactory(role="Administrator"))
+    return client

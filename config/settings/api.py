@@ -74,6 +74,6 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 # A browser frontend may send a release preview token as a header (a custom header needs
-# a preflight's leave), and read which items the preview left out.
+# a preflight's leave), and read the request id and which items a preview left out.
 CORS_ALLOW_HEADERS = (*default_headers, "x-folio-release-preview")
-CORS_EXPOSE_HEADERS = ["X-Folio-Release", "X-Folio-Release-Blocked"]
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "X-Folio-Release", "X-Folio-Release-Blocked"]

@@ -5,10 +5,12 @@ of the preview stays behind (the database, the response cache, the content versi
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -16,7 +18,11 @@ from content import services
 from content.delivery.services import content_version
 from content.models import Article, Status
 from content.services import releases as rel
-from content.services.release_preview import release_preview_token_create
+from content.services.release_preview import (
+    release_applied,
+    release_preview_load,
+    release_preview_token_create,
+)
 from content.services.release_publishing import release_publish, release_revert
 from governance.audit.models import AuditEvent
 from governance.models import Webhook, WebhookEvent, Workflow
@@ -276,3 +282,60 @@ def admin_client_for_schema():
     client = Client()
     client.force_login(UserFactory(role="Administrator"))
     return client
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_preview_in_progress_holds_no_lock_other_publishes_wait_on(campaign, on_commit):
+    """The audit chain's lock and the content version's row are not taken by a preview,
+    which would otherwise hold them, and stall every publish, while it answers."""
+    other = on_commit(ArticleFactory, title="Unrelated news")
+    inside, done, errors = threading.Event(), threading.Event(), []
+
+    def previewing():
+        try:
+            with release_applied(release_preview_load(campaign.token)):
+                inside.set()
+                done.wait(30)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=previewing)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        on_commit(services.entry_publish, entry=other, actor=campaign.editor)
+    finally:
+        done.set()
+        thread.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert not errors
+    assert titles(Client().get(f"{API}/articles/")) == {
+        "Steady daffodil",
+        "Tulip original",
+        "Orchid retired",
+        "Unrelated news",
+    }
+
+
+def test_a_browser_frontend_may_send_the_header_and_read_the_answers(campaign, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://www.example.com"]
+    origin = {"HTTP_ORIGIN": "https://www.example.com"}
+    preflight = Client().options(
+        f"{API}/articles/",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x-folio-release-preview",
+        **origin,
+    )
+    assert "x-folio-release-preview" in preflight["Access-Control-Allow-Headers"]
+    listed = Client(**{HEADER: campaign.token}).get(f"{API}/articles/", **origin)
+    exposed = listed["Access-Control-Expose-Headers"]
+    assert "X-Folio-Release" in exposed
+    assert "X-Folio-Release-Blocked" in exposed
+    assert "X-Request-ID" in exposed  # as before

@@ -58,6 +58,7 @@ class DeliveryView(APIView):
     extra_parameters = release_preview.schema_parameters()
     extra_error_statuses = {
         "409": "The release preview token names a release that is no longer open.",
+        "503": "A release preview found the release's items locked by other changes.",
     }
 
     def get_authenticators(self):

@@ -23,11 +23,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import JSONRenderer
 
 from content.delivery.query import RELEASE_PREVIEW
@@ -100,15 +101,44 @@ def mark(response: HttpResponse, preview: ReleasePreview | None, blocked: list[s
     return response
 
 
-def _rehearse(request, preview: ReleasePreview, respond: Callable[[], HttpResponse]):
-    """`respond()` inside the release's rehearsal, rendered there; and what it left out."""
-    for name in _CONDITIONS:
-        request.META.pop(name, None)
+class PreviewBusy(APIException):
+    """The release's items were locked by other writers past a retry: 503, try again."""
+
+    status_code = 503
+    default_detail = "Other changes hold this release's items right now; try again shortly."
+    default_code = "release_preview_busy"
+
+
+def _contended(exc: OperationalError) -> bool:
+    """A deadlock or lock timeout (PostgreSQL), or SQLite's busy database: worth a retry."""
+    state = getattr(exc.__cause__, "sqlstate", None)
+    return state in ("40P01", "55P03") or "database is locked" in str(exc)
+
+
+def _answer(preview: ReleasePreview, respond: Callable[[], HttpResponse]):
     with release_applied(preview) as blocked:
         response = respond()
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # a template response reads the database as it renders
     return response, blocked
+
+
+def _rehearse(request, preview: ReleasePreview, respond: Callable[[], HttpResponse]):
+    """`respond()` inside the release's rehearsal, rendered there; and what it left out.
+    Two previews locking shared items in another order may deadlock: one is retried."""
+    for name in _CONDITIONS:
+        request.META.pop(name, None)
+    try:
+        return _answer(preview, respond)
+    except OperationalError as exc:
+        if not _contended(exc):
+            raise
+    try:
+        return _answer(preview, respond)
+    except OperationalError as exc:
+        if not _contended(exc):
+            raise
+        raise PreviewBusy() from exc
 
 
 def serve(view: DeliveryView, request, respond: Callable[[], HttpResponse]) -> HttpResponse:

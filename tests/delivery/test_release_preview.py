@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -339,3 +339,27 @@ def test_a_browser_frontend_may_send_the_header_and_read_the_answers(campaign, s
     assert "X-Folio-Release" in exposed
     assert "X-Folio-Release-Blocked" in exposed
     assert "X-Request-ID" in exposed  # as before
+
+
+def test_a_deadlocked_preview_is_tried_again_then_a_503(campaign, monkeypatch):
+    from content.delivery import release_preview as delivery_preview
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    real, calls = delivery_preview.release_applied, []
+
+    def contended(preview, fail_times):
+        calls.append(1)
+        if len(calls) <= fail_times:
+            raise OperationalError("deadlock detected") from Deadlock()
+        return real(preview)
+
+    frontend = Client(**{HEADER: campaign.token})
+    monkeypatch.setattr(delivery_preview, "release_applied", lambda p: contended(p, 1))
+    assert "Marigold launch" in titles(frontend.get(f"{API}/articles/"))
+    calls.clear()
+    monkeypatch.setattr(delivery_preview, "release_applied", lambda p: contended(p, 2))
+    busy = frontend.get(f"{API}/articles/")
+    assert_error(busy, 503, "release_preview_busy")
+    assert busy["Cache-Control"] == "private, no-store"

@@ -110,6 +110,14 @@ class ReleasePublishSerializer(StrictSerializer):
     )
 
 
+class ReleaseRevertSerializer(StrictSerializer):
+    overwrite_later = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Revert items changed since the release went out too, undoing those changes.",
+    )
+
+
 class ReleaseValidationSerializer(serializers.Serializer):
     ready = serializers.BooleanField()
     items = ReleaseItemSerializer(many=True)

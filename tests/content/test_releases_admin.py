@@ -9,6 +9,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils import timezone
 
+from content import services
 from content.models import Article, Release, ReleaseStatus, Status
 from content.services import releases as rel
 from tests.content.factories import ArticleFactory
@@ -115,3 +116,24 @@ def test_the_release_changelist_and_add_form(client, editor):
     assert "Campaign" in listing
     client.post(url("release_add"), {"name": "Winter", "description": ""})
     assert Release.objects.filter(name="Winter", created_by=editor).exists()
+
+
+@pytest.mark.django_db
+def test_the_release_page_warns_of_items_changed_since_before_a_revert(client, editor):
+    first, second = ArticleFactory(), ArticleFactory()
+    release = _release_with(editor, first, second)
+    login(client, editor)
+    client.post(url("release_publish", release.pk))
+    services.entry_update(entry=first, actor=editor, data={"title": "Later"})
+    services.entry_publish(entry=first, actor=editor)
+
+    page = client.get(url("release_change", release.pk)).content.decode()
+    assert 'data-release="changed-since"' in page
+    assert page.count('data-release="item-changed-since"') == 1
+    refused = client.post(url("release_revert", release.pk), follow=True)
+    assert any("changed since" in m for m in messages_of(refused))
+    assert Release.objects.get(pk=release.pk).status == ReleaseStatus.PUBLISHED
+
+    client.post(url("release_revert", release.pk), {"overwrite_later": "on"})
+    assert Release.objects.get(pk=release.pk).status == ReleaseStatus.REVERTED
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()

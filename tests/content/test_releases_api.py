@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from content import services
 from content.models import Article, ReleaseStatus, Status
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance.policy_fixtures import banned
@@ -167,4 +168,32 @@ def test_only_editors_manage_releases(client_for, editor_client, role):
         assert response.status_code == 403, (method, path)
         assert response.json()["error"]["code"] == "permission_denied"
     assert client_for("anonymous").get(URL).status_code == 401
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()
+
+
+@pytest.mark.django_db
+def test_revert_lists_items_changed_since_and_overwrites_only_when_asked(editor_client, editor):
+    article = ArticleFactory()
+    release = _create(editor_client)
+    _add(editor_client, release["id"], article)
+    editor_client.post(f"{URL}{release['id']}/publish/", {}, format="json")
+    services.entry_update(entry=article, actor=editor, data={"title": "Later"})
+    services.entry_publish(entry=article, actor=editor)
+
+    refused = editor_client.post(f"{URL}{release['id']}/revert/", {}, format="json")
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert "changed since" in error["message"]
+    assert [i["id"] for i in error["details"]["items"]] == [article.pk]
+    bad = editor_client.post(
+        f"{URL}{release['id']}/revert/", {"overwrite_later": "perhaps"}, format="json"
+    )
+    assert bad.status_code == 400
+    assert "overwrite_later" in bad.json()["error"]["details"]
+
+    done = editor_client.post(
+        f"{URL}{release['id']}/revert/", {"overwrite_later": True}, format="json"
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "reverted"
     assert not Article.objects.filter(status=Status.PUBLISHED).exists()

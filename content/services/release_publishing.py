@@ -34,6 +34,7 @@ from content.services.releases import (
     ensure_release_perm,
     entries_of,
     forward_step,
+    going_out,
     item_publish,
     item_unpublish,
     release_validate,
@@ -94,13 +95,18 @@ def _payload(release: Release, items: list[ReleaseItem]) -> list[dict[str, Any]]
 
 
 def _record_previous(items: list[ReleaseItem]) -> None:
-    """Note each item's live revision before the release, for the revert."""
+    """Note each item's live revision before the release, for the revert, and the revision
+    that goes out (an item following the latest: its latest now)."""
     entries = entries_of(items)
     for item in items:
         entry = entries[item.pk]
         item.previous_revision_id = entry.live_revision_id if entry else None
+        if entry is not None and item.action == ReleaseAction.PUBLISH:
+            item.revision = going_out(item, entry)
         item.blockers = []
-    ReleaseItem.objects.bulk_update(items, ["previous_revision", "blockers"], batch_size=500)
+    ReleaseItem.objects.bulk_update(
+        items, ["previous_revision", "revision", "blockers"], batch_size=500
+    )
 
 
 def _go_live(release: Release, actor: Any, *, scheduled: bool) -> Release:

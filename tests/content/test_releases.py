@@ -77,9 +77,28 @@ def test_publish_puts_every_item_live_in_one_go_with_one_release_event(editor, w
 
 
 @pytest.mark.django_db
-def test_the_pinned_revision_goes_live_not_later_edits(editor):
-    article = ArticleFactory(title="First")
+def test_an_item_follows_its_latest_revision_so_fixing_it_fixes_the_release(editor):
+    banned(terms=("forbidden",))
+    article = ArticleFactory(title="A forbidden word")
     release = _release(editor, article)
+    assert rel.release_validate(release=release, actor=editor)  # blocked
+    services.entry_update(entry=article, actor=editor, data={"title": "Clean"})
+
+    assert rel.release_validate(release=release, actor=editor) == {}
+    release_publish(release=release, actor=editor)
+
+    article.refresh_from_db()
+    assert article.live_revision.snapshot["title"] == "Clean"
+    assert release.items.get().revision == article.live_revision  # what went out
+
+
+@pytest.mark.django_db
+def test_a_pinned_revision_goes_live_not_later_edits(editor):
+    article = ArticleFactory(title="First")
+    release = rel.release_create(actor=editor, name="Pinned")
+    rel.release_item_add(
+        actor=editor, release=release, entry=article, revision=article.latest_revision
+    )
     services.entry_update(entry=article, actor=editor, data={"title": "Second"})
     release_publish(release=release, actor=editor)
     article.refresh_from_db()

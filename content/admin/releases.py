@@ -128,11 +128,16 @@ class ReleaseAdmin(ServiceFormAdminMixin, ModelAdmin):
             )
         managing = request.user.has_perm("content.change_release")
         is_open = release.status in releases.OPEN
+        published = release.status == ReleaseStatus.PUBLISHED
+        changed = {c["item"] for c in publishing.changed_since(items)} if published else set()
+        for row in rows:
+            row["changed_since"] = row["item"].pk in changed
         return {
             "release_rows": rows,
             "release_blocked": sum(1 for row in rows if row["item"].blockers),
             "release_can_edit": managing and is_open,
-            "release_can_revert": managing and release.status == ReleaseStatus.PUBLISHED,
+            "release_can_revert": managing and published,
+            "release_changed_since": len(changed),
             "release_urls": {
                 name: reverse(f"admin:content_release_{name}", args=[release.pk])
                 for name in ("validate", "publish", "schedule", "revert", "preview")
@@ -215,7 +220,8 @@ class ReleaseAdmin(ServiceFormAdminMixin, ModelAdmin):
         )
 
     def _revert(self, request, release: Release) -> None:
-        publishing.release_revert(release=release, actor=request.user)
+        overwrite = request.POST.get("overwrite_later") == "on"
+        publishing.release_revert(release=release, actor=request.user, overwrite_later=overwrite)
         messages.success(request, f"“{release}” was reverted: the items are as before it.")
 
     @staticmethod

@@ -30,6 +30,7 @@ class ReleaseItemSerializer(serializers.ModelSerializer):
             "title",
             "action",
             "revision",
+            "follow_latest",
             "previous_revision",
             "blockers",
             "added_at",
@@ -94,7 +95,8 @@ class ReleaseItemAddSerializer(StrictSerializer):
         min_value=1,
         required=False,
         allow_null=True,
-        help_text="The revision number to publish; by default the item's latest now.",
+        help_text="The revision number to publish (pinned); by default the item's latest"
+        " revision when the release goes out (`follow_latest`).",
     )
 
     def __init__(self, *args, **kwargs):
@@ -107,6 +109,14 @@ class ReleasePublishSerializer(StrictSerializer):
         required=False,
         allow_null=True,
         help_text="Publish at this time (exactly once) instead of now; it must be in the future.",
+    )
+
+
+class ReleaseRevertSerializer(StrictSerializer):
+    overwrite_later = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Revert items changed since the release went out too, undoing those changes.",
     )
 
 

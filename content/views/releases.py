@@ -17,6 +17,7 @@ from content.serializers.releases import (
     ReleaseItemSerializer,
     ReleasePreviewTokenSerializer,
     ReleasePublishSerializer,
+    ReleaseRevertSerializer,
     ReleaseSerializer,
     ReleaseUpdateSerializer,
     ReleaseValidationSerializer,
@@ -175,11 +176,19 @@ class ReleaseViewSet(viewsets.ModelViewSet):
         )
         return self._respond(release)
 
-    @extend_schema(request=None, responses=ReleaseSerializer)
+    @extend_schema(request=ReleaseRevertSerializer, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def revert(self, request, pk=None):
-        """Restore each item's live revision from before the release, all or nothing."""
-        release = publishing.release_revert(release=self.get_object(), actor=request.user)
+        """Restore each item's live revision from before the release, all or nothing. Items
+        changed since the release refuse it (400, listed in `details.items`) unless
+        `overwrite_later` is true."""
+        data = ReleaseRevertSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        release = publishing.release_revert(
+            release=self.get_object(),
+            actor=request.user,
+            overwrite_later=data.validated_data["overwrite_later"],
+        )
         return self._respond(release)
 
     @extend_schema(request=None, responses=ReleasePreviewTokenSerializer)

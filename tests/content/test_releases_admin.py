@@ -12,6 +12,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 from django.utils import timezone
 
+from content import services
 from content.models import Article, Release, ReleaseStatus, Status
 from content.services import releases as rel
 from content.services.release_publishing import release_publish
@@ -168,3 +169,24 @@ def test_no_preview_panel_for_viewers_or_a_published_release(client, editor, use
     page = client.get(url("release_change", release.pk)).content.decode()
     assert 'data-release-status="published"' in page
     assert 'id="release-preview"' not in page
+
+
+@pytest.mark.django_db
+def test_the_release_page_warns_of_items_changed_since_before_a_revert(client, editor):
+    first, second = ArticleFactory(), ArticleFactory()
+    release = _release_with(editor, first, second)
+    login(client, editor)
+    client.post(url("release_publish", release.pk))
+    services.entry_update(entry=first, actor=editor, data={"title": "Later"})
+    services.entry_publish(entry=first, actor=editor)
+
+    page = client.get(url("release_change", release.pk)).content.decode()
+    assert 'data-release="changed-since"' in page
+    assert page.count('data-release="item-changed-since"') == 1
+    refused = client.post(url("release_revert", release.pk), follow=True)
+    assert any("changed since" in m for m in messages_of(refused))
+    assert Release.objects.get(pk=release.pk).status == ReleaseStatus.PUBLISHED
+
+    client.post(url("release_revert", release.pk), {"overwrite_later": "on"})
+    assert Release.objects.get(pk=release.pk).status == ReleaseStatus.REVERTED
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()

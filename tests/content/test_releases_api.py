@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from content import services
 from content.models import Article, ReleaseStatus, Status
 from governance.audit.models import AuditEvent
 from tests.assertions import assert_error
@@ -209,3 +210,31 @@ def test_a_release_that_went_out_gives_no_preview_token(editor_client):
     )
     error = assert_error(editor_client.post(f"{URL}{release['id']}/preview-token/"), 400)
     assert "Cannot preview a release that is published" in error["message"]
+
+
+@pytest.mark.django_db
+def test_revert_lists_items_changed_since_and_overwrites_only_when_asked(editor_client, editor):
+    article = ArticleFactory()
+    release = _create(editor_client)
+    _add(editor_client, release["id"], article)
+    editor_client.post(f"{URL}{release['id']}/publish/", {}, format="json")
+    services.entry_update(entry=article, actor=editor, data={"title": "Later"})
+    services.entry_publish(entry=article, actor=editor)
+
+    refused = editor_client.post(f"{URL}{release['id']}/revert/", {}, format="json")
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert "changed since" in error["message"]
+    assert [i["id"] for i in error["details"]["items"]] == [article.pk]
+    bad = editor_client.post(
+        f"{URL}{release['id']}/revert/", {"overwrite_later": "perhaps"}, format="json"
+    )
+    assert bad.status_code == 400
+    assert "overwrite_later" in bad.json()["error"]["details"]
+
+    done = editor_client.post(
+        f"{URL}{release['id']}/revert/", {"overwrite_later": True}, format="json"
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "reverted"
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "core",
     "outbox",
     "accounts",
+    # Feature flags, before waffle: its audited commands replace waffle's (an earlier
+    # app's command wins), and its Flag is waffle's flag model (WAFFLE_FLAG_MODEL).
+    "flags",
+    "waffle",
     "content",
     "content.runtime",
     "governance",

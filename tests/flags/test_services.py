@@ -48,7 +48,8 @@ def test_create_update_and_delete_a_flag_are_each_audited(administrator, editor,
     [created] = audit("flag.create")
     assert created.actor == administrator
     assert (created.target_type, created.target_repr) == ("flags.flag", "beta")
-    assert created.changes["percent"] == "20" and created.changes["groups"] == ["Editor"]
+    assert created.changes["percent"] == "20"
+    assert created.changes["groups"] == ["Editor"]
 
     committed(
         services.toggle_update,
@@ -70,7 +71,7 @@ def test_create_update_and_delete_a_flag_are_each_audited(administrator, editor,
 
 
 def test_switches_and_samples_are_audited_and_read_by_waffle(administrator, committed):
-    switch = committed(
+    committed(
         services.toggle_create,
         actor=administrator,
         model=Switch,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminTextInputWidget
 from waffle.models import Sample, Switch
 
 from core.admin_forms import NoRelatedPopupsMixin
@@ -102,6 +103,11 @@ class FlagAdmin(ToggleAdmin):
         ),
         ("History", {"fields": ["created", "modified"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "languages":  # a short list ("fr, de") in a TextField
+            kwargs["widget"] = UnfoldAdminTextInputWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.action(description="Turn on for everyone", permissions=["change"])
     def turn_on_for_everyone(self, request, queryset):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from waffle.apps import WaffleConfig
 
 
 class FlagsConfig(AppConfig):
@@ -10,3 +11,10 @@ class FlagsConfig(AppConfig):
     name = "flags"
     verbose_name = "Feature flags"
     default_auto_field = "django.db.models.BigAutoField"
+
+
+class FolioWaffleConfig(WaffleConfig):
+    """waffle itself, titled for editors (its switches and samples share the admin's
+    "Feature flags" heading with Folio's Flag)."""
+
+    verbose_name = "Feature flags"

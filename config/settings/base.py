@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     # Feature flags, before waffle: its audited commands replace waffle's (an earlier
     # app's command wins), and its Flag is waffle's flag model (WAFFLE_FLAG_MODEL).
     "flags",
-    "waffle",
+    "flags.apps.FolioWaffleConfig",
     "content",
     "content.runtime",
     "governance",

@@ -5,17 +5,19 @@ flags.services, which checks it and writes the audit row; a refusal is shown on 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from unfold.admin import ModelAdmin
 from unfold.widgets import UnfoldAdminTextInputWidget
-from waffle.models import Sample, Switch
+from waffle.models import Flag, Sample, Switch
 
-from core.admin_forms import NoRelatedPopupsMixin
+from core.admin_forms import NoRelatedPopupsMixin, UnfoldWidgetsMixin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from flags import services
 from flags.capabilities import SWITCH_NAMES
-from flags.models import Flag
+from flags.models import PublicFlag
+from flags.selectors import flag_is_public
 
 
 class ToggleAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
@@ -72,11 +74,44 @@ class ToggleAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
             messages.success(request, f"{done}: {changed}.")
 
 
+class FlagForm(UnfoldWidgetsMixin, forms.ModelForm):
+    public = forms.BooleanField(
+        required=False,
+        help_text=(
+            "Listed at /api/v1/delivery/flags/, with its state for the visitor asking. "
+            "Anyone can read a public flag's name: leave internal flags private."
+        ),
+    )
+
+    class Meta:
+        model = Flag
+        fields = [*services.toggle_fields(Flag), "groups", "users"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["public"].initial = flag_is_public(self.instance)
+
+
+class PublicFilter(admin.SimpleListFilter):
+    title, parameter_name = "public", "public"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Public"), ("no", "Private")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(public_listing__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Flag)
 class FlagAdmin(ToggleAdmin):
     nav_icon, nav_order = "flag", 62
-    list_display = ["name", "public", "everyone", "percent", "authenticated", "note", "modified"]
-    list_filter = ["public", "everyone", "authenticated", "staff", "superusers"]
+    form = FlagForm
+    list_display = ["name", "is_public", "everyone", "percent", "authenticated", "note", "modified"]
+    list_filter = [PublicFilter, "everyone", "authenticated", "staff", "superusers"]
+    list_select_related = ["public_listing"]
     autocomplete_fields = ["groups", "users"]
     actions = ["turn_on_for_everyone", "turn_off_for_everyone", "follow_rules"]
     fieldsets = [
@@ -103,6 +138,13 @@ class FlagAdmin(ToggleAdmin):
         ),
         ("History", {"fields": ["created", "modified"]}),
     ]
+
+    @admin.display(description="Public", boolean=True)
+    def is_public(self, obj: Flag) -> bool:
+        try:
+            return isinstance(obj.public_listing, PublicFlag)
+        except PublicFlag.DoesNotExist:
+            return False
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "languages":  # a short list ("fr, de") in a TextField

@@ -1,10 +1,9 @@
 """Who a flag is evaluated for, and the stable rollout buckets behind percentages.
 
 waffle decides a percentage flag by chance and remembers the outcome in a cookie, which
-a frontend reading `delivery/flags/` (and a CDN caching it) cannot carry. Folio's Flag
-(flags.models) buckets an identity instead: the same visitor, flag and percentage always
-give the same answer, and raising the percentage only adds visitors (nobody in at 20% is
-out at 30%).
+a frontend reading `delivery/flags/` (and a CDN caching it) cannot carry. Folio buckets an
+identity instead: the same visitor, flag and percentage always give the same answer, and
+raising the percentage only adds visitors (nobody in at 20% is out at 30%).
 """
 
 from __future__ import annotations
@@ -29,27 +28,21 @@ def in_rollout(flag_name: str, identity: str, percent: Decimal) -> bool:
     return bucket(flag_name, identity) < percent
 
 
-def rollout_identity(request: Any) -> str | None:
-    """What a percentage is decided on: the audience the client named, else the signed-in
-    user; None (outside every rollout) for an anonymous request that names none."""
-    audience = getattr(request, "audience", None)
-    if audience:
-        return f"audience:{audience}"
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    return None
-
-
 @dataclass(frozen=True)
 class Audience:
-    """A request as waffle's Flag.is_active reads one, holding only what Folio evaluates
-    public flags on: no cookies, query or headers (so waffle's testing overrides and
-    cookies play no part, and the answer depends on nothing a cache cannot see)."""
+    """Whom a flag is asked about: a visitor id the client names, a signed-in user (or an
+    anonymous one), and a locale."""
 
-    audience: str | None = None
+    id: str | None = None
     user: Any = field(default_factory=AnonymousUser)
-    LANGUAGE_CODE: str | None = None  # the names waffle reads off a Django request
-    GET: dict = field(default_factory=dict)
-    COOKIES: dict = field(default_factory=dict)
-    headers: dict = field(default_factory=dict)
+    locale: str | None = None
+
+    @property
+    def identity(self) -> str | None:
+        """What a percentage is decided on: the visitor id, else the signed-in user; None
+        (outside every rollout) for an anonymous visitor who names none."""
+        if self.id:
+            return f"audience:{self.id}"
+        if self.user.is_authenticated:
+            return f"user:{self.user.pk}"
+        return None

@@ -1,42 +1,26 @@
-"""Folio's Flag: waffle's, plus `public` (listed at delivery/flags/ for frontends) and
-percentages decided on a stable identity (flags.audience) rather than chance and a cookie.
+"""Which of waffle's flags frontends may read (delivery/flags/).
 
-It replaces waffle's own (WAFFLE_FLAG_MODEL, as waffle's docs describe), so everything
-waffle offers (flag_is_active, the template tags, the commands) reads it. Switches and
-samples are waffle's models as they are.
+A row of its own rather than a field on the flag: waffle's Flag can be replaced by a
+project's model (WAFFLE_FLAG_MODEL), but waffle's migrations create its own flag tables
+anyway, whose foreign keys then stop PostgreSQL from emptying the user table (django-waffle
+issue 338). Nor is the flag's `note` (free text for people) a place for a rule.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from waffle.models import AbstractBaseFlag, AbstractUserFlag
-
-from flags.audience import in_rollout, rollout_identity
 
 
-class Flag(AbstractUserFlag):
-    public = models.BooleanField(
-        default=False,
-        help_text=(
-            "Listed at /api/v1/delivery/flags/, with its state for the visitor asking. "
-            "Anyone can read a public flag's name: leave internal flags private."
-        ),
+class PublicFlag(models.Model):
+    """A flag listed at delivery/flags/, with its state for the visitor asking. Anyone can
+    read a public flag's name. Written by flags.services with the flag's other settings."""
+
+    flag = models.OneToOneField(
+        "waffle.Flag", on_delete=models.CASCADE, primary_key=True, related_name="public_listing"
     )
 
-    class Meta(AbstractUserFlag.Meta):
-        verbose_name = "flag"
-        verbose_name_plural = "flags"
+    class Meta:
+        verbose_name = "public flag"
 
-    def is_active_for_user(self, user):
-        if not user.is_authenticated:
-            # An anonymous visitor is in no user list or group: skip the two cache reads.
-            return AbstractBaseFlag.is_active_for_user(self, user)
-        return super().is_active_for_user(user)
-
-    def _is_active_for_percent(self, request, read_only: bool) -> bool | None:
-        if not self.percent or self.percent <= 0:
-            return None
-        identity = rollout_identity(request)
-        if identity is None:
-            return None  # no one to decide on: outside the rollout
-        return in_rollout(self.name, identity, self.percent)
+    def __str__(self) -> str:
+        return self.flag.name

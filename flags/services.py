@@ -16,12 +16,12 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from waffle.models import Sample, Switch
+from waffle.models import Flag, Sample, Switch
 
 from accounts.audit import audit_record
 from accounts.roles import require_perm
 from flags.capabilities import SWITCH_NAMES
-from flags.models import Flag
+from flags.models import PublicFlag
 
 KINDS: dict[type[models.Model], str] = {Flag: "flag", Switch: "switch", Sample: "sample"}
 BOOKKEEPING = ("created", "modified")  # waffle sets these itself
@@ -33,18 +33,22 @@ Toggle = Flag | Switch | Sample
 
 
 def toggle_fields(model: type[models.Model]) -> tuple[str, ...]:
-    """The fields an Administrator sets on a toggle of this kind (groups and users apart)."""
-    return tuple(
+    """What an Administrator sets on a toggle of this kind (a flag's groups and users
+    apart): its fields, and whether a flag is public (flags.models.PublicFlag)."""
+    fields = tuple(
         f.name
         for f in model._meta.concrete_fields
         if f.editable and not f.primary_key and f.name not in BOOKKEEPING
     )
+    return (*fields, "public") if model is Flag else fields
 
 
 def toggle_settings(toggle: Toggle) -> dict[str, Any]:
-    """A toggle as the audit log records it: its fields, and a flag's groups and users."""
-    values = {name: getattr(toggle, name) for name in toggle_fields(type(toggle))}
+    """A toggle as the audit log records it: its settings, and a flag's groups and users."""
+    fields = [name for name in toggle_fields(type(toggle)) if name != "public"]
+    values = {name: getattr(toggle, name) for name in fields}
     if isinstance(toggle, Flag) and toggle.pk:
+        values["public"] = PublicFlag.objects.filter(flag=toggle).exists()
         values["groups"] = sorted(toggle.groups.values_list("name", flat=True))
         values["users"] = sorted(toggle.users.values_list("email", flat=True))
     return values
@@ -79,15 +83,25 @@ def _clean(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _save(toggle: Toggle, groups: Iterable[Group] | None, users: Iterable[Any] | None) -> None:
+def _save(
+    toggle: Toggle,
+    public: bool | None,
+    groups: Iterable[Group] | None,
+    users: Iterable[Any] | None,
+) -> None:
     # Every field's own rules (a unique name, the percentage's digits) before the write.
     toggle.full_clean(exclude=["groups", "users"])
     toggle.save()
-    if isinstance(toggle, Flag):
-        if groups is not None:
-            toggle.groups.set(groups)
-        if users is not None:
-            toggle.users.set(users)
+    if not isinstance(toggle, Flag):
+        return
+    if public is True:
+        PublicFlag.objects.get_or_create(flag=toggle)
+    elif public is False:
+        PublicFlag.objects.filter(flag=toggle).delete()
+    if groups is not None:
+        toggle.groups.set(groups)
+    if users is not None:
+        toggle.users.set(users)
 
 
 @transaction.atomic
@@ -102,8 +116,10 @@ def toggle_create(
     """Create a flag, switch or sample (Administrators: the model's add permission)."""
     kind = _kind(model)
     _require(actor, model, "add")
-    toggle = model(**_clean(model, data))
-    _save(toggle, groups, users)
+    data = _clean(model, data)
+    public = data.pop("public", None)
+    toggle = model(**data)
+    _save(toggle, public, groups, users)
     audit_record(
         actor=actor, action=f"{kind}.create", target=toggle, changes=toggle_settings(toggle)
     )
@@ -133,9 +149,10 @@ def toggle_update(
         and data.get("name", toggle.name) != (toggle.name)
     ):
         raise ValidationError({"name": ["Folio reads this switch by its name: keep it."]})
+    public = data.pop("public", None)
     for name, value in data.items():
         setattr(toggle, name, value)
-    _save(toggle, groups, users)
+    _save(toggle, public, groups, users)
     after = toggle_settings(toggle)
     changes = {name: [before[name], value] for name, value in after.items()}
     changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}

@@ -52,9 +52,9 @@ INSTALLED_APPS = [
     "outbox",
     "accounts",
     # Feature flags, before waffle: its audited commands replace waffle's (an earlier
-    # app's command wins), and its Flag is waffle's flag model (WAFFLE_FLAG_MODEL).
+    # app's command wins).
     "flags",
-    "flags.apps.FolioWaffleConfig",
+    "flags.waffle_config.FolioWaffleConfig",
     "content",
     "content.runtime",
     "governance",

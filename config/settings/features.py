@@ -35,8 +35,9 @@ DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=200
 DELIVERY_COMPILED_QUERIES = env.bool("DELIVERY_COMPILED_QUERIES", default=True)
 
 # --- Feature flags (django-waffle: flags/, docs/operations.md) ----------------------------
-# Folio's Flag adds `public` (listed at delivery/flags/) and stable percentage rollouts.
-WAFFLE_FLAG_MODEL = "flags.Flag"
+# waffle's own Flag (its default, named because flags' migration points at it): which flags
+# frontends read is flags.models.PublicFlag.
+WAFFLE_FLAG_MODEL = "waffle.Flag"
 # flags.admin registers the three models, themed and audited, in place of waffle's pages.
 WAFFLE_ENABLE_ADMIN_PAGES = False
 # The Cache-Control of delivery/flags/ for anonymous requests: short, so a flag turned off

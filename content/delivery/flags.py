@@ -5,9 +5,9 @@ for the audience asking, so a frontend can roll a feature out by percentage or a
 same answer (flags.audience). A Bearer token makes the answer the signed-in person's (their
 groups and rights count); an API key is the frontend itself, and counts as no one.
 
-The flags come from waffle's cache (one read, no query; emptied when a flag changes), and
-the body is built per request, as it depends on the audience: no response is stored, and
-its ETag answers If-None-Match with a 304.
+The public flags come from the cache (one read, no query; forgotten when a flag changes:
+flags.selectors), and the body is built per request, as it depends on the audience: no
+response is stored, and its ETag answers If-None-Match with a 304.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class FlagListView(DeliveryView):
         audience = audience_param(params)
         locale = q.locale_param(params) if "locale" in params else None
         user = person(request)
-        states = public_flag_states(Audience(audience=audience, user=user, LANGUAGE_CODE=locale))
+        states = public_flag_states(Audience(id=audience, user=user, locale=locale))
         results = [{"name": state.name, "active": state.active} for state in states]
         body = json.dumps({"results": results, "next": None, "previous": None}).encode()
         # No Last-Modified: a deleted flag can make the newest change older, so only the

@@ -21,7 +21,7 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from waffle.models import Sample, Switch
+from waffle.models import Flag, Sample, Switch
 
 from accounts.services import api_key_create
 from content.models import Article, BulkJob, Locale, MediaAsset, Page, Redirect, RoleGrant
@@ -30,7 +30,6 @@ from content.services import entry_create, entry_update
 from content.services.bulk import bulk_job_run
 from content.services.releases import release_create, release_item_add
 from content.services.saved_views import saved_view_create
-from flags.models import Flag
 from flags.services import toggle_create
 from governance.models import (
     ExternalLinkCheck,

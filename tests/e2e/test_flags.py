@@ -5,11 +5,12 @@ and switches releases off, and an Editor's release page says so until it is on a
 from __future__ import annotations
 
 import pytest
+from waffle.models import Flag
 
 from content.models import ReleaseStatus
 from content.services import releases as rel
 from flags.audience import bucket
-from flags.models import Flag
+from flags.selectors import flag_is_public
 from governance.models import AuditEvent, Workflow
 from tests.accounts.factories import UserFactory
 from tests.content.factories import ArticleFactory
@@ -35,14 +36,14 @@ def test_administrator_rolls_out_a_flag_and_switches_releases_off(browser_page):
     rel.release_item_add(actor=editor, release=release, entry=ArticleFactory())
     log_in(page, administrator.email)
 
-    page.goto(f"{page.base_url}/admin/flags/flag/add/")
+    page.goto(f"{page.base_url}/admin/waffle/flag/add/")
     page.fill("#id_name", "checkout_v2")
     page.check("#id_public", force=True)  # unfold draws the checkbox as a toggle
     page.fill("#id_percent", "20")
     page.shot("flag-add")
     page.click("button[name=_save]")
     expect(page.locator("#result_list")).to_contain_text("checkout_v2")
-    assert Flag.objects.get(name="checkout_v2").public
+    assert flag_is_public(Flag.objects.get(name="checkout_v2"))
     page.shot("flag-list")
 
     visitors = [f"visitor-{n}" for n in range(12)]

@@ -4,10 +4,10 @@ empties its cache of a row when the write commits)."""
 from __future__ import annotations
 
 import pytest
+from waffle.models import Flag
 
 from flags import services
 from flags.capabilities import Capability
-from flags.models import Flag
 from tests.accounts.factories import UserFactory
 
 

@@ -7,15 +7,15 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from waffle.models import Sample, Switch
+from waffle.models import Flag, Sample, Switch
 
 from flags.capabilities import RELEASES, capability_on
-from flags.models import Flag
+from flags.selectors import flag_is_public
 from governance.models import AuditEvent
 from tests.core.test_admin_theme import sidebar
 
 pytestmark = pytest.mark.django_db
-PAGES = ("flags_flag", "waffle_switch", "waffle_sample")
+PAGES = ("waffle_flag", "waffle_switch", "waffle_sample")
 
 
 def url(page: str, name: str, *args) -> str:
@@ -53,7 +53,7 @@ def test_editors_cannot_see_or_change_them(client, editor):
 def test_adding_a_flag_in_the_admin_is_audited(client, administrator):
     client.force_login(administrator)
     response = client.post(
-        url("flags_flag", "add"),
+        url("waffle_flag", "add"),
         {
             "name": "checkout_v2",
             "public": "on",
@@ -67,7 +67,7 @@ def test_adding_a_flag_in_the_admin_is_audited(client, administrator):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     flag = Flag.objects.get(name="checkout_v2")
-    assert (flag.public, str(flag.percent), flag.everyone) == (True, "20.0", None)
+    assert (flag_is_public(flag), str(flag.percent), flag.everyone) == (True, "20.0", None)
     assert [g.name for g in flag.groups.all()] == ["Editor"]
     event = AuditEvent.objects.get(action="flag.create")
     assert (event.actor, event.target_repr) == (administrator, "checkout_v2")
@@ -116,7 +116,7 @@ def test_deleting_flags_in_bulk_is_audited_per_flag(client, administrator, make_
     flags = [make_flag(name) for name in ("a", "b")]
     client.force_login(administrator)
     client.post(
-        url("flags_flag", "changelist"),
+        url("waffle_flag", "changelist"),
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [f.pk for f in flags], "post": "yes"},
     )
     assert not Flag.objects.exists()

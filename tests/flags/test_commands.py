@@ -7,10 +7,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command, get_commands
-from waffle.models import Sample, Switch
+from waffle.models import Flag, Sample, Switch
 
 from flags.capabilities import RELEASES, capability_on
-from flags.models import Flag
+from flags.selectors import flag_is_public
 from governance.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -58,17 +58,18 @@ def test_waffle_flag_creates_a_public_rollout_for_a_group():
     )
     assert "Creating flag: checkout_v2" in output
     flag = Flag.objects.get(name="checkout_v2")
-    assert (flag.public, flag.percent, flag.superusers, flag.everyone) == (True, 20, False, None)
+    assert flag_is_public(flag)
+    assert (flag.percent, flag.superusers, flag.everyone) == (20, False, None)
     assert [g.name for g in flag.groups.all()] == ["Editor"]
     assert actions()[-2:] == ["flag.create", "flag.update"]
 
     run("waffle_flag", "checkout_v2", "--everyone")  # as waffle's: what is not given is off
     flag.refresh_from_db()
-    assert (flag.everyone, flag.percent, flag.public) == (True, None, True)
+    assert (flag.everyone, flag.percent, flag_is_public(flag)) == (True, None, True)
     assert [g.name for g in flag.groups.all()] == ["Editor"]  # no -g: unchanged
     run("waffle_flag", "checkout_v2", "--private")
     flag.refresh_from_db()
-    assert flag.public is False
+    assert flag_is_public(flag) is False
 
 
 def test_waffle_flag_refusals_exit_1():

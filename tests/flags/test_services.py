@@ -6,14 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from waffle import flag_is_active, switch_is_active
-from waffle.models import Sample, Switch
+from waffle.models import Flag, Sample, Switch
 
 from flags import services
+from flags.audience import bucket
 from flags.capabilities import CAPABILITIES, REALTIME, RELEASES, SWITCH_NAMES, capability_on
-from flags.models import Flag
+from flags.selectors import flag_is_active as folio_flag_is_active
+from flags.selectors import flag_is_public
 from governance.models import AuditEvent
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +48,10 @@ def test_create_update_and_delete_a_flag_are_each_audited(administrator, editor,
         data={"name": " beta ", "percent": 20, "public": True},
         groups=[editors],
     )
-    assert (flag.name, flag.percent, flag.public) == ("beta", Decimal("20"), True)
+    assert (flag.name, flag.percent, flag_is_public(flag)) == ("beta", Decimal("20"), True)
     [created] = audit("flag.create")
     assert created.actor == administrator
-    assert (created.target_type, created.target_repr) == ("flags.flag", "beta")
+    assert (created.target_type, created.target_repr) == ("waffle.flag", "beta")
     assert created.changes["percent"] == "20"
     assert created.changes["groups"] == ["Editor"]
 
@@ -96,12 +100,28 @@ def test_switches_and_samples_are_audited_and_read_by_waffle(administrator, comm
 def test_a_flag_in_code_answers_as_the_admin_set_it(rf, make_flag, committed):
     flag = make_flag("new_editor", public=False, everyone=False)
     request = rf.get("/")
-    from django.contrib.auth.models import AnonymousUser
-
     request.user = AnonymousUser()
-    assert not flag_is_active(request, "new_editor")
+    assert not flag_is_active(request, "new_editor")  # waffle's own reading
+    assert not folio_flag_is_active(request, "new_editor")
     committed(services.toggle_update, actor=None, toggle=flag, data={"everyone": True})
     assert flag_is_active(request, "new_editor")
+    assert folio_flag_is_active(request, "new_editor")
+    assert not folio_flag_is_active(request, "no_such_flag")
+
+
+def test_in_code_a_percentage_is_decided_on_the_user(rf, make_flag):
+    make_flag("new_editor", percent=50)
+    people = [UserFactory() for _ in range(20)]
+    answers = []
+    for person in people:
+        request = rf.get("/")
+        request.user = person
+        answer = folio_flag_is_active(request, "new_editor")
+        assert answer == folio_flag_is_active(request, "new_editor")
+        assert answer == (bucket("new_editor", f"user:{person.pk}") < 50)
+        answers.append(answer)
+    assert any(answers)
+    assert not all(answers)
 
 
 def test_editors_may_not_touch_toggles(editor):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 from waffle.management.commands import waffle_delete
-from waffle.models import Sample, Switch
+from waffle.models import Flag, Sample, Switch
 
 from flags import services
 from flags.commands import refusals_as_command_errors
-from flags.models import Flag
 
 
 class Command(waffle_delete.Command):

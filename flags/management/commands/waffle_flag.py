@@ -6,10 +6,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from waffle.management.commands import waffle_flag
+from waffle.models import Flag
 
 from flags import services
 from flags.commands import get_or_create, refusals_as_command_errors
-from flags.models import Flag
 
 # What the command line states, as waffle's command sets it: each of these every time.
 STATED = ("everyone", "percent", "superusers", "staff", "authenticated", "rollout", "testing")

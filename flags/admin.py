@@ -9,10 +9,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from unfold.admin import ModelAdmin
-from unfold.widgets import UnfoldAdminTextInputWidget
+from unfold.widgets import UnfoldAdminTextInputWidget, UnfoldBooleanSwitchWidget
 from waffle.models import Flag, Sample, Switch
 
-from core.admin_forms import NoRelatedPopupsMixin, UnfoldWidgetsMixin
+from core.admin_forms import NoRelatedPopupsMixin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 from flags import services
 from flags.capabilities import SWITCH_NAMES
@@ -74,9 +74,10 @@ class ToggleAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
             messages.success(request, f"{done}: {changed}.")
 
 
-class FlagForm(UnfoldWidgetsMixin, forms.ModelForm):
+class FlagForm(forms.ModelForm):
     public = forms.BooleanField(
         required=False,
+        widget=UnfoldBooleanSwitchWidget,  # a toggle, as the flag's other yes/no fields
         help_text=(
             "Listed at /api/v1/delivery/flags/, with its state for the visitor asking. "
             "Anyone can read a public flag's name: leave internal flags private."

@@ -68,6 +68,24 @@ class Locked(exceptions.APIException):
     default_code = "locked"
 
 
+class SwitchedOff(DjangoPermissionDenied):
+    """A capability an Administrator switched off (flags.capabilities). A refusal
+    (PermissionDenied) to the admin and every Django caller; the API answers 503 with the
+    switch's name in `details`, so a client can tell it from an outage."""
+
+    def __init__(self, message: str, *, switch: str):
+        super().__init__(message)
+        self.details = {"switch": switch}
+
+
+class CapabilityUnavailable(exceptions.APIException):
+    """A capability is switched off: 503 `switched_off`, the switch in the details."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "This capability is switched off."
+    default_code = "switched_off"
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     """The error envelope shared by the API, the middleware and the 404/500 handlers."""
     return {"error": {"code": code, "message": message, "details": details or {}}}
@@ -84,6 +102,10 @@ def _from_django(exc: Exception) -> Exception:
         return converted
     if isinstance(exc, ItemLocked):
         converted = Locked(str(exc))
+        converted.details = exc.details
+        return converted
+    if isinstance(exc, SwitchedOff):
+        converted = CapabilityUnavailable(str(exc))
         converted.details = exc.details
         return converted
     if isinstance(exc, DjangoPermissionDenied):

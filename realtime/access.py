@@ -25,10 +25,12 @@ from django.utils import timezone
 from accounts.models import ApiKey, ApiKeyScope
 from accounts.services import api_key_authenticate
 from content.delivery.endpoint import HasDeliveryKey
+from flags.capabilities import REALTIME, capability_on
 
 logger = logging.getLogger(__name__)
 REVOKED = {"event": "error", "code": "key_revoked", "detail": "The API key is no longer valid."}
 CLOSE_REVOKED = 4401
+CLOSE_SWITCHED_OFF = 4503  # as HTTP's 503: an Administrator switched real time off
 
 
 class Refused(Exception):
@@ -61,6 +63,8 @@ def presented_key(scope) -> str | None:
 
 def authenticate(scope) -> ApiKey | None:
     """The connection's API key, or None (anonymous); Refused if it may not connect."""
+    if not capability_on(REALTIME):  # open connections stay; new ones are refused
+        raise Refused(CLOSE_SWITCHED_OFF, 503, "switched_off", REALTIME.off)
     raw = presented_key(scope)
     if raw is None:
         if settings.DELIVERY_REQUIRE_KEY:

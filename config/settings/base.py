@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "core",
     "outbox",
     "accounts",
+    # Feature flags, before waffle: its audited commands replace waffle's (an earlier
+    # app's command wins).
+    "flags",
+    "flags.waffle_config.FolioWaffleConfig",
     "content",
     "content.runtime",
     "governance",

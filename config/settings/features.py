@@ -34,6 +34,18 @@ DELIVERY_SEARCH_RANK_WINDOW = env.int("DELIVERY_SEARCH_RANK_WINDOW", default=200
 # Django upgrade that changes those internals may need until Folio catches up.
 DELIVERY_COMPILED_QUERIES = env.bool("DELIVERY_COMPILED_QUERIES", default=True)
 
+# --- Feature flags (django-waffle: flags/, docs/operations.md) ----------------------------
+# waffle's own Flag (its default, named because flags' migration points at it): which flags
+# frontends read is flags.models.PublicFlag.
+WAFFLE_FLAG_MODEL = "waffle.Flag"
+# flags.admin registers the three models, themed and audited, in place of waffle's pages.
+WAFFLE_ENABLE_ADMIN_PAGES = False
+# The Cache-Control of delivery/flags/ for anonymous requests: short, so a flag turned off
+# stops reaching visitors soon, whatever caches sit in between.
+FLAGS_CACHE_CONTROL = env.str(
+    "FLAGS_CACHE_CONTROL", default="public, max-age=30, stale-while-revalidate=30"
+)
+
 # --- Content types as data (content.runtime) --------------------------------------------
 # How long a process trusts the runtime types it loaded before it checks for a change made
 # through another process (one indexed read of one row).

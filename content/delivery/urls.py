@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, path, re_path
 
-from content.delivery import runtime_schema, views
+from content.delivery import flags, runtime_schema, views
 from content.delivery.registry import entry_deliveries
 from content.delivery.runtime import API_ID, RuntimeEntryDetailView, RuntimeEntryListView
 from content.runtime.schema import per_runtime_type
@@ -23,6 +23,7 @@ shared = [
     path("media/<int:pk>/", views.MediaDetailView.as_view(), name="delivery-media"),
     path("redirects/", views.RedirectLookupView.as_view(), name="delivery-redirects"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="delivery-preview"),
+    path("flags/", flags.FlagListView.as_view(), name="delivery-flags"),
     re_path(
         rf"^entries/(?P<api_id>{API_ID})/$",
         RuntimeEntryListView.as_view(),

@@ -34,6 +34,7 @@ from content.runtime.kinds import clean_value
 from content.runtime.plurals import english_plural
 from content.runtime.validation import FLAGS, definition_problems
 from core.exceptions import PreconditionFailed
+from flags.capabilities import RUNTIME_TYPES, capability_required
 
 MANAGE_PERM = "content.add_typedefinition"
 DENIED = "Only Administrators may define content types."
@@ -167,6 +168,7 @@ def type_create(*, actor: Any, data: dict[str, Any], keep_keys: bool = False) ->
     """Define a new type (Administrators); with `keep_keys` (a promotion), fields keep the
     keys they are given."""
     require_perm(actor, MANAGE_PERM, DENIED)
+    capability_required(RUNTIME_TYPES)
     _refuse(definition_problems(data, keep_keys=keep_keys))
     name = data["name"].strip()
     definition = TypeDefinition.objects.create(
@@ -196,6 +198,7 @@ def type_update(
     `expected_revision` (the API's If-Match), a type changed since is refused (412); with
     `keep_keys` (a promotion), new fields keep the keys they are given."""
     require_perm(actor, MANAGE_PERM, DENIED)
+    capability_required(RUNTIME_TYPES)
     # Locked until the change commits, so two writers can't both pass the checks.
     definition = TypeDefinition.objects.select_for_update().get(pk=definition.pk)
     if expected_revision is not None and expected_revision != definition.revision:

@@ -18,6 +18,7 @@ from django.db import transaction
 from accounts.roles import require_perm
 from content.models import Entry, FieldDefinition, TypeDefinition
 from content.runtime.definitions import DENIED, MANAGE_PERM, _revise, describe, type_update
+from flags.capabilities import RUNTIME_TYPES, capability_required
 
 CHUNK = 500
 
@@ -43,6 +44,7 @@ def field_purge(*, actor: Any, definition: TypeDefinition, key: Any) -> int:
     """Delete a removed field's values from every entry and the field itself
     (Administrators); refused for a live field. Returns how many entries held a value."""
     require_perm(actor, MANAGE_PERM, DENIED)
+    capability_required(RUNTIME_TYPES)
     definition = TypeDefinition.objects.select_for_update().get(pk=definition.pk)
     field = _removed_field(definition, key)
     holding = Entry.objects.filter(definition=definition, data__has_key=field.key)

@@ -41,6 +41,7 @@ from content.services.releases import (
     run_items,
 )
 from content.types import entry_type_for
+from flags.capabilities import RELEASES, capability_on
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +225,11 @@ def releases_publish_due(*, now: datetime | None = None) -> dict[str, list[int]]
     now = now or timezone.now()
     due = Release.objects.filter(status=ReleaseStatus.SCHEDULED, publish_at__lte=now)
     outcome: dict[str, list[int]] = {"published": [], "failed": []}
+    if not capability_on(RELEASES):
+        # Switched off: due releases wait, and go out on the first run once it is on again.
+        if due.exists():
+            logger.warning("Releases are switched off: due scheduled releases wait.")
+        return outcome
     for pk in list(due.order_by("publish_at").values_list("pk", flat=True)):
         result = _publish_due_one(pk, now)
         if result:

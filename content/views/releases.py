@@ -28,6 +28,7 @@ from content.services import releases
 from content.services.release_preview import release_preview_token_create
 from content.services.revisions import revision_list
 from content.types import entry_type
+from flags.capabilities import RELEASES, SWITCHED_OFF_STATUS, capability_required
 
 
 @extend_schema_view(
@@ -53,6 +54,11 @@ class ReleaseViewSet(viewsets.ModelViewSet):
     }
     serializer_class = ReleaseSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    extra_error_statuses = SWITCHED_OFF_STATUS
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        capability_required(RELEASES)  # switched off: the whole API answers 503, reads too
 
     def get_queryset(self):
         return Release.objects.annotate(

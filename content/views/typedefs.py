@@ -24,8 +24,11 @@ from content.serializers.typedefs import (
 from content.types import entry_types
 from content.views.type_promotion import PROMOTION_PERMISSIONS, TypePromotionMixin
 from content.views.versioning import etag, expected_version
+from flags.capabilities import SWITCHED_OFF_STATUS
 
 API_ID = r"[a-z][a-z0-9_]*"
+# The actions that write types: refused (503) while runtime types are switched off.
+WRITES = frozenset({"create", "partial_update", "apply", "purge_field"})
 
 
 def runtime_describe(definition: TypeDefinition) -> dict[str, Any]:
@@ -55,6 +58,10 @@ class ContentTypeViewSet(TypePromotionMixin, viewsets.GenericViewSet):
     lookup_value_regex = API_ID
     versioned = True  # PATCH documents 412/428 in the schema
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @property
+    def extra_error_statuses(self) -> dict[str, str]:
+        return SWITCHED_OFF_STATUS if self.action in WRITES else {}
 
     def get_queryset(self):
         return TypeDefinition.objects.prefetch_related("fields")

@@ -21,6 +21,7 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from waffle.models import Flag, Sample, Switch
 
 from accounts.services import api_key_create
 from content.models import Article, BulkJob, Locale, MediaAsset, Page, Redirect, RoleGrant
@@ -29,6 +30,7 @@ from content.services import entry_create, entry_update
 from content.services.bulk import bulk_job_run
 from content.services.releases import release_create, release_item_add
 from content.services.saved_views import saved_view_create
+from flags.services import toggle_create
 from governance.models import (
     ExternalLinkCheck,
     PolicyOverride,
@@ -165,3 +167,9 @@ def _empty_models_filled(administrator, article: Article, locale: Locale) -> Non
         transition="publish",
     )
     entry_create(model=Event, actor=None, data={"title": "Harbour festival"})
+    # A flag rolled out to a fifth of visitors, a switch and a sample (Folio's own switches
+    # come from a data migration, which an earlier browser test's flush removed).
+    flag = {"name": "checkout_v2", "percent": 20, "public": True, "note": "The new checkout"}
+    toggle_create(actor=administrator, model=Flag, data=flag)
+    toggle_create(actor=administrator, model=Switch, data={"name": "maintenance"})
+    toggle_create(actor=administrator, model=Sample, data={"name": "log_some", "percent": 25})

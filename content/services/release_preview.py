@@ -44,6 +44,7 @@ from content.services.releases import (
 from content.types import api_name_of
 from core.exceptions import Conflict
 from core.rehearsal import rehearsal
+from flags.capabilities import RELEASES, capability_required
 
 SALT = "content.release-preview"
 MANAGE = "content.change_release"
@@ -111,6 +112,7 @@ def release_preview_token_create(*, release: Release, actor: Any) -> dict[str, A
 
 def release_preview_load(token: str) -> ReleasePreview:
     """The release and issuer a token names, or the refusal a client is told (see above)."""
+    capability_required(RELEASES)  # releases switched off: no preview either (503)
     try:
         payload = _signer().unsign_object(token, max_age=settings.RELEASE_PREVIEW_SECONDS)
         release_id, stamp, user_id = payload["r"], payload["c"], payload["u"]

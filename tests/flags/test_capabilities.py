@@ -16,6 +16,7 @@ from accounts.models import User
 from content.models import Release, ReleaseStatus, Status
 from content.runtime.definitions import type_create
 from content.services import releases as rel
+from content.services.release_preview import release_preview_token_create
 from content.services.release_publishing import releases_publish_due
 from core.exceptions import SwitchedOff
 from flags.capabilities import RELEASES, RUNTIME_TYPES
@@ -146,3 +147,20 @@ def test_the_schema_documents_the_503_where_it_can_happen(api_client):
     assert "503" in paths["/api/v1/releases/{id}/publish/"]["post"]["responses"]
     assert "503" in paths["/api/v1/content-types/"]["post"]["responses"]
     assert "503" not in paths["/api/v1/content-types/"]["get"]["responses"]
+
+
+def test_a_release_preview_refuses_while_releases_are_switched_off(editor, switch):
+    release = rel.release_create(actor=editor, name="Spring")
+    rel.release_item_add(actor=editor, release=release, entry=ArticleFactory(title="Teaser"))
+    token = release_preview_token_create(release=release, actor=editor)["token"]
+    frontend = APIClient(HTTP_X_FOLIO_RELEASE_PREVIEW=token)
+    assert len(frontend.get("/api/v1/delivery/articles/").json()["results"]) == 1
+
+    switch(RELEASES, False)
+    assert_switched_off(frontend.get("/api/v1/delivery/articles/"), RELEASES)
+    assert (
+        APIClient().get("/api/v1/delivery/articles/").json()["results"] == []
+    )  # live is untouched
+
+    switch(RELEASES, True)
+    assert len(frontend.get("/api/v1/delivery/articles/").json()["results"]) == 1

@@ -16,7 +16,8 @@ An item the user may not view in the admin is `item_not_found`, and nothing of i
 While it watches an item the connection is present on it (content.services.presence),
 its heartbeat sent here every CONTENT_PRESENCE_HEARTBEAT_SECONDS, and it leaves when it
 unwatches or disconnects. Events (realtime.editor_events), for a watched item only:
-  {"event": "presence", "item", "others": [{"id", "name", "initials"}]}
+  {"event": "presence", "item", "others": [{"id", "name", "initials"}]} when who else
+                                                  has it open changed
   {"event": "lock", "item", "locked", "actor", "lock", "lock_banner", "locked_for_you"}
   {"event": "changed", "item", "action", "text", "actor", "version", "status", "by_you"}
 """
@@ -54,6 +55,7 @@ class EditorsConsumer(Joined, FramedConsumer):
     async def open(self) -> None:
         # The items watched, by name: the item, or None for the review queue.
         self.watched: dict[str, PublishableCore | None] = {}
+        self.others: dict[str, list[dict]] = {}  # who else it last told the client of
         await self.join()
         self.beating = asyncio.create_task(self.keep_present())
 
@@ -79,7 +81,7 @@ class EditorsConsumer(Joined, FramedConsumer):
             return
         entry = await database_sync_to_async(watching.viewable_item)(self.user, item)
         state = await database_sync_to_async(watching.join)(entry, self.user)
-        self.watched[item] = entry
+        self.watched[item], self.others[item] = entry, state["others"]
         await self.send_json({"event": "watching", "item": item, **state})
 
     async def on_unwatch(self, frame: dict[str, Any]) -> None:
@@ -87,6 +89,7 @@ class EditorsConsumer(Joined, FramedConsumer):
         if not isinstance(item, str) or item not in self.watched:
             raise FrameError("not_watching", "This connection does not watch that item.")
         entry = self.watched.pop(item)
+        self.others.pop(item, None)
         if entry is not None:
             await database_sync_to_async(watching.leave)([entry], self.user)
         await self.send_json({"event": "unwatched", "item": item})
@@ -114,7 +117,9 @@ class EditorsConsumer(Joined, FramedConsumer):
         kind = event["event"]
         if kind == "presence":
             others = [p for p in event["present"] if p["id"] != self.user.pk]
-            await self.send_json({"event": "presence", "item": item, "others": others})
+            if others != self.others.get(item):  # not its own arrival, nor old news
+                self.others[item] = others
+                await self.send_json({"event": "presence", "item": item, "others": others})
         elif kind == "lock":
             # The banner reads differently for its holder: each connection reads it anew.
             entry = self.watched[item]

@@ -53,8 +53,9 @@ class FolioCSPMiddleware(CSPMiddleware):
             added = update.get("script-src") or []
             added = [added] if isinstance(added, str) else list(added)
             update["script-src"] = [*added, *ADMIN_SCRIPT_SRC]
-            connect = update.get("connect-src") or []
-            connect = [connect] if isinstance(connect, str) else list(connect)
-            update["connect-src"] = [*connect, realtime_origin(request)]
+            if settings.REALTIME_EDITORS_ENABLED:
+                connect = update.get("connect-src") or []
+                connect = [connect] if isinstance(connect, str) else list(connect)
+                update["connect-src"] = [*connect, realtime_origin(request)]
             parts.update = update
         return parts

@@ -5,7 +5,8 @@ they name drafts.
 Made from the one place every change passes, the audit hook (accounts.audit: every
 service audits its change inside its transaction), and from presence
 (content.hooks.presence_changed); published once the change commits, nothing if it rolls
-back. `item` routes each to the connections watching it (realtime.editors):
+back; none at all with REALTIME_EDITORS_ENABLED off. `item` routes each to the
+connections watching it (realtime.editors):
 
 - {"event": "changed", "item": "article:42", "action": "publish",
    "text": "Ana Editor published this article", "actor": {"id", "name"} or null (the
@@ -20,6 +21,8 @@ back. `item` routes each to the connections watching it (realtime.editors):
 from __future__ import annotations
 
 from typing import Any
+
+from django.conf import settings
 
 from content.models import PublishableCore
 from content.services.presence import Present, item_key
@@ -78,6 +81,8 @@ def item_event(action: str, actor: Any, entry: PublishableCore) -> dict[str, Any
 
 def on_audit_requested(sender, *, actor, action: str, target, **kwargs) -> None:
     """accounts.audit.audit_requested, inside the change's transaction."""
+    if not settings.REALTIME_EDITORS_ENABLED:
+        return
     events = []
     if action.startswith("workflow."):
         events.append({"event": "review_queue", "item": REVIEW_QUEUE})
@@ -95,6 +100,8 @@ def on_audit_requested(sender, *, actor, action: str, target, **kwargs) -> None:
 
 def on_presence_changed(sender, *, entry_id, present: list[Present], **kwargs) -> None:
     """content.hooks.presence_changed: everyone who has the item open now."""
+    if not settings.REALTIME_EDITORS_ENABLED:
+        return
     item = f"{entry_type_for(sender).api_name}:{entry_id}"
     publish_on_commit(
         EDITORS,

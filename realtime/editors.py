@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -56,6 +57,7 @@ class EditorsConsumer(Joined, FramedConsumer):
         # The items watched, by name: the item, or None for the review queue.
         self.watched: dict[str, PublishableCore | None] = {}
         self.others: dict[str, list[dict]] = {}  # who else it last told the client of
+        self.beaten: dict[str, float] = {}  # when it last said its user is there, per item
         await self.join()
         self.beating = asyncio.create_task(self.keep_present())
 
@@ -63,13 +65,17 @@ class EditorsConsumer(Joined, FramedConsumer):
         if self.beating is not None:
             self.beating.cancel()
         await self.leave()
-        entries = self.entries()
-        if entries:
+        leaving = self.leaving()
+        if leaving:
             self.watched.clear()
-            await database_sync_to_async(watching.leave)(entries, self.user)
+            await database_sync_to_async(watching.leave)(leaving, self.user)
 
     def entries(self) -> list[PublishableCore]:
         return [entry for entry in self.watched.values() if entry is not None]
+
+    def leaving(self) -> list[tuple[PublishableCore, float]]:
+        """Each watched item, with when this connection last said its user is there."""
+        return [(e, self.beaten[item]) for item, e in self.watched.items() if e is not None]
 
     async def on_watch(self, frame: dict[str, Any]) -> None:
         item = watching.checked_name(frame.get("item"))
@@ -80,7 +86,8 @@ class EditorsConsumer(Joined, FramedConsumer):
             await self.send_json({"event": "watching", "item": item})
             return
         entry = await database_sync_to_async(watching.viewable_item)(self.user, item)
-        state = await database_sync_to_async(watching.join)(entry, self.user)
+        self.beaten[item] = time.time()
+        state = await database_sync_to_async(watching.join)(entry, self.user, self.beaten[item])
         self.watched[item], self.others[item] = entry, state["others"]
         await self.send_json({"event": "watching", "item": item, **state})
 
@@ -91,7 +98,8 @@ class EditorsConsumer(Joined, FramedConsumer):
         entry = self.watched.pop(item)
         self.others.pop(item, None)
         if entry is not None:
-            await database_sync_to_async(watching.leave)([entry], self.user)
+            leaving = [(entry, self.beaten.pop(item))]
+            await database_sync_to_async(watching.leave)(leaving, self.user)
         await self.send_json({"event": "unwatched", "item": item})
 
     async def keep_present(self) -> None:
@@ -102,7 +110,9 @@ class EditorsConsumer(Joined, FramedConsumer):
             if not entries:
                 continue
             try:
-                await database_sync_to_async(watching.beat)(entries, self.user)
+                now = time.time()
+                await database_sync_to_async(watching.beat)(entries, self.user, now)
+                self.beaten.update((item, now) for item, entry in self.watched.items() if entry)
             except Exception:  # the cache away: the next beat tries again
                 logger.exception("realtime: presence heartbeat failed")
 

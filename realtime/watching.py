@@ -54,21 +54,23 @@ def viewable_item(user: Any, item: str) -> PublishableCore:
     return entry
 
 
-def join(entry: PublishableCore, user: Any) -> dict[str, Any]:
-    """`user` has the item open: present from now on; what the page shows of it."""
-    others = presence.presence_beat(entry=entry, user=user)
+def join(entry: PublishableCore, user: Any, now: float) -> dict[str, Any]:
+    """`user` has the item open: present from `now` on; what the page shows of it."""
+    others = presence.presence_beat(entry=entry, user=user, now=now)
     return presence_json(entry, user, others)
 
 
-def beat(entries: list[PublishableCore], user: Any) -> None:
+def beat(entries: list[PublishableCore], user: Any, now: float) -> None:
     """The heartbeat the page would send over HTTP, for each item the connection watches."""
     for entry in entries:
-        presence.presence_beat(entry=entry, user=user)
+        presence.presence_beat(entry=entry, user=user, now=now)
 
 
-def leave(entries: list[PublishableCore], user: Any) -> None:
-    for entry in entries:
-        presence.presence_leave(entry=entry, user=user)
+def leave(leaving: list[tuple[PublishableCore, float]], user: Any) -> None:
+    """The connection closed or stopped watching (each item with its last heartbeat):
+    `user` leaves, unless another page of theirs beat since (a reload, another tab)."""
+    for entry, last_beat in leaving:
+        presence.presence_leave(entry=entry, user=user, last_beat=last_beat)
 
 
 def lock_state(entry: PublishableCore, user: Any) -> dict[str, Any]:

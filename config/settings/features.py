@@ -121,3 +121,7 @@ if REALTIME_PUBLIC_URL and not re.fullmatch(r"wss?://[^/?#\s]+", REALTIME_PUBLIC
         f"wss://realtime.example.com; got {REALTIME_PUBLIC_URL!r}."
     )
 REALTIME_PUBLIC_PORT: int | None = None
+# The editors' channel at all: off where no real-time process serves /ws/. Then the admin's
+# pages do not connect (the change form keeps to its presence heartbeat over HTTP), and no
+# editors' events are made.
+REALTIME_EDITORS_ENABLED = env.bool("REALTIME_EDITORS_ENABLED", default=True)

@@ -96,11 +96,22 @@ def presence_beat(*, entry: PublishableCore, user: Any, now: float | None = None
     return [person for person in _roster(roster) if person.user_id != user.pk]
 
 
-def presence_leave(*, entry: PublishableCore, user: Any, now: float | None = None) -> None:
-    """`user` closed the form: drop them at once rather than after two missed heartbeats."""
+def presence_leave(
+    *,
+    entry: PublishableCore,
+    user: Any,
+    now: float | None = None,
+    last_beat: float | None = None,
+) -> None:
+    """`user` closed the form: drop them at once rather than after two missed heartbeats.
+    With `last_beat` (the closing page's last heartbeat), not if they beat since: another
+    tab of theirs, or the same form reloaded, whose arrival came first."""
     now = time.time() if now is None else now
     key = _key(entry)
     roster = _fresh(_cache().get(key) or {}, now)
+    seen = roster.get(user.pk)
+    if seen is not None and last_beat is not None and seen[1] > last_beat:
+        return
     if roster.pop(user.pk, None) is not None:
         _cache().set(key, roster, timeout=_ttl())
         _announce(entry, roster)

@@ -70,3 +70,11 @@ def test_the_review_queue_and_the_dashboard_refresh_live(signed_in):
 def test_the_api_keeps_its_strict_policy(signed_in):
     response = signed_in.get("/api/v1/delivery/articles/")
     assert connect_src(response) == ["'self'"]
+
+
+def test_where_no_real_time_process_serves_ws_the_admin_does_not_connect(signed_in, settings):
+    settings.REALTIME_EDITORS_ENABLED = False
+    article = ArticleFactory()
+    response = signed_in.get(reverse("admin:content_article_change", args=[article.pk]))
+    assert "folio/realtime.js" not in response.content.decode()
+    assert connect_src(response) == ["'self'"]

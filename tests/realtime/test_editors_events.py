@@ -61,6 +61,21 @@ async def test_each_sees_the_others_presence_as_they_come_and_go(ana, otto, arti
         assert (await next_of(anas, "presence", key(article)))["others"] == []
 
 
+async def test_a_reload_does_not_make_its_editor_vanish(ana, otto, article):
+    """The reloaded page connects before the old page's connection closes: Otto stays."""
+    async with editor_socket(await as_user(ana), watch=(key(article),)) as anas:
+        otto_headers = await as_user(otto)
+        old = editor_socket(otto_headers, watch=(key(article),))
+        await old.__aenter__()
+        assert len((await next_of(anas, "presence", key(article)))["others"]) == 1
+        async with editor_socket(otto_headers, watch=(key(article),)):
+            await old.__aexit__(None, None, None)
+            # The new page has beaten since: the old one's goodbye changes nothing, and
+            # Ana's next frame is what Otto does next, not his departure.
+            await database_sync_to_async(services.entry_lock)(entry=article, actor=otto)
+            assert (await anas.receive_json_from(timeout=5))["event"] == "lock"
+
+
 async def test_someone_on_the_http_heartbeat_is_seen_at_once(ana, otto, article):
     """The fallback (no socket) still announces its arrival to those on the socket."""
     async with editor_socket(await as_user(ana), watch=(key(article),)) as anas:

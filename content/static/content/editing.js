@@ -197,6 +197,8 @@
       timer = null
     }
     window.addEventListener("pagehide", () => {
+      // Over the socket, the server says goodbye when the page's connection closes.
+      if (timer === null) return
       const goodbye = new FormData()
       goodbye.append("csrfmiddlewaretoken", csrf)
       goodbye.append("leave", "1")

@@ -5,8 +5,10 @@
   content.services.edit_locks, which audits them, and a lock held by someone else
   refuses the save and the lifecycle buttons in the services themselves;
 - `editing/presence/`: the heartbeat the page sends every CONTENT_PRESENCE_HEARTBEAT_SECONDS
-  (content.services.presence); it answers who else has the item open, the lock in force
-  and the item's version, so the page notices a lock or a save made meanwhile;
+  (content.services.presence) while the editors' WebSocket is not watching the item for it
+  (realtime.editors, which answers the same `presence_json`); it answers who else has the
+  item open, the lock in force and the item's version, so the page notices a lock or a
+  save made meanwhile;
 - `editing/autosave/`: the editor's own autosave slot (content.services.autosave): GET
   reads it (with whether the item changed since), POST keeps the form, DELETE discards.
 

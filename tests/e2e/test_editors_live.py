@@ -206,3 +206,52 @@ def test_two_editors_see_each_other_and_a_publish_toasts_the_other(folio, chromi
 
     assert ana.errors == []
     assert otto.errors == []
+
+
+REVIEW = """
+import json
+from governance.models import Workflow
+from tests.accounts.factories import UserFactory
+from tests.content.factories import ArticleFactory
+Workflow.objects.filter(name="Standard review").update(is_active=True)
+UserFactory(role="Reviewer", email="rita@example.com", full_name="Rita Reviewer")
+author = UserFactory(role="Author", email="aria@example.com", full_name="Aria Author")
+article = ArticleFactory(title="Lantern parade", owner=author)
+print("RESULT=" + json.dumps({"id": article.pk}))
+"""
+
+SUBMIT = """
+import json
+from content import services
+from content.models import Article
+article = Article.objects.get(pk={id})
+services.entry_submit(entry=article, actor=article.owner)
+print("RESULT=" + json.dumps({{"status": Article.objects.get(pk={id}).status}}))
+"""
+
+
+def test_the_review_queue_and_the_dashboard_update_themselves(folio, chromium):
+    """A submission made by another process (a shell here; the web process or a worker in
+    life) shows in the reviewer's open queue and dashboard without a reload."""
+    env = folio["processes"][0].env
+    article = django_shell(REVIEW, env=env)["id"]
+    queue = _page(chromium, folio["url"], {"width": 1280, "height": 900})
+    log_in(queue, "rita@example.com")
+    dashboard = queue.context.new_page()  # the same reviewer, on a second tab
+    dashboard.set_viewport_size({"width": 390, "height": 844})
+    queue.goto(queue.base_url + "/admin/governance/submission/?queue=mine")
+    dashboard.goto(queue.base_url + "/admin/")
+    results = queue.locator("#review-queue-results")
+    expect(results).not_to_contain_text("Lantern parade")
+    card = dashboard.locator("#card-my_review_tasks")
+    expect(card).not_to_contain_text("Lantern parade")
+
+    assert django_shell(SUBMIT.format(id=article), env=env)["status"] == "in_review"
+    expect(results).to_contain_text("Lantern parade")
+    expect(card).to_contain_text("Lantern parade")
+    _shot(queue, "05-desktop-review-queue")
+    _shot(dashboard, "06-phone-dashboard")
+    # The rows arrived with their action checkboxes working.
+    queue.locator("#result_list input.action-select").first.check()
+    expect(queue.locator("#changelist-actions-wrapper")).to_be_visible()
+    assert queue.errors == []

@@ -7,14 +7,15 @@ On the embedded default (SQLite, the local-memory cache, the in-memory channel l
 publish is made in the web process and reaches the other browser through the event log
 that daphne's process reads (realtime.fanout), and presence through the cache they share
 (content.services.presence). With CACHE_URL and CHANNEL_LAYER_URL set (the PostgreSQL
-leg), through Redis. The presence heartbeat over HTTP is slowed to ten minutes: what the
-browsers see of each other comes from the WebSocket.
+leg), the events go through Redis. The presence heartbeat over HTTP is slowed to ten
+minutes: what the browsers see of each other comes from the WebSocket.
 
 Screenshots: tests/e2e/screenshots/editors-live-*.png (desktop, and a 390px phone).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -50,20 +51,30 @@ print("RESULT=" + json.dumps({"id": article.pk}))
 """
 
 
-def _database(tmp_path: Path) -> str:
+@contextlib.contextmanager
+def _database(tmp_path: Path) -> Iterator[str]:
     """The children's database: a fresh SQLite file, or on a PostgreSQL run a fresh
-    database beside the test run's (<name>_e2e), since both processes must open it."""
+    database beside the test run's (<name>_e2e), dropped afterwards, since both processes
+    must open it."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{tmp_path / 'folio.sqlite3'}"
+        yield f"sqlite:///{tmp_path / 'folio.sqlite3'}"
+        return
     import psycopg
 
     server, _, name = url.rpartition("/")
     name = f"{name}_e2e"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{server}/{name}"
+
+    def run(sql: str) -> None:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _wait_until_up(process: Process, port: int) -> None:
@@ -79,16 +90,23 @@ def _wait_until_up(process: Process, port: int) -> None:
 
 
 @pytest.fixture
-def folio(tmp_path) -> Iterator[dict]:
+def database(tmp_path) -> Iterator[str]:
+    with _database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def folio(tmp_path, database) -> Iterator[dict]:
     """`make run`'s web and real-time processes on this run's ports, seeded."""
     env = child_env(
         DJANGO_SETTINGS_MODULE="config.settings.local",
-        DATABASE_URL=_database(tmp_path),
+        DATABASE_URL=database,
         FOLIO_PORT=str(WEB_PORT),
         FOLIO_REALTIME_PORT=str(REALTIME_PORT),
         CELERY_TASK_ALWAYS_EAGER="true",  # in place of make run's worker
         CELERY_QUEUE_DIR=str(tmp_path / "celery"),
         MEDIA_ROOT=str(tmp_path / "media"),
+        # Its own, so no roster outlives the test (on Redis it would, for two heartbeats).
         PRESENCE_CACHE_URL=f"filecache://{tmp_path / 'presence'}",
         CONTENT_PRESENCE_HEARTBEAT_SECONDS="600",
         AXES_ENABLED="false",
@@ -96,7 +114,6 @@ def folio(tmp_path) -> Iterator[dict]:
     for name in ("CACHE_URL", "CHANNEL_LAYER_URL"):
         if os.environ.get(name):
             env[name] = os.environ[name]
-            env.pop("PRESENCE_CACHE_URL")  # Redis is shared already
     manage("migrate", "--noinput", env=env, timeout=300)
     article = django_shell(SEED, env=env)["id"]
     python = sys.executable

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.dispatch import Signal
 
+from core.rehearsal import rehearsing
+
 # Sent with: actor, action, target, changes, metadata.
 audit_requested = Signal()
 
@@ -21,7 +23,10 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> None:
-    """Ask the audit log to record one event (who did what to which object)."""
+    """Ask the audit log to record one event (who did what to which object); nothing inside
+    a rehearsal (core.rehearsal), whose writes are all rolled back."""
+    if rehearsing():
+        return
     audit_requested.send(
         sender=type(target) if target is not None else None,
         actor=actor,

@@ -1,9 +1,10 @@
-"""Publishing a release of ITEMS articles (default 500): validate, publish, revert.
+"""Publishing a release of ITEMS articles (default 500): validate, preview, publish, revert.
 
 Creates ITEMS draft articles (and half as many published ones with pending changes, so the
 release both publishes new items and replaces live revisions), builds a release of them as
 an Editor would, then times validating it (a rolled-back dry run of every item's publish),
-publishing it (one transaction, every item through the lifecycle: checks, policies,
+one delivery request under a release preview token (the same dry run, then the list it
+leaves), publishing it (one transaction, every item through the lifecycle: checks, policies,
 snapshots, webhooks, audit) and reverting it. The issue's limit: publishing 500 items in
 under 10 s on PostgreSQL on this machine.
 
@@ -30,11 +31,13 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from content.models import Article, Status  # noqa: E402
 from content.services import entries, lifecycle  # noqa: E402
 from content.services import releases as rel  # noqa: E402
+from content.services.release_preview import release_preview_token_create  # noqa: E402
 from content.services.release_publishing import release_publish, release_revert  # noqa: E402
 
 ITEMS = int(os.environ.get("ITEMS", "500"))
@@ -70,6 +73,15 @@ def main() -> None:
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"{connection.vendor}, a release of {ITEMS} articles ({live} already live); load {load}")
     _timed("validate", lambda: rel.release_validate(release=release, actor=admin))
+    token = release_preview_token_create(release=release, actor=admin)["token"]
+    frontend = Client(HTTP_X_FOLIO_RELEASE_PREVIEW=token)
+
+    def preview() -> None:
+        listed = frontend.get("/api/v1/delivery/articles/", {"limit": 100})
+        assert listed.status_code == 200, listed.content[:300]
+        assert "X-Folio-Release-Blocked" not in listed, listed["X-Folio-Release-Blocked"]
+
+    _timed("preview", preview)
     published = _timed("publish", lambda: release_publish(release=release, actor=admin))
     ids = [a.pk for a in made]
     assert Article.objects.filter(pk__in=ids, status=Status.PUBLISHED).count() == ITEMS

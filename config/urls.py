@@ -11,6 +11,7 @@ from django_prometheus.exports import ExportToDjangoView
 
 from accounts import admin_reset
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
+from content.delivery.release_preview import previewable
 from content.views import home
 from content.views.media_files import media_file
 from core import health, redoc
@@ -67,8 +68,14 @@ urlpatterns = [
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
     path("metrics", ExportToDjangoView, name="prometheus-metrics"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"content": PublishedSitemap}}, name="sitemap"),
-    path("feeds/articles.atom", ArticleFeed(), name="feed-articles"),
+    # Both answer a release preview token as the delivery API does.
+    path(
+        "sitemap.xml",
+        previewable(sitemap),
+        {"sitemaps": {"content": PublishedSitemap}},
+        name="sitemap",
+    ),
+    path("feeds/articles.atom", previewable(ArticleFeed()), name="feed-articles"),
     path("", home.home, name="home"),
 ]
 

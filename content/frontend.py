@@ -128,6 +128,17 @@ def preview_url(token: str, *, locale: str, kind: str, slug: str, entry_id: int)
     return public_url(url, locale) if url.startswith("/") else url
 
 
+def release_preview_url(token: str, release_id: int) -> str | None:
+    """Where a release preview starts on the frontend: FRONTEND_RELEASE_PREVIEW_URL filled in
+    (a path is on the default locale's frontend); None when it is not set."""
+    template = settings.FRONTEND_RELEASE_PREVIEW_URL
+    if not template:
+        return None
+    # Validated at start-up (config.settings.addresses): {token}, and maybe {release}.
+    url = template.format(token=quote(token, safe=":"), release=release_id)
+    return public_url(url, settings.CONTENT_DEFAULT_LOCALE) if url.startswith("/") else url
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"

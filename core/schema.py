@@ -43,7 +43,11 @@ _VERSIONED_ERRORS = {
 
 
 class FolioAutoSchema(AutoSchema):
-    """Adds the error responses, in the error envelope, to every operation."""
+    """Adds the error responses, in the error envelope, to every operation, and the
+    parameters a view class declares for all its operations (`extra_parameters`)."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), *getattr(self.view, "extra_parameters", ())]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -61,38 +61,41 @@ for _entry in env.list("FRONTEND_BASE_URLS", default=[]):
     FRONTEND_BASE_URLS[_locale.strip()] = base_url(f"FRONTEND_BASE_URLS ({_locale})", _url)
 # What a preview address may name (content.frontend.preview_url); {token} is required.
 PREVIEW_PLACEHOLDERS = ("token", "type", "slug", "locale", "id")
+# What a release preview address may name (content.services.release_preview).
+RELEASE_PREVIEW_PLACEHOLDERS = ("token", "release")
 
 
-def preview_template(value: str) -> str:
-    """FRONTEND_PREVIEW_URL checked: an absolute http(s) URL or a path, naming only
-    PREVIEW_PLACEHOLDERS (in its path or query: the frame's origin must be known), {token}
-    among them."""
+def preview_template(
+    value: str, name: str = "FRONTEND_PREVIEW_URL", placeholders: tuple[str, ...] = ()
+) -> str:
+    """A preview address checked: an absolute http(s) URL or a path, naming only
+    `placeholders` (PREVIEW_PLACEHOLDERS by default; in its path or query: the frame's origin
+    must be known), {token} among them."""
+    placeholders = placeholders or PREVIEW_PLACEHOLDERS
     value = value.strip()
     if not value:
         return value
-    known = ", ".join(f"{{{name}}}" for name in PREVIEW_PLACEHOLDERS)
+    known = ", ".join(f"{{{p}}}" for p in placeholders)
     try:
-        parts = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(value)]
+        parts = [(field, conv, spec) for _, field, spec, conv in string.Formatter().parse(value)]
     except ValueError as exc:  # a lone { or }
         raise ImproperlyConfigured(
-            f"FRONTEND_PREVIEW_URL: {exc} (write a literal brace as {{{{ or }}}})."
+            f"{name}: {exc} (write a literal brace as {{{{ or }}}})."
         ) from None
-    names = [name for name, _, _ in parts if name is not None]
-    unknown = sorted({name for name in names if name not in PREVIEW_PLACEHOLDERS})
+    names = [field for field, _, _ in parts if field is not None]
+    unknown = sorted({field for field in names if field not in placeholders})
     if unknown:
-        shown = ", ".join(f"{{{name}}}" for name in unknown)
+        shown = ", ".join(f"{{{field}}}" for field in unknown)
         raise ImproperlyConfigured(
-            f"FRONTEND_PREVIEW_URL: unknown placeholder {shown} in {value!r}; it may hold {known}."
+            f"{name}: unknown placeholder {shown} in {value!r}; it may hold {known}."
         )
-    if any(conv or spec for name, conv, spec in parts if name is not None):
-        raise ImproperlyConfigured(
-            f"FRONTEND_PREVIEW_URL: write placeholders plainly ({known}); got {value!r}."
-        )
+    if any(conv or spec for field, conv, spec in parts if field is not None):
+        raise ImproperlyConfigured(f"{name}: write placeholders plainly ({known}); got {value!r}.")
     if "token" not in names:
-        raise ImproperlyConfigured("FRONTEND_PREVIEW_URL must hold {token}, where the token goes.")
+        raise ImproperlyConfigured(f"{name} must hold {{token}}, where the token goes.")
     if not value.startswith("/") and not re.fullmatch(r"https?://[^/?#\s{}]+([/?#]\S*)?", value):
         raise ImproperlyConfigured(
-            "FRONTEND_PREVIEW_URL must be an absolute http(s) URL with placeholders only after "
+            f"{name} must be an absolute http(s) URL with placeholders only after "
             f"its host (https://www.example.com/api/preview?token={{token}}), or a path; got "
             f"{value!r}."
         )
@@ -105,6 +108,15 @@ def preview_template(value: str) -> str:
 # JSON, and the panel shows Folio's own rendering. CONTENT_PREVIEW_URL is its former name.
 FRONTEND_PREVIEW_URL = preview_template(
     env.str("FRONTEND_PREVIEW_URL", default=env.str("CONTENT_PREVIEW_URL", default=""))
+)
+# The frontend page that turns a release preview on (it keeps the token, then sends it to
+# delivery with every request), with {token} and optionally {release} (its id): absolute, or
+# a path on the default locale's frontend. The release's admin page links to it. Unset:
+# the page shows the token and delivery URLs only.
+FRONTEND_RELEASE_PREVIEW_URL = preview_template(
+    env.str("FRONTEND_RELEASE_PREVIEW_URL", default=""),
+    "FRONTEND_RELEASE_PREVIEW_URL",
+    RELEASE_PREVIEW_PLACEHOLDERS,
 )
 
 # Links in emails (the overdue-review digest) open the admin here.

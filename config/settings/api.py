@@ -3,6 +3,8 @@ them (`from .api import *`); the JWT settings sit with the rest of auth in base.
 
 from __future__ import annotations
 
+from corsheaders.defaults import default_headers
+
 from .environment import env
 
 # --- API -------------------------------------------------------------------------------
@@ -71,3 +73,7 @@ SPECTACULAR_SETTINGS = {
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# A browser frontend may send a release preview token as a header (a custom header needs
+# a preflight's leave), and read the request id and which items a preview left out.
+CORS_ALLOW_HEADERS = (*default_headers, "x-folio-release-preview")
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "X-Folio-Release", "X-Folio-Release-Blocked"]

@@ -214,6 +214,9 @@ CONTENT_PREVIEW_MAX_AGE = env.int("CONTENT_PREVIEW_MAX_AGE", default=60 * 60 * 2
 # How long the admin's live preview keeps an unsaved draft for the frontend's preview page
 # (in the cache, under a token of its own; each pause in typing makes a new one).
 CONTENT_PREVIEW_DRAFT_MAX_AGE = env.int("CONTENT_PREVIEW_DRAFT_MAX_AGE", default=10 * 60)
+# How long a release preview token works (content.services.release_preview): delivery
+# answers as if the release were published while a request carries it.
+RELEASE_PREVIEW_SECONDS = env.int("RELEASE_PREVIEW_SECONDS", default=60 * 60 * 24)
 # Editing together (content.services.edit_locks, presence, autosave): an edit lock lasts
 # this long unless released or renewed; the change form sends a presence heartbeat this
 # often (someone missing two is gone); it autosaves this long after the last keystroke.

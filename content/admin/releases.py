@@ -1,5 +1,6 @@
 """Releases in the admin (sidebar: Content). The change page shows the release's items with
-what blocks each, and its actions (validate, schedule, publish now, revert) as POST forms;
+what blocks each, its actions (validate, schedule, publish now, revert) as POST forms, and
+a Preview panel (content.admin.release_preview);
 "Add to release…" (an item's header, and a changelist bulk action) opens a page to pick
 the release. Every write goes through content.services.releases / release_publishing."""
 
@@ -20,6 +21,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin
 
+from content.admin.release_preview import preview_context, preview_issue
 from content.models import Release, ReleaseAction, ReleaseStatus
 from content.services import release_publishing as publishing
 from content.services import releases
@@ -126,15 +128,21 @@ class ReleaseAdmin(ServiceFormAdminMixin, ModelAdmin):
             )
         managing = request.user.has_perm("content.change_release")
         is_open = release.status in releases.OPEN
+        published = release.status == ReleaseStatus.PUBLISHED
+        changed = {c["item"] for c in publishing.changed_since(items)} if published else set()
+        for row in rows:
+            row["changed_since"] = row["item"].pk in changed
         return {
             "release_rows": rows,
             "release_blocked": sum(1 for row in rows if row["item"].blockers),
             "release_can_edit": managing and is_open,
-            "release_can_revert": managing and release.status == ReleaseStatus.PUBLISHED,
+            "release_can_revert": managing and published,
+            "release_changed_since": len(changed),
             "release_urls": {
                 name: reverse(f"admin:content_release_{name}", args=[release.pk])
-                for name in ("validate", "publish", "schedule", "revert")
+                for name in ("validate", "publish", "schedule", "revert", "preview")
             },
+            "release_preview": preview_context(request, release) if managing and is_open else None,
             "release_now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         }
 
@@ -148,6 +156,7 @@ class ReleaseAdmin(ServiceFormAdminMixin, ModelAdmin):
             path("<int:pk>/publish/", view(self.act("publish")), name="content_release_publish"),
             path("<int:pk>/schedule/", view(self.act("schedule")), name="content_release_schedule"),
             path("<int:pk>/revert/", view(self.act("revert")), name="content_release_revert"),
+            path("<int:pk>/preview/", view(self.act("preview")), name="content_release_preview"),
             path(
                 "<int:pk>/items/<int:item_id>/remove/",
                 view(self.remove_item_view),
@@ -202,8 +211,17 @@ class ReleaseAdmin(ServiceFormAdminMixin, ModelAdmin):
         else:
             messages.success(request, f"“{release}” is no longer scheduled.")
 
+    def _preview(self, request, release: Release) -> None:
+        expires_at = preview_issue(request, release)
+        messages.success(
+            request,
+            f"A preview token for “{release}” is below; it works until "
+            f"{timezone.localtime(expires_at):%Y-%m-%d %H:%M}.",
+        )
+
     def _revert(self, request, release: Release) -> None:
-        publishing.release_revert(release=release, actor=request.user)
+        overwrite = request.POST.get("overwrite_later") == "on"
+        publishing.release_revert(release=release, actor=request.user, overwrite_later=overwrite)
         messages.success(request, f"“{release}” was reverted: the items are as before it.")
 
     @staticmethod

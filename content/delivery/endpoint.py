@@ -21,6 +21,7 @@ from accounts.authentication import (
     authenticate_presented,
 )
 from accounts.models import ApiKey, ApiKeyScope
+from content.delivery import release_preview
 from content.delivery.http import compress, lookup, respond, store
 from content.delivery.throttling import DeliveryThrottle
 from core.exceptions import api_exception_handler
@@ -41,10 +42,24 @@ class DeliveryView(APIView):
     only the checks delivery needs run (throttle, the API key when one is required, and
     any credential that is sent: a bad one is a 401 even here). Errors still go
     through the API's one exception handler, so they keep the error format.
+
+    A request carrying a release preview token is answered as if the release were
+    published (content.delivery.release_preview); ordinary requests pay one check for it.
     """
 
     http_method_names = ["get"]
     throttle_classes = [DeliveryThrottle]
+    # Whether a release can change this endpoint's answers. One it cannot (taxonomy, media)
+    # checks a release preview token, then answers as usual.
+    follows_releases = True
+    # The release preview being answered (content.delivery.release_preview), else None.
+    previewing = None
+    # The OpenAPI schema's extras (core.schema.FolioAutoSchema) for every delivery operation.
+    extra_parameters = release_preview.schema_parameters()
+    extra_error_statuses = {
+        "409": "The release preview token names a release that is no longer open.",
+        "503": "A release preview found the release's items locked by other changes.",
+    }
 
     def get_authenticators(self):
         return [ApiKeyAuthentication()] if settings.DELIVERY_REQUIRE_KEY else []
@@ -63,6 +78,10 @@ class DeliveryView(APIView):
                 # None is needed, but one that is sent must be good (anonymous requests,
                 # the hot path, skip this). Before the cache lookup: a hit is no way round.
                 authenticate_presented(request)
+            if release_preview.asked(request.META):
+                return release_preview.serve(
+                    self, request, lambda: self.get(request, *args, **kwargs)
+                )
             return self.get(request, *args, **kwargs)
         except Exception as exc:
             return self._error(request, exc)
@@ -101,6 +120,10 @@ class DeliveryView(APIView):
         Before anything is parsed, the response is looked up: in this process's own tier,
         else in one read of the shared cache (content.delivery.http.lookup).
         """
+        if self.previewing is not None:
+            # Built in the preview's rehearsal, never read from nor kept in the cache (its
+            # throttle was counted before the rehearsal began).
+            return release_preview.answer(build().body)
         DeliveryThrottle().check(request)
         found = lookup(request, scope)
         ready = found.ready

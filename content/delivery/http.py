@@ -28,6 +28,8 @@ from content import frontend
 from content.delivery import local
 from content.delivery.services import content_version, content_version_bump
 
+_VARY = "Accept, Authorization, X-Folio-Release-Preview"
+_VARY_GZIP = "Accept, Accept-Encoding, Authorization, X-Folio-Release-Preview"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
@@ -167,7 +169,7 @@ def respond(request, ready: Ready, *, cache_control: str | None = None) -> HttpR
         response["Last-Modified"] = ready.last_modified
     response["Cache-Control"] = cache_control or settings.DELIVERY_CACHE_CONTROL
     response["Surrogate-Key"] = ready.surrogate_key
-    response["Vary"] = (
-        "Accept, Accept-Encoding, Authorization" if ready.compressible else "Accept, Authorization"
-    )
+    # A release preview token (content.delivery.release_preview) changes the answer: a
+    # shared cache must not answer a request that carries one with this response.
+    response["Vary"] = _VARY_GZIP if ready.compressible else _VARY
     return response

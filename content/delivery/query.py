@@ -57,8 +57,12 @@ LIST_PARAMS = frozenset(
 )
 
 
+# A release preview token (content.delivery.release_preview): any endpoint may carry it.
+RELEASE_PREVIEW = "release_preview"
+
+
 def check_params(params, allowed: set[str]) -> None:
-    unknown = sorted(set(params) - allowed)
+    unknown = sorted(set(params) - allowed - {RELEASE_PREVIEW})
     if unknown:
         raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
     for name in params:

@@ -25,6 +25,7 @@ from content.models.snapshots import (
 )
 from content.pgcopy import copy_instances, copy_rows, reserve_ids
 from content.types import EntryType, entry_types
+from core.rehearsal import rehearsing
 
 if TYPE_CHECKING:
     from content.delivery.entries import EntryDelivery
@@ -57,7 +58,10 @@ def content_version_bump(*, expired: datetime.datetime | None = None) -> int:
     """Invalidate every cached delivery response, in the caller's transaction, so the change
     and its invalidation commit together (whatever the cache is doing), and note when the
     next served item expires. With `expired`, only if that expiry is still the noted one:
-    of several processes that see it pass, one bumps."""
+    of several processes that see it pass, one bumps. In a rehearsal (a release preview,
+    always rolled back) nothing moves: the bump would hold the row every publish waits on."""
+    if rehearsing():
+        return content_version()[0]
     state = DeliveryState.objects.filter(pk=1)
     if expired is not None:
         state = state.filter(next_expiry=expired)
@@ -77,9 +81,11 @@ def content_version_bump(*, expired: datetime.datetime | None = None) -> int:
 
 def snapshots_sync(entries: Sequence[PublishableCore], *, announce: bool = True) -> None:
     """Write the snapshot of each public entry and remove the others' (one model per call),
-    and announce what changed for frontends (content.delivery.events) unless told not to."""
+    and announce what changed for frontends (content.delivery.events) unless told not to,
+    or rehearsing (core.rehearsal: nothing of it is kept, so there is nothing to announce)."""
     if not entries:
         return
+    announce = announce and not rehearsing()
     delivery = entry_delivery_for(entries[0])
     now = timezone.now()
     ids = [e.pk for e in entries]

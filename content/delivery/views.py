@@ -121,6 +121,8 @@ def _taxonomy(model, request, scope: str):
 class CategoryListView(DeliveryView):
     """Every category of a locale, with its parent."""
 
+    follows_releases = False  # taxonomy is not published
+
     def get(self, request):
         return self.cached(
             request, lambda: _taxonomy(Category, request, "categories"), "categories"
@@ -135,6 +137,8 @@ class CategoryListView(DeliveryView):
 class TagListView(DeliveryView):
     """Every tag of a locale."""
 
+    follows_releases = False  # taxonomy is not published
+
     def get(self, request):
         return self.cached(request, lambda: _taxonomy(Tag, request, "tags"), "tags")
 
@@ -146,6 +150,10 @@ class TagListView(DeliveryView):
 )
 class MediaDetailView(DeliveryView):
     """A media asset, or one of its renditions (made on first request, then stored)."""
+
+    # Releases publish no media; and a rendition made inside a preview's rollback would
+    # leave its file behind.
+    follows_releases = False
 
     def get(self, request, pk: int):
         def build():

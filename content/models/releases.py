@@ -62,10 +62,13 @@ class ReleaseItem(models.Model):
     object_id = models.PositiveBigIntegerField()
     entry = GenericForeignKey("content_type", "object_id")
     action = models.CharField(max_length=16, choices=ReleaseAction.choices)
-    # What a publish puts live: the latest revision when the item was added (or re-added).
+    # What a publish puts live. An item added without naming a revision follows the item:
+    # the release publishes its latest revision when it goes out (so fixing a blocked item
+    # is just editing it), and `revision` then records what went out. Naming one pins it.
     revision = models.ForeignKey(
         "content.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    follow_latest = models.BooleanField(default=True)
     # Recorded at publish time, for the revert: the live revision before (None: not live).
     previous_revision = models.ForeignKey(
         "content.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -30,6 +30,7 @@ class ReleaseItemSerializer(serializers.ModelSerializer):
             "title",
             "action",
             "revision",
+            "follow_latest",
             "previous_revision",
             "blockers",
             "added_at",
@@ -94,7 +95,8 @@ class ReleaseItemAddSerializer(StrictSerializer):
         min_value=1,
         required=False,
         allow_null=True,
-        help_text="The revision number to publish; by default the item's latest now.",
+        help_text="The revision number to publish (pinned); by default the item's latest"
+        " revision when the release goes out (`follow_latest`).",
     )
 
     def __init__(self, *args, **kwargs):
@@ -110,6 +112,28 @@ class ReleasePublishSerializer(StrictSerializer):
     )
 
 
+class ReleaseRevertSerializer(StrictSerializer):
+    overwrite_later = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Revert items changed since the release went out too, undoing those changes.",
+    )
+
+
 class ReleaseValidationSerializer(serializers.Serializer):
     ready = serializers.BooleanField()
     items = ReleaseItemSerializer(many=True)
+
+
+class ReleasePreviewTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text="Send it to delivery as the X-Folio-Release-Preview header, or as the "
+        "`release_preview` query parameter: the answer is as if the release were published now."
+    )
+    release = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+    frontend_url = serializers.CharField(
+        allow_null=True,
+        help_text="Where the preview starts on your site (FRONTEND_RELEASE_PREVIEW_URL); null "
+        "when it is not set.",
+    )

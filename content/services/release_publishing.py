@@ -34,6 +34,7 @@ from content.services.releases import (
     ensure_release_perm,
     entries_of,
     forward_step,
+    going_out,
     item_publish,
     item_unpublish,
     release_validate,
@@ -94,13 +95,18 @@ def _payload(release: Release, items: list[ReleaseItem]) -> list[dict[str, Any]]
 
 
 def _record_previous(items: list[ReleaseItem]) -> None:
-    """Note each item's live revision before the release, for the revert."""
+    """Note each item's live revision before the release, for the revert, and the revision
+    that goes out (an item following the latest: its latest now)."""
     entries = entries_of(items)
     for item in items:
         entry = entries[item.pk]
         item.previous_revision_id = entry.live_revision_id if entry else None
+        if entry is not None and item.action == ReleaseAction.PUBLISH:
+            item.revision = going_out(item, entry)
         item.blockers = []
-    ReleaseItem.objects.bulk_update(items, ["previous_revision", "blockers"], batch_size=500)
+    ReleaseItem.objects.bulk_update(
+        items, ["previous_revision", "revision", "blockers"], batch_size=500
+    )
 
 
 def _go_live(release: Release, actor: Any, *, scheduled: bool) -> Release:
@@ -241,8 +247,37 @@ def _back_step(actor: Any) -> Step:
     return step
 
 
-def release_revert(*, release: Release, actor: Any) -> Release:
-    """Restore each item's live revision from before the release, all or nothing."""
+CHANGED_SINCE = "Changed since the release went out."
+
+
+def changed_since(items: list[ReleaseItem]) -> list[dict[str, Any]]:
+    """The items whose live state is no longer what the release made it: published again,
+    unpublished or republished by someone since. A revert would undo that work too."""
+    entries = entries_of(items)
+    changed = []
+    for item in items:
+        entry = entries[item.pk]
+        if entry is None:
+            continue
+        if item.action == ReleaseAction.PUBLISH:
+            moved = entry.live_revision_id != item.revision_id
+        else:
+            moved = entry.live_revision_id is not None
+        if moved:
+            changed.append(
+                {
+                    "item": item.pk,
+                    "type": entry_type_for(entry).api_name,
+                    "id": item.object_id,
+                    "reasons": [CHANGED_SINCE],
+                }
+            )
+    return changed
+
+
+def release_revert(*, release: Release, actor: Any, overwrite_later: bool = False) -> Release:
+    """Restore each item's live revision from before the release, all or nothing. Items
+    changed since the release refuse it unless `overwrite_later` (ReleaseBlocked lists them)."""
     ensure_release_perm(actor, "change")
     try:
         with transaction.atomic():
@@ -250,6 +285,13 @@ def release_revert(*, release: Release, actor: Any) -> Release:
             if locked.status != ReleaseStatus.PUBLISHED:
                 raise ValidationError({"status": ["Only a published release can be reverted."]})
             items = _items(locked)
+            changed = [] if overwrite_later else changed_since(items)
+            if changed:
+                raise ReleaseBlocked(
+                    f"{len(changed)} item(s) changed since the release went out; reverting"
+                    " would undo those changes too. Revert anyway to overwrite them.",
+                    changed,
+                )
             hooks.announce_release(hooks.release_reverted, locked, items=_payload(locked, items))
             blockers = run_items(items, _back_step(actor))
             if blockers:
@@ -272,6 +314,7 @@ def release_revert(*, release: Release, actor: Any) -> Release:
 __all__ = [
     "OPEN",
     "ReleaseBlocked",
+    "changed_since",
     "release_publish",
     "release_revert",
     "release_schedule",

@@ -130,9 +130,10 @@ def release_item_add(
     action: str = ReleaseAction.PUBLISH,
     revision: Revision | None = None,
 ) -> ReleaseItem:
-    """Add `entry` (or, already in, replace its action and revision): publish `revision`, by
-    default the latest now, or unpublish it. Only the item's own check says whether it may
-    go out (validate), so an Editor can collect items first and fix them later."""
+    """Add `entry` (or, already in, replace its action and revision): publish `revision`
+    (pinned), by default its latest revision when the release goes out, or unpublish it.
+    Only the item's own check says whether it may go out (validate), so an Editor can
+    collect items first and fix them later."""
     ensure_release_perm(actor, "change")
     release = Release.objects.select_for_update().get(pk=release.pk)
     ensure_open(release, "change")
@@ -143,6 +144,7 @@ def release_item_add(
         raise ValidationError({"entry": ["This item is in the trash; restore it first."]})
     # The type's own content type (a runtime type's proxy), so the item loads as its type.
     content_type = ContentType.objects.get_for_model(entry, for_concrete_model=False)
+    follow_latest = action == ReleaseAction.PUBLISH and revision is None
     if action == ReleaseAction.UNPUBLISH:
         revision = None
     elif revision is None:
@@ -161,7 +163,13 @@ def release_item_add(
         release=release,
         content_type=content_type,
         object_id=entry.pk,
-        defaults={"action": action, "revision": revision, "blockers": [], "added_by": actor},
+        defaults={
+            "action": action,
+            "revision": revision,
+            "follow_latest": follow_latest,
+            "blockers": [],
+            "added_by": actor,
+        },
     )
     release.save(update_fields=["updated_at"])
     audit_record(
@@ -196,10 +204,19 @@ def entries_of(items: Iterable[ReleaseItem]) -> dict[int, PublishableCore | None
     found: dict[int, PublishableCore | None] = {}
     for type_id, group in by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
-        rows = model.objects.in_bulk([i.object_id for i in group]) if model else {}
+        rows = (
+            model.objects.select_related("latest_revision").in_bulk([i.object_id for i in group])
+            if model
+            else {}
+        )
         for item in group:
             found[item.pk] = rows.get(item.object_id)
     return found
+
+
+def going_out(item: ReleaseItem, entry: PublishableCore) -> Revision | None:
+    """The revision publishing the release puts live for a publish item."""
+    return entry.latest_revision if item.follow_latest else item.revision
 
 
 def item_publish(entry: PublishableCore, revision: Revision | None, actor, scheduled) -> None:
@@ -248,7 +265,7 @@ def forward_step(actor: Any, *, scheduled: bool = False) -> Step:
 
     def step(item: ReleaseItem, entry: PublishableCore) -> None:
         if item.action == ReleaseAction.PUBLISH:
-            item_publish(entry, item.revision, actor, scheduled)
+            item_publish(entry, going_out(item, entry), actor, scheduled)
         else:
             item_unpublish(entry, actor)
 

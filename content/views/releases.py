@@ -15,7 +15,9 @@ from content.models import Release
 from content.serializers.releases import (
     ReleaseItemAddSerializer,
     ReleaseItemSerializer,
+    ReleasePreviewTokenSerializer,
     ReleasePublishSerializer,
+    ReleaseRevertSerializer,
     ReleaseSerializer,
     ReleaseUpdateSerializer,
     ReleaseValidationSerializer,
@@ -23,6 +25,7 @@ from content.serializers.releases import (
 )
 from content.services import release_publishing as publishing
 from content.services import releases
+from content.services.release_preview import release_preview_token_create
 from content.services.revisions import revision_list
 from content.types import entry_type
 
@@ -46,6 +49,7 @@ class ReleaseViewSet(viewsets.ModelViewSet):
         "publish": "change",
         "unschedule": "change",
         "revert": "change",
+        "preview_token": "change",
     }
     serializer_class = ReleaseSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -172,9 +176,26 @@ class ReleaseViewSet(viewsets.ModelViewSet):
         )
         return self._respond(release)
 
-    @extend_schema(request=None, responses=ReleaseSerializer)
+    @extend_schema(request=ReleaseRevertSerializer, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def revert(self, request, pk=None):
-        """Restore each item's live revision from before the release, all or nothing."""
-        release = publishing.release_revert(release=self.get_object(), actor=request.user)
+        """Restore each item's live revision from before the release, all or nothing. Items
+        changed since the release refuse it (400, listed in `details.items`) unless
+        `overwrite_later` is true."""
+        data = ReleaseRevertSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        release = publishing.release_revert(
+            release=self.get_object(),
+            actor=request.user,
+            overwrite_later=data.validated_data["overwrite_later"],
+        )
         return self._respond(release)
+
+    @extend_schema(request=None, responses=ReleasePreviewTokenSerializer)
+    @action(detail=True, methods=["post"], url_path="preview-token")
+    def preview_token(self, request, pk=None):
+        """A signed token (valid RELEASE_PREVIEW_SECONDS) that makes every delivery endpoint
+        answer as if the release were published now, as you would publish it; while the
+        release is open. Audited."""
+        token = release_preview_token_create(release=self.get_object(), actor=request.user)
+        return Response(ReleasePreviewTokenSerializer(token).data)

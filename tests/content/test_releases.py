@@ -16,6 +16,7 @@ from content import services
 from content.models import Article, Page, Release, ReleaseStatus, Status
 from content.services import releases as rel
 from content.services.release_publishing import (
+    CHANGED_SINCE,
     ReleaseBlocked,
     release_publish,
     release_revert,
@@ -76,9 +77,28 @@ def test_publish_puts_every_item_live_in_one_go_with_one_release_event(editor, w
 
 
 @pytest.mark.django_db
-def test_the_pinned_revision_goes_live_not_later_edits(editor):
-    article = ArticleFactory(title="First")
+def test_an_item_follows_its_latest_revision_so_fixing_it_fixes_the_release(editor):
+    banned(terms=("forbidden",))
+    article = ArticleFactory(title="A forbidden word")
     release = _release(editor, article)
+    assert rel.release_validate(release=release, actor=editor)  # blocked
+    services.entry_update(entry=article, actor=editor, data={"title": "Clean"})
+
+    assert rel.release_validate(release=release, actor=editor) == {}
+    release_publish(release=release, actor=editor)
+
+    article.refresh_from_db()
+    assert article.live_revision.snapshot["title"] == "Clean"
+    assert release.items.get().revision == article.live_revision  # what went out
+
+
+@pytest.mark.django_db
+def test_a_pinned_revision_goes_live_not_later_edits(editor):
+    article = ArticleFactory(title="First")
+    release = rel.release_create(actor=editor, name="Pinned")
+    rel.release_item_add(
+        actor=editor, release=release, entry=article, revision=article.latest_revision
+    )
     services.entry_update(entry=article, actor=editor, data={"title": "Second"})
     release_publish(release=release, actor=editor)
     article.refresh_from_db()
@@ -327,3 +347,29 @@ def test_a_release_holds_at_most_max_items(editor, monkeypatch):
 
 def test_the_stated_limit_covers_the_issues_500_items():
     assert rel.MAX_ITEMS >= 500  # publishing 500 is timed on PostgreSQL: bench/releases.py
+
+
+@pytest.mark.django_db
+def test_revert_refuses_items_changed_since_unless_told_to_overwrite_them(editor):
+    edited, pulled, untouched = ArticleFactory(), ArticleFactory(), ArticleFactory()
+    release = _release(editor, edited, pulled, untouched)
+    release_publish(release=release, actor=editor)
+    # After the release: a colleague publishes a new revision of one, takes another down.
+    services.entry_update(entry=edited, actor=editor, data={"title": "Fixed typo"})
+    services.entry_publish(entry=edited, actor=editor)
+    services.entry_unpublish(entry=pulled, actor=editor)
+
+    with pytest.raises(ReleaseBlocked) as refused:
+        release_revert(release=release, actor=editor)
+
+    listed = {(i["id"], tuple(i["reasons"])) for i in refused.value.details["items"]}
+    assert listed == {(edited.pk, (CHANGED_SINCE,)), (pulled.pk, (CHANGED_SINCE,))}
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.PUBLISHED  # nothing was reverted
+    assert (_live(edited), _live(untouched)) == (2, 1)
+
+    release_revert(release=release, actor=editor, overwrite_later=True)
+
+    assert (_live(edited), _live(pulled), _live(untouched)) == (None, None, None)
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.REVERTED

@@ -3,14 +3,21 @@ what blocks each item, validated, scheduled, published and reverted from its pag
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
 from django.utils import timezone
 
+from content import services
 from content.models import Article, Release, ReleaseStatus, Status
 from content.services import releases as rel
+from content.services.release_publishing import release_publish
+from governance.audit.models import AuditEvent
+from governance.models import Workflow
 from tests.content.factories import ArticleFactory
 from tests.content.test_admin import login, messages_of, url
 from tests.governance.policy_fixtures import banned
@@ -115,3 +122,71 @@ def test_the_release_changelist_and_add_form(client, editor):
     assert "Campaign" in listing
     client.post(url("release_add"), {"name": "Winter", "description": ""})
     assert Release.objects.filter(name="Winter", created_by=editor).exists()
+
+
+def test_the_preview_panel_gives_a_token_that_delivery_answers_with(client, editor, settings):
+    Workflow.objects.update(is_active=False)
+    settings.FRONTEND_RELEASE_PREVIEW_URL = "/release-preview?token={token}"
+    settings.FRONTEND_BASE_URL = "https://www.example.com"
+    article = ArticleFactory(title="Launch post")
+    release = _release_with(editor, article)
+    login(client, editor)
+    page = client.get(url("release_change", release.pk)).content.decode()
+    assert 'id="release-preview"' in page
+    assert 'data-release-action="preview"' in page
+    assert 'data-release-preview="token"' not in page  # none asked for yet
+
+    done = client.post(url("release_preview", release.pk), follow=True)
+    assert any("preview token" in m for m in messages_of(done))
+    page = done.content.decode()
+    token = html.unescape(re.search(r'value="([^"]+)" data-release-preview="token"', page)[1])
+    assert "https://www.example.com/release-preview?token=" in page
+    assert f"X-Folio-Release-Preview: {token}" in html.unescape(page)
+    urls = re.findall(
+        r'href="(http://testserver/api/v1/delivery/articles/\?release_preview=[^"]+)"', page
+    )
+    assert urls
+    assert AuditEvent.objects.filter(action="release.preview_token").count() == 1
+
+    listed = Client().get(html.unescape(urls[0]).removeprefix("http://testserver"))
+    assert [a["title"] for a in listed.json()["results"]] == ["Launch post"]
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+def test_no_preview_panel_for_viewers_or_a_published_release(client, editor, users):
+    release = _release_with(editor, ArticleFactory())
+    login(client, users["Viewer"])
+    assert (
+        'id="release-preview"' not in client.get(url("release_change", release.pk)).content.decode()
+    )
+    refused = client.post(url("release_preview", release.pk), follow=True)
+    assert any("permission" in m for m in messages_of(refused))
+    assert not AuditEvent.objects.filter(action="release.preview_token").exists()
+
+    Workflow.objects.update(is_active=False)
+    release_publish(release=release, actor=editor)
+    login(client, editor)
+    page = client.get(url("release_change", release.pk)).content.decode()
+    assert 'data-release-status="published"' in page
+    assert 'id="release-preview"' not in page
+
+
+@pytest.mark.django_db
+def test_the_release_page_warns_of_items_changed_since_before_a_revert(client, editor):
+    first, second = ArticleFactory(), ArticleFactory()
+    release = _release_with(editor, first, second)
+    login(client, editor)
+    client.post(url("release_publish", release.pk))
+    services.entry_update(entry=first, actor=editor, data={"title": "Later"})
+    services.entry_publish(entry=first, actor=editor)
+
+    page = client.get(url("release_change", release.pk)).content.decode()
+    assert 'data-release="changed-since"' in page
+    assert page.count('data-release="item-changed-since"') == 1
+    refused = client.post(url("release_revert", release.pk), follow=True)
+    assert any("changed since" in m for m in messages_of(refused))
+    assert Release.objects.get(pk=release.pk).status == ReleaseStatus.PUBLISHED
+
+    client.post(url("release_revert", release.pk), {"overwrite_later": "on"})
+    assert Release.objects.get(pk=release.pk).status == ReleaseStatus.REVERTED
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()

@@ -7,7 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from content import services
 from content.models import Article, ReleaseStatus, Status
+from governance.audit.models import AuditEvent
+from tests.assertions import assert_error
 from tests.content.factories import ArticleFactory, PageFactory
 from tests.governance.policy_fixtures import banned
 
@@ -167,4 +170,71 @@ def test_only_editors_manage_releases(client_for, editor_client, role):
         assert response.status_code == 403, (method, path)
         assert response.json()["error"]["code"] == "permission_denied"
     assert client_for("anonymous").get(URL).status_code == 401
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()
+
+
+@pytest.mark.django_db
+def test_editors_get_a_release_preview_token_which_is_audited(editor_client, client_for, settings):
+    release = _create(editor_client)
+    url = f"{URL}{release['id']}/preview-token/"
+    issued = editor_client.post(url)
+    assert issued.status_code == 200, issued.content
+    body = issued.json()
+    assert set(body) == {"token", "release", "expires_at", "frontend_url"}
+    assert body["release"] == release["id"]
+    assert body["frontend_url"] is None
+    assert AuditEvent.objects.filter(
+        action="release.preview_token", target_id=str(release["id"])
+    ).exists()
+
+    settings.FRONTEND_RELEASE_PREVIEW_URL = (
+        "https://www.example.com/preview?release={release}&t={token}"
+    )
+    link = editor_client.post(url).json()
+    assert link["frontend_url"].startswith(
+        f"https://www.example.com/preview?release={release['id']}&t="
+    )
+    assert link["frontend_url"].endswith(link["token"])
+
+    for role, status in (("Viewer", 403), ("Reviewer", 403), ("Author", 403), ("anonymous", 401)):
+        assert_error(client_for(role).post(url), status)
+    assert_error(editor_client.post(f"{URL}999999/preview-token/"), 404)
+
+
+@pytest.mark.django_db
+def test_a_release_that_went_out_gives_no_preview_token(editor_client):
+    release = _create(editor_client)
+    _add(editor_client, release["id"], ArticleFactory())
+    assert (
+        editor_client.post(f"{URL}{release['id']}/publish/", {}, format="json").status_code == 200
+    )
+    error = assert_error(editor_client.post(f"{URL}{release['id']}/preview-token/"), 400)
+    assert "Cannot preview a release that is published" in error["message"]
+
+
+@pytest.mark.django_db
+def test_revert_lists_items_changed_since_and_overwrites_only_when_asked(editor_client, editor):
+    article = ArticleFactory()
+    release = _create(editor_client)
+    _add(editor_client, release["id"], article)
+    editor_client.post(f"{URL}{release['id']}/publish/", {}, format="json")
+    services.entry_update(entry=article, actor=editor, data={"title": "Later"})
+    services.entry_publish(entry=article, actor=editor)
+
+    refused = editor_client.post(f"{URL}{release['id']}/revert/", {}, format="json")
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert "changed since" in error["message"]
+    assert [i["id"] for i in error["details"]["items"]] == [article.pk]
+    bad = editor_client.post(
+        f"{URL}{release['id']}/revert/", {"overwrite_later": "perhaps"}, format="json"
+    )
+    assert bad.status_code == 400
+    assert "overwrite_later" in bad.json()["error"]["details"]
+
+    done = editor_client.post(
+        f"{URL}{release['id']}/revert/", {"overwrite_later": True}, format="json"
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "reverted"
     assert not Article.objects.filter(status=Status.PUBLISHED).exists()

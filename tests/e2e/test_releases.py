@@ -1,6 +1,6 @@
 """A release in a real browser: an Editor adds an article from its page to a new release,
 adds two more from the list, validates (one is blocked by a content policy), removes it,
-and publishes the rest together; then reverts them."""
+previews the release through delivery, and publishes the rest together; then reverts them."""
 
 from __future__ import annotations
 
@@ -52,6 +52,17 @@ def test_editor_builds_validates_publishes_and_reverts_a_release(browser_page):
 
     blocked.locator("[data-release-action=remove]").click()
     expect(page.locator("[data-release=items]")).to_have_text("2")
+
+    # Preview the site as of the release: the token's delivery URL lists the two to come.
+    page.click("[data-release-action=preview]")
+    expect(page.locator("[data-release-preview=token]")).not_to_have_value("")
+    page.shot("release-preview")
+    listing = page.locator("[data-release-preview=urls] a").first.get_attribute("href")
+    assert "release_preview=" in listing
+    previewed = page.request.get(listing)  # as the frontend's server would ask
+    assert previewed.headers["x-folio-release"] == str(release.pk)
+    assert {a["title"] for a in previewed.json()["results"]} == {"Spring launch", "Spring offers"}
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()  # all rolled back
     page.click("[data-release-action=publish]")
     expect(page.locator("[data-release-status]")).to_contain_text("Published")
     page.shot("release-published")

@@ -71,15 +71,12 @@ def presented(scope, scheme: str, parameter: str) -> str | None:
     return query(scope).get(parameter)
 
 
-BAD_TOKEN = Refused(4401, 401, "token_not_valid", "Invalid or expired token, or inactive user.")
-
-
 def token_credential(raw: str, *, staff: bool) -> tuple[Any, TokenCredential]:
     """A JWT checked as the API checks it (accounts.authentication): its user and the
     credential; Refused if bad."""
     authenticated = jwt_authenticate(raw)
     if authenticated is None:
-        raise BAD_TOKEN
+        raise Refused(4401, 401, "token_not_valid", "Invalid or expired token, or inactive user.")
     user, token = authenticated
     if staff and not user.is_staff:
         raise Refused(4403, 403, "permission_denied", "The editors' channel is for staff.")

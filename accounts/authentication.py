@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import authentication, exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.services import api_key_authenticate
 from core.context import current_user_id
@@ -17,6 +23,28 @@ class JWTAuthentication(BaseJWTAuthentication):
         if result is not None:
             current_user_id.set(result[0].pk)
         return result
+
+
+def jwt_authenticate(raw_token: str) -> tuple[Any, Token] | None:
+    """The user of an access token and the token, checked as a `Bearer` request is
+    (signature, expiry, an active user, no password change since it was issued); None if
+    any check fails. For channels outside DRF (realtime's WebSockets)."""
+    authenticator = JWTAuthentication()
+    try:
+        token = authenticator.get_validated_token(raw_token.encode("latin-1"))
+        return authenticator.get_user(token), token
+    except (InvalidToken, exceptions.AuthenticationFailed, UnicodeEncodeError):
+        return None
+
+
+def jwt_password_claim(token: Token) -> str | None:
+    """What the token holds of its user's password when it was issued (CHECK_REVOKE_TOKEN)."""
+    return token.get(jwt_settings.REVOKE_TOKEN_CLAIM)
+
+
+def jwt_password_unchanged(user: Any, claim: str | None) -> bool:
+    """Whether `user`'s password is still the one a token with `claim` was issued under."""
+    return not jwt_settings.CHECK_REVOKE_TOKEN or claim == get_md5_hash_password(user.password)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

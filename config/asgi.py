@@ -19,12 +19,12 @@ django_application = get_asgi_application()  # sets Django up before the routes 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
-from realtime.access import BrowserOriginValidator  # noqa: E402
 from realtime.routing import http_urlpatterns, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": URLRouter([*http_urlpatterns, re_path(r"", django_application)]),
-        "websocket": BrowserOriginValidator(URLRouter(websocket_urlpatterns)),
+        # Each channel checks the browser's Origin against its own list (realtime.routing).
+        "websocket": URLRouter(websocket_urlpatterns),
     }
 )

@@ -27,6 +27,11 @@ One notification from the delivery read model (content.delivery.events), which o
   model (published, updated, unpublished, expired), as dicts, inside the transaction that
   made it; receivers send them on only once it commits (realtime).
 
+One notification from presence (content.services.presence), outside any transaction:
+- `presence_changed(sender=model, entry_id, present)`: who has the item's change form
+  open changed (someone arrived, left, or missed their heartbeats); `present` lists
+  everyone there now (presence.Present).
+
 One extension point for the admin, which only reads:
 - `admin_panels(sender=model, entry, user)`: panels for the item's admin change form.
   A receiver returns a dict `{"template": ..., ...}` (or None for no panel); the change
@@ -49,6 +54,7 @@ references_changed = Signal()
 release_published = Signal()
 release_reverted = Signal()
 delivery_changed = Signal()
+presence_changed = Signal()
 admin_panels = Signal()
 
 

@@ -1,9 +1,11 @@
-"""The Content-Security-Policy, with the one allowance the admin's theme needs.
+"""The Content-Security-Policy, with the allowances the admin needs.
 
 django-unfold draws the admin with Alpine.js, whose standard build evaluates its `x-data`
 and `x-on` expressions with `new Function`: a script-src without 'unsafe-eval' leaves
-every menu, tab and dropdown dead. The allowance is given to admin pages only; the API,
-its docs and Folio's own pages keep the strict policy of CONTENT_SECURITY_POLICY.
+every menu, tab and dropdown dead. And the admin's pages connect to the editors'
+WebSocket, on the real-time process's address (core.realtime_address: another port under
+`make run`). Both are given to admin pages only; the API, its docs and Folio's own pages
+keep the strict policy of CONTENT_SECURITY_POLICY.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import NoReverseMatch, get_urlconf, reverse
+
+from core.realtime_address import realtime_origin
 
 ADMIN_SCRIPT_SRC = ["'unsafe-eval'"]
 
@@ -34,7 +38,8 @@ def is_admin_path(path: str) -> bool:
 
 
 class FolioCSPMiddleware(CSPMiddleware):
-    """django-csp's middleware; on admin pages script-src also allows 'unsafe-eval'."""
+    """django-csp's middleware; on admin pages script-src also allows 'unsafe-eval', and
+    connect-src the real-time process."""
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
@@ -48,5 +53,9 @@ class FolioCSPMiddleware(CSPMiddleware):
             added = update.get("script-src") or []
             added = [added] if isinstance(added, str) else list(added)
             update["script-src"] = [*added, *ADMIN_SCRIPT_SRC]
+            if settings.REALTIME_EDITORS_ENABLED:
+                connect = update.get("connect-src") or []
+                connect = [connect] if isinstance(connect, str) else list(connect)
+                update["connect-src"] = [*connect, realtime_origin(request)]
             parts.update = update
         return parts

@@ -1,12 +1,16 @@
-"""The event log: every delivery event gets its id here, and the last few are kept for
-clients that reconnect (the replay window: REALTIME_REPLAY_EVENTS events, none older than
-REALTIME_REPLAY_SECONDS).
+"""The event log: every event gets its id here, per stream, and the last few are kept.
 
-Where the cache is Redis, a Redis stream (XADD ... MAXLEN ~): its ids ("1765000000000-0")
-follow commit order across processes. Elsewhere (the embedded default) a database table,
-which every process of `make run` shares. Either way an ASGI process on the in-memory
-channel layer reads new events from here (realtime.fanout), so the web process and the
-Celery worker reach its subscribers without a server.
+Two streams, never mixed: "delivery" (what frontends hear: published content only) and
+"editors" (the admin's presence, locks and changes, drafts included). A delivery client
+that reconnects is sent what it missed from the replay window (REALTIME_REPLAY_EVENTS
+events, none older than REALTIME_REPLAY_SECONDS); the editors' stream has no replay and
+keeps its events only as long as the ASGI processes need to read them (EDITORS_KEEP_*).
+
+Where the cache is Redis, a Redis stream per stream name (XADD ... MAXLEN ~): its ids
+("1765000000000-0") follow commit order across processes. Elsewhere (the embedded
+default) a database table, which every process of `make run` shares. Either way an ASGI
+process on the in-memory channel layer reads new events from here (realtime.fanout), so
+the web process and the Celery worker reach its listeners without a server.
 
 Ids are opaque to clients; `order` compares them.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -25,9 +30,29 @@ from django.utils import timezone
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 
-from realtime.models import DeliveryEvent
+from realtime.models import LoggedEvent
 
 Event = dict[str, Any]
+DELIVERY, EDITORS = "delivery", "editors"
+# The editors' events wait here only until every ASGI process has read them (each reads
+# every REALTIME_POLL_SECONDS): a minute is ample.
+EDITORS_KEEP_EVENTS, EDITORS_KEEP_SECONDS = 1000, 60
+
+
+@dataclass(frozen=True)
+class Window:
+    """How many events a stream keeps, and for how long."""
+
+    events: int
+    seconds: float
+
+
+def window(stream: str) -> Window:
+    if stream == DELIVERY:
+        return Window(settings.REALTIME_REPLAY_EVENTS, settings.REALTIME_REPLAY_SECONDS)
+    if stream == EDITORS:
+        return Window(EDITORS_KEEP_EVENTS, EDITORS_KEEP_SECONDS)
+    raise ValueError(f"No event stream is called {stream!r}.")
 
 
 def order(event_id: Any) -> tuple[int, ...] | None:
@@ -41,6 +66,9 @@ def order(event_id: Any) -> tuple[int, ...] | None:
 
 
 class EventLog:
+    def __init__(self, stream: str) -> None:
+        self.stream, self.window = stream, window(stream)
+
     def append(self, events: list[Event]) -> list[Event]:
         """Keep the events, each with its `event_id`; returns them so."""
         raise NotImplementedError
@@ -62,13 +90,17 @@ class EventLog:
             return None
         if seen < order(oldest) or seen > order(newest):
             return None
-        return self.after(str(event_id), limit=settings.REALTIME_REPLAY_EVENTS)
+        return self.after(str(event_id), limit=self.window.events)
 
 
 class TableLog(EventLog):
     # PostgreSQL: appends take turns, so ids commit in their order and a reader that has
-    # seen id n never finds a smaller one later (SQLite writes one at a time anyway).
+    # seen id n never finds a smaller one later (SQLite writes one at a time anyway). One
+    # lock for every stream: their ids come from one sequence.
     LOCK = 0x466F6C696F5254  # "FolioRT"
+
+    def rows(self):
+        return LoggedEvent.objects.filter(stream=self.stream)
 
     def append(self, events: list[Event]) -> list[Event]:
         now = timezone.now()
@@ -76,36 +108,41 @@ class TableLog(EventLog):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [self.LOCK])
-            rows = DeliveryEvent.objects.bulk_create(
-                DeliveryEvent(created_at=now, payload=event) for event in events
+            rows = LoggedEvent.objects.bulk_create(
+                LoggedEvent(stream=self.stream, created_at=now, payload=event) for event in events
             )
-            newest = rows[-1].pk
-            cutoff = now - timedelta(seconds=settings.REALTIME_REPLAY_SECONDS)
-            DeliveryEvent.objects.filter(pk__lte=newest - settings.REALTIME_REPLAY_EVENTS).delete()
-            DeliveryEvent.objects.filter(created_at__lt=cutoff).delete()
+            self.trim(now)
         return [{**row.payload, "event_id": str(row.pk)} for row in rows]
 
+    def trim(self, now) -> None:
+        """Drop what is past the window: beyond its newest `events`, or too old."""
+        past = self.rows().order_by("-pk").values_list("pk", flat=True)[self.window.events :][:1]
+        if past:
+            self.rows().filter(pk__lte=past[0]).delete()
+        self.rows().filter(created_at__lt=now - timedelta(seconds=self.window.seconds)).delete()
+
     def after(self, event_id: str | None, limit: int = 500) -> list[Event]:
-        rows = DeliveryEvent.objects.filter(pk__gt=int(event_id or 0)).order_by("pk")[:limit]
+        rows = self.rows().filter(pk__gt=int(event_id or 0)).order_by("pk")[:limit]
         return [{**row.payload, "event_id": str(row.pk)} for row in rows]
 
     def bounds(self) -> tuple[str | None, str | None]:
-        ids = DeliveryEvent.objects.order_by("pk").values_list("pk", flat=True)
+        ids = self.rows().order_by("pk").values_list("pk", flat=True)
         oldest, newest = ids.first(), ids.last()
         return (str(oldest) if oldest else None, str(newest) if newest else None)
 
 
 class StreamLog(EventLog):
-    def __init__(self) -> None:
-        self.key = caches["default"].make_key("realtime:delivery")
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.key = caches["default"].make_key(f"realtime:{stream}")
         self.redis = get_redis_connection("default")
 
     def append(self, events: list[Event]) -> list[Event]:
-        oldest = int((time.time() - settings.REALTIME_REPLAY_SECONDS) * 1000)
+        oldest = int((time.time() - self.window.seconds) * 1000)
         pipe = self.redis.pipeline(transaction=True)
         for event in events:
             fields = {"e": json.dumps(event, separators=(",", ":"))}
-            pipe.xadd(self.key, fields, maxlen=settings.REALTIME_REPLAY_EVENTS, approximate=True)
+            pipe.xadd(self.key, fields, maxlen=self.window.events, approximate=True)
         pipe.xtrim(self.key, minid=f"{oldest}-0", approximate=False)
         ids = pipe.execute()[: len(events)]
         return [{**e, "event_id": _text(i)} for e, i in zip(events, ids, strict=True)]
@@ -125,6 +162,8 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def event_log() -> EventLog:
-    """The Redis stream where the cache is Redis, else the database table."""
-    return StreamLog() if isinstance(caches["default"], RedisCache) else TableLog()
+def event_log(stream: str = DELIVERY) -> EventLog:
+    """The stream's log: a Redis stream where the cache is Redis, else the database table."""
+    if isinstance(caches["default"], RedisCache):
+        return StreamLog(stream)
+    return TableLog(stream)

@@ -23,6 +23,8 @@ from core.exceptions import error_body
 from realtime import access
 from realtime.access import Refused, header, query
 from realtime.listening import Listening
+from realtime.log import DELIVERY
+from realtime.publish import message_type
 from realtime.subscriptions import FILTERS, FrameError, Subscription
 
 KEEPALIVE_SECONDS = 15  # a comment line, so proxies do not close a quiet stream
@@ -71,9 +73,9 @@ class EventStream(Listening):
             pass
         self.ended.set()
 
-    async def revoked(self) -> None:
+    async def revoked(self, frame: dict[str, str]) -> None:
         """End the response: EventSource reconnects, and is refused with a 401."""
-        await self.deliver(access.REVOKED)
+        await self.deliver(frame)
         await self.send({"type": "http.response.body", "body": b""})
         self.ended.set()
 
@@ -99,7 +101,7 @@ class EventStream(Listening):
     async def hear(self, layer) -> None:
         while True:
             message = await layer.receive(self.channel_name)
-            if message.get("type") == "delivery.events":
+            if message.get("type") == message_type(DELIVERY):
                 await self.delivery_events(message)
 
     async def keep_alive(self) -> None:

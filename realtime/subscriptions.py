@@ -17,12 +17,13 @@ MAX_VALUE_LENGTH = 1024
 class FrameError(Exception):
     """A client frame Folio refuses: answered with an error frame, the connection stays."""
 
-    def __init__(self, code: str, detail: str) -> None:
+    def __init__(self, code: str, detail: str, **about: Any) -> None:
         super().__init__(detail)
-        self.code, self.detail = code, detail
+        self.code, self.detail, self.about = code, detail, about
 
-    def frame(self) -> dict[str, str]:
-        return {"event": "error", "code": self.code, "detail": self.detail}
+    def frame(self) -> dict[str, Any]:
+        """The error frame; `about` names what it refers to (the item of a watch)."""
+        return {"event": "error", "code": self.code, "detail": self.detail, **self.about}
 
 
 @dataclass(frozen=True)

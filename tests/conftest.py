@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 
 from content.delivery import local, locales
@@ -19,11 +19,12 @@ def _cache_clear() -> None:
     delete_pattern() is scoped to this worker's KEY_PREFIX (config/settings/test.py). The
     local-memory cache belongs to the process already, so clear() is the same thing.
     """
-    delete_pattern = getattr(cache, "delete_pattern", None)
-    if delete_pattern is None:
-        cache.clear()
-    else:
-        delete_pattern("*")
+    for each in (cache, caches["presence"]):
+        delete_pattern = getattr(each, "delete_pattern", None)
+        if delete_pattern is None:
+            each.clear()
+        else:
+            delete_pattern("*")
 
 
 @pytest.fixture(autouse=True)

@@ -72,3 +72,18 @@ elif _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Presence (who has an item's change form open: content.services.presence) is written and
+# read by the web process and by the ASGI process (the editors' WebSocket), so it needs a
+# cache they share: the default cache when it is shared; under the embedded default (the
+# local-memory cache, one per process) files under var/. PRESENCE_CACHE_URL picks another.
+_presence_url = env.str("PRESENCE_CACHE_URL", default="").strip()
+if _presence_url:
+    CACHES["presence"] = env.cache_url_config(_presence_url)
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["presence"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "presence"),
+    }
+else:
+    CACHES["presence"] = CACHES["default"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .environment import VAR_DIR, env
 
 # --- Webhooks --------------------------------------------------------------------------
@@ -119,3 +121,19 @@ REALTIME_KEY_CHECK_SECONDS = env.float("REALTIME_KEY_CHECK_SECONDS", default=1.0
 # Origins a browser may connect from (an Origin header); blank: the CORS_ALLOWED_ORIGINS
 # and the site's own ALLOWED_HOSTS. Clients that send no Origin (servers) are not browsers.
 REALTIME_ALLOWED_ORIGINS = env.list("REALTIME_ALLOWED_ORIGINS", default=[])
+# Where the admin's pages reach the ASGI process (the editors' channel: live presence,
+# locks, toasts, the review queue): a ws:// or wss:// address without a path, e.g.
+# wss://realtime.example.com. Blank: the page's own host, on REALTIME_PUBLIC_PORT when
+# that is set (`make run`, whose ASGI process has a port of its own: settings/local.py),
+# else on its own port (production: the proxy routes /ws/ to the ASGI process).
+REALTIME_PUBLIC_URL = env.str("REALTIME_PUBLIC_URL", default="").strip().rstrip("/")
+if REALTIME_PUBLIC_URL and not re.fullmatch(r"wss?://[^/?#\s]+", REALTIME_PUBLIC_URL):
+    raise ImproperlyConfigured(
+        "REALTIME_PUBLIC_URL must be a ws:// or wss:// address without a path, such as "
+        f"wss://realtime.example.com; got {REALTIME_PUBLIC_URL!r}."
+    )
+REALTIME_PUBLIC_PORT: int | None = None
+# The editors' channel at all: off where no real-time process serves /ws/. Then the admin's
+# pages do not connect (the change form keeps to its presence heartbeat over HTTP), and no
+# editors' events are made.
+REALTIME_EDITORS_ENABLED = env.bool("REALTIME_EDITORS_ENABLED", default=True)

@@ -6,3 +6,6 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# `make run` serves the real-time (ASGI) process on a port of its own (Procfile.dev): the
+# admin's pages reach its editors' channel there, on their own host.
+REALTIME_PUBLIC_PORT = env.int("FOLIO_REALTIME_PORT", default=8001)

@@ -28,9 +28,13 @@ CONTENT_TYPES_CHECK_SECONDS = 10**9
 # Each pytest-xdist worker keeps its keys under its own prefix: on a CACHE_URL run the
 # workers share one Redis database, and one worker clearing the cache between tests
 # (tests/conftest.py clears only its own prefix) must not reset another's throttle counters.
+_PREFIX = f"folio-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 CACHES = {
-    "default": {
-        **CACHES["default"],
-        "KEY_PREFIX": f"folio-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
-    }
+    "default": {**CACHES["default"], "KEY_PREFIX": _PREFIX},
+    # One process: presence needs no files (browser tests of several processes set their own).
+    "presence": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "presence"}
+        if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+        else {**CACHES["default"], "KEY_PREFIX": _PREFIX}
+    ),
 }

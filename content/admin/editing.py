@@ -5,8 +5,10 @@
   content.services.edit_locks, which audits them, and a lock held by someone else
   refuses the save and the lifecycle buttons in the services themselves;
 - `editing/presence/`: the heartbeat the page sends every CONTENT_PRESENCE_HEARTBEAT_SECONDS
-  (content.services.presence); it answers who else has the item open, the lock in force
-  and the item's version, so the page notices a lock or a save made meanwhile;
+  (content.services.presence) while the editors' WebSocket is not watching the item for it
+  (realtime.editors, which answers the same `presence_json`); it answers who else has the
+  item open, the lock in force and the item's version, so the page notices a lock or a
+  save made meanwhile;
 - `editing/autosave/`: the editor's own autosave slot (content.services.autosave): GET
   reads it (with whether the item changed since), POST keeps the form, DELETE discards.
 
@@ -62,6 +64,25 @@ def lock_banner(entry: PublishableCore, user, held: rules.EditLock | None) -> st
         f"Locked by {held.holder_name} until {held.until}: your saves and status changes are "
         "refused until it is unlocked."
     )
+
+
+def lock_json(entry: PublishableCore, user) -> dict[str, Any]:
+    """The lock as `user`'s page shows it: details, the banner, and whether it refuses them."""
+    return {
+        "lock": _lock_json(entry),
+        "lock_banner": lock_banner(entry, user, rules.lock_state(entry)),
+        "locked_for_you": rules.locked_for(user, entry) is not None,
+    }
+
+
+def presence_json(entry: PublishableCore, user, others: list[presence.Present]) -> dict[str, Any]:
+    """What a heartbeat answers (and the editors' WebSocket on watching the item): who else
+    has it open, its lock, and its version, so the page notices a save made meanwhile."""
+    return {
+        "others": [person.as_json() for person in others],
+        **lock_json(entry, user),
+        "version": entry.version,
+    }
 
 
 def _draft_json(entry: PublishableCore, draft: AutosaveDraft | None) -> dict[str, Any]:
@@ -120,6 +141,7 @@ class EditingAdminMixin:
             "lock_url": self._url("lock", obj.pk),
             "unlock_url": self._url("unlock", obj.pk),
             "presence_url": self._url("presence", obj.pk),
+            "item": presence.item_key(obj),
             "autosave_url": self._url("autosave", obj.pk) if can_edit else None,
             "heartbeat_seconds": presence.heartbeat_seconds(),
             "autosave_seconds": settings.CONTENT_AUTOSAVE_SECONDS,
@@ -152,8 +174,10 @@ class EditingAdminMixin:
             request, object_id, edit_locks.entry_unlock, "“{entry}” is unlocked."
         )
 
-    def _viewable(self, request, object_id) -> PublishableCore | None:
-        """The item, if the user may view it (else the endpoints answer 404, as the form)."""
+    def viewable(self, request, object_id) -> PublishableCore | None:
+        """The item, if the user may view it (else the endpoints answer 404, as the form):
+        the change view's own rule (its queryset, section grants included, then
+        has_view_permission), which the editors' WebSocket asks too (realtime.watching)."""
         try:
             return self._entry_or_404(request, object_id)
         except Http404:
@@ -165,22 +189,14 @@ class EditingAdminMixin:
         """POST: a heartbeat (or, with `leave`, the page closing); needs view rights."""
         if request.method != "POST":
             return json_error(405, "method_not_allowed", "Send heartbeats with POST.")
-        obj = self._viewable(request, object_id)
+        obj = self.viewable(request, object_id)
         if obj is None:
             return _not_found()
         if request.POST.get("leave"):
             presence.presence_leave(entry=obj, user=request.user)
             return HttpResponse(status=204)
         others = presence.presence_beat(entry=obj, user=request.user)
-        return JsonResponse(
-            {
-                "others": [person.as_json() for person in others],
-                "lock": _lock_json(obj),
-                "lock_banner": lock_banner(obj, request.user, rules.lock_state(obj)),
-                "locked_for_you": rules.locked_for(request.user, obj) is not None,
-                "version": obj.version,
-            }
-        )
+        return JsonResponse(presence_json(obj, request.user, others))
 
     # --- Autosave ---------------------------------------------------------------------
 
@@ -188,7 +204,7 @@ class EditingAdminMixin:
         """GET the slot, POST {data, base_version} to keep the form, DELETE to discard."""
         if request.method not in ("GET", "POST", "DELETE"):
             return json_error(405, "method_not_allowed", "Use GET, POST or DELETE.")
-        obj = self._viewable(request, object_id)
+        obj = self.viewable(request, object_id)
         if obj is None:
             return _not_found()
         try:

@@ -16,4 +16,5 @@ def dashboard_cards(context) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"cards": []}
-    return {"cards": cards_for(user)}
+    # The request too: the cards load the real-time client, whose address depends on it.
+    return {"cards": cards_for(user), "request": request}

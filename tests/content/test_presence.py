@@ -57,6 +57,19 @@ def test_someone_who_missed_two_heartbeats_is_gone(editor, settings):
     assert presence.presence_beat(entry=article, user=editor, now=1031.0) == []
 
 
+def test_a_page_that_closes_leaves_unless_another_of_theirs_beat_since(editor):
+    article = ArticleFactory()
+    other = UserFactory(role="Editor", full_name="Ada Lovelace")
+    presence.presence_beat(entry=article, user=other, now=1000.0)  # the page, then...
+    presence.presence_beat(entry=article, user=other, now=1005.0)  # ...reloaded, or a tab
+    presence.presence_leave(entry=article, user=other, now=1006.0, last_beat=1000.0)
+    assert [p.user_id for p in presence.presence_beat(entry=article, user=editor, now=1007.0)] == [
+        other.pk
+    ]
+    presence.presence_leave(entry=article, user=other, now=1008.0, last_beat=1005.0)
+    assert presence.presence_beat(entry=article, user=editor, now=1009.0) == []
+
+
 def test_the_heartbeat_reports_a_lock_taken_meanwhile(client, editor):
     article = ArticleFactory()
     other = UserFactory(role="Editor", full_name="Otto Other")

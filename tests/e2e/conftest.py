@@ -55,6 +55,9 @@ def e2e_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
     settings.AXES_ENABLED = False
+    # The live server serves HTTP only: no real-time process for the admin's WebSocket
+    # (test_editors_live runs Folio as `make run` does, with one).
+    settings.REALTIME_EDITORS_ENABLED = False
     return settings
 
 

@@ -8,8 +8,9 @@ from channels.testing import WebsocketCommunicator
 
 from accounts import services as accounts
 from config.asgi import application
-from tests.accounts.factories import ApiKeyFactory
+from tests.accounts.factories import ApiKeyFactory, UserFactory
 from tests.realtime.conftest import URL, connected, next_frame, publish_article
+from tests.realtime.editors import bearer
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -64,6 +65,35 @@ async def test_a_delivery_key_connects_by_header_or_query(key_required):
         assert (await next_frame(client))["id"] == article.pk
     async with connected(path=f"{URL}?api_key={key.raw_key}", subscribe={}):
         pass
+
+
+async def test_a_jwt_of_an_active_user_connects_by_header_or_query(key_required):
+    user = await database_sync_to_async(UserFactory)(full_name="A Frontend Developer")
+    header = bearer(user)
+    async with connected(headers=[header], subscribe={}) as client:
+        article = await publish_article(title="For tokens")
+        assert (await next_frame(client))["id"] == article.pk
+    token = header[1].decode().removeprefix("Bearer ")
+    async with connected(path=f"{URL}?access_token={token}"):
+        pass
+
+
+async def test_a_bad_jwt_is_refused_with_4401_even_when_none_is_required():
+    frame, code = await _refused([(b"authorization", b"Bearer not.a.token")])
+    assert (frame["code"], code) == ("token_not_valid", 4401)
+    inactive = await database_sync_to_async(UserFactory)(is_active=False)
+    frame, code = await _refused(path=f"{URL}?access_token={bearer(inactive)[1][7:].decode()}")
+    assert (frame["code"], code) == ("token_not_valid", 4401)
+
+
+async def test_a_jwts_connection_closes_when_its_user_is_deactivated(settings):
+    settings.REALTIME_KEY_CHECK_SECONDS = 0.1
+    user = await database_sync_to_async(UserFactory)()
+    async with connected(headers=[bearer(user)]) as client:
+        await database_sync_to_async(type(user).objects.filter(pk=user.pk).update)(is_active=False)
+        assert (await next_frame(client))["code"] == "token_expired"
+        closed = await client.receive_output(timeout=5)
+        assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
 
 
 async def test_connections_per_key_are_limited(key_required, settings):

@@ -11,9 +11,10 @@ from channels.db import database_sync_to_async
 
 from accounts import services as accounts
 from config.asgi import application
-from tests.accounts.factories import ApiKeyFactory
+from tests.accounts.factories import ApiKeyFactory, UserFactory
 from tests.content.factories import PageFactory
 from tests.realtime.conftest import publish_article
+from tests.realtime.editors import bearer
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 PATH = "/api/v1/delivery/events/"
@@ -143,3 +144,16 @@ async def test_a_page_on_an_allowed_origin_may_read_the_stream_and_others_may_no
     start = await elsewhere.open()
     assert start["status"] == 403
     assert json.loads(await elsewhere.body())["error"]["code"] == "origin_not_allowed"
+
+
+async def test_a_jwt_of_an_active_user_opens_the_stream_and_a_bad_one_is_a_401(settings):
+    settings.DELIVERY_REQUIRE_KEY = True
+    user = await database_sync_to_async(UserFactory)(full_name="A Frontend Developer")
+    headers = [bearer(user)]
+    async with stream("types=article", headers=headers) as events:
+        article = await publish_article(title="For tokens")
+        assert (await events.event())[1]["id"] == article.pk
+    bad = Stream(headers=[(b"authorization", b"Bearer not.a.token")])
+    start = await bad.open()
+    assert start["status"] == 401
+    assert json.loads(await bad.body())["error"]["code"] == "token_not_valid"

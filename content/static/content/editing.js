@@ -1,6 +1,8 @@
 // Editing together on the change form (admin/content/editing/bar.html, content.admin.editing):
-// - presence: a heartbeat every few seconds says who else has the item open, whether
-//   someone locked it, and whether someone saved it since this form was loaded;
+// - presence: who else has the item open, whether someone locked it, and whether someone
+//   saved it since this form was loaded; heard at once over the editors' WebSocket
+//   (core/static/folio/realtime.js: a toast says who changed it, and how), else from a
+//   heartbeat over HTTP every few seconds, the fallback while the socket is down;
 // - autosave: a few seconds after the last keystroke the form goes to the editor's own
 //   autosave slot (never a revision); on the next visit a newer slot is offered back.
 // A plain script (no build step); it does nothing on pages without #folio-editing.
@@ -143,9 +145,9 @@
     const kind = root.dataset.kind || "item"
     const baseVersion = () => Number(form?.elements.base_version?.value || root.dataset.version)
 
-    const render = (state) => {
+    const renderPeople = (others) => {
       people.replaceChildren(
-        ...state.others.map((person) => {
+        ...others.map((person) => {
           const li = document.createElement("li")
           const avatar = document.createElement("span")
           avatar.className = "folio-avatar"
@@ -156,29 +158,77 @@
           return li
         }),
       )
-      box.hidden = state.others.length === 0
+      box.hidden = others.length === 0
+    }
+    const renderLock = (state) => {
       banner.classList.toggle("folio-lock-banner--mine", Boolean(state.lock) && !state.locked_for_you)
       setText(banner, state.lock_banner)
+    }
+    const renderVersion = (version) => {
       setText(
         notice,
-        state.version > baseVersion()
-          ? `Someone changed this ${kind} since your form was loaded (now version ${state.version}): saving will be refused. Copy your changes, then reload.`
+        version > baseVersion()
+          ? `Someone changed this ${kind} since your form was loaded (now version ${version}): saving will be refused. Copy your changes, then reload.`
           : "",
       )
     }
+    const render = (state) => {
+      renderPeople(state.others)
+      renderLock(state)
+      renderVersion(state.version)
+    }
 
+    // The heartbeat over HTTP: while the editors' WebSocket is not watching the item
+    // (not yet connected, refused, or down), and as the fallback where it never is.
     const beat = () =>
       request(url, csrf, { method: "POST" })
         .then(render)
         .catch(() => {}) // a missed beat is retried by the next one
-    beat()
     const seconds = Number(root.dataset.heartbeatSeconds) || 15
-    window.setInterval(beat, seconds * 1000)
+    let timer = null
+    const poll = () => {
+      if (timer === null) {
+        beat()
+        timer = window.setInterval(beat, seconds * 1000)
+      }
+    }
+    const stopPolling = () => {
+      window.clearInterval(timer)
+      timer = null
+    }
     window.addEventListener("pagehide", () => {
+      // Over the socket, the server says goodbye when the page's connection closes.
+      if (timer === null) return
       const goodbye = new FormData()
       goodbye.append("csrfmiddlewaretoken", csrf)
       goodbye.append("leave", "1")
       navigator.sendBeacon(url, goodbye)
+    })
+
+    const live = window.FolioRealtime
+    const item = root.dataset.item
+    if (!live || !item) return poll()
+    // Over the socket the server keeps this page present, and says what changes at once.
+    live.onStatus((open) => open || poll())
+    live.watch(item, (frame) => {
+      if (frame.event === "watching") {
+        stopPolling()
+        render(frame)
+      } else if (frame.event === "presence") {
+        renderPeople(frame.others)
+      } else if (frame.event === "lock") {
+        renderLock(frame)
+      } else if (frame.event === "changed") {
+        renderVersion(frame.version)
+        if (!frame.by_you) {
+          live.toast(item, `${frame.text} — reload to see it.`, {
+            label: "Reload",
+            run: () => window.location.reload(),
+          })
+        }
+      } else if (frame.event === "error") {
+        poll() // refused (the item is gone, or no longer the user's to see): HTTP says why
+      }
     })
   }
 

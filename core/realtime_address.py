@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest
 
-EDITORS_PATH = "/ws/v1/editors/"
+EDITORS_PATH = "/ws/admin/"
 
 
 def realtime_origin(request: HttpRequest) -> str:

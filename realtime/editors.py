@@ -1,4 +1,4 @@
-"""`/ws/v1/editors/`: the admin's live channel (docs/realtime.md). Who else has an item
+"""`/ws/admin/`: the admin's live channel (docs/realtime.md). Who else has an item
 open, its lock, changes others make to it, and the review queue.
 
 Staff only: the admin's session cookie, or a JWT (realtime.access.authenticate_editor);

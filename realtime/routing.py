@@ -14,7 +14,7 @@ from realtime.sse import delivery_event_stream
 websocket_urlpatterns = [
     path("ws/v1/delivery/", BrowserOriginValidator(DeliveryConsumer.as_asgi())),
     # The admin's session cookie (channels' cookie, session and auth middleware) or a JWT.
-    path("ws/v1/editors/", AdminOriginValidator(AuthMiddlewareStack(EditorsConsumer.as_asgi()))),
+    path("ws/admin/", AdminOriginValidator(AuthMiddlewareStack(EditorsConsumer.as_asgi()))),
     re_path(r"", NoSuchChannel.as_asgi()),
 ]
 http_urlpatterns = [path("api/v1/delivery/events/", delivery_event_stream)]

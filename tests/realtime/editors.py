@@ -13,7 +13,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from config.asgi import application
 
-EDITORS_URL = "/ws/v1/editors/"
+EDITORS_URL = "/ws/admin/"
 
 
 def admin_origin() -> tuple[bytes, bytes]:

@@ -37,7 +37,7 @@ def test_the_change_form_watches_its_item_on_the_pages_own_host(signed_in):
     page = response.content.decode()
     assert f'data-item="article:{article.pk}"' in page
     # Production: the proxy routes /ws/ to the ASGI process on the site's own address.
-    assert socket_url(page) == "ws://testserver/ws/v1/editors/"
+    assert socket_url(page) == "ws://testserver/ws/admin/"
     assert "ws://testserver" in connect_src(response)
 
 
@@ -47,14 +47,14 @@ def test_under_make_run_the_socket_is_on_the_real_time_port(signed_in, settings)
     response = signed_in.get(
         reverse("admin:content_article_change", args=[article.pk]), HTTP_HOST="localhost:8000"
     )
-    assert socket_url(response.content.decode()) == "ws://localhost:8001/ws/v1/editors/"
+    assert socket_url(response.content.decode()) == "ws://localhost:8001/ws/admin/"
     assert connect_src(response) == ["'self'", "ws://localhost:8001"]
 
 
 def test_a_public_address_of_its_own_is_used_as_set(signed_in, settings):
     settings.REALTIME_PUBLIC_URL = "wss://realtime.example.com"
     response = signed_in.get(reverse("admin:index"))
-    assert socket_url(response.content.decode()) == "wss://realtime.example.com/ws/v1/editors/"
+    assert socket_url(response.content.decode()) == "wss://realtime.example.com/ws/admin/"
     assert "wss://realtime.example.com" in connect_src(response)
 
 

@@ -1,4 +1,4 @@
-"""Who may connect to /ws/v1/editors/ (staff, by the admin's session or a JWT, from the
+"""Who may connect to /ws/admin/ (staff, by the admin's session or a JWT, from the
 admin's own origin), the limits one connection lives within, and a connection closed
 once its user or session is gone."""
 

@@ -1,4 +1,4 @@
-"""What an editor with an item open hears over /ws/v1/editors/: who else is there, its
+"""What an editor with an item open hears over /ws/admin/: who else is there, its
 lock, what others did to it, and the review queue changing; only for items they may view,
 and never on the delivery channel."""
 

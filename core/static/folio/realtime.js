@@ -1,5 +1,5 @@
 // The admin's real-time client (docs/realtime.md, "The editors' channel"): one WebSocket
-// per page to /ws/v1/editors/, at the address on this script's tag (data-url, from
+// per page to /ws/admin/, at the address on this script's tag (data-url, from
 // core.realtime_address). It watches what the page's scripts ask for, pings to stay open,
 // reconnects with backoff (watching again), and shows toasts. Pages use FolioRealtime:
 //   watch(item, onFrame)  the frames about `item` ("article:42" or "review_queue"):

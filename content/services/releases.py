@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.roles import require_perm
-from content import hooks
+from content import guards, hooks
 from content.models import (
     PublishableCore,
     Release,
@@ -226,7 +226,17 @@ def item_publish(entry: PublishableCore, revision: Revision | None, actor, sched
     entry = lock(entry)
     if revision is None:
         raise ValidationError("The revision to publish no longer exists; add the item again.")
-    checks.publish_check(actor, entry, revision=revision)
+    try:
+        checks.publish_check(actor, entry, revision=revision)
+    except REFUSALS as refusal:
+        # The release lists everything to fix at once: a revision both unapproved and
+        # failing a blocking policy names both, not only the first refusal.
+        found = reasons(refusal)
+        try:
+            guards.check_publish(entry=entry, actor=actor, revision=revision, scheduled=scheduled)
+        except ValidationError as guarded:
+            found += reasons(guarded)
+        raise ValidationError(found) from refusal
     publish_locked(entry, actor, scheduled=scheduled, revision=revision)
 
 

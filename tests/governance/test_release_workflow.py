@@ -12,6 +12,7 @@ from content.services import releases as rel
 from content.services.release_publishing import ReleaseBlocked, release_publish
 from tests.content.factories import ArticleFactory
 from tests.governance import workflow_fixtures
+from tests.governance.policy_fixtures import banned
 
 pytestmark = pytest.mark.django_db
 users = workflow_fixtures.users
@@ -53,3 +54,18 @@ def test_an_unapproved_item_blocks_the_release_until_it_is_approved(users):
     release.refresh_from_db()
     assert release.status == ReleaseStatus.PUBLISHED
     assert Article.objects.filter(status=Status.PUBLISHED).count() == 2
+
+
+def test_an_item_both_unapproved_and_against_a_policy_names_both(users):
+    banned(terms=("synergy",))
+    editor = users["Editor"]
+    article = ArticleFactory(owner=users["Author"], title="Spring synergy")
+    release = rel.release_create(actor=editor, name="Campaign")
+    item = rel.release_item_add(actor=editor, release=release, entry=article)
+
+    rel.release_validate(release=release, actor=editor)
+
+    item.refresh_from_db()
+    assert len(item.blockers) == 2
+    assert "approved" in item.blockers[0]
+    assert "synergy" in item.blockers[1]

@@ -12,11 +12,17 @@ logger = logging.getLogger(__name__)
 
 @shared_task(ignore_result=True)
 def publish_scheduled_task() -> dict[str, int]:
-    """Publish due items and expire ended ones; safe to run on several workers at once."""
+    """Publish due releases and items and expire ended ones; safe to run on several workers
+    at once. Returns the counts, which the worker logs."""
     from content.services.scheduling import publish_scheduled
 
     run = publish_scheduled()
-    return {"published": len(run.published), "expired": len(run.expired)}
+    return {
+        "published": len(run.published),
+        "expired": len(run.expired),
+        "releases_published": len(run.releases.get("published", [])),
+        "releases_failed": len(run.releases.get("failed", [])),
+    }
 
 
 @shared_task(ignore_result=True)

@@ -109,7 +109,12 @@ def test_command_and_task_do_the_same_work(capsys):
     call_command("publish_scheduled")
     assert "Published 1" in capsys.readouterr().out
     _make_due(second)
-    assert publish_scheduled_task.delay().get() == {"published": 1, "expired": 0}
+    assert publish_scheduled_task.delay().get() == {
+        "published": 1,
+        "expired": 0,
+        "releases_published": 0,
+        "releases_failed": 0,
+    }
 
 
 @pytest.mark.django_db

@@ -4,7 +4,10 @@ and switches releases off, and an Editor's release page says so until it is on a
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from waffle.models import Flag
 
 from content.models import ReleaseStatus
@@ -29,6 +32,9 @@ FETCH_FLAGS = """async (visitor) => {
 
 def test_administrator_rolls_out_a_flag_and_switches_releases_off(browser_page):
     page = browser_page
+    # The capability switches as their data migration makes them: an earlier browser
+    # test's flush (transaction=True) removed them.
+    import_module("flags.migrations.0002_capability_switches").create(apps, None)
     Workflow.objects.update(is_active=False)
     administrator = UserFactory(role="Administrator", email="ada@example.com")
     editor = UserFactory(role="Editor", email="eve@example.com")

@@ -23,6 +23,9 @@ from tests.realtime.editors import as_user, editor_socket, next_of
 DOC = yaml.safe_load((Path(__file__).parents[2] / "docs" / "asyncapi.yaml").read_text())
 URI = "urn:folio:asyncapi"
 REGISTRY = Registry().with_resource(URI, Resource.opaque(DOC))
+# The realtime conftest's autouse fixtures close database connections, so even the test
+# that reads only the document asks for the database first.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _refs(node):
@@ -72,7 +75,6 @@ def assert_described(frame: dict) -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.django_db(transaction=True)
 async def test_delivery_frames_match_the_document():
     async with connected() as client:
         await client.send_json_to({"action": "subscribe", "types": ["article"]})
@@ -88,7 +90,6 @@ async def test_delivery_frames_match_the_document():
 
 
 @pytest.mark.asyncio
-@pytest.mark.django_db(transaction=True)
 async def test_editor_frames_match_the_document():
     ana = await database_sync_to_async(UserFactory)(role="Editor", full_name="Ana Editor")
     otto = await database_sync_to_async(UserFactory)(role="Editor", full_name="Otto Other")

@@ -35,3 +35,9 @@ def audit_record(
         changes=changes or {},
         metadata=metadata or {},
     )
+
+
+def audit_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """An update's `changes` for the audit log: [old, new] for each setting in `after` whose
+    value moved since `before`."""
+    return {name: [before[name], value] for name, value in after.items() if before[name] != value}

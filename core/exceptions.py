@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -161,6 +162,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         details = {"retry_after": int(exc.wait)}
     details = {**details, **getattr(exc, "details", {})}
     response.data = error_body(_code(exc), message, details)
+    return response
+
+
+def api_error_response(request, exc: Exception, view: Any = None) -> Response:
+    """`exc` answered in the error format outside DRF's dispatch (delivery's trimmed
+    dispatch, a plain Django view): rendered as JSON whatever the client accepts. Raises
+    `exc` again when it is not an error the API answers."""
+    response = api_exception_handler(exc, {"request": request, "view": view})
+    if response is None:
+        raise exc
+    response.accepted_renderer = JSONRenderer()
+    response.accepted_media_type = "application/json"
+    response.renderer_context = {"request": request, "response": response, "view": view}
     return response
 
 

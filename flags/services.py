@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from waffle.models import Flag, Sample, Switch
 
-from accounts.audit import audit_record
+from accounts.audit import audit_changes, audit_record
 from accounts.roles import require_perm
 from flags.capabilities import SWITCH_NAMES
 from flags.models import PublicFlag
@@ -154,8 +154,7 @@ def toggle_update(
         setattr(toggle, name, value)
     _save(toggle, public, groups, users)
     after = toggle_settings(toggle)
-    changes = {name: [before[name], value] for name, value in after.items()}
-    changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
+    changes = audit_changes(before, after)
     if changes:
         audit_record(actor=actor, action=f"{kind}.update", target=toggle, changes=changes)
     return toggle

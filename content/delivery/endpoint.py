@@ -12,7 +12,6 @@ from rest_framework.exceptions import (
     PermissionDenied,
 )
 from rest_framework.permissions import AllowAny, BasePermission
-from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from accounts.authentication import (
@@ -24,7 +23,7 @@ from accounts.models import ApiKey, ApiKeyScope
 from content.delivery import release_preview
 from content.delivery.http import compress, lookup, respond, store
 from content.delivery.throttling import DeliveryThrottle
-from core.exceptions import api_exception_handler
+from core.exceptions import api_error_response
 
 
 class HasDeliveryKey(BasePermission):
@@ -80,7 +79,7 @@ class DeliveryView(APIView):
                 authenticate_presented(request)
             if release_preview.asked(request.META):
                 return release_preview.serve(
-                    self, request, lambda: self.get(request, *args, **kwargs)
+                    request, lambda: self.get(request, *args, **kwargs), self
                 )
             return self.get(request, *args, **kwargs)
         except Exception as exc:
@@ -99,9 +98,7 @@ class DeliveryView(APIView):
         DeliveryThrottle().check(request)
 
     def _error(self, request, exc: Exception):
-        response = api_exception_handler(exc, {"request": request, "view": self})
-        if response is None:
-            raise exc
+        response = api_error_response(request, exc, self)
         if isinstance(exc, NotAuthenticated | AuthenticationFailed):
             bearer = request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
             response["WWW-Authenticate"] = (
@@ -109,9 +106,6 @@ class DeliveryView(APIView):
                 if bearer and not settings.DELIVERY_REQUIRE_KEY
                 else ApiKeyAuthentication.keyword
             )
-        response.accepted_renderer = JSONRenderer()
-        response.accepted_media_type = "application/json"
-        response.renderer_context = {"request": request, "response": response, "view": self}
         return response
 
     def cached(self, request, build, scope: str):

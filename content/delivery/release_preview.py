@@ -29,7 +29,6 @@ from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.renderers import JSONRenderer
 
 from content.delivery.query import RELEASE_PREVIEW
 from content.delivery.throttling import DeliveryThrottle
@@ -38,7 +37,7 @@ from content.services.release_preview import (
     release_applied,
     release_preview_load,
 )
-from core.exceptions import api_exception_handler
+from core.exceptions import api_error_response
 
 if TYPE_CHECKING:
     from content.delivery.endpoint import DeliveryView
@@ -128,50 +127,42 @@ def _rehearse(request, preview: ReleasePreview, respond: Callable[[], HttpRespon
     Two previews locking shared items in another order may deadlock: one is retried."""
     for name in _CONDITIONS:
         request.META.pop(name, None)
-    try:
-        return _answer(preview, respond)
-    except OperationalError as exc:
-        if not _contended(exc):
-            raise
-    try:
-        return _answer(preview, respond)
-    except OperationalError as exc:
-        if not _contended(exc):
-            raise
-        raise PreviewBusy() from exc
+    retries = 1
+    while True:
+        try:
+            return _answer(preview, respond)
+        except OperationalError as exc:
+            if not _contended(exc):
+                raise
+            if not retries:
+                raise PreviewBusy() from exc
+            retries -= 1
 
 
-def serve(view: DeliveryView, request, respond: Callable[[], HttpResponse]) -> HttpResponse:
-    """A delivery endpoint's answer under the token the request carries (or its refusal in
-    the error format). An endpoint no release changes (taxonomy, media) only checks the
-    token, and answers as usual."""
+def serve(request, respond: Callable[[], HttpResponse], view: DeliveryView | None = None):
+    """The answer under the token the request carries, or its refusal in the error format:
+    a delivery endpoint's (`view`), or a public view's outside the API (the sitemap, the
+    feed). An endpoint no release changes (taxonomy, media) only checks the token, and
+    answers as usual."""
     try:
         token = token_of(request)
         preview = release_preview_load(token) if token is not None else None
     except Exception as exc:
-        return mark(view._error(request, exc), None, [])
-    if preview is None or not view.follows_releases:
+        return mark(api_error_response(request, exc, view), None, [])
+    if preview is None or (view is not None and not view.follows_releases):
         return respond()  # None: the query string only mentioned the name
     blocked: list[str] = []
-    view.previewing = preview
+    if view is not None:
+        view.previewing = preview
     try:
         DeliveryThrottle().check(request)  # before the work, not after it
         response, blocked = _rehearse(request, preview, respond)
     except Exception as exc:
-        response = view._error(request, exc)
+        response = api_error_response(request, exc, view)
     finally:
-        view.previewing = None
+        if view is not None:
+            view.previewing = None
     return mark(response, preview, blocked)
-
-
-def _error(request, exc: Exception):
-    response = api_exception_handler(exc, {"request": request, "view": None})
-    if response is None:
-        raise exc
-    response.accepted_renderer = JSONRenderer()
-    response.accepted_media_type = "application/json"
-    response.renderer_context = {"request": request, "response": response, "view": None}
-    return response.render()
 
 
 def previewable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -180,18 +171,11 @@ def previewable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        preview, blocked = None, []
-        try:
-            token = token_of(request) if asked(request.META) else None
-            if token is None:
-                response = view(request, *args, **kwargs)
-                patch_vary_headers(response, (HEADER,))
-                return response
-            preview = release_preview_load(token)
-            DeliveryThrottle().check(request)
-            response, blocked = _rehearse(request, preview, lambda: view(request, *args, **kwargs))
-        except Exception as exc:
-            response = _error(request, exc)
-        return mark(response, preview, blocked)
+        def public() -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, (HEADER,))
+            return response
+
+        return serve(request, public) if asked(request.META) else public()
 
     return wrapped

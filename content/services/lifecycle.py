@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_changes, audit_record
 from content import guards, hooks, review
 from content.models import PublishableCore, Revision, Status
 from content.services import checks, rules
@@ -249,11 +249,7 @@ def entry_schedule(
     entry.publish_at, entry.expire_at = publish_at, expire_at
     if entry.status != Status.PUBLISHED:
         entry.status = Status.SCHEDULED if publish_at else Status.DRAFT
-    changes = {
-        name: [before[name], getattr(entry, name)]
-        for name in before
-        if before[name] != getattr(entry, name)
-    }
+    changes = audit_changes(before, {name: getattr(entry, name) for name in before})
     fields = ["publish_at", "expire_at", "status"]
     return _finish(entry, actor, "schedule", fields, changed=True, changes=changes)
 

@@ -38,12 +38,10 @@ from content.services.releases import (
     OPEN,
     ensure_open,
     ensure_release_perm,
-    forward_step,
-    run_items,
+    release_rehearsed,
 )
 from content.types import api_name_of
 from core.exceptions import Conflict
-from core.rehearsal import rehearsal
 from flags.capabilities import RELEASES, capability_required
 
 SALT = "content.release-preview"
@@ -143,7 +141,5 @@ def release_applied(preview: ReleasePreview) -> Iterator[list[str]]:
     """Inside the block, the database as publishing the release now would leave it; rolled
     back when the block ends, whatever happens in it. Yields the items that publish would
     refuse, left as they are, as "<type>-<id>" (the surrogate-key form)."""
-    with rehearsal():
-        items = list(preview.release.items.select_related("content_type", "revision"))
-        blockers = run_items(items, forward_step(preview.actor))
+    with release_rehearsed(preview.release, preview.actor) as (items, blockers):
         yield [f"{api_name_of(i.content_type)}-{i.object_id}" for i in items if i.pk in blockers]

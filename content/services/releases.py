@@ -15,7 +15,8 @@ Managing releases needs the model permissions (`content.add_release`, `change_re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,6 +39,7 @@ from content.services import checks
 from content.services.entries import lock
 from content.services.lifecycle import publish_locked, unpublish_locked
 from content.types import api_names, entry_type_for
+from core.rehearsal import rehearsal
 from flags.capabilities import RELEASES, capability_required
 
 # Releases whose items may still change, and which may be published.
@@ -284,28 +286,27 @@ def forward_step(actor: Any, *, scheduled: bool = False) -> Step:
     return step
 
 
-class _DryRun(Exception):
-    """Rolls back a validation's transaction."""
-
-
 def blockers_store(release: Release, items: list[ReleaseItem], blockers: Blockers) -> None:
     for item in items:
         item.blockers = blockers.get(item.pk, [])
     ReleaseItem.objects.bulk_update(items, ["blockers"], batch_size=500)
 
 
+@contextmanager
+def release_rehearsed(release: Release, actor: Any) -> Iterator[tuple[list[ReleaseItem], Blockers]]:
+    """Inside the block, the database as `actor` publishing `release` now would leave it,
+    rolled back when the block ends (core.rehearsal); yields the items and what would
+    refuse each."""
+    with rehearsal():
+        items = list(release.items.select_related("content_type", "revision"))
+        yield items, run_items(items, forward_step(actor))
+
+
 def release_blockers(*, release: Release, actor: Any) -> Blockers:
     """What would refuse each item if `actor` published the release now: the publish itself,
     run and rolled back (nothing is stored)."""
-    items = list(release.items.select_related("revision"))
-    found: Blockers = {}
-    try:
-        with transaction.atomic():
-            found = run_items(items, forward_step(actor))
-            raise _DryRun
-    except _DryRun:
-        pass
-    return found
+    with release_rehearsed(release, actor) as (_, blockers):
+        return blockers
 
 
 def release_validate(*, release: Release, actor: Any) -> Blockers:

@@ -27,7 +27,7 @@ from django_celery_beat.models import (
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
-from accounts.audit import audit_record
+from accounts.audit import audit_changes, audit_record
 from core.admin_forms import NoRelatedPopupsMixin
 
 
@@ -48,8 +48,7 @@ class AuditedBeatAdminMixin:
     def audit_update(self, request, obj, before: dict[str, Any], **metadata) -> None:
         """One `update` row with [old, new] per changed field; none when nothing changed."""
         after = schedule_settings(obj)
-        changes = {name: [before[name], value] for name, value in after.items()}
-        changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
+        changes = audit_changes(before, after)
         if changes:
             audit_record(
                 actor=request.user,

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.audit import audit_record
+from accounts.audit import audit_changes, audit_record
 from accounts.roles import require_perm
 from content.scope import (
     ScopeNames,
@@ -72,7 +72,7 @@ def policy_update(*, actor: Any, policy: ContentPolicy, data: dict[str, Any]) ->
     scope_write(policy, merged, POLICY_SCOPE)
     policy.save()
     after = _describe(policy)
-    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    changes = audit_changes(before, after)
     audit_record(actor=actor, action="policy.update", target=policy, changes=changes)
     return policy
 

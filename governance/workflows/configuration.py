@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.audit import audit_record
+from accounts.audit import audit_changes, audit_record
 from accounts.roles import ROLE_NAMES
 from content.scope import ScopeNames, scope_clean, scope_describe, scope_read, scope_write
 from governance.models import Comment, Submission, Workflow, WorkflowStep
@@ -107,7 +107,7 @@ def workflow_update(*, workflow: Workflow, actor: Any, data: dict[str, Any]) -> 
     before = _snapshot(workflow)
     _write(workflow, data)
     after = _snapshot(workflow)
-    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    changes = audit_changes(before, after)
     audit_record(actor=actor, action="workflow.update", target=workflow, changes=changes)
     return workflow
 

@@ -28,7 +28,7 @@ One notification from the delivery read model (content.delivery.events), which o
   made it; receivers send them on only once it commits (realtime).
 
 One notification from presence (content.services.presence), outside any transaction:
-- `presence_changed(sender=model, entry_id, present)`: who has the item's change form
+- `presence_changed(sender=model, entry_id, item, present)`: who has the item's change form
   open changed (someone arrived, left, or missed their heartbeats); `present` lists
   everyone there now (presence.Present).
 

@@ -98,11 +98,10 @@ def on_audit_requested(sender, *, actor, action: str, target, **kwargs) -> None:
         publish_on_commit(EDITORS, events)
 
 
-def on_presence_changed(sender, *, entry_id, present: list[Present], **kwargs) -> None:
+def on_presence_changed(sender, *, item: str, present: list[Present], **kwargs) -> None:
     """content.hooks.presence_changed: everyone who has the item open now."""
     if not settings.REALTIME_EDITORS_ENABLED:
         return
-    item = f"{entry_type_for(sender).api_name}:{entry_id}"
     publish_on_commit(
         EDITORS,
         [{"event": "presence", "item": item, "present": [p.as_json() for p in present]}],

@@ -86,6 +86,8 @@ def person(request):
 class FlagListView(DeliveryView):
     """Every public feature flag, by name, on or off for this audience."""
 
+    follows_releases = False  # releases publish content, never flags
+
     def get(self, request):
         self.throttle(request)
         params = request.GET

@@ -78,7 +78,7 @@ def _roster(roster: dict) -> list[Present]:
 
 
 def _announce(entry: PublishableCore, roster: dict) -> None:
-    hooks.announce(hooks.presence_changed, entry, present=_roster(roster))
+    hooks.announce(hooks.presence_changed, entry, item=item_key(entry), present=_roster(roster))
 
 
 def presence_beat(*, entry: PublishableCore, user: Any, now: float | None = None) -> list[Present]:

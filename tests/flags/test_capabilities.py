@@ -164,3 +164,6 @@ def test_a_release_preview_refuses_while_releases_are_switched_off(editor, switc
 
     switch(RELEASES, True)
     assert len(frontend.get("/api/v1/delivery/articles/").json()["results"]) == 1
+    flags = frontend.get("/api/v1/delivery/flags/")  # releases never change flags
+    assert flags.status_code == 200
+    assert "X-Folio-Release" not in flags

@@ -129,7 +129,9 @@ class ReleaseAdmin(ServiceFormAdminMixin, ModelAdmin):
         managing = request.user.has_perm("content.change_release")
         is_open = release.status in releases.OPEN
         published = release.status == ReleaseStatus.PUBLISHED
-        changed = {c["item"] for c in publishing.changed_since(items)} if published else set()
+        changed = (
+            {c["item"] for c in publishing.changed_since(items, entries)} if published else set()
+        )
         for row in rows:
             row["changed_since"] = row["item"].pk in changed
         return {

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from content import hooks
-from content.models import Release, ReleaseAction, ReleaseItem, ReleaseStatus
+from content.models import PublishableCore, Release, ReleaseAction, ReleaseItem, ReleaseStatus
 from content.services.releases import (
     OPEN,
     Blockers,
@@ -256,10 +256,13 @@ def _back_step(actor: Any) -> Step:
 CHANGED_SINCE = "Changed since the release went out."
 
 
-def changed_since(items: list[ReleaseItem]) -> list[dict[str, Any]]:
+def changed_since(
+    items: list[ReleaseItem], entries: dict[int, PublishableCore | None] | None = None
+) -> list[dict[str, Any]]:
     """The items whose live state is no longer what the release made it: published again,
-    unpublished or republished by someone since. A revert would undo that work too."""
-    entries = entries_of(items)
+    unpublished or republished by someone since. A revert would undo that work too.
+    `entries`: the items' entries, when the caller has loaded them (releases.entries_of)."""
+    entries = entries_of(items) if entries is None else entries
     changed = []
     for item in items:
         entry = entries[item.pk]

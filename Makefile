@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
+.PHONY: run test test-integration lint format helm-check install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -45,6 +45,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+## The Helm chart: helm lint, helm template, manifests validated offline (deploy/helm/check).
+helm-check: install
+	bash deploy/helm/check
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -45,6 +45,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py lint_migrations
 
 ## The Helm chart: helm lint, helm template, manifests validated offline (deploy/helm/check).
 helm-check: install

@@ -173,7 +173,7 @@ livenessProbe:
   failureThreshold: 3
 readinessProbe:
   httpGet:
-    path: /health/ready/
+    path: {{ .Values.readinessPath }}
     port: http
     httpHeaders: [{name: Host, value: {{ include "folio.probeHost" . | quote }}}]
   periodSeconds: 10

@@ -74,6 +74,23 @@ class JsonAccessLogger(Logger):
 logger_class = JsonAccessLogger
 
 
+def post_fork(server, worker):
+    """Tracing in each worker (core.tracing): with a preloaded app the master set it up and
+    the SDK restarts its export thread after the fork (this marks the worker as set up);
+    otherwise the worker's own wsgi.py sets it up when it loads the app."""
+    if server.cfg.preload_app:
+        from core.tracing import setup_tracing
+
+        setup_tracing("web")
+
+
+def worker_exit(server, worker):
+    """Send the spans a worker still holds before it goes (max_requests recycles them)."""
+    from core.tracing import shutdown_tracing
+
+    shutdown_tracing()
+
+
 def child_exit(server, worker):
     """With multi-process Prometheus metrics, drop a dead worker's live gauges."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

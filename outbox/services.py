@@ -32,6 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.outages import Outage
+from core.tracing import in_current_trace
 from outbox.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ def broker_send(task: Any, *args: Any, countdown: float = 0) -> None:
         if _sender["pid"] != os.getpid():  # a forked web worker needs its own thread
             _sender.update(pid=os.getpid(), pool=ThreadPoolExecutor(1, "broker-send"))
         pool = _sender["pool"]
-    pool.submit(_send, task, args, countdown)
+    # The send joins the request's trace, if any (the broker message then carries it on).
+    pool.submit(in_current_trace(_send), task, args, countdown)
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import worker_init, worker_process_init, worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -34,3 +34,17 @@ def _flush_worker_spans(**kwargs) -> None:
     from core.tracing import shutdown_tracing
 
     shutdown_tracing()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # its live gauges stop counting
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())
+
+
+@worker_init.connect(dispatch_uid="folio.metrics")
+def _serve_worker_metrics(**kwargs) -> None:
+    """What tasks count (webhook failures, snapshot rebuild lag: core.metrics) is served by
+    the worker itself on CELERY_WORKER_METRICS_PORT, summed over its pool processes."""
+    if port := os.environ.get("CELERY_WORKER_METRICS_PORT"):
+        from config.worker_metrics import serve_worker_metrics
+
+        serve_worker_metrics(int(port), os.environ.get("CELERY_WORKER_METRICS_ADDR", "0.0.0.0"))  # noqa: S104

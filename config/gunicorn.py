@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
@@ -72,6 +73,13 @@ class JsonAccessLogger(Logger):
 
 
 logger_class = JsonAccessLogger
+
+
+def on_starting(server):
+    """Empty PROMETHEUS_MULTIPROC_DIR: an earlier run's files would add to this one's counts."""
+    if folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink()
 
 
 def post_fork(server, worker):

@@ -69,6 +69,9 @@ class JsonAccessLogger(Logger):
             "user_agent": environ.get("HTTP_USER_AGENT"),
             "request_id": headers.get("x-request-id"),
         }
+        # With tracing on (core.tracing), the W3C `traceresponse` header names the trace.
+        if trace := headers.get("traceresponse"):
+            record["trace_id"] = trace.split("-")[1] if trace.count("-") == 3 else None
         self.access_log.info(json.dumps(record, ensure_ascii=False))
 
 

@@ -110,6 +110,14 @@ def setup_tracing(role: str, *, exporters: list[Any] | None = None) -> bool:
             provider.add_span_processor(BatchSpanProcessor(exporter))
         trace.set_tracer_provider(provider)
         _instrument()
+        # Responses name their trace (`traceresponse`): gunicorn's access log shows it, and a
+        # client reporting a problem can quote it.
+        from opentelemetry.instrumentation.propagators import (
+            TraceResponsePropagator,
+            set_global_response_propagator,
+        )
+
+        set_global_response_propagator(TraceResponsePropagator())
     # else: a fork of a process that set it up; the SDK restarts its export thread itself.
     _state.update(pid=os.getpid(), ids=_span_ids(trace.get_current_span))
     return True

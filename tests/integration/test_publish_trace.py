@@ -23,6 +23,7 @@ import requests
 from tests.integration.conftest import (
     Process,
     django_shell,
+    free_port,
     manage,
     production_env,
     start_gunicorn,
@@ -36,13 +37,18 @@ SETUP = """
 import json
 from accounts.services import user_create
 from content.models import Article
-from content.services import entry_create
+from content.models import Category
+from content.services import entry_create, entry_publish
+from content.services.taxonomy import taxonomy_create
 from governance.webhooks.services import webhook_create
 admin = user_create(actor=None, email="ops@example.com", password=%(password)r,
                     roles=["Administrator"])
+tech = taxonomy_create(model=Category, actor=admin, data={"name": "Tech"})
+live = entry_create(model=Article, actor=admin, data={"title": "Live", "category": tech.pk})
+entry_publish(entry=live, actor=admin)  # before the webhook exists: no delivery for it
 webhook_create(actor=admin, name="site", url=%(url)r, events=["content.published"])
 draft = entry_create(model=Article, actor=admin, data={"title": "Traced publish"})
-print("RESULT=" + json.dumps({"draft": draft.pk}))
+print("RESULT=" + json.dumps({"draft": draft.pk, "category": tech.pk}))
 """
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
 
@@ -102,10 +108,18 @@ def test_one_trace_spans_the_publish_request_the_worker_and_the_webhook_post(
     manage("migrate", "--noinput", env=env)
     with Receiver() as receiver:
         ids = django_shell(SETUP % {"password": PASSWORD, "url": receiver.url}, env=env)
+        worker_metrics = tmp_path / "worker-metrics"
+        worker_metrics.mkdir()
+        worker_port = free_port()
         worker = Process(
             "celery worker",
             worker_args(),
-            {k: v for k, v in env.items() if k != "PROMETHEUS_MULTIPROC_DIR"},
+            {
+                **env,
+                "PROMETHEUS_MULTIPROC_DIR": str(worker_metrics),
+                "CELERY_WORKER_METRICS_PORT": str(worker_port),
+                "CELERY_WORKER_METRICS_ADDR": "127.0.0.1",
+            },
             tmp_path / "worker.log",
         ).start()
         processes.append(worker)
@@ -185,6 +199,21 @@ def test_one_trace_spans_the_publish_request_the_worker_and_the_webhook_post(
         assert requests.get(f"{base}/api/v1/delivery/articles/", timeout=30).status_code == 200
     text = requests.get(f"{base}/metrics", timeout=30).text
     assert len(list(metrics_dir.glob("*.db"))) >= 2  # one file set per worker at least
+    # What the worker's tasks count is on the worker's own port: a rename's rebuild lag.
+    renamed = requests.patch(
+        f"{base}/api/v1/categories/{ids['category']}/",
+        json={"name": "Technology"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    assert renamed.status_code == 200, renamed.text
+
+    def rebuild_lag_count() -> float:
+        text = requests.get(f"http://127.0.0.1:{worker_port}/metrics", timeout=10).text
+        found = re.search(r"^folio_snapshot_rebuild_lag_seconds_count ([\d.]+)$", text, re.M)
+        return float(found.group(1)) if found else 0
+
+    assert wait_for(rebuild_lag_count, "the worker's rebuild lag metric") == 1
     hits = re.findall(
         r'^folio_delivery_cache_requests_total\{result="(\w+)"\} ([\d.]+)$', text, re.M
     )

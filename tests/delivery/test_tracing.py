@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -140,11 +142,57 @@ def test_off_by_default_and_nothing_of_opentelemetry_is_imported():
         "import logging; logging.getLogger('x').warning('hi');"
         "print(sorted(m for m in sys.modules if m.startswith('opentelemetry')))"
     )
-    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("OTEL_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
+
+
+ASGI_REQUEST = """
+import asyncio, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+from asgiref.testing import ApplicationCommunicator
+from config.asgi import application
+from core.tracing import shutdown_tracing
+
+async def get():
+    scope = {"type": "http", "method": "GET", "path": "/health/live/", "query_string": b"",
+             "headers": [(b"host", b"testserver")], "http_version": "1.1", "scheme": "http",
+             "server": ("testserver", 80), "client": ("127.0.0.1", 5000)}
+    app = ApplicationCommunicator(application, scope)
+    await app.send_input({"type": "http.request", "body": b""})
+    start = await app.receive_output(10)
+    await app.receive_output(10)
+    print("RESPONSE", start["status"], dict(start["headers"]).get(b"traceresponse", b"").decode())
+
+asyncio.run(get())
+shutdown_tracing()
+"""
+
+
+def test_the_asgi_process_traces_its_requests_with_the_console_exporter():
+    """config/asgi.py sets tracing up from OTEL_*; a request is a server span whose trace the
+    response names (traceresponse)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    env.update(OTEL_TRACES_EXPORTER="console", OTEL_SERVICE_NAME="folio-test")
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", ASGI_REQUEST],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.splitlines()
+    (response,) = [line.split() for line in out if line.startswith("RESPONSE")]
+    assert response[1] == "200"
+    trace_id = response[2].split("-")[1]
+    spans = [json.loads(line) for line in out if line.startswith('{"name"')]
+    (server,) = [s for s in spans if s["kind"] == "SpanKind.SERVER"]
+    assert server["name"] == "GET health/live/"
+    assert server["context"]["trace_id"] == f"0x{trace_id}"
+    assert server["resource"]["attributes"]["folio.process"] == "asgi"
+    assert server["resource"]["attributes"]["service.name"] == "folio-test"
 
 
 @pytest.mark.parametrize(

@@ -162,8 +162,8 @@ async def get():
              "server": ("testserver", 80), "client": ("127.0.0.1", 5000)}
     app = ApplicationCommunicator(application, scope)
     await app.send_input({"type": "http.request", "body": b""})
-    start = await app.receive_output(10)
-    await app.receive_output(10)
+    start = await app.receive_output(60)
+    await app.receive_output(60)
     print("RESPONSE", start["status"], dict(start["headers"]).get(b"traceresponse", b"").decode())
 
 asyncio.run(get())
@@ -176,14 +176,16 @@ def test_the_asgi_process_traces_its_requests_with_the_console_exporter():
     response names (traceresponse)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     env.update(OTEL_TRACES_EXPORTER="console", OTEL_SERVICE_NAME="folio-test")
-    out = subprocess.run(  # noqa: S603
+    done = subprocess.run(  # noqa: S603
         [sys.executable, "-c", ASGI_REQUEST],
         capture_output=True,
         text=True,
         env=env,
-        check=True,
+        check=False,
         cwd=Path(__file__).resolve().parents[2],
-    ).stdout.splitlines()
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout.splitlines()
     (response,) = [line.split() for line in out if line.startswith("RESPONSE")]
     assert response[1] == "200"
     trace_id = response[2].split("-")[1]

@@ -76,6 +76,11 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-012345678
     && mkdir -p /app/var/media \
     && chown -R folio:folio /app/var/media
 
+# /metrics adds up every gunicorn worker's metrics through files here (config.metrics);
+# gunicorn empties it at start. Compose mounts a tmpfs over it.
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/folio-metrics
+RUN mkdir -p /tmp/folio-metrics && chown folio:folio /tmp/folio-metrics
+
 USER folio:folio
 EXPOSE 8000
 VOLUME ["/app/var/media"]

@@ -7,7 +7,8 @@ built at. The version is the database's, read at most once per process lease
 process's own tier holds the response; a takedown that committed is never served from
 either tier past the lease, whatever state Redis is in. A response is gzipped once, for the
 first client that takes gzip, and kept compressed beside the plain body in both tiers, so
-a hit never compresses again.
+a hit never compresses again. Each lookup counts as a local hit, a shared hit or a miss
+(`folio_delivery_cache_requests_total` in /metrics: core.metrics).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.utils.text import compress_string
 from content import frontend
 from content.delivery import local
 from content.delivery.services import content_version, content_version_bump
+from core.metrics import DELIVERY_CACHE_LOCAL_HIT, DELIVERY_CACHE_MISS, DELIVERY_CACHE_SHARED_HIT
 
 _VARY = "Accept, Authorization, X-Folio-Release-Preview"
 _VARY_GZIP = "Accept, Accept-Encoding, Authorization, X-Folio-Release-Preview"
@@ -97,12 +99,16 @@ def lookup(request, scope: str) -> Lookup:
             version, expiry = content_version()
         local.renew(version, expiry.timestamp() if expiry else None)
     if ready := local.get(key, version):
+        DELIVERY_CACHE_LOCAL_HIT.inc()
         return Lookup(key, version, ready)
     entry = cache.get(key)
     # Built under an older content version: something was published since.
     ready = Ready(*entry[1:]) if entry and entry[0] == version else None
     if ready:
+        DELIVERY_CACHE_SHARED_HIT.inc()
         local.put(key, version, ready)
+    else:
+        DELIVERY_CACHE_MISS.inc()
     return Lookup(key, version, ready)
 
 

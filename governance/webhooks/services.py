@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.roles import require_perm
 from core.http import UnsafeTarget, post_json, validate_public_url
+from core.metrics import webhook_failed
 from governance.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 from governance.webhooks.models import WebhookEventType
 from outbox.services import broker_send
@@ -176,6 +177,8 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     except Exception as exc:  # any transport failure is a failed attempt
         delivery.last_status_code, ok = None, False
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    if not ok:
+        webhook_failed(webhook.url)
     if ok:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
             DeliveryStatus.SUCCEEDED,

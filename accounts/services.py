@@ -251,7 +251,8 @@ def session_logout(*, refresh_token: str) -> User | None:
         token.blacklist()
     except TokenError as exc:
         raise InvalidToken(exc.args[0]) from exc
-    user = User.objects.filter(pk=token.payload.get("user_id")).first()
+    user_id = token.payload.get("user_id")
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     audit_record(actor=user, action="auth.logout", target=user)
     return user
 

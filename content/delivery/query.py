@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    Field,
     Func,
     OuterRef,
     Q,
@@ -61,7 +63,7 @@ LIST_PARAMS = frozenset(
 RELEASE_PREVIEW = "release_preview"
 
 
-def check_params(params, allowed: set[str]) -> None:
+def check_params(params, allowed: AbstractSet[str]) -> None:
     unknown = sorted(set(params) - allowed - {RELEASE_PREVIEW})
     if unknown:
         raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
@@ -224,7 +226,7 @@ def decode_cursor(token: str, ordering: str) -> tuple[datetime, int, bool]:
 
 # The values every list query may take, by the name of its Param (content.delivery.compiled);
 # a filter's value is a Param of the filter's own field.
-PARAM_FIELDS = {
+PARAM_FIELDS: dict[str, Field] = {
     "now": DateTimeField(),
     "locale": CharField(),
     "cursor_at": DateTimeField(),
@@ -291,7 +293,7 @@ def filtered(query: ListQuery, values: dict[str, Any]) -> QuerySet[DeliverySnaps
     if "cursor_at" in p:
         # A row-value comparison, so SQLite and PostgreSQL both seek the (published_at, id)
         # index instead of scanning: page 500 costs what page 1 does.
-        pair = {"template": "(%(expressions)s)", "output_field": DateTimeField()}
+        pair: dict[str, Any] = {"template": "(%(expressions)s)", "output_field": DateTimeField()}
         row = Func(F("published_at"), F("id"), **pair)
         cursor = Func(p["cursor_at"], p["cursor_id"], **pair)
         descending = query.ordering.startswith("-")

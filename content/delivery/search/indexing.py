@@ -60,7 +60,7 @@ def _bulk(engine: OpenSearch, actions: Iterable[dict[str, Any]], **params: Any) 
 
     done, errors = bulk(engine, actions, raise_on_error=False, **params)
     # Removing what the engine never had is no failure.
-    failed = [e for e in errors if e.get("delete", {}).get("status") != 404]  # type: ignore[union-attr]
+    failed = [e for e in errors if e.get("delete", {}).get("status") != 404]
     if failed:
         raise IndexingFailed(f"{len(failed)} documents refused, first: {failed[0]}")
     return int(done)

@@ -159,6 +159,14 @@ def test_search_reindex_refuses_on_the_database_backend():
         call_command("search_reindex")
 
 
+def test_search_reindex_with_the_engine_down_is_a_clear_error(settings):
+    standin = StandIn()
+    use_engine(settings, standin)
+    standin.close()
+    with pytest.raises(CommandError, match="The search engine refused"):
+        call_command("search_reindex")
+
+
 def test_release_previews_search_the_database(settings):
     from core.rehearsal import rehearsal
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from content.delivery.search import backend
-from content.delivery.search.indexing import index_rebuild
+from content.delivery.search.indexing import IndexingFailed, index_rebuild
 from content.delivery.services import content_version_bump
 
 
@@ -32,7 +32,12 @@ class Command(BaseCommand):
         def progress(done: int) -> None:
             self.stdout.write(f"{done} indexed")
 
-        count = index_rebuild(batch_size=batch_size, progress=progress)
+        from opensearchpy.exceptions import OpenSearchException
+
+        try:
+            count = index_rebuild(batch_size=batch_size, progress=progress)
+        except (OpenSearchException, IndexingFailed) as exc:
+            raise CommandError(f"The search engine refused: {exc}") from exc
         content_version_bump()  # cached searches were answered from the old index
         self.stdout.write(
             self.style.SUCCESS(f"Indexed {count} item(s) into {settings.OPENSEARCH_INDEX}.")

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format helm-check sbom install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
+.PHONY: run test test-integration lint format typecheck audit coverage helm-check sbom install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -64,6 +64,19 @@ sbom:
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Quality gates (docs/contributing.md): mypy with django-stubs on the services and delivery
+## ([tool.mypy] in pyproject.toml); pip-audit on what the image ships; the suite with
+## coverage, failing under [tool.coverage.report] fail_under.
+typecheck: install
+	$(BIN)/mypy
+
+audit: install
+	$(BIN)/python .ci/audit.py requirements/prod.txt
+
+coverage: install
+	@mkdir -p var
+	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 clean:
 	rm -rf var $(VENV)

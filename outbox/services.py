@@ -52,7 +52,7 @@ def job_enqueue(task: Any, **kwargs: Any) -> Job:
     return job
 
 
-def _send(task: Any, args: tuple, countdown: float) -> None:
+def _send(task: Any, args: tuple[Any, ...], countdown: float) -> None:
     if task.app.conf.task_always_eager:
         task.apply_async(args, countdown=countdown)  # runs it now, in this thread
         return

@@ -57,7 +57,8 @@ class DeliveryView(APIView):
     extra_parameters = release_preview.schema_parameters()
     extra_error_statuses = {
         "409": "The release preview token names a release that is no longer open.",
-        "503": "A release preview found the release's items locked by other changes.",
+        "503": "A release preview found the release's items locked by other changes, or"
+        " the search engine (SEARCH_BACKEND=opensearch) did not answer a search.",
     }
 
     def get_authenticators(self):

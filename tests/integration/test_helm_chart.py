@@ -208,3 +208,18 @@ def test_network_policy_lets_only_web_and_realtime_accept_connections(default):
     selector = {e["key"]: e["values"] for e in http["podSelector"]["matchExpressions"]}
     assert sorted(selector["app.kubernetes.io/component"]) == ["realtime", "web"]
     assert http["ingress"][0]["ports"] == [{"port": 8000, "protocol": "TCP"}]
+
+
+def test_metrics_are_closed_unless_the_operator_opens_them(default):
+    """/metrics' token travels in the Secret; the worker's tokenless metrics port is
+    reachable only from the peers networkPolicy.metricsFrom names (none by default)."""
+    worker = container(default, "Deployment", "folio-worker")
+    assert {"name": "metrics", "containerPort": 9808, "protocol": "TCP"} in worker["ports"]
+    assert ("NetworkPolicy", "folio-metrics") not in default
+
+    full = render("full")
+    assert full[("Secret", "folio")]["stringData"]["METRICS_TOKEN"] == "ci-only-metrics-token"
+    policy = full[("NetworkPolicy", "folio-metrics")]["spec"]
+    assert {"port": 9808, "protocol": "TCP"} in policy["ingress"][0]["ports"]
+    monitoring = {"kubernetes.io/metadata.name": "monitoring"}
+    assert policy["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"] == monitoring

@@ -73,6 +73,9 @@ LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 FORWARDED_ALLOW_IPS: {{ .Values.config.forwardedAllowIps | quote }}
 AUDIT_ANCHOR_FILE: {{ .Values.config.auditAnchorFile | quote }}
 PROMETHEUS_MULTIPROC_DIR: {{ .Values.config.prometheusMultiprocDir | quote }}
+{{- with .Values.config.metricsAllowedIps }}
+METRICS_ALLOWED_IPS: {{ . | quote }}
+{{- end }}
 {{- range $name, $value := .Values.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}

@@ -16,6 +16,9 @@ EMAIL_URL: {{ . | quote }}
 {{- with $s.sentryDsn }}
 SENTRY_DSN: {{ . | quote }}
 {{- end }}
+{{- with $s.metricsToken }}
+METRICS_TOKEN: {{ . | quote }}
+{{- end }}
 {{- with $s.jwtSigningKey }}
 JWT_SIGNING_KEY: {{ . | quote }}
 {{- end }}

@@ -38,6 +38,7 @@ BREAKER_STATE = Gauge(
     multiprocess_mode="liveall",
 )
 # Dependencies Folio can serve without: open means degraded, not down (core.health).
+CORE = ("database", "cache", "broker")
 OPTIONAL = ("cache", "broker", "webhook:", "link-check:")
 
 T = TypeVar("T")
@@ -152,7 +153,10 @@ def record_failure(name: str, error: BaseException) -> None:
 
 
 def snapshot() -> list[dict]:
-    """Every breaker this process has, for /health/ready/ and the admin dashboard."""
+    """Every breaker this process has, for /health/ready/ and the admin dashboard (the
+    three core ones always, as closed until first used)."""
+    for name in CORE:
+        breaker(name)
     return [
         {
             "name": name,

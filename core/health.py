@@ -35,8 +35,12 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> None:
-    with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=settings.HEALTH_BROKER_TIMEOUT)
+    def connect() -> None:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.HEALTH_BROKER_TIMEOUT)
+
+    # Through the breaker the outbox sends through (outbox.services), so each tells the other.
+    breakers.guarded(breakers.breaker("broker"), connect)
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}

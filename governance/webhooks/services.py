@@ -187,11 +187,10 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         # it; the delivery waits for the cool-down (the sweep or its own retry sends it).
         delivery.attempts -= 1
         delivery.last_error = "Not attempted: the host's circuit breaker is open."
-        delivery.next_attempt_at = timezone.now() + timedelta(
-            seconds=settings.CIRCUIT_BREAKER_RESET_SECONDS
-        )
+        wait = max(1.0, settings.CIRCUIT_BREAKER_RESET_SECONDS)
+        delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
         delivery.save()
-        _queue([delivery.pk], countdown=settings.CIRCUIT_BREAKER_RESET_SECONDS)
+        _queue([delivery.pk], countdown=wait)
         return delivery
     try:
         result = breakers.guarded(

@@ -142,3 +142,46 @@ def test_delivery_degrades_to_stale_and_503_while_postgres_is_down_and_recovers(
             {name: {s: codes.count(s) for s in set(codes)} for name, codes in statuses.items()},
             f"slowest {slowest:.2f} s; recovered {recovered_in:.2f} s after the restart",
         )
+
+
+def test_a_statement_past_db_statement_timeout_is_a_503_not_a_held_worker(tmp_path, processes):
+    """A write stuck behind a row lock (a slow database, as a worker sees it) is cancelled by
+    PostgreSQL after DB_STATEMENT_TIMEOUT_MS and answered 503 database_timeout."""
+    import psycopg
+
+    with PostgresProcess() as database:
+        env = production_env(
+            tmp_path,
+            DATABASE_URL=database.url,
+            ALLOWED_HOSTS="127.0.0.1",
+            SECURE_SSL_REDIRECT="false",
+            CELERY_BROKER_URL="memory://",
+            DB_STATEMENT_TIMEOUT_MS="500",
+        )
+        manage("migrate", "--noinput", env=env.copy() | {"DB_STATEMENT_TIMEOUT_MS": "0"})
+        django_shell(SETUP % {"password": PASSWORD}, env=env)
+        web, base = start_gunicorn(env, tmp_path, workers=1)
+        processes.append(web)
+        token = requests.post(
+            f"{base}/api/v1/auth/token/",
+            json={"email": "ops@example.com", "password": PASSWORD},
+            timeout=30,
+        ).json()["access"]
+        auth = {"Authorization": f"Bearer {token}"}
+        article = requests.get(f"{base}/api/v1/articles/", headers=auth, timeout=30).json()
+        item = article["results"][0]
+        url = f"{base}/api/v1/articles/{item['id']}/"
+        change = {"title": "Renamed", "version": item["version"]}
+        with psycopg.connect(database.url.replace("postgres://", "postgresql://")) as holder:
+            holder.execute("SELECT 1 FROM content_article WHERE id = %s FOR UPDATE", [item["id"]])
+            started = time.monotonic()
+            stuck = requests.patch(url, json=change, headers=auth, timeout=30)
+            waited = time.monotonic() - started
+        assert stuck.status_code == 503, stuck.text
+        assert stuck.json()["error"]["code"] == "database_timeout"
+        assert stuck.headers["Retry-After"].isdigit()
+        assert waited < 10, waited  # not the 30 s gunicorn would have killed the worker at
+        # The lock is gone: the same request goes through, and the worker was never lost.
+        done = requests.patch(url, json=change, headers=auth, timeout=30)
+        assert done.status_code == 200, done.text
+        assert "WORKER TIMEOUT" not in web.log()

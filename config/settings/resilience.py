@@ -20,3 +20,9 @@ OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=10)
 # Delivery keeps a second copy of each cached response this long, read only when the
 # database is unreachable (stale-if-error); responses advertise the same figure.
 DELIVERY_STALE_SECONDS = env.int("DELIVERY_STALE_SECONDS", default=24 * 60 * 60)
+# A Redis broker's connect timeout (kombu's redis transport has none by default; AMQP's is
+# CELERY_BROKER_CONNECTION_TIMEOUT). base.py's filesystem broker sets its own options.
+if env.str("CELERY_BROKER_URL", default="").startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
+    }

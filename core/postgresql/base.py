@@ -72,6 +72,13 @@ class WatchedPool(ConnectionPool):
             breakers.record_failure(BREAKER, exc)
             raise
 
+    # Connections handed out and not yet returned: the probe replaces the pool only at 0.
+    lent = 0
+
+    def putconn(self, conn) -> None:
+        self.lent -= 1
+        super().putconn(conn)
+
     def getconn(self, timeout: float | None = None):
         """Wait for a connection as psycopg_pool does, but no longer than
         DB_POOL_TIMEOUT_DEGRADED once the breaker has seen the server refuse (perhaps
@@ -84,10 +91,13 @@ class WatchedPool(ConnectionPool):
             remaining = deadline - time.monotonic()
             try:
                 # In slices, to notice a failure the pool's own reconnects report.
-                return super().getconn(max(0.0, min(remaining, 0.5)))
+                conn = super().getconn(max(0.0, min(remaining, 0.5)))
             except PoolTimeout:
                 if remaining <= 0.5:
                     raise
+            else:
+                self.lent += 1  # under the GIL; a lost update only delays a probe's refresh
+                return conn
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -129,7 +139,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return super().get_new_connection(conn_params)
         # The probe after a cool-down (one thread at a time: pybreaker holds its lock),
         # with a fresh pool: the old one may sleep in its reconnect backoff for minutes.
-        self.close_pool()
+        # Not while another thread still holds one of its connections: returning it to a
+        # new pool would fail.
+        pool = self._connection_pools.get(self.alias)
+        if pool is not None and not getattr(pool, "lent", 0):
+            self.close_pool()
         return super().get_new_connection(conn_params)
 
     def create_cursor(self, name=None):

@@ -179,19 +179,18 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         "X-Folio-Timestamp": timestamp,
         "X-Folio-Signature": f"sha256={signature(webhook.secret, timestamp, body)}",
     }
-    delivery.attempts += 1
-    delivery.last_attempt_at = timezone.now()
     guard = breakers.for_host("webhook", webhook.url)
     if breakers.is_open(guard.name):
         # The host failed CIRCUIT_BREAKER_FAIL_MAX times in a row: no attempt is spent on
         # it; the delivery waits for the cool-down (the sweep or its own retry sends it).
-        delivery.attempts -= 1
         delivery.last_error = "Not attempted: the host's circuit breaker is open."
         wait = max(1.0, settings.CIRCUIT_BREAKER_RESET_SECONDS)
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
-        delivery.save()
+        delivery.save(update_fields=["last_error", "next_attempt_at"])
         _queue([delivery.pk], countdown=wait)
         return delivery
+    delivery.attempts += 1
+    delivery.last_attempt_at = timezone.now()
     try:
         result = breakers.guarded(
             guard,

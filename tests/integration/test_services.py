@@ -62,6 +62,11 @@ def test_production_settings_use_the_real_services(tmp_path):
     assert result["ready"] == {
         "status": "ok",
         "checks": {name: {"status": "ok"} for name in ("database", "cache", "broker")},
+        # Each dependency's circuit breaker (core.breakers), all closed.
+        "breakers": [
+            {"name": name, "state": "closed", "failures": 0, "optional": name != "database"}
+            for name in ("broker", "cache", "database")
+        ],
     }
 
 

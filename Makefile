@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
+.PHONY: run test test-integration lint format helm-check sbom install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -45,6 +45,21 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py lint_migrations
+
+## The Helm chart: helm lint, helm template, manifests validated offline (deploy/helm/check).
+helm-check: install
+	bash deploy/helm/check
+
+## A CycloneDX SBOM of the image's pinned requirements (docs/operations.md, Releases).
+SBOM ?= var/sbom/folio-requirements.cdx.json
+sbom:
+	test -x var/tools/sbom/bin/cyclonedx-py || ($(PYTHON) -m venv var/tools/sbom && \
+		var/tools/sbom/bin/pip install --quiet -r requirements/sbom.txt)
+	mkdir -p $(dir $(SBOM))
+	var/tools/sbom/bin/cyclonedx-py requirements --pyproject pyproject.toml --of JSON \
+		--output-reproducible --validate -o $(SBOM) requirements/prod.txt
+	@echo "SBOM: $(SBOM)"
 
 format: install
 	$(BIN)/ruff check --fix .

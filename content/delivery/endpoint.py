@@ -58,7 +58,8 @@ class DeliveryView(APIView):
     extra_parameters = release_preview.schema_parameters()
     extra_error_statuses = {
         "409": "The release preview token names a release that is no longer open.",
-        "503": "A release preview found the release's items locked by other changes.",
+        "503": "The database is unavailable and nothing was cached for this request (see "
+        "Retry-After), or a release preview found the release's items locked by other changes.",
     }
 
     def get_authenticators(self):

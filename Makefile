@@ -108,3 +108,9 @@ bench-scoped: install
 ## PostgreSQL: DATABASE_URL).
 bench-admin: install
 	SCALE=$(or $(SCALE),100000) $(BIN)/python bench/admin_dashboard.py
+
+## Outage drill: stop a private PostgreSQL under gunicorn, count what every request got and
+## how long recovery took (docs/operations.md, "Outages and circuit breakers").
+.PHONY: bench-outage
+bench-outage: install
+	OUTAGE=$(or $(OUTAGE),15) $(BIN)/python bench/outage.py

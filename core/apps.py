@@ -11,3 +11,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # DRF's throttles keep limiting (per process) while Redis is down (core.throttling).
+        from core import throttling
+
+        throttling.install()

@@ -32,6 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_guid import clear_guid, get_guid, set_guid
 
+from core import breakers
 from core.outages import Outage
 from core.tracing import in_current_trace
 from outbox.models import Job, JobStatus
@@ -56,12 +57,17 @@ def _send(task: Any, args: tuple[Any, ...], countdown: float) -> None:
     if task.app.conf.task_always_eager:
         task.apply_async(args, countdown=countdown)  # runs it now, in this thread
         return
-    try:
+
+    def send() -> None:
         with task.app.pool.acquire(block=True, timeout=10) as connection:
             # One attempt, not kombu's reconnect loop: a send that would wait for the broker
             # to come back is lost with the process, while the row's sweep never is.
             connection.ensure_connection(max_retries=0)
             task.apply_async(args, countdown=countdown, retry=False, connection=connection)
+
+    try:
+        # Behind the broker's breaker (core.breakers): while it is open, nothing is tried.
+        breakers.guarded(breakers.breaker("broker"), send)
     except Exception as exc:  # any broker trouble: the row is safe, a sweep resends it
         broker_outage.failed(exc)
     else:

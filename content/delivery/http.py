@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,18 +78,28 @@ class Lookup:
     ready: Ready | None
 
 
+def response_key(request, scope: str) -> str:
+    """The cache key of this request's response."""
+    # The frontend's bases are part of the key: responses carry URLs built with them.
+    path = f"{request.get_full_path()} {frontend.cache_tag()}"
+    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
+    # r2: entries hold the gzipped body too, which processes of an older release (a rolling
+    # deploy shares Redis) could not read.
+    return f"delivery:r2:{scope}:{digest}"
+
+
+def stale_key(key: str) -> str:
+    """Where the copy kept for a database outage lives (content.delivery.stale)."""
+    return f"stale:{key}"
+
+
 def lookup(request, scope: str) -> Lookup:
     """The cached response and the content version. The version is the database's
     (content.delivery.services), trusted for the process's lease (content.delivery.local);
     the response comes from the process's own tier, else in one read of the shared cache."""
     if not settings.DELIVERY_CACHE_ENABLED:
         return Lookup("", 0, None)  # `store` keeps nothing either
-    # The frontend's bases are part of the key: responses carry URLs built with them.
-    path = f"{request.get_full_path()} {frontend.cache_tag()}"
-    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
-    # r2: entries hold the gzipped body too, which processes of an older release (a rolling
-    # deploy shares Redis) could not read.
-    key = f"delivery:r2:{scope}:{digest}"
+    key = response_key(request, scope)
     version = local.version()
     if version is None:  # the lease ran out: read the committed version again
         version, expiry = content_version()
@@ -125,6 +136,11 @@ def store(found: Lookup, ready: Ready) -> None:
             ready.gzipped,
         )
         cache.set(found.key, entry, settings.DELIVERY_CACHE_SECONDS)
+        if settings.DELIVERY_STALE_SECONDS > 0:
+            # Written on misses only, read only while the database is unreachable: hits
+            # pay nothing for it. It outlives the fresh entry, whatever the version.
+            stale_entry = (time.time(), entry)
+            cache.set(stale_key(found.key), stale_entry, settings.DELIVERY_STALE_SECONDS)
         local.put(found.key, found.version, ready)
 
 

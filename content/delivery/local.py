@@ -21,8 +21,8 @@ from django.conf import settings
 # The lease: the content version, until when it is trusted, and when the first served
 # item expires (its responses must not outlive it).
 _lease: dict[str, Any] = {"version": None, "until": 0.0, "expiry": None}
-# Responses by cache key: (content version, response).
-_responses: dict[str, tuple[int, Any]] = {}
+# Responses by cache key: (content version, response, when it was kept).
+_responses: dict[str, tuple[int, Any, float]] = {}
 
 
 def version() -> int | None:
@@ -52,7 +52,14 @@ def put(key: str, version: int, ready: Any) -> None:
     if len(_responses) >= settings.DELIVERY_LOCAL_CACHE_ENTRIES:
         # Emptied rather than ordered: hot responses come straight back from Redis.
         _responses.clear()
-    _responses[key] = (version, ready)
+    _responses[key] = (version, ready, time.time())
+
+
+def latest(key: str) -> tuple[float, Any] | None:
+    """(when it was kept, response) whatever its version: only for a database outage
+    (content.delivery.stale), when no version can be read."""
+    entry = _responses.get(key)
+    return (entry[2], entry[1]) if entry else None
 
 
 def clear() -> None:

@@ -19,7 +19,9 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import pybreaker
 from django.conf import settings
@@ -88,22 +90,18 @@ def breaker(
 
 def for_host(kind: str, url: str) -> pybreaker.CircuitBreaker:
     """One breaker per remote host: one endpoint down never stops deliveries to another."""
-    from urllib.parse import urlsplit
-
     host = (urlsplit(url).hostname or "").lower()
     return breaker(f"{kind}:{host}")
 
 
-def is_open(name: str) -> bool:
+def is_open(name: str | None) -> bool:
     """Whether calls to `name` would fail fast now (open, cool-down not over)."""
-    found = _breakers.get(name)
+    found = _breakers.get(name or "")
     if found is None or found.current_state != pybreaker.STATE_OPEN:
         return False
     opened_at = found._state_storage.opened_at  # pybreaker keeps no public accessor
     if opened_at is None:
         return True
-    from datetime import UTC, datetime, timedelta
-
     return datetime.now(UTC) < opened_at + timedelta(seconds=found.reset_timeout)
 
 

@@ -20,7 +20,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -36,15 +35,22 @@ _down_until: dict[str, float] = {}
 _turn = itertools.count()
 
 
-@cache
+_configured: dict[str, tuple[str, ...] | frozenset[str]] = {}
+
+
 def replica_aliases() -> tuple[str, ...]:
     """The configured replicas' aliases (settings are fixed once the process runs)."""
-    return tuple(alias for alias in settings.DATABASES if alias.startswith(REPLICA_PREFIX))
+    if "aliases" not in _configured:
+        _configured["aliases"] = tuple(
+            alias for alias in settings.DATABASES if alias.startswith(REPLICA_PREFIX)
+        )
+    return _configured["aliases"]
 
 
-@cache
 def _primary_apps() -> frozenset[str]:
-    return frozenset(settings.DATABASE_REPLICA_PRIMARY_APPS)
+    if "primary_apps" not in _configured:
+        _configured["primary_apps"] = frozenset(settings.DATABASE_REPLICA_PRIMARY_APPS)
+    return _configured["primary_apps"]
 
 
 def replica_choose() -> str | None:
@@ -91,8 +97,7 @@ def reading_from(alias: str | None) -> Iterator[None]:
 def reset() -> None:
     """Forget which replicas were down and the configured aliases (tests)."""
     _down_until.clear()
-    replica_aliases.cache_clear()
-    _primary_apps.cache_clear()
+    _configured.clear()
 
 
 class ReplicaRouter:

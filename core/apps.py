@@ -11,3 +11,11 @@ class CoreConfig(AppConfig):
 
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from celery.signals import beat_init
+
+        from core.beat_leader import beat_lead
+
+        # Only a beat process sends it: one beat schedules, any other waits (docs/operations.md).
+        beat_init.connect(beat_lead, dispatch_uid="core.beat_leader")

@@ -1,4 +1,4 @@
-"""Read replicas (docs/operations.md, "Running on many machines").
+"""Running on many machines (docs/operations.md): read replicas and the beat leader.
 
 DATABASE_REPLICA_URLS lists PostgreSQL hot standbys, comma-separated. Each becomes
 DATABASES["replica_<n>"], tuned as the primary is (data.tuned_database). Only public delivery
@@ -10,7 +10,7 @@ production.py adds REPLICA_DATABASES to the DATABASES it builds.
 from __future__ import annotations
 
 from .data import DATABASES, tuned_database
-from .environment import env
+from .environment import VAR_DIR, env
 
 DATABASE_REPLICA_URLS = [
     url.strip() for url in env.list("DATABASE_REPLICA_URLS", default=[]) if url.strip()
@@ -53,3 +53,9 @@ DATABASE_REPLICA_PATHS = env.list(
     "DATABASE_REPLICA_PATHS", default=["/api/v1/delivery/", "/sitemap.xml", "/feeds/"]
 )
 DATABASE_REPLICA_EXCLUDED_PATHS = ["/api/v1/delivery/preview/"]
+
+# --- Beat leader (core.beat_leader) ------------------------------------------------------
+# Only one `celery beat` schedules; another waits as standby and takes over when it dies.
+BEAT_LEADER_LOCK = env.bool("BEAT_LEADER_LOCK", default=True)
+BEAT_LEADER_RETRY_SECONDS = env.float("BEAT_LEADER_RETRY_SECONDS", default=5.0)
+BEAT_LEADER_LOCK_FILE = env.str("BEAT_LEADER_LOCK_FILE", default=str(VAR_DIR / "beat.lock"))

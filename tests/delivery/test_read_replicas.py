@@ -54,6 +54,8 @@ def _aliases(django_db_setup) -> Iterator[None]:
     yield
     for alias in (REPLICA, DOWN):
         connections[alias].close()
+        if connections[alias].settings_dict["OPTIONS"].get("pool"):
+            connections[alias].close_pool()  # or the test database cannot be dropped
         del connections[alias]
         del connections.settings[alias]
     replicas.reset()

@@ -59,3 +59,5 @@ DATABASE_REPLICA_EXCLUDED_PATHS = ["/api/v1/delivery/preview/"]
 BEAT_LEADER_LOCK = env.bool("BEAT_LEADER_LOCK", default=True)
 BEAT_LEADER_RETRY_SECONDS = env.float("BEAT_LEADER_RETRY_SECONDS", default=5.0)
 BEAT_LEADER_LOCK_FILE = env.str("BEAT_LEADER_LOCK_FILE", default=str(VAR_DIR / "beat.lock"))
+# Several deployments (or test runs) sharing one broker each name their own queue.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")

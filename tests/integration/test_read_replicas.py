@@ -125,8 +125,12 @@ def test_delivery_reads_the_replica_and_a_writer_reads_its_own_write(tmp_path, p
     wait_for_titles(base, ["First", "Second"])
     wait_for_titles(base, ["First", "Second"], writer)
 
-    # The standby dies: delivery falls back to the primary, with no error.
+    # The standby dies: delivery falls back to the primary, every request answered (200).
+    # A web worker that read the standby's version less than a lease ago may still answer
+    # one more time from its memory, so poll.
     standby.stop("immediate")
-    for _ in range(6):  # every web worker finds out on its own
-        assert titles(base) == ["First", "Second"], web.log()[-6000:]
-    assert "Read replica replica_0 is unreachable" in web.log()
+    deadline = time.monotonic() + 60
+    while "Read replica replica_0 is unreachable" not in web.log():
+        assert time.monotonic() < deadline, web.log()[-6000:]
+        assert titles(base) in (["First"], ["First", "Second"])
+    wait_for_titles(base, ["First", "Second"])

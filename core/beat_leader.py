@@ -89,7 +89,11 @@ class _FileLock:
         return True  # held until the process ends
 
     def reset(self) -> None:
-        pass
+        if self.handle is not None:
+            try:
+                self.handle.close()  # releases the lock
+            finally:
+                self.handle = None
 
 
 def _lock() -> _PostgresLock | _FileLock:
@@ -97,10 +101,13 @@ def _lock() -> _PostgresLock | _FileLock:
     return _PostgresLock() if vendor == "postgresql" else _FileLock()
 
 
-def _watch(lock: _PostgresLock | _FileLock) -> None:
+# What this process holds, so that it can let go (tests; a beat embedded in a worker).
+_held: dict[str, Any] = {}
+
+
+def _watch(lock: _PostgresLock | _FileLock, stop: threading.Event) -> None:
     """Stop this beat if it can no longer know it holds the lock."""
-    while True:
-        time.sleep(settings.BEAT_LEADER_RETRY_SECONDS)
+    while not stop.wait(settings.BEAT_LEADER_RETRY_SECONDS):
         if not lock.still_held():
             logger.critical("beat leader: lost the leader lock's connection; stopping")
             os.kill(os.getpid(), signal.SIGTERM)
@@ -129,4 +136,15 @@ def beat_lead(sender, **kwargs) -> None:
     scheduler = getattr(sender, "scheduler", None)
     if hasattr(scheduler, "_initial_read"):
         scheduler._initial_read = True
-    threading.Thread(target=_watch, args=(lock,), name="beat-leader-watch", daemon=True).start()
+    stop = threading.Event()
+    _held.update(lock=lock, stop=stop)
+    threading.Thread(
+        target=_watch, args=(lock, stop), name="beat-leader-watch", daemon=True
+    ).start()
+
+
+def beat_release() -> None:
+    """Let go of the leader lock, if this process holds it: another beat takes over."""
+    if "lock" in _held:
+        _held.pop("stop").set()
+        _held.pop("lock").reset()

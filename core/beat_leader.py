@@ -70,10 +70,12 @@ class _PostgresLock:
 
 
 class _FileLock:
-    """An exclusive lock on a file next to the SQLite database: one machine, one beat."""
+    """An exclusive lock on a file next to the SQLite database: one machine, one beat (per
+    database: beats of two checkouts, or of a test and `make run`, never wait on each other)."""
 
     def __init__(self) -> None:
-        self.path = Path(settings.BEAT_LEADER_LOCK_FILE)
+        database = connections["default"].settings_dict["NAME"]
+        self.path = Path(settings.BEAT_LEADER_LOCK_FILE or f"{database}.beat-lock")
         self.handle: Any = None
 
     def try_acquire(self) -> bool:

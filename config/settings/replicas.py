@@ -10,7 +10,7 @@ production.py adds REPLICA_DATABASES to the DATABASES it builds.
 from __future__ import annotations
 
 from .data import DATABASES, tuned_database
-from .environment import VAR_DIR, env
+from .environment import env
 
 DATABASE_REPLICA_URLS = [
     url.strip() for url in env.list("DATABASE_REPLICA_URLS", default=[]) if url.strip()
@@ -58,6 +58,7 @@ DATABASE_REPLICA_EXCLUDED_PATHS = ["/api/v1/delivery/preview/"]
 # Only one `celery beat` schedules; another waits as standby and takes over when it dies.
 BEAT_LEADER_LOCK = env.bool("BEAT_LEADER_LOCK", default=True)
 BEAT_LEADER_RETRY_SECONDS = env.float("BEAT_LEADER_RETRY_SECONDS", default=5.0)
-BEAT_LEADER_LOCK_FILE = env.str("BEAT_LEADER_LOCK_FILE", default=str(VAR_DIR / "beat.lock"))
+# SQLite: the lock is a file, by default next to the database file.
+BEAT_LEADER_LOCK_FILE = env.str("BEAT_LEADER_LOCK_FILE", default="")
 # Several deployments (or test runs) sharing one broker each name their own queue.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")

@@ -80,8 +80,9 @@ def rows(shape: Hashable, build: Callable[[], QuerySet], values: dict[str, Any])
         compiled = _shapes[shape] = _Compiled(
             sql, tuple(params), compiler, converters, compiler.query.model
         )
-    # A read replica, when the request reads one: the same engine, so the same SQL.
-    db = connections[router.db_for_read(compiled.model)]
+    # A read replica, when the request reads one (core.replicas): the same engine, so the
+    # same SQL. With no router configured, the default connection without asking.
+    db = connections[router.db_for_read(compiled.model)] if router.routers else connection
     params = [p.bind(values[p.name], db) if isinstance(p, Param) else p for p in compiled.params]
     with db.cursor() as cursor:
         cursor.execute(compiled.sql, params)

@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 #
-# Folio's production image: `docker build -t folio .`
+# Folio's production image: `docker build -t folio .` (BuildKit or the legacy builder:
+# the file uses no BuildKit-only syntax).
 #
 # Stage 1 builds wheels for requirements/prod.txt (with a compiler, in case a package has
 # no wheel for this platform); stage 2 installs only those wheels into a slim image that
@@ -27,7 +28,13 @@ RUN apt-get update \
 
 WORKDIR /build
 COPY requirements/ requirements/
-RUN pip wheel --wheel-dir /wheels -r requirements/prod.txt
+# The virtualenv is built here, from these wheels only, and copied whole into the runtime
+# stage (same base image, same paths): no compiler or wheel files reach the final image,
+# and no BuildKit-only instruction (RUN --mount) is needed, so the legacy builder
+# (DOCKER_BUILDKIT=0) builds this file too.
+RUN pip wheel --wheel-dir /wheels -r requirements/prod.txt \
+    && python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-index --find-links=/wheels -r requirements/prod.txt
 
 # --- Stage 2: runtime -------------------------------------------------------------------
 FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime
@@ -48,12 +55,8 @@ RUN groupadd --system --gid 10001 folio \
     && useradd --system --uid 10001 --gid folio --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin folio
 
-# Install from the builder's wheels only: no compiler, no network, no wheel files left.
-COPY requirements/ /tmp/requirements/
-RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
-    python -m venv /opt/venv \
-    && pip install --no-index --find-links=/wheels -r /tmp/requirements/prod.txt \
-    && rm -rf /tmp/requirements
+# The builder's virtualenv, installed from its wheels only: no compiler, no network here.
+COPY --from=builder /opt/venv /opt/venv
 
 WORKDIR /app
 # The code stays owned by root: the app user can read it but not change it.
@@ -72,6 +75,11 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-012345678
     && python -m compileall -q /app \
     && mkdir -p /app/var/media \
     && chown -R folio:folio /app/var/media
+
+# /metrics adds up every gunicorn worker's metrics through files here (config.metrics);
+# gunicorn empties it at start. Compose mounts a tmpfs over it.
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/folio-metrics
+RUN mkdir -p /tmp/folio-metrics && chown folio:folio /tmp/folio-metrics
 
 USER folio:folio
 EXPOSE 8000

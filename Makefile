@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
+.PHONY: run test test-integration lint format typecheck audit coverage helm-check sbom install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -45,10 +45,38 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py lint_migrations
+
+## The Helm chart: helm lint, helm template, manifests validated offline (deploy/helm/check).
+helm-check: install
+	bash deploy/helm/check
+
+## A CycloneDX SBOM of the image's pinned requirements (docs/operations.md, Releases).
+SBOM ?= var/sbom/folio-requirements.cdx.json
+sbom:
+	test -x var/tools/sbom/bin/cyclonedx-py || ($(PYTHON) -m venv var/tools/sbom && \
+		var/tools/sbom/bin/pip install --quiet -r requirements/sbom.txt)
+	mkdir -p $(dir $(SBOM))
+	var/tools/sbom/bin/cyclonedx-py requirements --pyproject pyproject.toml --of JSON \
+		--output-reproducible --validate -o $(SBOM) requirements/prod.txt
+	@echo "SBOM: $(SBOM)"
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Quality gates (docs/contributing.md): mypy with django-stubs on the services and delivery
+## ([tool.mypy] in pyproject.toml); pip-audit on what the image ships; the suite with
+## coverage, failing under [tool.coverage.report] fail_under.
+typecheck: install
+	$(BIN)/mypy
+
+audit: install
+	$(BIN)/python .ci/audit.py requirements/prod.txt
+
+coverage: install
+	@mkdir -p var
+	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 clean:
 	rm -rf var $(VENV)
@@ -80,3 +108,9 @@ bench-scoped: install
 ## PostgreSQL: DATABASE_URL).
 bench-admin: install
 	SCALE=$(or $(SCALE),100000) $(BIN)/python bench/admin_dashboard.py
+
+## Outage drill: stop a private PostgreSQL under gunicorn, count what every request got and
+## how long recovery took (docs/operations.md, "Outages and circuit breakers").
+.PHONY: bench-outage
+bench-outage: install
+	OUTAGE=$(or $(OUTAGE),15) $(BIN)/python bench/outage.py

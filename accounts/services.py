@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -108,7 +109,7 @@ def user_create(
         password_validation.validate_password(password, user=candidate)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
-    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    user: User = User.objects.create_user(email=email, password=password, full_name=full_name)
     _apply_roles(user, roles)
     audit_record(
         actor=actor,
@@ -120,13 +121,15 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, data: dict, roles: Iterable[str] | None = None) -> User:
+def user_update(
+    *, actor: User, user: User, data: dict[str, Any], roles: Iterable[str] | None = None
+) -> User:
     """Change profile fields (self or admin), roles and active flag (admin only)."""
     if actor.pk != user.pk or roles is not None or "is_active" in data:
         require_perm(actor, "accounts.change_user")
     if data.get("is_active") is False and user.pk == actor.pk:
         raise ValidationError({"is_active": ["You cannot deactivate yourself."]})
-    changes: dict[str, list] = {}
+    changes: dict[str, list[Any]] = {}
     if "email" in data:
         data["email"] = User.objects.normalize_email(data["email"]).lower()
         if User.objects.filter(email__iexact=data["email"]).exclude(pk=user.pk).exists():
@@ -219,7 +222,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     """Set a new password from a reset token; the token works once and expires."""
     error = ValidationError({"token": ["This reset link is invalid or has expired."]})
     try:
-        user = User.objects.get(pk=int(urlsafe_base64_decode(uid).decode()), is_active=True)
+        user: User = User.objects.get(pk=int(urlsafe_base64_decode(uid).decode()), is_active=True)
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         raise error from None
     # The token hashes the password and last login, so it dies once the password changes.
@@ -243,11 +246,13 @@ def session_logout(*, refresh_token: str) -> User | None:
     refused with InvalidToken (401 `token_not_valid`, as on refresh) and nothing is written.
     """
     try:
-        token = RefreshToken(refresh_token)
+        # simplejwt annotates a Token here, but decodes the encoded string it is given.
+        token = RefreshToken(refresh_token)  # type: ignore[arg-type]
         token.blacklist()
     except TokenError as exc:
         raise InvalidToken(exc.args[0]) from exc
-    user = User.objects.filter(pk=token.payload.get("user_id")).first()
+    user_id = token.payload.get("user_id")
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     audit_record(actor=user, action="auth.logout", target=user)
     return user
 

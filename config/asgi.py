@@ -12,8 +12,11 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from core.tracing import setup_tracing
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
+setup_tracing("asgi")  # before the app loads its middleware (core.tracing)
 django_application = get_asgi_application()  # sets Django up before the routes import models
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

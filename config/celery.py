@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_init, worker_process_init, worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -17,3 +18,33 @@ app.autodiscover_tasks()
 for folder in (app.conf.broker_transport_options or {}).values():
     if isinstance(folder, str) and folder.startswith("/"):
         Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+@worker_process_init.connect(dispatch_uid="folio.tracing")
+def _trace_worker_process(**kwargs) -> None:
+    """Tracing in each pool process, after the fork (core.tracing): a task's spans join the
+    trace of the request that queued it."""
+    from core.tracing import setup_tracing
+
+    setup_tracing("worker")
+
+
+@worker_process_shutdown.connect(dispatch_uid="folio.tracing")
+def _flush_worker_spans(**kwargs) -> None:
+    from core.tracing import shutdown_tracing
+
+    shutdown_tracing()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # its live gauges stop counting
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())
+
+
+@worker_init.connect(dispatch_uid="folio.metrics")
+def _serve_worker_metrics(**kwargs) -> None:
+    """What tasks count (webhook failures, snapshot rebuild lag: core.metrics) is served by
+    the worker itself on CELERY_WORKER_METRICS_PORT, summed over its pool processes."""
+    if port := os.environ.get("CELERY_WORKER_METRICS_PORT"):
+        from config.worker_metrics import serve_worker_metrics
+
+        serve_worker_metrics(int(port), os.environ.get("CELERY_WORKER_METRICS_ADDR", "0.0.0.0"))  # noqa: S104

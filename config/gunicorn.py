@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
@@ -68,10 +69,37 @@ class JsonAccessLogger(Logger):
             "user_agent": environ.get("HTTP_USER_AGENT"),
             "request_id": headers.get("x-request-id"),
         }
+        # With tracing on (core.tracing), the W3C `traceresponse` header names the trace.
+        if trace := headers.get("traceresponse"):
+            record["trace_id"] = trace.split("-")[1] if trace.count("-") == 3 else None
         self.access_log.info(json.dumps(record, ensure_ascii=False))
 
 
 logger_class = JsonAccessLogger
+
+
+def on_starting(server):
+    """Empty PROMETHEUS_MULTIPROC_DIR: an earlier run's files would add to this one's counts."""
+    if folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink()
+
+
+def post_fork(server, worker):
+    """Tracing in each worker (core.tracing): with a preloaded app the master set it up and
+    the SDK restarts its export thread after the fork (this marks the worker as set up);
+    otherwise the worker's own wsgi.py sets it up when it loads the app."""
+    if server.cfg.preload_app:
+        from core.tracing import setup_tracing
+
+        setup_tracing("web")
+
+
+def worker_exit(server, worker):
+    """Send the spans a worker still holds before it goes (max_requests recycles them)."""
+    from core.tracing import shutdown_tracing
+
+    shutdown_tracing()
 
 
 def child_exit(server, worker):

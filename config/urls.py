@@ -7,9 +7,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django_prometheus.exports import ExportToDjangoView
 
 from accounts import admin_reset
+from config.metrics import metrics_view
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
 from content.delivery.release_preview import previewable
 from content.views import home
@@ -67,7 +67,8 @@ urlpatterns = [
     re_path(r"^api/", api_not_found, name="api-not-found"),
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
-    path("metrics", ExportToDjangoView, name="prometheus-metrics"),
+    # For Prometheus only: a token or an allowed address (config.metrics).
+    path("metrics", metrics_view, name="prometheus-metrics"),
     # Both answer a release preview token as the delivery API does.
     path(
         "sitemap.xml",

@@ -28,6 +28,12 @@ class ContentConfig(AppConfig):
         hooks.references_changed.connect(
             receivers.on_references_changed, dispatch_uid="delivery.references"
         )
+        # A search engine (SEARCH_BACKEND=opensearch) hears what delivery changed.
+        from content.delivery.search import receivers as search_receivers
+
+        hooks.delivery_changed.connect(
+            search_receivers.on_delivery_changed, dispatch_uid="delivery.search"
+        )
         # Delivery's in-process list of locale codes (content.delivery.locales).
         for signal in (post_save, post_delete):
             signal.connect(locales.forget, sender=Locale, dispatch_uid="delivery.locales")

@@ -15,7 +15,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from celery.signals import beat_init
 
+        from core import throttling
         from core.beat_leader import beat_lead
 
+        # DRF's throttles keep limiting (per process) while Redis is down (core.throttling).
+        throttling.install()
         # Only a beat process sends it: one beat schedules, any other waits (docs/operations.md).
         beat_init.connect(beat_lead, dispatch_uid="core.beat_leader")

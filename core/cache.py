@@ -5,6 +5,10 @@ and falls through to the database. django-redis would log each of those failures
 full traceback, thousands a minute under load, burying everything else. Here each process
 reports to an Outage (core.outages): the first failure is logged as a warning, the rest
 are counted, and one more line says when a call succeeds again.
+
+Every call goes through the "cache" circuit breaker (core.breakers): once Redis has failed
+CIRCUIT_BREAKER_FAIL_MAX calls in a row, calls are misses at once instead of each waiting
+SOCKET_CONNECT_TIMEOUT, until a probe after the cool-down finds Redis back.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 
+from core import breakers
 from core.outages import Outage
 
 
@@ -29,10 +34,20 @@ class _WatchedClient:
 
         def call(*args, **kwargs):
             try:
-                result = attr(*args, **kwargs)
+                result = breakers.guarded(
+                    breakers.breaker("cache"),
+                    attr,
+                    *args,
+                    counts=(ConnectionInterrupted,),
+                    **kwargs,
+                )
             except ConnectionInterrupted as exc:
                 self._outage.failed(exc.__cause__ or exc)
                 raise  # django-redis turns it into a miss (IGNORE_EXCEPTIONS)
+            except breakers.CircuitBreakerError as exc:
+                # Open: not even tried. A miss too, without the connect timeout.
+                self._outage.failed(exc)
+                raise ConnectionInterrupted(connection=None) from exc
             self._outage.recovered()
             return result
 

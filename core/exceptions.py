@@ -7,13 +7,14 @@ never sees a different shape, and a Django ValidationError never becomes a 500.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
@@ -87,6 +88,34 @@ class CapabilityUnavailable(exceptions.APIException):
     default_code = "switched_off"
 
 
+class DependencyUnavailable(exceptions.APIException):
+    """The database is unreachable or too slow: 503 with Retry-After, never a 500, so
+    clients and load balancers retry rather than give up (docs/operations.md, "Outages
+    and circuit breakers")."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable; try again shortly."
+    default_code = "database_unavailable"
+
+    def __init__(self, detail: str | None = None, code: str | None = None):
+        super().__init__(detail, code)
+        self.wait = settings.OUTAGE_RETRY_AFTER  # DRF's handler sends it as Retry-After
+        self.details = {"retry_after": self.wait}
+
+
+def database_unavailable(exc: BaseException) -> DependencyUnavailable | None:
+    """The 503 for a database error that says the database is down or too slow (a refused
+    connection, an open breaker, statement_timeout); None for any other error."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    cause = exc.__cause__
+    if cause is not None and type(cause).__name__ == "QueryCanceled":
+        return DependencyUnavailable(
+            "The database took too long to answer; try again shortly.", "database_timeout"
+        )
+    return DependencyUnavailable()
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     """The error envelope shared by the API, the middleware and the 404/500 handlers."""
     return {"error": {"code": code, "message": message, "details": details or {}}}
@@ -117,6 +146,8 @@ def _from_django(exc: Exception) -> Exception:
         # Django raises these on first access to request.GET / POST / FILES; unmapped, they
         # answer Django's HTML 400 page (its debug page with DEBUG on).
         return exceptions.ParseError(str(exc))
+    if (unavailable := database_unavailable(exc)) is not None:
+        return unavailable
     if isinstance(exc, IntegrityError):
         # Two requests raced past a service's uniqueness check; the database kept the rule.
         return Conflict("This conflicts with a change made at the same time; try again.")
@@ -243,7 +274,21 @@ def handler400(request, exception=None):
 
 
 def handler500(request):
-    """JSON 500 under /api/, Django's page elsewhere."""
+    """JSON 500 under /api/, Django's page elsewhere; 503 with Retry-After, in the same
+    places, when the error was the database being unavailable (raised outside any API
+    view: a middleware, the admin)."""
+    unavailable = database_unavailable(sys.exc_info()[1])
+    if unavailable is not None:
+        if request.path.startswith("/api/"):
+            response = _api_error(
+                request, 503, _code(unavailable), str(unavailable.detail), unavailable.details
+            )
+        else:
+            response = HttpResponse(
+                "Service temporarily unavailable.", status=503, content_type="text/plain"
+            )
+        response["Retry-After"] = str(unavailable.wait)
+        return response
     if request.path.startswith("/api/"):
         return _api_error(request, 500, "server_error", "An unexpected error occurred.")
     from django.views.defaults import server_error

@@ -30,8 +30,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_guid import clear_guid, get_guid, set_guid
 
+from core import breakers
 from core.outages import Outage
+from core.tracing import in_current_trace
 from outbox.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -50,16 +53,21 @@ def job_enqueue(task: Any, **kwargs: Any) -> Job:
     return job
 
 
-def _send(task: Any, args: tuple, countdown: float) -> None:
+def _send(task: Any, args: tuple[Any, ...], countdown: float) -> None:
     if task.app.conf.task_always_eager:
         task.apply_async(args, countdown=countdown)  # runs it now, in this thread
         return
-    try:
+
+    def send() -> None:
         with task.app.pool.acquire(block=True, timeout=10) as connection:
             # One attempt, not kombu's reconnect loop: a send that would wait for the broker
             # to come back is lost with the process, while the row's sweep never is.
             connection.ensure_connection(max_retries=0)
             task.apply_async(args, countdown=countdown, retry=False, connection=connection)
+
+    try:
+        # Behind the broker's breaker (core.breakers): while it is open, nothing is tried.
+        breakers.guarded(breakers.breaker("broker"), send)
     except Exception as exc:  # any broker trouble: the row is safe, a sweep resends it
         broker_outage.failed(exc)
     else:
@@ -77,7 +85,23 @@ def broker_send(task: Any, *args: Any, countdown: float = 0) -> None:
         if _sender["pid"] != os.getpid():  # a forked web worker needs its own thread
             _sender.update(pid=os.getpid(), pool=ThreadPoolExecutor(1, "broker-send"))
         pool = _sender["pool"]
-    pool.submit(_send, task, args, countdown)
+    pool.submit(_as_caller(_send), task, args, countdown)
+
+
+def _as_caller(function: Any) -> Any:
+    """`function`, to run in the sender's thread under the caller's request id and trace
+    (a thread pool carries no context along): the message then carries both on, so the
+    worker logs, and traces, the task as part of the request that queued it."""
+    request_id, traced = get_guid(), in_current_trace(function)
+
+    def run(*args: Any) -> Any:
+        set_guid(request_id)
+        try:
+            return traced(*args)
+        finally:
+            clear_guid()
+
+    return run
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -24,6 +24,7 @@ from typing import Any
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from core.metrics import WEBSOCKET_CONNECTIONS
 from realtime import access
 from realtime.access import Refused
 from realtime.listening import Listening
@@ -43,6 +44,8 @@ class FramedConsumer(AsyncWebsocketConsumer):
 
     actions: tuple[str, ...] = ()
     idle: asyncio.Task | None = None
+    # The open-connections gauge's child this connection counts in (core.metrics).
+    counted = None
 
     async def open(self) -> None:
         raise NotImplementedError
@@ -60,10 +63,15 @@ class FramedConsumer(AsyncWebsocketConsumer):
             await self.close(code=refused.close_code)
             return
         await self.accept()
+        self.counted = WEBSOCKET_CONNECTIONS.labels(type(self).__name__)
+        self.counted.inc()
         self.last_frame = asyncio.get_running_loop().time()
         self.idle = asyncio.create_task(self.close_when_idle())
 
     async def disconnect(self, code: int) -> None:
+        if self.counted is not None:  # refused connections were never counted
+            self.counted.dec()
+            self.counted = None
         if self.idle is not None:
             self.idle.cancel()
         await self.shut()

@@ -9,6 +9,8 @@ from rest_framework.test import APIClient
 from content.delivery import local, locales
 from content.delivery.throttling import DeliveryThrottle
 from content.runtime import registry
+from core import breakers
+from core.throttling import throttle_cache
 
 
 def _cache_clear() -> None:
@@ -37,6 +39,9 @@ def _fresh_cache():
         local.clear()
         locales.forget()
         DeliveryThrottle.forget()
+        # Circuit breakers and the throttles' fallback counts are per process too.
+        breakers.reset_all()
+        throttle_cache.local.clear()
 
     forget()
     yield

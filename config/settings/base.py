@@ -21,7 +21,10 @@ from .data import *  # noqa: F403
 from .environment import BASE_DIR, VAR_DIR, env
 from .features import *  # noqa: F403
 from .log_settings import *  # noqa: F403
+from .observability import *  # noqa: F403
 from .replicas import *  # noqa: F403
+from .resilience import *  # noqa: F403
+from .search import *  # noqa: F403
 
 # --- Core ------------------------------------------------------------------------------
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production")

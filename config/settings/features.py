@@ -25,8 +25,11 @@ DELIVERY_CACHE_SECONDS = env.int("DELIVERY_CACHE_SECONDS", default=60 * 60)
 # it trusts the content version it last read, and how many responses it keeps.
 DELIVERY_LOCAL_CACHE_SECONDS = env.float("DELIVERY_LOCAL_CACHE_SECONDS", default=1.0)
 DELIVERY_LOCAL_CACHE_ENTRIES = env.int("DELIVERY_LOCAL_CACHE_ENTRIES", default=500)
+# stale-if-error: a CDN (and Folio itself, content.delivery.stale) may serve a response
+# this old while Folio errs; DELIVERY_STALE_SECONDS (resilience.py) is Folio's side of it.
 DELIVERY_CACHE_CONTROL = env.str(
-    "DELIVERY_CACHE_CONTROL", default="public, max-age=60, stale-while-revalidate=300"
+    "DELIVERY_CACHE_CONTROL",
+    default="public, max-age=60, stale-while-revalidate=300, stale-if-error=86400",
 )
 DELIVERY_LOCALE_FALLBACK = env.bool("DELIVERY_LOCALE_FALLBACK", default=True)
 # Relevance ranks at most this many of the newest matches (every match of a rarer term).

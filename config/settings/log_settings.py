@@ -1,4 +1,5 @@
-"""Logging: JSON lines (or plain) on stdout, each record with its request id and user id.
+"""Logging: JSON lines (or plain) on stdout, each record with its request id and user id
+(and trace and span ids while tracing: core.tracing).
 base.py takes these (`from .log_settings import *`)."""
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ LOGGING = {
             "correlation_id_field": "request_id",
         },
         "user_id": {"()": "core.logging.UserIdFilter"},
+        "trace": {"()": "core.logging.TraceIdFilter"},
     },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s"
+            " %(trace_id)s %(span_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
@@ -43,7 +46,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id", "user_id"],
+            "filters": ["request_id", "user_id", "trace"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

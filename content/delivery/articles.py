@@ -36,7 +36,9 @@ class ArticleDelivery(EntryDelivery):
         return (snap.get("cover_image"),)
 
     def load(self, snapshots: list[dict[str, Any]]) -> Taxonomy:
-        categories, tags, authors = set(), set(), set()
+        categories: set[int] = set()
+        tags: set[int] = set()
+        authors: set[int] = set()
         for snap in snapshots:
             if snap.get("category"):
                 categories.add(snap["category"])

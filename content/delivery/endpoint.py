@@ -5,6 +5,7 @@ endpoints themselves)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from rest_framework.exceptions import (
     AuthenticationFailed,
     MethodNotAllowed,
@@ -20,7 +21,7 @@ from accounts.authentication import (
     authenticate_presented,
 )
 from accounts.models import ApiKey, ApiKeyScope
-from content.delivery import release_preview
+from content.delivery import release_preview, stale
 from content.delivery.http import compress, lookup, respond, store
 from content.delivery.throttling import DeliveryThrottle
 from core.exceptions import api_error_response
@@ -57,7 +58,9 @@ class DeliveryView(APIView):
     extra_parameters = release_preview.schema_parameters()
     extra_error_statuses = {
         "409": "The release preview token names a release that is no longer open.",
-        "503": "A release preview found the release's items locked by other changes.",
+        "503": "The database is unavailable and nothing was cached for this request (see "
+        "Retry-After), the search engine (SEARCH_BACKEND=opensearch) did not answer a search, "
+        "or a release preview found the release's items locked by other changes.",
     }
 
     def get_authenticators(self):
@@ -119,12 +122,19 @@ class DeliveryView(APIView):
             # throttle was counted before the rehearsal began).
             return release_preview.answer(build().body)
         DeliveryThrottle().check(request)
-        found = lookup(request, scope)
-        ready = found.ready
-        if ready is None:
-            ready = build().ready()
-            compress(request, ready)
-            store(found, ready)
-        elif compress(request, ready):  # the first hit that takes gzip: keep the bytes
-            store(found, ready)
+        try:
+            found = lookup(request, scope)
+            ready = found.ready
+            if ready is None:
+                ready = build().ready()
+                compress(request, ready)
+                store(found, ready)
+            elif compress(request, ready):  # the first hit that takes gzip: keep the bytes
+                store(found, ready)
+        except (OperationalError, InterfaceError):
+            # The database is unreachable (or too slow): the last response kept for this
+            # request, marked stale; with none, the error becomes a 503 (core.exceptions).
+            if (response := stale.answer(request, scope)) is None:
+                raise
+            return response
         return respond(request, ready)

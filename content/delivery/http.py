@@ -7,13 +7,15 @@ built at. The version is the database's, read at most once per process lease
 process's own tier holds the response; a takedown that committed is never served from
 either tier past the lease, whatever state Redis is in. A response is gzipped once, for the
 first client that takes gzip, and kept compressed beside the plain body in both tiers, so
-a hit never compresses again.
+a hit never compresses again. Each lookup counts as a local hit, a shared hit or a miss
+(`folio_delivery_cache_requests_total` in /metrics: core.metrics).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +29,7 @@ from django.utils.text import compress_string
 from content import frontend
 from content.delivery import local
 from content.delivery.services import content_version, content_version_bump
+from core.metrics import DELIVERY_CACHE_LOCAL_HIT, DELIVERY_CACHE_MISS, DELIVERY_CACHE_SHARED_HIT
 
 _VARY = "Accept, Authorization, X-Folio-Release-Preview"
 _VARY_GZIP = "Accept, Accept-Encoding, Authorization, X-Folio-Release-Preview"
@@ -75,18 +78,28 @@ class Lookup:
     ready: Ready | None
 
 
+def response_key(request, scope: str) -> str:
+    """The cache key of this request's response."""
+    # The frontend's bases are part of the key: responses carry URLs built with them.
+    path = f"{request.get_full_path()} {frontend.cache_tag()}"
+    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
+    # r2: entries hold the gzipped body too, which processes of an older release (a rolling
+    # deploy shares Redis) could not read.
+    return f"delivery:r2:{scope}:{digest}"
+
+
+def stale_key(key: str) -> str:
+    """Where the copy kept for a database outage lives (content.delivery.stale)."""
+    return f"stale:{key}"
+
+
 def lookup(request, scope: str) -> Lookup:
     """The cached response and the content version. The version is the database's
     (content.delivery.services), trusted for the process's lease (content.delivery.local);
     the response comes from the process's own tier, else in one read of the shared cache."""
     if not settings.DELIVERY_CACHE_ENABLED:
         return Lookup("", 0, None)  # `store` keeps nothing either
-    # The frontend's bases are part of the key: responses carry URLs built with them.
-    path = f"{request.get_full_path()} {frontend.cache_tag()}"
-    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
-    # r2: entries hold the gzipped body too, which processes of an older release (a rolling
-    # deploy shares Redis) could not read.
-    key = f"delivery:r2:{scope}:{digest}"
+    key = response_key(request, scope)
     version = local.version()
     if version is None:  # the lease ran out: read the committed version again
         version, expiry = content_version()
@@ -97,12 +110,16 @@ def lookup(request, scope: str) -> Lookup:
             version, expiry = content_version()
         local.renew(version, expiry.timestamp() if expiry else None)
     if ready := local.get(key, version):
+        DELIVERY_CACHE_LOCAL_HIT.inc()
         return Lookup(key, version, ready)
     entry = cache.get(key)
     # Built under an older content version: something was published since.
     ready = Ready(*entry[1:]) if entry and entry[0] == version else None
     if ready:
+        DELIVERY_CACHE_SHARED_HIT.inc()
         local.put(key, version, ready)
+    else:
+        DELIVERY_CACHE_MISS.inc()
     return Lookup(key, version, ready)
 
 
@@ -119,6 +136,11 @@ def store(found: Lookup, ready: Ready) -> None:
             ready.gzipped,
         )
         cache.set(found.key, entry, settings.DELIVERY_CACHE_SECONDS)
+        if settings.DELIVERY_STALE_SECONDS > 0:
+            # Written on misses only, read only while the database is unreachable: hits
+            # pay nothing for it. It outlives the fresh entry, whatever the version.
+            stale_entry = (time.time(), entry)
+            cache.set(stale_key(found.key), stale_entry, settings.DELIVERY_STALE_SECONDS)
         local.put(found.key, found.version, ready)
 
 

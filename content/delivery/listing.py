@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from content import frontend
-from content.delivery import compiled
+from content.delivery import compiled, search
 from content.delivery import query as q
 from content.delivery.http import Payload
 from content.models.snapshots import DeliverySnapshot
@@ -49,7 +49,7 @@ def entry_list(request, delivery: EntryDelivery) -> Payload:
     if query.page is not None:
         qs, order = delivery.order(q.filtered(query, values), query.ordering)
         if ranked:
-            qs, order = q.ranked(qs, query.search), ("-rank", "-id")  # best matches first
+            qs, order = search.backend().ranked(qs, query), ("-rank", "-id")  # best matches first
         count = qs.count()
         offset = (query.page - 1) * query.limit
         # Deferred join: walk the index for ids, then fetch only this page's JSON.

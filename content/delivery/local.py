@@ -26,8 +26,8 @@ from core.replicas import read_alias
 # The lease per database read: the content version, until when it is trusted, and when the
 # first served item expires (its responses must not outlive it).
 _leases: dict[str, dict[str, Any]] = {}
-# Responses by cache key: (content version, response).
-_responses: dict[str, tuple[int, Any]] = {}
+# Responses by cache key: (content version, response, when it was kept).
+_responses: dict[str, tuple[int, Any, float]] = {}
 
 
 def version() -> int | None:
@@ -64,7 +64,14 @@ def put(key: str, version: int, ready: Any) -> None:
     if len(_responses) >= settings.DELIVERY_LOCAL_CACHE_ENTRIES:
         # Emptied rather than ordered: hot responses come straight back from Redis.
         _responses.clear()
-    _responses[key] = (version, ready)
+    _responses[key] = (version, ready, time.time())
+
+
+def latest(key: str) -> tuple[float, Any] | None:
+    """(when it was kept, response) whatever its version: only for a database outage
+    (content.delivery.stale), when no version can be read."""
+    entry = _responses.get(key)
+    return (entry[2], entry[1]) if entry else None
 
 
 def clear() -> None:

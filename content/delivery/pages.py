@@ -99,7 +99,8 @@ class PageDelivery(EntryDelivery):
         related = DeliverySnapshot.served.filter(
             Q(tree_path__in=ancestors) | Q(parent_id=row.object_id), kind=self.kind
         ).values("object_id", "title", "url_path", "locale", "tree_path", "parent_id", "sort_order")
-        crumbs, children = [], []
+        crumbs: list[dict[str, Any]] = []
+        children: list[dict[str, Any]] = []
         for r in sorted(related, key=lambda r: (r["tree_path"], r["sort_order"])):
             url = frontend.public_url(r["url_path"], r["locale"])
             ref = {"id": r["object_id"], "title": r["title"], "url": url}

@@ -61,7 +61,7 @@ class Related:
     @classmethod
     def load(cls, snapshots: Iterable[dict[str, Any]], delivery: EntryDelivery) -> Related:
         snapshots = list(snapshots)
-        media = set()
+        media: set[int] = set()
         for snap in snapshots:
             media.update(i for i in (*delivery.media_ids(snap), snap.get("og_image")) if i)
             media.update(body_image_ids(snap.get("body") or []))

@@ -10,19 +10,20 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
 from django.db.models import (
     BigIntegerField,
     CharField,
     DateTimeField,
     Exists,
     F,
+    Field,
     Func,
     OuterRef,
     Q,
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from content.delivery import search
 from content.delivery.compiled import Param
 from content.delivery.filters import error as _error
 from content.delivery.locales import locale_codes, locale_is_known
@@ -61,7 +63,7 @@ LIST_PARAMS = frozenset(
 RELEASE_PREVIEW = "release_preview"
 
 
-def check_params(params, allowed: set[str]) -> None:
+def check_params(params, allowed: AbstractSet[str]) -> None:
     unknown = sorted(set(params) - allowed - {RELEASE_PREVIEW})
     if unknown:
         raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
@@ -154,6 +156,8 @@ class ListQuery:
     # order), and the type's filters they were chosen from.
     filters: dict[str, Any] = field(default_factory=dict)
     available: Mapping[str, DeliveryFilter] = field(default_factory=dict)
+    # A search engine's matches, (item id, score) best first, once asked (delivery.search).
+    search_hits: list[tuple[int, float]] | None = field(default=None, repr=False)
 
     @property
     def backwards(self) -> bool:
@@ -222,7 +226,7 @@ def decode_cursor(token: str, ordering: str) -> tuple[datetime, int, bool]:
 
 # The values every list query may take, by the name of its Param (content.delivery.compiled);
 # a filter's value is a Param of the filter's own field.
-PARAM_FIELDS = {
+PARAM_FIELDS: dict[str, Field] = {
     "now": DateTimeField(),
     "locale": CharField(),
     "cursor_at": DateTimeField(),
@@ -242,7 +246,7 @@ def sql_shape(query: ListQuery) -> tuple:
     """Everything but the bound values that decides a cursor page's SQL (its cache key)."""
     return (
         query.kind,
-        _falls_back(query.locale),
+        falls_back(query.locale),
         settings.CONTENT_DEFAULT_LOCALE,
         # A filter's shape names what it reads (a runtime field's storage key), which a
         # type change may give another parameter name.
@@ -254,13 +258,14 @@ def sql_shape(query: ListQuery) -> tuple:
     )
 
 
-def _falls_back(locale: str) -> bool:
+def falls_back(locale: str) -> bool:
+    """Whether a list in `locale` shows default-locale items that have no translation."""
     return locale != settings.CONTENT_DEFAULT_LOCALE and settings.DELIVERY_LOCALE_FALLBACK
 
 
 def _locale_q(kind: str, locale: Param, now: Param) -> Q:
     """The locale's items, plus default-locale items that have no translation in it."""
-    if not _falls_back(locale.value):
+    if not falls_back(locale.value):
         return Q(locale=locale)
     translated = DeliverySnapshot.served.at(now).filter(
         kind=kind, locale=locale, translation_key=OuterRef("translation_key")
@@ -288,44 +293,18 @@ def filtered(query: ListQuery, values: dict[str, Any]) -> QuerySet[DeliverySnaps
     if "cursor_at" in p:
         # A row-value comparison, so SQLite and PostgreSQL both seek the (published_at, id)
         # index instead of scanning: page 500 costs what page 1 does.
-        pair = {"template": "(%(expressions)s)", "output_field": DateTimeField()}
+        pair: dict[str, Any] = {"template": "(%(expressions)s)", "output_field": DateTimeField()}
         row = Func(F("published_at"), F("id"), **pair)
         cursor = Func(p["cursor_at"], p["cursor_id"], **pair)
         descending = query.ordering.startswith("-")
         after = descending != query.backwards  # walking towards older items
         qs = qs.filter(LessThan(row, cursor) if after else GreaterThan(row, cursor))
     if query.search:
-        qs = search(qs, query.search)
+        qs = search.backend().matching(qs, query)
     return qs
 
 
 def is_ranked(query: ListQuery, params) -> bool:
-    """Search on PostgreSQL orders by relevance unless the client chose an ordering."""
-    return bool(query.search) and "ordering" not in params and connection.vendor == "postgresql"
-
-
-def search(qs: QuerySet[DeliverySnapshot], term: str) -> QuerySet[DeliverySnapshot]:
-    """PostgreSQL: full-text match on the GIN-indexed vector. SQLite: every word."""
-    if connection.vendor == "postgresql":
-        match = "search_vector @@ websearch_to_tsquery('english', %s)"
-        return qs.extra(where=[match], params=[term])  # noqa: S610 - parameterised
-    for word in term.split()[:10]:
-        qs = qs.filter(Q(title__icontains=word) | Q(search_text__icontains=word))
-    return qs
-
-
-def ranked(qs: QuerySet[DeliverySnapshot], term: str) -> QuerySet[DeliverySnapshot]:
-    """The matches of `qs` with a `rank`, best first once ordered by ("-rank", "-id").
-
-    Ranking reads each match's whole search vector, so a term found in most of a
-    million items would cost seconds. Only the newest DELIVERY_SEARCH_RANK_WINDOW
-    matches are ranked (every match of a rarer term), found newest first by the
-    published-date index or through the GIN index, whichever the planner expects to be
-    cheaper; page counts cover that window.
-    """
-    window = qs.order_by("-published_at", "-id").values("id")
-    window = window[: settings.DELIVERY_SEARCH_RANK_WINDOW]
-    rank = "ts_rank(search_vector, websearch_to_tsquery('english', %s))"
-    return DeliverySnapshot.served.filter(id__in=window).extra(  # noqa: S610 - parameterised
-        select={"rank": rank}, select_params=[term]
-    )
+    """A search is ordered by relevance, where the backend ranks, unless the client chose
+    an ordering."""
+    return bool(query.search) and "ordering" not in params and search.backend().ranks()

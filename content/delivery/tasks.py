@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import time
+
 from celery import shared_task
 from django.apps import apps
 
+from core.metrics import SNAPSHOT_REBUILD_LAG
+
 
 @shared_task(ignore_result=True)
-def snapshots_rebuild_for_references_task(model_label: str, target_ids: list[int]) -> int:
-    """A referenced object changed (category renamed, alt text edited): rebuild its users."""
+def snapshots_rebuild_for_references_task(
+    model_label: str, target_ids: list[int], changed_at: float | None = None
+) -> int:
+    """A referenced object changed (category renamed, alt text edited): rebuild its users.
+    `changed_at` (a timestamp; jobs queued by an older release have none) measures the lag."""
     from content.delivery.services import snapshots_for_references
 
-    return snapshots_for_references(target_model=apps.get_model(model_label), target_ids=target_ids)
+    count = snapshots_for_references(
+        target_model=apps.get_model(model_label), target_ids=target_ids
+    )
+    if changed_at is not None:
+        SNAPSHOT_REBUILD_LAG.observe(max(time.time() - changed_at, 0.0))
+    return count

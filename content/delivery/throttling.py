@@ -68,10 +68,14 @@ class DeliveryThrottle(AnonRateThrottle):
 
     def _add(self, key: str, count: int) -> int:
         """Add to the shared counter; the new total. Once the window's counter exists (all
-        but its first count), that is one round trip."""
+        but its first count), that is one round trip. While the cache is down (its calls
+        answer None), the total is this process's own: a per-process limit, not none."""
         try:
-            return cache.incr(key, count)
+            total = cache.incr(key, count)
         except ValueError:  # the window's first count
             if cache.add(key, count, timeout=self.duration):
                 return count
-            return cache.incr(key, count)  # another process added it meanwhile
+            total = cache.incr(key, count)  # another process added it meanwhile
+        if total is None:  # Redis is down (django-redis IGNORE_EXCEPTIONS)
+            return (self._shared.get(key) or 0) + count
+        return total

@@ -14,6 +14,7 @@ the edit lock (locked_by, locked_at, lock_expires_at: content.services.edit_lock
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -29,6 +30,12 @@ class Status(models.TextChoices):
 
 
 class PublishableCore(models.Model):
+    if TYPE_CHECKING:
+        from typing import Self
+
+        # Each concrete type has Django's default manager; the stubs give abstract models none.
+        objects: ClassVar[models.Manager[Self]]
+
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, allow_unicode=False)
     locale = models.ForeignKey("content.Locale", on_delete=models.PROTECT, related_name="+")

@@ -75,7 +75,7 @@ def redirect_create(*, actor: Any, data: dict[str, Any]) -> Redirect:
 def redirect_update(*, redirect: Redirect, actor: Any, data: dict[str, Any]) -> Redirect:
     """Change where a redirect leads, or whether it is permanent."""
     ensure_perm(actor, Redirect, "change")
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     if "new_path" in data:
         new_path = _normalise(data["new_path"], "new_path")
         if new_path == redirect.old_path:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from content.models import PublishableCore, Status
@@ -47,6 +47,24 @@ def _due_publish(now: datetime) -> Q:
 
 def _due_expire(now: datetime) -> Q:
     return Q(expire_at__lte=now, deleted_at=None, status=Status.PUBLISHED)
+
+
+def schedules_overdue(*, before: datetime) -> dict[str, tuple[int, datetime | None]]:
+    """For /metrics: how many scheduled publishes and expiries were due before `before` and
+    are still waiting, and the oldest one's due time (one aggregate query per model)."""
+    found: dict[str, tuple[int, datetime | None]] = {}
+    for action, due, column in (
+        ("publish", _due_publish(before), "publish_at"),
+        ("expire", _due_expire(before), "expire_at"),
+    ):
+        count, oldest = 0, None
+        for model in dict.fromkeys(publishable_models()):
+            row = model.objects.filter(due).aggregate(n=Count("pk"), oldest=Min(column))
+            count += row["n"]
+            if row["oldest"] is not None and (oldest is None or row["oldest"] < oldest):
+                oldest = row["oldest"]
+        found[action] = (count, oldest)
+    return found
 
 
 def _take(model: type[PublishableCore], pk: int, due: Q) -> PublishableCore | None:

@@ -59,10 +59,20 @@ def _current_revisions(field: str) -> Q:
 
 def _fetch(url: str, timeout: float) -> tuple[int | None, str]:
     """(status, error) of one link through the SSRF guard; any failure means broken."""
+    import urllib3
+
+    from core import breakers
     from core.http import UnsafeTarget, head_or_get
 
+    # One breaker per host (core.breakers): a host that is down is not asked again for each
+    # of its links until the cool-down ends; its links stay broken meanwhile.
+    guard = breakers.for_host("link-check", url)
     try:
-        return head_or_get(url, timeout=timeout), ""
+        return breakers.guarded(
+            guard, head_or_get, url, timeout=timeout, counts=(OSError, urllib3.exceptions.HTTPError)
+        ), ""
+    except breakers.CircuitBreakerError:
+        return None, "Not fetched: the host failed its last checks (circuit breaker open)."
     except UnsafeTarget as exc:
         return None, "; ".join(exc.messages)[:500]
     except Exception as exc:  # any network failure or timeout means "broken"

@@ -8,6 +8,8 @@ first few items with links.
 - Scheduled this week: items set to publish before a week from now.
 - Open policy violations: failed checks on items' latest revisions.
 - Webhook failures: deliveries that failed and are retrying or dead (Administrators).
+- Dependencies: this web process's circuit breakers (database, cache, broker, webhook and
+  link-check hosts) and their state; the count is how many are not closed (Administrators).
 
 Every card shows only the items the user may view (section-limited roles: their
 sections'). Every query is indexed, and counts stop at CARD_CAP: the dashboard stays
@@ -31,6 +33,7 @@ from content.models import PublishableCore, Status
 from content.permissions import section_q
 from content.selectors import entry_api_names, entry_visible
 from content.types import entry_type, entry_type_for, publishable_models
+from core import breakers
 from core.counting import Tally, bounded_count
 from governance.reports.queries import open_violations
 from governance.webhooks.models import DeliveryStatus, WebhookDelivery
@@ -245,6 +248,29 @@ def webhook_failures(user: Any) -> Card | None:
     )
 
 
+def dependencies(user: Any) -> Card | None:
+    """Each circuit breaker of this web process (core.breakers) and its state, open ones
+    first; None for users who may not see webhook deliveries (Administrators may)."""
+    if not user.has_perm(WEBHOOK_PERMISSION):
+        return None
+    states = sorted(breakers.snapshot(), key=lambda b: (b["state"] == "closed", b["name"]))
+    items = [
+        CardItem(
+            b["name"],
+            None,
+            b["state"] + (f" · {b['failures']} failure(s) in a row" if b["failures"] else ""),
+        )
+        for b in states
+    ]
+    return Card(
+        "dependencies",
+        "Dependencies",
+        Tally(sum(b["state"] != "closed" for b in states)),
+        items,
+        "No dependency has been called yet.",
+    )
+
+
 def dashboard_cards(user: Any) -> list[Card]:
     """The cards for `user`, in the order the dashboard shows them."""
     cards = [
@@ -254,5 +280,6 @@ def dashboard_cards(user: Any) -> list[Card]:
         scheduled_this_week(user),
         policy_violation_card(user),
         webhook_failures(user),
+        dependencies(user),
     ]
     return [card for card in cards if card is not None]

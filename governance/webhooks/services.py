@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
+import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,9 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.roles import require_perm
-from core.http import UnsafeTarget, post_json, validate_public_url
+from core import breakers
+from core.http import HttpResult, UnsafeTarget, post_json, validate_public_url
+from core.metrics import webhook_failed
 from governance.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 from governance.webhooks.models import WebhookEventType
 from outbox.services import broker_send
@@ -108,6 +111,22 @@ def webhook_event_emit(
     return event
 
 
+class ServerError(Exception):
+    """A 5xx from a webhook's host: a failure its circuit breaker counts (a 4xx is an
+    answer: the host is up)."""
+
+    def __init__(self, result: HttpResult):
+        super().__init__(f"HTTP {result.status}")
+        self.result = result
+
+
+def _post_counting_5xx(url: str, body: bytes, headers: dict[str, str]) -> HttpResult:
+    result = post_json(url, body, headers, settings.WEBHOOK_TIMEOUT)
+    if result.status >= 500:
+        raise ServerError(result)
+    return result
+
+
 def _queue(delivery_ids: Iterable[int], countdown: float = 0) -> None:
     """Send each delivery to a worker; with the broker down, `webhook_deliveries_sweep` will."""
     from governance.tasks import webhook_deliver_task  # tasks import this module
@@ -161,21 +180,45 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         "X-Folio-Timestamp": timestamp,
         "X-Folio-Signature": f"sha256={signature(webhook.secret, timestamp, body)}",
     }
+    guard = breakers.for_host("webhook", webhook.url)
+    if breakers.is_open(guard.name):
+        # The host failed CIRCUIT_BREAKER_FAIL_MAX times in a row: no attempt is spent on
+        # it; the delivery waits for the cool-down (the sweep or its own retry sends it).
+        delivery.last_error = "Not attempted: the host's circuit breaker is open."
+        wait = max(1.0, settings.CIRCUIT_BREAKER_RESET_SECONDS)
+        delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
+        delivery.save(update_fields=["last_error", "next_attempt_at"])
+        _queue([delivery.pk], countdown=wait)
+        return delivery
     delivery.attempts += 1
     delivery.last_attempt_at = timezone.now()
     try:
-        result = post_json(webhook.url, body, headers, settings.WEBHOOK_TIMEOUT)
+        result = breakers.guarded(
+            guard,
+            _post_counting_5xx,
+            webhook.url,
+            body,
+            headers,
+            counts=(ServerError, OSError, urllib3.exceptions.HTTPError),
+        )
         delivery.last_status_code, delivery.last_response = result.status, result.body
         delivery.last_duration_ms, delivery.last_error = result.duration_ms, ""
         ok = 200 <= result.status < 300
         if not ok:
             delivery.last_error = f"HTTP {result.status}"
+    except ServerError as exc:  # a 5xx: a failed attempt, and counted by the breaker
+        result = exc.result
+        delivery.last_status_code, delivery.last_response = result.status, result.body
+        delivery.last_duration_ms, ok = result.duration_ms, False
+        delivery.last_error = f"HTTP {result.status}"
     except UnsafeTarget as exc:
         delivery.last_status_code, ok = None, False
         delivery.last_error = "; ".join(exc.messages)[:500]
     except Exception as exc:  # any transport failure is a failed attempt
         delivery.last_status_code, ok = None, False
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    if not ok:
+        webhook_failed(webhook.url)
     if ok:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
             DeliveryStatus.SUCCEEDED,

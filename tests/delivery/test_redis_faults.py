@@ -28,7 +28,8 @@ def wait_for(predicate, timeout: float = 60.0):
     return result
 
 
-def test_an_outage_is_logged_once_counted_and_its_end_logged_once(redis_process, caplog):
+def test_an_outage_is_logged_once_counted_and_its_end_logged_once(redis_process, caplog, settings):
+    settings.CIRCUIT_BREAKER_RESET_SECONDS = 0.5
     cache = QuietRedisCache(redis_process.url, {"OPTIONS": OPTIONS})
     cache.set("greeting", "hello")
     errors_before = DEPENDENCY_ERRORS.labels("Redis cache")._value.get()
@@ -40,8 +41,10 @@ def test_an_outage_is_logged_once_counted_and_its_end_logged_once(redis_process,
         redis_process.resume()
         assert wait_for(lambda: cache.get("greeting")) == "hello"
     records = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert [r.name for r in records] == ["folio.dependencies", "folio.dependencies"]
-    down, up = records
+    assert [r.name for r in records] == ["folio.dependencies"] * 3
+    down, opened, up = records
+    # After CIRCUIT_BREAKER_FAIL_MAX failures the cache's breaker opened: calls fail fast.
+    assert opened.getMessage() == "circuit breaker cache: closed -> open"
     assert "Redis cache unreachable" in down.getMessage()
     assert down.state == "down"
     assert "reachable again" in up.getMessage()

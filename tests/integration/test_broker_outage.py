@@ -175,3 +175,89 @@ def test_writes_during_a_broker_outage_answer_normally_and_every_effect_happens_
         assert "To: sam@example.com" in emails[0]
     finally:
         broker.close()
+
+
+WEBHOOK_SWEEP = """
+import json
+from governance.webhooks.services import webhook_deliveries_sweep
+from governance.models import WebhookDelivery
+print("RESULT=" + json.dumps({
+    "tried": webhook_deliveries_sweep(),
+    "statuses": sorted(WebhookDelivery.objects.values_list("status", flat=True)),
+}))
+"""
+
+
+def test_a_publish_during_a_broker_outage_reaches_the_webhook_once_signed(tmp_path, processes):
+    """Broker stopped while an article is published: the publish answers, and once the
+    broker is back the subscribed receiver gets exactly one delivery, correctly signed."""
+    import hashlib
+    import hmac
+
+    from tests.loopback import Receiver
+
+    broker = RedisProcess()
+    env = production_env(
+        tmp_path,
+        CELERY_BROKER_URL=broker.url,
+        CELERY_RESULT_BACKEND="",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        OUTBOX_RESEND_SECONDS="1",
+        WEBHOOK_ALLOW_PRIVATE_TARGETS="true",
+    )
+    manage("migrate", "--noinput", env=env)
+    ids = django_shell(SETUP % {"password": PASSWORD}, env=env)
+    web, base = start_gunicorn(env, tmp_path)
+    processes.append(web)
+    auth = {
+        "Authorization": "Bearer "
+        + requests.post(
+            f"{base}/api/v1/auth/token/",
+            json={"email": "ops@example.com", "password": PASSWORD},
+            timeout=30,
+        ).json()["access"]
+    }
+    with Receiver() as receiver:
+        hook = requests.post(
+            f"{base}/api/v1/webhooks/",
+            json={"name": "site", "url": receiver.url, "events": ["content.published"]},
+            headers=auth,
+            timeout=30,
+        )
+        assert hook.status_code == 201, hook.text
+        secret = hook.json()["secret"]
+
+        broker.close()  # down from here
+        publish = requests.post(
+            f"{base}/api/v1/articles/{ids['draft']}/publish/", headers=auth, timeout=60
+        )
+        assert publish.status_code == 200, publish.text
+        assert receiver.requests == []
+
+        broker = RedisProcess(port=broker.port)  # back, and empty
+        try:
+            worker = Process("worker", worker_args(), env, tmp_path / "worker.log").start()
+            processes.append(worker)
+            worker.wait_for_log("ready.")
+            django_shell(WEBHOOK_SWEEP, env=env)  # what beat runs every minute
+            wait_for(lambda: receiver.requests, "the webhook delivery")
+            final = wait_for(
+                lambda: (
+                    (s := django_shell(WEBHOOK_SWEEP, env=env))["statuses"] == ["succeeded"] and s
+                ),
+                "the delivery marked succeeded",
+            )
+            assert final["tried"] == 0  # nothing left to send
+        finally:
+            broker.close()
+        assert len(receiver.requests) == 1
+        sent = receiver.requests[0]
+        # Checked as a receiver would: HMAC-SHA256 over "<timestamp>.<body>" with the secret.
+        expected = hmac.new(
+            secret.encode(),
+            sent.headers["x-folio-timestamp"].encode() + b"." + sent.body,
+            hashlib.sha256,
+        ).hexdigest()
+        assert hmac.compare_digest(sent.headers["x-folio-signature"], f"sha256={expected}")
+        assert sent.headers["x-folio-event"] == "content.published"

@@ -58,9 +58,10 @@ def test_dockerfile_is_multi_stage_non_root_and_healthchecked():
     text = (BASE_DIR / "Dockerfile").read_text()
     stages = re.findall(r"^FROM\s+\S+\s+AS\s+(\w+)", text, re.M | re.I)
     assert stages == ["builder", "runtime"]
-    runtime = text.split("AS runtime", 1)[1]
-    assert "--find-links=/wheels" in runtime
-    assert "--no-index" in runtime
+    builder, runtime = text.split("AS runtime", 1)
+    assert "--find-links=/wheels" in builder
+    assert "--no-index" in builder
+    assert re.search(r"^COPY --from=builder /opt/venv /opt/venv$", runtime, re.M)
     users = re.findall(r"^USER\s+(\S+)", runtime, re.M)
     assert users
     assert not users[-1].startswith(("root", "0"))
@@ -90,3 +91,45 @@ def test_compose_runs_the_app_as_a_role_that_does_not_own_the_audit_log(compose)
     init = [v for v in services["postgres"]["volumes"] if "docker-entrypoint-initdb.d" in v]
     script = (BASE_DIR / init[0].split(":")[0]).read_text()
     assert f"CREATE ROLE {app_role} LOGIN" in script
+
+
+def test_dockerfile_builds_without_buildkit():
+    """The legacy builder (DOCKER_BUILDKIT=0) rejects RUN --mount and heredocs; only
+    instructions both builders understand are used."""
+    text = (BASE_DIR / "Dockerfile").read_text()
+    instructions = re.findall(r"^([A-Z]+)\s+(.*)$", text, re.M)
+    assert instructions
+    for keyword, rest in instructions:
+        assert not rest.startswith("--mount"), (keyword, rest)
+        assert "<<" not in rest, (keyword, rest)
+        if keyword in ("COPY", "ADD"):
+            # --link and --chmod/--exclude are BuildKit-only flags.
+            assert not re.search(r"--(link|chmod|exclude|parents)\b", rest), rest
+
+
+def test_compose_builds_the_image_once_and_reuses_it(compose):
+    services = compose["services"]
+    builders = [name for name, service in services.items() if "build" in service]
+    assert builders == ["migrate"]
+    image = services["migrate"]["image"]
+    for name in ("web", "realtime", "worker", "beat"):
+        assert services[name]["image"] == image, name
+        assert services[name]["pull_policy"] == "never", name
+        # The image exists once migrate has been built and run.
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
+
+
+def test_compose_publishes_ports_on_loopback_unless_told(compose):
+    for name in ("web", "realtime"):
+        for port in compose["services"][name]["ports"]:
+            assert port.startswith("${FOLIO_BIND:-127.0.0.1}:"), (name, port)
+
+
+def test_compose_stack_on_plain_http_keeps_its_cookies(compose):
+    """Secure cookies would be dropped over http://localhost and no one could sign in."""
+    for name in APP_SERVICES:
+        env = compose["services"][name]["environment"]
+        assert env["SECURE_COOKIES"] == "${SECURE_COOKIES:-false}", name
+        assert env["SECURE_SSL_REDIRECT"] == "${SECURE_SSL_REDIRECT:-false}", name

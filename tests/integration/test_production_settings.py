@@ -170,3 +170,29 @@ def test_every_variable_the_settings_read_is_documented_in_env_example():
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.M))
     missing = sorted(read - documented)
     assert not missing, f"document these in .env.example: {', '.join(missing)}"
+
+
+def _cookie_flags(env: dict[str, str]) -> str:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config.settings import production as s;"
+            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_cookies_are_secure_unless_a_plain_http_stack_says_otherwise():
+    """Behind TLS by default; SECURE_COOKIES=false lets a plain-HTTP stack (the compose file
+    on localhost) keep its session and CSRF cookies, so someone can sign in."""
+    assert _cookie_flags(production()) == "True True"
+    assert _cookie_flags(production(SECURE_COOKIES="false")) == "False False"

@@ -52,7 +52,8 @@ def test_production_settings_use_the_real_services(tmp_path):
     result = django_shell(INSPECT, env=env)
 
     assert result["vendor"] == "postgresql"
-    assert result["pool"] == "ConnectionPool"
+    # psycopg_pool's ConnectionPool, reporting refusals to the database's circuit breaker.
+    assert result["pool"] == "WatchedPool"
     assert result["health_checks"] is True
     assert result["cache"] == "QuietRedisCache"  # django-redis, outages logged once
     assert result["cache_roundtrip"] == "pong"
@@ -61,6 +62,11 @@ def test_production_settings_use_the_real_services(tmp_path):
     assert result["ready"] == {
         "status": "ok",
         "checks": {name: {"status": "ok"} for name in ("database", "cache", "broker")},
+        # Each dependency's circuit breaker (core.breakers), all closed.
+        "breakers": [
+            {"name": name, "state": "closed", "failures": 0, "optional": name != "database"}
+            for name in ("broker", "cache", "database")
+        ],
     }
 
 

@@ -9,6 +9,7 @@ As root (initdb refuses root) the servers run as the `postgres` system user.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -138,6 +139,8 @@ class PostgresServer:
         self.stop("immediate")
         shutil.rmtree(self.data_dir, ignore_errors=True)
         self.log_path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the temporary folder, once its last server goes
+            self.data_dir.parent.rmdir()
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"

@@ -13,7 +13,12 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # DRF's throttles keep limiting (per process) while Redis is down (core.throttling).
-        from core import throttling
+        from celery.signals import beat_init
 
+        from core import throttling
+        from core.beat_leader import beat_lead
+
+        # DRF's throttles keep limiting (per process) while Redis is down (core.throttling).
         throttling.install()
+        # Only a beat process sends it: one beat schedules, any other waits (docs/operations.md).
+        beat_init.connect(beat_lead, dispatch_uid="core.beat_leader")

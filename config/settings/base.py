@@ -22,6 +22,7 @@ from .environment import BASE_DIR, VAR_DIR, env
 from .features import *  # noqa: F403
 from .log_settings import *  # noqa: F403
 from .observability import *  # noqa: F403
+from .replicas import *  # noqa: F403
 from .resilience import *  # noqa: F403
 from .search import *  # noqa: F403
 
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     # Before anything reads REMOTE_ADDR: X-Forwarded-For only from our own proxies.
     "core.client_address.ClientAddressMiddleware",
+    # Public reads to a read replica, writers pinned to the primary (config/settings/replicas.py).
+    "core.replica_middleware.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside every middleware that reads or writes a body; static files (whitenoise,

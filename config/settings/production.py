@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, SIMPLE_JWT, env
 from .data import CACHES, tuned_database
+from .replicas import REPLICA_DATABASES
 
 
 def _required(name: str) -> str:
@@ -41,7 +42,10 @@ SIMPLE_JWT = {
 }
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
 AUDIT_ANCHOR_KEY = _secret("AUDIT_ANCHOR_KEY", _required("AUDIT_ANCHOR_KEY"))
-DATABASES = {"default": tuned_database(env.db_url_config(_required("DATABASE_URL")))}
+DATABASES = {
+    "default": tuned_database(env.db_url_config(_required("DATABASE_URL"))),
+    **REPLICA_DATABASES,
+}
 
 # Throttling, the content-version counter and cached responses must be shared by every
 # web process; a per-process local-memory cache would silently break all three.

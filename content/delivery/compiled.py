@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Expression, Field, QuerySet
+from django.db import connection, connections, router
+from django.db.models import Expression, Field, Model, QuerySet
 
 if TYPE_CHECKING:  # an internal module: nothing imports it when the switch is off
     from django.db.models.sql.compiler import SQLCompiler
@@ -54,6 +54,7 @@ class _Compiled:
     params: tuple[Any, ...]  # constants, and Params to bind
     compiler: SQLCompiler
     converters: dict  # the backend's, for the selected columns (none on PostgreSQL)
+    model: type[Model]  # where it reads from is the router's choice (core.replicas)
 
 
 _shapes: dict[Hashable, _Compiled] = {}
@@ -76,11 +77,14 @@ def rows(shape: Hashable, build: Callable[[], QuerySet], values: dict[str, Any])
         if len(_shapes) >= MAX_SHAPES:
             _shapes.clear()
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-        compiled = _shapes[shape] = _Compiled(sql, tuple(params), compiler, converters)
-    params = [
-        p.bind(values[p.name], connection) if isinstance(p, Param) else p for p in compiled.params
-    ]
-    with connection.cursor() as cursor:
+        compiled = _shapes[shape] = _Compiled(
+            sql, tuple(params), compiler, converters, compiler.query.model
+        )
+    # A read replica, when the request reads one (core.replicas): the same engine, so the
+    # same SQL. With no router configured, the default connection without asking.
+    db = connections[router.db_for_read(compiled.model)] if router.routers else connection
+    params = [p.bind(values[p.name], db) if isinstance(p, Param) else p for p in compiled.params]
+    with db.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         fetched = cursor.fetchall()
     if compiled.converters:

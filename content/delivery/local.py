@@ -9,6 +9,9 @@ in this process renews the lease with the new version at once; a publish elsewhe
 seen here when the lease runs out (a second by default, well inside the Cache-Control
 max-age clients are already told to accept). Set the setting to 0 to read the version on
 every request.
+
+With read replicas (core.replicas) each database has its own lease: a version read from
+the primary must never label a response built from a replica that has not caught up yet.
 """
 
 from __future__ import annotations
@@ -18,27 +21,36 @@ from typing import Any
 
 from django.conf import settings
 
-# The lease: the content version, until when it is trusted, and when the first served
-# item expires (its responses must not outlive it).
-_lease: dict[str, Any] = {"version": None, "until": 0.0, "expiry": None}
+from core.replicas import read_alias
+
+# The lease per database read: the content version, until when it is trusted, and when the
+# first served item expires (its responses must not outlive it).
+_leases: dict[str, dict[str, Any]] = {}
 # Responses by cache key: (content version, response, when it was kept).
 _responses: dict[str, tuple[int, Any, float]] = {}
 
 
 def version() -> int | None:
     """The content version while the lease holds, else None (read the shared cache)."""
-    now = time.time()
-    expiry = _lease["expiry"]
-    if now >= _lease["until"] or (expiry is not None and now >= expiry):
+    lease = _leases.get(read_alias())
+    if lease is None:
         return None
-    return _lease["version"]
+    now = time.time()
+    expiry = lease["expiry"]
+    if now >= lease["until"] or (expiry is not None and now >= expiry):
+        return None
+    return lease["version"]
 
 
 def renew(version: int, expiry: float | None) -> None:
     """Trust `version` for another lease period (nothing, if leases are off)."""
     seconds = settings.DELIVERY_LOCAL_CACHE_SECONDS
     if seconds > 0:
-        _lease.update(version=version, until=time.time() + seconds, expiry=expiry)
+        _leases[read_alias()] = {
+            "version": version,
+            "until": time.time() + seconds,
+            "expiry": expiry,
+        }
 
 
 def get(key: str, version: int) -> Any | None:
@@ -64,5 +76,5 @@ def latest(key: str) -> tuple[float, Any] | None:
 
 def clear() -> None:
     """Forget the lease and every response (tests; a process that must re-read)."""
-    _lease.update(version=None, until=0.0, expiry=None)
+    _leases.clear()
     _responses.clear()

@@ -33,6 +33,7 @@ import time
 import psycopg
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base, operations
 from psycopg import adapters
@@ -63,13 +64,17 @@ BREAKER = "database"
 class WatchedPool(ConnectionPool):
     """psycopg_pool's pool, reporting the server's refusals to the database breaker."""
 
+    # The primary's breaker; a read replica's pool reports to its own (core.replicas: a dead
+    # replica must not make the primary look dead, its reads fall back there).
+    breaker_name = BREAKER
+
     def _connect(self, timeout: float | None = None):
         # psycopg_pool's own (private) connect, which its background workers call: the
         # first sign that the server is gone, before any request's wait runs out.
         try:
             return super()._connect(timeout)
         except psycopg.OperationalError as exc:
-            breakers.record_failure(BREAKER, exc)
+            breakers.record_failure(self.breaker_name, exc)
             raise
 
     # Connections handed out and not yet returned: the probe replaces the pool only at 0.
@@ -83,7 +88,7 @@ class WatchedPool(ConnectionPool):
         """Wait for a connection as psycopg_pool does, but no longer than
         DB_POOL_TIMEOUT_DEGRADED once the breaker has seen the server refuse (perhaps
         while this wait was on): a busy pool is waited on, a dead server is not."""
-        guard = breakers.breaker(BREAKER)
+        guard = breakers.breaker(self.breaker_name)
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
             if guard.fail_counter or guard.current_state != "closed":
@@ -113,6 +118,11 @@ class DatabaseOperations(operations.DatabaseOperations):
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
 
+    @property
+    def breaker_name(self) -> str:
+        """The primary's breaker is "database"; each read replica has one of its own."""
+        return BREAKER if self.alias == DEFAULT_DB_ALIAS else f"{BREAKER}:{self.alias}"
+
     def get_connection_params(self):
         params = super().get_connection_params()
         if (timeout := settings.DB_STATEMENT_TIMEOUT_MS) > 0:
@@ -125,7 +135,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         """Django's, through the database breaker: fail fast while it is open."""
         try:
             return breakers.guarded(
-                breakers.breaker(BREAKER),
+                breakers.breaker(self.breaker_name),
                 self._connect_or_probe,
                 conn_params,
                 counts=(psycopg.OperationalError,),
@@ -135,7 +145,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise psycopg.OperationalError(f"database unavailable ({exc})") from exc
 
     def _connect_or_probe(self, conn_params):
-        if breakers.breaker(BREAKER).current_state != "half-open":
+        if breakers.breaker(self.breaker_name).current_state != "half-open":
             return super().get_new_connection(conn_params)
         # The probe after a cool-down (one thread at a time: pybreaker holds its lock),
         # with a fresh pool: the old one may sleep in its reconnect backoff for minutes.
@@ -170,5 +180,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 check=check_idle_connection,
                 **({} if options is True else options),
             )
+            pool.breaker_name = self.breaker_name
             self._connection_pools.setdefault(self.alias, pool)
         return self._connection_pools[self.alias]

@@ -261,3 +261,77 @@ def start_gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> 
             pytest.fail(f"gunicorn did not come up:\n{web.log()}")
         time.sleep(0.2)
     return web, base
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(tmp_path_factory) -> Iterator[str]:
+    """The URL of a `folio` database, migrated, on a private PostgreSQL server
+    (tests/pg_process.py), shared by the tests that run several Folio processes on it."""
+    from tests.pg_process import PostgresServer
+
+    server = PostgresServer.primary()
+    try:
+        server.sql("CREATE DATABASE folio")
+        url = server.url("folio")
+        env = production_env(tmp_path_factory.mktemp("migrate"), DATABASE_URL=url)
+        manage("migrate", "--noinput", env=env, timeout=600)
+        yield url
+    finally:
+        server.remove()
+
+
+NGINX = os.environ.get("FOLIO_TEST_NGINX", "/usr/sbin/nginx")
+
+
+def start_nginx(tmp_path: Path, upstreams: list[str]) -> tuple[Process, str]:
+    """nginx in front of `upstreams` (base URLs), taking turns, on a free port, as this
+    process's own child with a private config; (process, base URL). Each response names the
+    upstream that answered in X-Upstream."""
+    if not Path(NGINX).exists():
+        pytest.fail(f"nginx is not installed at {NGINX} (apt-get install nginx)")
+    port = free_port()
+    servers = "".join(f"    server {url.removeprefix('http://')};\n" for url in upstreams)
+    temp = tmp_path / "nginx"
+    temp.mkdir(exist_ok=True)
+    config = tmp_path / "nginx.conf"
+    config.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"""worker_processes 1;
+pid {temp}/nginx.pid;
+error_log {temp}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+  access_log {temp}/access.log;
+  client_body_temp_path {temp}/body;
+  proxy_temp_path {temp}/proxy;
+  fastcgi_temp_path {temp}/fastcgi;
+  uwsgi_temp_path {temp}/uwsgi;
+  scgi_temp_path {temp}/scgi;
+  upstream folio {{
+{servers}  }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://folio;
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      add_header X-Upstream $upstream_addr always;
+    }}
+  }}
+}}
+"""
+    )
+    proxy = Process(
+        "nginx",
+        [NGINX, "-c", str(config), "-p", str(temp), "-g", "daemon off;"],
+        child_env(),
+        tmp_path / "nginx.log",
+    ).start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while http_status(f"{base}/health/live/") != 200:
+        if time.monotonic() > deadline or proxy.popen.poll() is not None:
+            proxy.stop()
+            pytest.fail(f"nginx did not come up:\n{proxy.log()}")
+        time.sleep(0.2)
+    return proxy, base

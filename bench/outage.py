@@ -33,7 +33,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.postgres_process import PostgresProcess  # noqa: E402
+from tests.pg_process import private_postgres  # noqa: E402
 from tests.redis_process import RedisProcess  # noqa: E402
 
 ARTICLES = int(os.environ.get("ARTICLES", "20"))
@@ -170,8 +170,8 @@ class Drill:
 
 
 def main() -> None:
-    with PostgresProcess() as database, RedisProcess() as cache:
-        env = _env(database.url, cache.url)
+    with private_postgres() as database, RedisProcess() as cache:
+        env = _env(database.url("folio"), cache.url)
         _manage(env, "migrate", "--noinput")
         slugs = _shell(env, SETUP % {"password": PASSWORD, "articles": ARTICLES})
         port = _free_port()

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,15 @@ class PostgresServer:
             if time.monotonic() > deadline:
                 pytest.fail(f"{query!r} is {row}, not {expected!r}, after {timeout}s")
             time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def private_postgres(dbname: str = "folio") -> Iterator[PostgresServer]:
+    """A private server with an empty `dbname` database, removed afterwards; for tests that
+    stop the database under Folio (`stop()`, then `start()` on the same port and data)."""
+    server = PostgresServer.primary()
+    try:
+        server.sql(f"CREATE DATABASE {dbname}")
+        yield server
+    finally:
+        server.remove()

@@ -267,17 +267,13 @@ def start_gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> 
 def migrated_postgres(tmp_path_factory) -> Iterator[str]:
     """The URL of a `folio` database, migrated, on a private PostgreSQL server
     (tests/pg_process.py), shared by the tests that run several Folio processes on it."""
-    from tests.pg_process import PostgresServer
+    from tests.pg_process import private_postgres
 
-    server = PostgresServer.primary()
-    try:
-        server.sql("CREATE DATABASE folio")
+    with private_postgres() as server:
         url = server.url("folio")
         env = production_env(tmp_path_factory.mktemp("migrate"), DATABASE_URL=url)
         manage("migrate", "--noinput", env=env, timeout=600)
         yield url
-    finally:
-        server.remove()
 
 
 NGINX = os.environ.get("FOLIO_TEST_NGINX", "/usr/sbin/nginx")

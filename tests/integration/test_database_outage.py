@@ -2,7 +2,7 @@
 stale, and a 503 with Retry-After in the error format for the rest; writes get 503; the
 readiness probe answers at once; nothing needs a restart when the database returns.
 
-The database is a private PostgreSQL (tests.postgres_process), really stopped and started.
+The database is a private PostgreSQL (tests.pg_process), really stopped and started.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.integration.conftest import django_shell, manage, production_env, start_gunicorn
-from tests.postgres_process import PostgresProcess
+from tests.pg_process import private_postgres
 from tests.redis_process import RedisProcess
 
 pytestmark = pytest.mark.integration
@@ -51,10 +51,10 @@ def wait_for(predicate, what: str, timeout: float = 120):
 def test_delivery_degrades_to_stale_and_503_while_postgres_is_down_and_recovers(
     tmp_path, processes
 ):
-    with PostgresProcess() as database, RedisProcess() as cache:
+    with private_postgres() as database, RedisProcess() as cache:
         env = production_env(
             tmp_path,
-            DATABASE_URL=database.url,
+            DATABASE_URL=database.url("folio"),
             CACHE_URL=cache.url,
             ALLOWED_HOSTS="127.0.0.1",
             SECURE_SSL_REDIRECT="false",
@@ -149,10 +149,10 @@ def test_a_statement_past_db_statement_timeout_is_a_503_not_a_held_worker(tmp_pa
     PostgreSQL after DB_STATEMENT_TIMEOUT_MS and answered 503 database_timeout."""
     import psycopg
 
-    with PostgresProcess() as database:
+    with private_postgres() as database:
         env = production_env(
             tmp_path,
-            DATABASE_URL=database.url,
+            DATABASE_URL=database.url("folio"),
             ALLOWED_HOSTS="127.0.0.1",
             SECURE_SSL_REDIRECT="false",
             CELERY_BROKER_URL="memory://",
@@ -172,7 +172,8 @@ def test_a_statement_past_db_statement_timeout_is_a_503_not_a_held_worker(tmp_pa
         item = article["results"][0]
         url = f"{base}/api/v1/articles/{item['id']}/"
         change = {"title": "Renamed", "version": item["version"]}
-        with psycopg.connect(database.url.replace("postgres://", "postgresql://")) as holder:
+        owner_url = database.url("folio").replace("postgres://", "postgresql://")
+        with psycopg.connect(owner_url) as holder:
             holder.execute("SELECT 1 FROM content_article WHERE id = %s FOR UPDATE", [item["id"]])
             started = time.monotonic()
             stuck = requests.patch(url, json=change, headers=auth, timeout=30)

@@ -67,8 +67,8 @@ def _exporters(names: list[str]) -> list[Any]:
     return exporters
 
 
-def _instrument() -> None:
-    """Patch the libraries once per interpreter (the patches survive a fork)."""
+def instrumentors() -> tuple:
+    """One instrumentor per library Folio traces (imported only when tracing is on)."""
     from opentelemetry.instrumentation.celery import CeleryInstrumentor
     from opentelemetry.instrumentation.django import DjangoInstrumentor
     from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
@@ -76,14 +76,19 @@ def _instrument() -> None:
     from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
     from opentelemetry.instrumentation.urllib3 import URLLib3Instrumentor
 
-    for instrumentor in (
+    return (
         DjangoInstrumentor(),
         PsycopgInstrumentor(),
         SQLite3Instrumentor(),
         RedisInstrumentor(),
         CeleryInstrumentor(),
         URLLib3Instrumentor(),
-    ):
+    )
+
+
+def _instrument() -> None:
+    """Patch the libraries once per interpreter (the patches survive a fork)."""
+    for instrumentor in instrumentors():
         if not instrumentor.is_instrumented_by_opentelemetry:
             instrumentor.instrument()
 

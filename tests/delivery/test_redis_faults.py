@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
 
 import pytest
 
 from core.cache import QuietRedisCache
 from core.outages import DEPENDENCY_ERRORS
 from tests.redis_process import RedisProcess
+from tests.waiting import wait_for
 
 OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True}
 
@@ -18,14 +18,6 @@ OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTI
 def redis_process():
     with RedisProcess() as process:
         yield process
-
-
-def wait_for(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        assert time.monotonic() < deadline, "the state never came"
-        time.sleep(0.05)
-    return result
 
 
 def test_an_outage_is_logged_once_counted_and_its_end_logged_once(redis_process, caplog, settings):

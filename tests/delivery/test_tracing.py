@@ -31,21 +31,7 @@ def spans():
     exporter = otel.InMemorySpanExporter()
     assert tracing.setup_tracing("test", exporters=[exporter])
     yield exporter
-    from opentelemetry.instrumentation.celery import CeleryInstrumentor
-    from opentelemetry.instrumentation.django import DjangoInstrumentor
-    from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
-    from opentelemetry.instrumentation.redis import RedisInstrumentor
-    from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
-    from opentelemetry.instrumentation.urllib3 import URLLib3Instrumentor
-
-    for instrumentor in (
-        DjangoInstrumentor(),
-        PsycopgInstrumentor(),
-        SQLite3Instrumentor(),
-        RedisInstrumentor(),
-        CeleryInstrumentor(),
-        URLLib3Instrumentor(),
-    ):
+    for instrumentor in tracing.instrumentors():
         instrumentor.uninstrument()
     tracing._state.update(pid=None, ids=None)
 

@@ -253,14 +253,18 @@ def start_gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> 
         {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)},
         tmp_path / "gunicorn.log",
     ).start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    return web, wait_until_live(web, f"http://127.0.0.1:{port}", timeout=60)
+
+
+def wait_until_live(proc: Process, base: str, *, timeout: float) -> str:
+    """`base` once its /health/live/ answers 200; fails with `proc`'s log if it never does."""
+    deadline = time.monotonic() + timeout
     while http_status(f"{base}/health/live/") != 200:
-        if time.monotonic() > deadline or web.popen.poll() is not None:
-            web.stop()
-            pytest.fail(f"gunicorn did not come up:\n{web.log()}")
+        if time.monotonic() > deadline or proc.popen.poll() is not None:
+            proc.stop()
+            pytest.fail(f"{proc.name} did not come up:\n{proc.log()}")
         time.sleep(0.2)
-    return web, base
+    return base
 
 
 @pytest.fixture(scope="session")
@@ -323,11 +327,4 @@ http {{
         child_env(),
         tmp_path / "nginx.log",
     ).start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while http_status(f"{base}/health/live/") != 200:
-        if time.monotonic() > deadline or proxy.popen.poll() is not None:
-            proxy.stop()
-            pytest.fail(f"nginx did not come up:\n{proxy.log()}")
-        time.sleep(0.2)
-    return proxy, base
+    return proxy, wait_until_live(proxy, f"http://127.0.0.1:{port}", timeout=30)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import time
 
 import pytest
 from kombu import Connection
@@ -19,6 +18,7 @@ from tests.integration.conftest import (
     django_shell,
     production_env,
 )
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 SENT = "Sending due task"
@@ -32,13 +32,6 @@ n = PeriodicTask.objects.filter(task="content.tasks.publish_scheduled_task").upd
 )
 print("RESULT=" + json.dumps({"updated": n}))
 """
-
-
-def wait_for(predicate, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.2)
 
 
 def test_one_beat_leads_and_the_standby_takes_over_when_it_dies(

@@ -24,6 +24,7 @@ from tests.integration.conftest import (
     worker_args,
 )
 from tests.redis_process import RedisProcess
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 PASSWORD = "pw-for-tests-1"
@@ -66,14 +67,6 @@ def png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (640, 480), (20, 160, 90)).save(out, format="PNG")
     return out.getvalue()
-
-
-def wait_for(predicate, what: str, timeout: float = 120):
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.5)
-    return result
 
 
 def test_writes_during_a_broker_outage_answer_normally_and_every_effect_happens_once(

@@ -15,6 +15,7 @@ import requests
 from tests.integration.conftest import django_shell, manage, production_env, start_gunicorn
 from tests.pg_process import private_postgres
 from tests.redis_process import RedisProcess
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 PASSWORD = "pw-for-tests-1"
@@ -38,14 +39,6 @@ import json
 from content.models import Article
 print("RESULT=" + json.dumps({"articles": Article.objects.count()}))
 """
-
-
-def wait_for(predicate, what: str, timeout: float = 120):
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.2)
-    return result
 
 
 def test_delivery_degrades_to_stale_and_503_while_postgres_is_down_and_recovers(

@@ -14,7 +14,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ from tests.integration.conftest import (
     worker_args,
 )
 from tests.loopback import Receiver
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 PASSWORD = "pw-for-tests-1"
@@ -77,14 +77,6 @@ def spans_in(log: str) -> list[dict]:
         if line.startswith('{"name"'):
             found.append(json.loads(line))
     return found
-
-
-def wait_for(predicate, what: str, timeout: float = 90):
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.3)
-    return result
 
 
 def test_one_trace_spans_the_publish_request_the_worker_and_the_webhook_post(

@@ -6,7 +6,6 @@ closes again after a successful probe."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.db import transaction
@@ -29,6 +28,7 @@ from governance.webhooks.services import (
 from tests.content.factories import ArticleFactory
 from tests.loopback import Receiver
 from tests.redis_process import RedisProcess
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-42"
@@ -49,14 +49,6 @@ def admin_user():
         password="a-long-passphrase-42",
         roles=["Administrator"],
     )
-
-
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        assert time.monotonic() < deadline, "the state never came"
-        time.sleep(0.05)
-    return result
 
 
 def gauge(text: str, name: str) -> float | None:

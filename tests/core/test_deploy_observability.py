@@ -72,6 +72,7 @@ def test_every_metric_that_matters_is_on_the_dashboard():
         "folio_outbox_oldest_pending_age_seconds",
         "folio_webhook_delivery_failures_total",
         "folio_websocket_connections",
+        "folio_circuit_breaker_state",
     ):
         assert name in used, name
 

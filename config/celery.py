@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init, worker_process_shutdown
+from celery.signals import (
+    worker_init,
+    worker_process_init,
+    worker_process_shutdown,
+    worker_shutdown,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -20,13 +25,22 @@ for folder in (app.conf.broker_transport_options or {}).values():
         Path(folder).mkdir(parents=True, exist_ok=True)
 
 
+@worker_init.connect(dispatch_uid="folio.tracing")
 @worker_process_init.connect(dispatch_uid="folio.tracing")
 def _trace_worker_process(**kwargs) -> None:
-    """Tracing in each pool process, after the fork (core.tracing): a task's spans join the
-    trace of the request that queued it."""
+    """Tracing in the worker (core.tracing): a task's spans join the trace of the request
+    that queued it. worker_init covers the thread and solo pools (`make run`'s worker runs
+    tasks in threads); worker_process_init each prefork child, after its fork."""
     from core.tracing import setup_tracing
 
     setup_tracing("worker")
+
+
+@worker_shutdown.connect(dispatch_uid="folio.tracing")
+def _flush_worker_spans_at_exit(**kwargs) -> None:
+    from core.tracing import shutdown_tracing
+
+    shutdown_tracing()
 
 
 @worker_process_shutdown.connect(dispatch_uid="folio.tracing")

@@ -19,9 +19,13 @@ def serve_worker_metrics(port: int, address: str) -> None:
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     registry = None
     if folder:
-        # Left over from an earlier run: their counters would be added to this one's.
+        # Left over from an earlier run: their counters would be added to this one's. This
+        # process's own files stay: under the thread and solo pools the tasks count here, in
+        # files opened when core.metrics was imported (an unlinked file is never read again).
+        own = f"_{os.getpid()}.db"
         for stale in Path(folder).glob("*.db"):
-            stale.unlink()
+            if not stale.name.endswith(own):
+                stale.unlink()
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     start_http_server(port, addr=address, **({"registry": registry} if registry else {}))

@@ -7,7 +7,8 @@ OpenTelemetry: the hot path pays one dict lookup in the log filter (`current_ids
 
 Each process sets it up once, after any fork (a BatchSpanProcessor's thread does not survive
 one): the WSGI module (gunicorn loads it in each worker), gunicorn's `post_fork` for a
-preloaded app, the ASGI module, and Celery's `worker_process_init`. The instrumentations
+preloaded app, the ASGI module, and Celery's `worker_init` (thread and solo pools) and
+`worker_process_init` (each prefork child). The instrumentations
 (Django, psycopg, SQLite, Redis, Celery, urllib3) carry the trace context across the broker
 and into outbound webhook requests (a `traceparent` header), so one trace follows a publish
 from the request to the worker's POST (docs/operations.md, "Tracing").

@@ -79,8 +79,10 @@ def spans_in(log: str) -> list[dict]:
     return found
 
 
+# prefork as production runs it; threads as `make run` does (tracing set up without a fork).
+@pytest.mark.parametrize("pool", ["prefork", "threads"])
 def test_one_trace_spans_the_publish_request_the_worker_and_the_webhook_post(
-    tmp_path, vhost, processes
+    tmp_path, vhost, processes, pool
 ):
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
@@ -105,7 +107,7 @@ def test_one_trace_spans_the_publish_request_the_worker_and_the_webhook_post(
         worker_port = free_port()
         worker = Process(
             "celery worker",
-            worker_args(),
+            worker_args(f"--pool={pool}"),
             {
                 **env,
                 "PROMETHEUS_MULTIPROC_DIR": str(worker_metrics),

@@ -223,3 +223,14 @@ def test_metrics_are_closed_unless_the_operator_opens_them(default):
     assert {"port": 9808, "protocol": "TCP"} in policy["ingress"][0]["ports"]
     monitoring = {"kubernetes.io/metadata.name": "monitoring"}
     assert policy["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"] == monitoring
+
+
+def test_only_web_requests_run_under_a_statement_timeout(default):
+    """Web's statements are cancelled before gunicorn's 30 s timeout; the migration Job, the
+    worker and beat run long statements on purpose and get none."""
+    web = {e["name"]: e["value"] for e in container(default, "Deployment", "folio-web")["env"]}
+    assert 0 < int(web["DB_STATEMENT_TIMEOUT_MS"]) < 30_000
+    for name in ("folio-worker", "folio-beat"):
+        env = container(default, "Deployment", name).get("env", [])
+        assert "DB_STATEMENT_TIMEOUT_MS" not in {e["name"] for e in env}
+    assert "DB_STATEMENT_TIMEOUT_MS" not in default[("ConfigMap", "folio")]["data"]

@@ -16,6 +16,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import schema  # noqa: F401  (registers OpenAPI auth extensions)
+        from accounts.jwt_backend import install as install_jwt_backend
+
+        # Tokens signed with the configured keys (with a kid under RS256 / ES256); an unfit
+        # key stops start-up here, in every process, rather than failing a request.
+        install_jwt_backend()
 
         # Permissions are created after migrate; give the roles theirs once they exist.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")

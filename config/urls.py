@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from accounts import admin_reset
+from accounts import admin_reset, jwks
 from config.metrics import metrics_view
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
 from content.delivery.release_preview import previewable
@@ -65,6 +65,8 @@ urlpatterns = [
     path("api/redoc/redoc.standalone.js", redoc.redoc_bundle, name="redoc-bundle"),
     # Last of the API's routes: any other path under /api/ is a 404 in the error format.
     re_path(r"^api/", api_not_found, name="api-not-found"),
+    # The public keys that verify Folio's JWTs under RS256 / ES256 (empty under HS256).
+    path(".well-known/jwks.json", jwks.jwks, name="jwks"),
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
     # For Prometheus only: a token or an allowed address (config.metrics).

@@ -20,6 +20,8 @@ from .api import *  # noqa: F403
 from .data import *  # noqa: F403
 from .environment import BASE_DIR, VAR_DIR, env
 from .features import *  # noqa: F403
+from .jwt_signing import *  # noqa: F403
+from .jwt_signing import simple_jwt_keys
 from .log_settings import *  # noqa: F403
 from .observability import *  # noqa: F403
 from .replicas import *  # noqa: F403
@@ -187,7 +189,8 @@ SIMPLE_JWT = {
     # Tokens carry a hash of the password, so a password change voids earlier tokens.
     "CHECK_REVOKE_TOKEN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
-    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+    # HS256 with this secret, or RS256 / ES256 with a key pair (config/settings/jwt_signing.py).
+    **simple_jwt_keys(env.str("JWT_SIGNING_KEY", default=SECRET_KEY)),
     "TOKEN_OBTAIN_SERIALIZER": "accounts.serializers.TokenObtainSerializer",
     "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshSerializer",
 }

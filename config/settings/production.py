@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, SIMPLE_JWT, env
 from .data import CACHES, tuned_database
+from .jwt_signing import simple_jwt_keys
 from .replicas import REPLICA_DATABASES
 
 
@@ -33,11 +34,12 @@ def _secret(name: str, value: str) -> str:
 
 DEBUG = False
 SECRET_KEY = _secret("DJANGO_SECRET_KEY", _required("DJANGO_SECRET_KEY"))
-# A blank JWT_SIGNING_KEY falls back to the secret key, never to an empty signing key.
+# A blank JWT_SIGNING_KEY falls back to the secret key, never to an empty signing key
+# (under HS256; RS256 and ES256 sign with JWT_PRIVATE_KEY).
 SIMPLE_JWT = {
     **SIMPLE_JWT,
-    "SIGNING_KEY": _secret(
-        "JWT_SIGNING_KEY", env.str("JWT_SIGNING_KEY", default="").strip() or SECRET_KEY
+    **simple_jwt_keys(
+        _secret("JWT_SIGNING_KEY", env.str("JWT_SIGNING_KEY", default="").strip() or SECRET_KEY)
     ),
 }
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]

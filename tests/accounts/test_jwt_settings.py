@@ -36,7 +36,12 @@ def start(**env: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", START],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "LOG_FORMAT": "plain",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -99,3 +104,26 @@ def test_start_up_stops_on_a_key_unfit_for_the_algorithm():
 )
 def test_start_up_stops_on_an_incomplete_configuration(env, message):
     assert message in failure(start(**env))
+
+
+def test_production_signs_with_the_key_pair_and_keeps_its_secret_checks():
+    production = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "a-production-secret-" + "x" * 40,
+        "AUDIT_ANCHOR_KEY": "an-anchor-key-" + "y" * 40,
+        "ALLOWED_HOSTS": "folio.example.com",
+        "DATABASE_URL": "postgres://folio:pw@db.example.internal:5432/folio",
+        "CACHE_URL": "redis://cache.example.internal:6379/0",
+        "CELERY_BROKER_URL": "amqp://folio:pw@mq.example.internal:5672/folio",
+    }
+    proc = start(**production, JWT_ALGORITHM="ES256", JWT_PRIVATE_KEY=one_line(ec_pem()))
+    assert proc.returncode == 0, proc.stderr
+    assert [key["alg"] for key in json.loads(proc.stdout)["keys"]] == ["ES256"]
+    # The placeholder secret is still refused, whichever algorithm signs.
+    proc = start(
+        **production,
+        JWT_ALGORITHM="ES256",
+        JWT_PRIVATE_KEY=one_line(ec_pem()),
+        JWT_SIGNING_KEY="REPLACE-ME-please",
+    )
+    assert "JWT_SIGNING_KEY is still the placeholder" in failure(proc)

@@ -23,4 +23,11 @@ class JWTScheme(OpenApiAuthenticationExtension):
     name = "jwtAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token from `POST /api/v1/auth/token/`. Signed with "
+            "RS256 or ES256 (when the operator configures a key pair), it can be verified "
+            "without Folio's secret, with the public keys at `/.well-known/jwks.json`.",
+        }

@@ -234,3 +234,18 @@ def test_an_unfit_previous_key_is_refused_and_named(settings):
     settings.JWT_PREVIOUS_PUBLIC_KEYS = [*settings.JWT_PREVIOUS_PUBLIC_KEYS, "garbage"]
     with pytest.raises(ImproperlyConfigured, match=r"JWT_PREVIOUS_PUBLIC_KEYS \(key 2\)"):
         signing_keys()
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not.a.token",
+        "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VyX2lkIjoiMSJ9.",  # alg "none"
+        "W10.e30.c2ln",  # a header that is a JSON list
+        "eyJhbGciOiJSUzI1NiIsImtpZCI6WzFdfQ.e30.c2ln",  # a kid that is a list
+    ],
+    ids=["garbage", "alg-none", "list-header", "list-kid"],
+)
+def test_malformed_tokens_are_refused_in_the_error_format(settings, token):
+    sign_with(settings, "RS256", rsa_pem())
+    assert_error(me(token), 401, "token_not_valid")

@@ -39,6 +39,12 @@ def rate_limit_clean(value: str | None) -> str:
     return value
 
 
+def rate_limit_parse(rate: str) -> tuple[int, int]:
+    """A stored rate as (requests, seconds), as DRF's SimpleRateThrottle.parse_rate reads it."""
+    count, period = rate.split("/")
+    return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+
 def allowed_networks_clean(values: Iterable[Any] | None) -> list[str]:
     """The CIDR ranges as stored (normalised, without duplicates); [] means anywhere."""
     cleaned: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.key_limits import rate_limit_parse
 from accounts.models import ApiKey
 from core import throttling
 
@@ -19,7 +20,7 @@ class UserRateThrottle(throttling.UserRateThrottle):
     def allow_request(self, request, view) -> bool:
         if (key := key_with_own_rate(request)) is not None:
             self.rate = key.rate_limit
-            self.num_requests, self.duration = self.parse_rate(self.rate)
+            self.num_requests, self.duration = rate_limit_parse(key.rate_limit)
         return super().allow_request(request, view)
 
     def get_cache_key(self, request, view) -> str | None:

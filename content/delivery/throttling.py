@@ -8,6 +8,7 @@ from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import AnonRateThrottle
 
+from accounts.key_limits import rate_limit_parse
 from accounts.throttling import key_with_own_rate
 from core.throttling import rate_limit_note
 
@@ -45,7 +46,7 @@ class DeliveryThrottle(AnonRateThrottle):
         every public response `Vary: Cookie`, which splits a CDN's cache per visitor."""
         if (key := key_with_own_rate(request)) is not None:
             self.rate = key.rate_limit
-            self.num_requests, self.duration = self.parse_rate(self.rate)
+            self.num_requests, self.duration = rate_limit_parse(key.rate_limit)
             return self.cache_format % {"scope": "delivery_key", "ident": key.pk}
         if getattr(request, "auth", None) is not None:
             return None

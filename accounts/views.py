@@ -175,6 +175,7 @@ class UserViewSet(
     permission_model = "accounts.user"
     action_permissions = {"deactivate": "change"}
     serializer_class = UserSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = UserFilter
 
     def get_queryset(self):

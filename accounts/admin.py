@@ -129,26 +129,34 @@ class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, ModelAdmin):
                 messages.success(request, f"Deactivated {user.email}.")
 
 
-class ApiKeyCreateForm(UnfoldWidgetsMixin, forms.ModelForm):
+class NetworksFieldMixin(forms.Form):
+    """`allowed_networks` as one CIDR range a line; accounts.key_limits checks them."""
+
+    allowed_networks = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One CIDR range a line (10.0.0.0/8, 2001:db8::/32); empty: anywhere.",
+    )
+
+    def clean_allowed_networks(self) -> list[str]:
+        return self.cleaned_data["allowed_networks"].split()
+
+
+class ApiKeyCreateForm(NetworksFieldMixin, UnfoldWidgetsMixin, forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         choices=ApiKeyScope.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
         model = ApiKey
-        fields = ["name", "user", "scopes", "expires_at"]
+        fields = ["name", "user", "scopes", "expires_at", "rate_limit"]
 
 
-class ApiKeyLimitsForm(UnfoldWidgetsMixin, forms.ModelForm):
+class ApiKeyLimitsForm(NetworksFieldMixin, UnfoldWidgetsMixin, forms.ModelForm):
     """An issued key's own limits: the only thing about a key that can change."""
 
     rate_limit = forms.CharField(
         required=False, max_length=32, help_text=ApiKey._meta.get_field("rate_limit").help_text
-    )
-    allowed_networks = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One CIDR range a line (10.0.0.0/8, 2001:db8::/32); empty: anywhere.",
     )
 
     class Meta:
@@ -159,9 +167,6 @@ class ApiKeyLimitsForm(UnfoldWidgetsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.initial["rate_limit"] = self.instance.rate_limit
         self.initial["allowed_networks"] = "\n".join(self.instance.allowed_networks)
-
-    def clean_allowed_networks(self) -> list[str]:
-        return self.cleaned_data["allowed_networks"].split()
 
 
 @admin.register(ApiKey)
@@ -207,7 +212,7 @@ class ApiKeyAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "user", "scopes", "expires_at"]
+            return ["name", "user", "scopes", "expires_at", *self.limit_fields]
         return [*self.readonly_fields, *self.limit_fields]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -230,6 +235,8 @@ class ApiKeyAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
             scopes=data["scopes"],
             expires_at=data["expires_at"],
             user=data["user"],
+            rate_limit=data["rate_limit"],
+            allowed_networks=data["allowed_networks"],
         )
         form.instance = key
         obj.pk = key.pk

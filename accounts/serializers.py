@@ -164,19 +164,6 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
         read_only_fields = fields
 
 
-class ApiKeyCreateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=100)
-    scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=ApiKeyScope.choices), min_length=1, max_length=3
-    )
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
-    user = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
-        required=False,
-        help_text="The user the key acts as; defaults to you.",
-    )
-
-
 class ApiKeyLimitsSerializer(StrictSerializer):
     """The key's own limits; the rules are accounts.key_limits'."""
 
@@ -191,4 +178,17 @@ class ApiKeyLimitsSerializer(StrictSerializer):
         required=False,
         max_length=50,
         help_text="CIDR ranges the key may be used from; [] for anywhere.",
+    )
+
+
+class ApiKeyCreateSerializer(ApiKeyLimitsSerializer):
+    name = serializers.CharField(max_length=100)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ApiKeyScope.choices), min_length=1, max_length=3
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text="The user the key acts as; defaults to you.",
     )

@@ -259,3 +259,56 @@ def test_the_key_itself_stays_read_only_in_the_admin(admin_web):
     )
     key.refresh_from_db()
     assert (key.name, key.scopes) != ("renamed", ["content:write"])
+
+
+# --- Limits given when the key is issued ----------------------------------------------------
+
+
+def test_a_key_is_issued_with_its_limits(admin_client):
+    response = admin_client.post(
+        "/api/v1/api-keys/",
+        {
+            "name": "Build",
+            "scopes": ["content:read"],
+            "rate_limit": "5/s",
+            "allowed_networks": ["10.0.0.1/8"],
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["rate_limit"], response.json()["allowed_networks"]) == (
+        "5/s",
+        ["10.0.0.0/8"],
+    )
+    event = AuditEvent.objects.get(action="api_key.create")
+    assert event.changes["rate_limit"] == "5/s"
+    assert event.changes["allowed_networks"] == ["10.0.0.0/8"]
+    client = APIClient(REMOTE_ADDR="10.9.9.9")
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {response.json()['key']}")
+    assert _limits(client.get(URL))[:2] == (5, 4)
+
+
+@pytest.mark.parametrize("limits", [{"rate_limit": "abc"}, {"allowed_networks": ["300.1.1.1/8"]}])
+def test_a_key_with_bad_limits_is_not_issued(admin_client, limits):
+    body = {"name": "Build", "scopes": ["content:read"], **limits}
+    error = assert_error(admin_client.post("/api/v1/api-keys/", body), 400, "validation_error")
+    assert set(error["details"]) == set(limits)
+    assert not ApiKey.objects.exists()
+
+
+def test_the_admin_issues_a_key_with_its_limits(admin_web, admin_user):
+    data = {
+        "name": "Website",
+        "user": admin_user.pk,
+        "scopes": ["delivery:read"],
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "rate_limit": "60/min",
+        "allowed_networks": "192.0.2.0/24",
+    }
+    refused = admin_web.post("/admin/accounts/apikey/add/", {**data, "rate_limit": "-1/min"})
+    assert refused.status_code == 200
+    assert "Write the rate as" in refused.content.decode()
+    assert not ApiKey.objects.exists()
+    assert admin_web.post("/admin/accounts/apikey/add/", data).status_code == 302
+    key = ApiKey.objects.get()
+    assert (key.rate_limit, key.allowed_networks) == ("60/min", ["192.0.2.0/24"])

@@ -92,8 +92,6 @@ def api_key_set_limits(
     require_perm(actor, "accounts.change_apikey")
     # The row as stored, not the caller's copy (an admin form has already written to it).
     key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
-    if key.revoked_at is not None:
-        raise ValidationError("A revoked key cannot be changed.")
     before = {"rate_limit": key.rate_limit, "allowed_networks": key.allowed_networks}
     after = dict(before)
     if rate_limit is not None:
@@ -101,6 +99,8 @@ def api_key_set_limits(
     if allowed_networks is not None:
         after["allowed_networks"] = allowed_networks_clean(allowed_networks)
     changes = audit_changes(before, after)
+    if changes and key.revoked_at is not None:
+        raise ValidationError("A revoked key cannot be changed.")
     if changes:
         for field, (_, value) in changes.items():
             setattr(key, field, value)

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.key_limits import api_key_set_limits
 from accounts.models import ApiKey
+from accounts.services import api_key_revoke
 from governance.audit.models import AuditEvent
 from tests.accounts.factories import ApiKeyFactory, UserFactory
 from tests.assertions import assert_error
@@ -312,3 +313,15 @@ def test_the_admin_issues_a_key_with_its_limits(admin_web, admin_user):
     assert admin_web.post("/admin/accounts/apikey/add/", data).status_code == 302
     key = ApiKey.objects.get()
     assert (key.rate_limit, key.allowed_networks) == ("60/min", ["192.0.2.0/24"])
+
+
+def test_a_revoked_keys_page_shows_its_limits_read_only(admin_web, admin_user):
+    key = _key("9/min")
+    api_key_revoke(actor=admin_user, api_key=key)
+    url = f"/admin/accounts/apikey/{key.pk}/change/"
+    page = admin_web.get(url).content.decode()
+    assert "9/min" in page
+    assert 'name="rate_limit"' not in page
+    admin_web.post(url, {"rate_limit": "1/min"})
+    key.refresh_from_db()
+    assert key.rate_limit == "9/min"

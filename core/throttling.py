@@ -47,9 +47,7 @@ def install() -> None:
     """Have every DRF throttle (SimpleRateThrottle and its subclasses: the default classes,
     the login and reset scopes) count through `throttle_cache`; DRF reads the cache from
     this class attribute."""
-    from rest_framework.throttling import SimpleRateThrottle
-
-    SimpleRateThrottle.cache = throttle_cache
+    throttling.SimpleRateThrottle.cache = throttle_cache
 
 
 # --- RateLimit headers ----------------------------------------------------------------

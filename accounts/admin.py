@@ -15,6 +15,7 @@ from unfold.admin import ModelAdmin
 from accounts import (
     admin_security,  # noqa: F401 (themes axes' and the JWT admins)
     extensions,
+    key_limits,
     services,
 )
 from accounts.models import ApiKey, ApiKeyScope, User
@@ -128,14 +129,44 @@ class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, ModelAdmin):
                 messages.success(request, f"Deactivated {user.email}.")
 
 
-class ApiKeyCreateForm(UnfoldWidgetsMixin, forms.ModelForm):
+class NetworksFieldMixin(forms.Form):
+    """`allowed_networks` as one CIDR range a line; accounts.key_limits checks them."""
+
+    allowed_networks = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One CIDR range a line (10.0.0.0/8, 2001:db8::/32); empty: anywhere.",
+    )
+
+    def clean_allowed_networks(self) -> list[str]:
+        return self.cleaned_data["allowed_networks"].split()
+
+
+class ApiKeyCreateForm(NetworksFieldMixin, UnfoldWidgetsMixin, forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         choices=ApiKeyScope.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
         model = ApiKey
-        fields = ["name", "user", "scopes", "expires_at"]
+        fields = ["name", "user", "scopes", "expires_at", "rate_limit"]
+
+
+class ApiKeyLimitsForm(NetworksFieldMixin, UnfoldWidgetsMixin, forms.ModelForm):
+    """An issued key's own limits: the only thing about a key that can change."""
+
+    rate_limit = forms.CharField(
+        required=False, max_length=32, help_text=ApiKey._meta.get_field("rate_limit").help_text
+    )
+
+    class Meta:
+        model = ApiKey
+        fields: list[str] = []  # written by accounts.key_limits.api_key_set_limits only
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["rate_limit"] = self.instance.rate_limit
+        self.initial["allowed_networks"] = "\n".join(self.instance.allowed_networks)
 
 
 @admin.register(ApiKey)
@@ -150,6 +181,7 @@ class ApiKeyAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
         "expires_at",
         "last_used_at",
         "revoked_at",
+        "rate_limit",
     ]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "user__email"]
@@ -169,23 +201,42 @@ class ApiKeyAdmin(NoRelatedPopupsMixin, ServiceFormAdminMixin, ModelAdmin):
     actions = ["revoke_keys"]
     form = ApiKeyCreateForm
 
+    limit_fields = ["rate_limit", "allowed_networks"]
+
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj else []
+        if obj is None:
+            return []
+        if obj.revoked_at is None and self.has_change_permission(request, obj):
+            return self.readonly_fields
+        return [*self.readonly_fields, *self.limit_fields]
 
     def get_fields(self, request, obj=None):
-        return self.readonly_fields if obj else ["name", "user", "scopes", "expires_at"]
+        if obj is None:
+            return ["name", "user", "scopes", "expires_at", *self.limit_fields]
+        return [*self.readonly_fields, *self.limit_fields]
 
-    def has_change_permission(self, request, obj=None):
-        return False if obj else super().has_change_permission(request, obj)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ApiKeyLimitsForm if obj else ApiKeyCreateForm
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
+        if change:
+            key_limits.api_key_set_limits(
+                actor=request.user,
+                api_key=obj,
+                rate_limit=data.get("rate_limit"),
+                allowed_networks=data.get("allowed_networks"),
+            )
+            return
         key, raw_key = services.api_key_create(
             actor=request.user,
             name=data["name"],
             scopes=data["scopes"],
             expires_at=data["expires_at"],
             user=data["user"],
+            rate_limit=data["rate_limit"],
+            allowed_networks=data["allowed_networks"],
         )
         form.instance = key
         obj.pk = key.pk

@@ -11,6 +11,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from accounts.key_limits import api_key_allows_address
 from accounts.services import api_key_authenticate
 from core.context import current_user_id
 
@@ -48,9 +49,11 @@ def jwt_password_unchanged(user: Any, claim: str | None) -> bool:
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Api-Key <key>`. The request acts as the key's user, within its scopes.
+    """`Authorization: Api-Key <key>`. The request acts as the key's user, within its scopes,
+    from the networks it is restricted to (403 from elsewhere).
 
-    `request.auth` is the ApiKey, so permission classes can check `scopes`.
+    `request.auth` is the ApiKey, so permission classes can check `scopes` and throttles
+    its own `rate_limit`.
     """
 
     keyword = "Api-Key"
@@ -65,6 +68,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if key is None:
             raise exceptions.AuthenticationFailed(
                 "Invalid, expired or revoked API key.", code="invalid_api_key"
+            )
+        # REMOTE_ADDR is the client as core.client_address resolved it (trusted proxies).
+        if not api_key_allows_address(key, request.META.get("REMOTE_ADDR")):
+            raise exceptions.PermissionDenied(
+                "This API key may not be used from your address.", code="address_not_allowed"
             )
         current_user_id.set(key.user_id)
         return key.user, key

@@ -90,6 +90,21 @@ class ApiKey(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set through accounts.key_limits.api_key_set_limits, which validates and audits.
+    rate_limit = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",  # the running release inserts rows without it during a rollout
+        help_text='Its own throttle, such as "600/min" (s, min, hour, day); empty: the default.',
+    )
+    allowed_networks = models.JSONField(
+        default=list,
+        db_default=[],
+        blank=True,
+        help_text="CIDR ranges the key may be used from (10.0.0.0/8, 2001:db8::/32); "
+        "empty: anywhere.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -150,6 +150,8 @@ class ApiKeySerializer(serializers.ModelSerializer):
             "last_used_at",
             "revoked_at",
             "is_usable",
+            "rate_limit",
+            "allowed_networks",
         ]
         read_only_fields = fields
 
@@ -162,7 +164,24 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
         read_only_fields = fields
 
 
-class ApiKeyCreateSerializer(StrictSerializer):
+class ApiKeyLimitsSerializer(StrictSerializer):
+    """The key's own limits; the rules are accounts.key_limits'."""
+
+    rate_limit = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text='Its own throttle, such as "600/min" (s, min, hour, day); "" for the default.',
+    )
+    allowed_networks = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        max_length=50,
+        help_text="CIDR ranges the key may be used from; [] for anywhere.",
+    )
+
+
+class ApiKeyCreateSerializer(ApiKeyLimitsSerializer):
     name = serializers.CharField(max_length=100)
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=ApiKeyScope.choices), min_length=1, max_length=3

@@ -24,6 +24,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.audit import audit_record
 from accounts.extensions import staff_reason_holds
+from accounts.key_limits import allowed_networks_clean, rate_limit_clean
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ALL, ROLE_NAMES, require_perm, role_permissions
 from accounts.tasks import email_send_task
@@ -276,9 +277,16 @@ def api_key_create(
     scopes: Iterable[str],
     expires_at: datetime | None = None,
     user: User | None = None,
+    rate_limit: str = "",
+    allowed_networks: Iterable[str] = (),
 ) -> tuple[ApiKey, str]:
-    """Issue a key; the raw key is returned once and only its hash is kept."""
+    """Issue a key, with its own limits if given; the raw key is returned once and only its
+    hash is kept."""
     require_perm(actor, "accounts.add_apikey")
+    limits = {
+        "rate_limit": rate_limit_clean(rate_limit),
+        "allowed_networks": allowed_networks_clean(allowed_networks),
+    }
     scopes = list(dict.fromkeys(scopes))
     unknown = [s for s in scopes if s not in ApiKeyScope.values]
     if not scopes or unknown:
@@ -295,12 +303,18 @@ def api_key_create(
         user=user or actor,
         created_by=actor,
         expires_at=expires_at,
+        **limits,
     )
     audit_record(
         actor=actor,
         action="api_key.create",
         target=key,
-        changes={"name": name, "scopes": scopes, "user": key.user_id},
+        changes={
+            "name": name,
+            "scopes": scopes,
+            "user": key.user_id,
+            **{field: value for field, value in limits.items() if value},
+        },
     )
     return key, raw_key
 

@@ -8,18 +8,18 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from accounts import selectors, services
+from accounts import key_limits, selectors, services
 from accounts.audit import audit_record
 from accounts.filters import UserFilter
 from accounts.permissions import HasModelPermission, RejectApiKeys
 from accounts.serializers import (
     ApiKeyCreatedSerializer,
     ApiKeyCreateSerializer,
+    ApiKeyLimitsSerializer,
     ApiKeySerializer,
     DetailSerializer,
     LogoutSerializer,
@@ -32,6 +32,7 @@ from accounts.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from core.throttling import ScopedRateThrottle
 
 
 class PublicEndpoint:
@@ -209,6 +210,9 @@ class UserViewSet(
     create=extend_schema(
         tags=["api-keys"], request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer}
     ),
+    partial_update=extend_schema(
+        tags=["api-keys"], request=ApiKeyLimitsSerializer, responses=ApiKeySerializer
+    ),
 )
 class ApiKeyViewSet(
     mixins.ListModelMixin,
@@ -216,7 +220,8 @@ class ApiKeyViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Administrators: issue API keys (shown once), list them, revoke them."""
+    """Administrators: issue API keys (shown once), list them, set their limits (PATCH:
+    `rate_limit`, `allowed_networks`), revoke them."""
 
     permission_classes = [HasModelPermission, RejectApiKeys]
     permission_model = "accounts.apikey"
@@ -225,6 +230,14 @@ class ApiKeyViewSet(
 
     def get_queryset(self):
         return selectors.api_key_list()
+
+    def partial_update(self, request, *args, **kwargs):
+        serializer = ApiKeyLimitsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key = key_limits.api_key_set_limits(
+            actor=request.user, api_key=self.get_object(), **serializer.validated_data
+        )
+        return Response(ApiKeySerializer(key).data)
 
     def create(self, request, *args, **kwargs):
         serializer = ApiKeyCreateSerializer(data=request.data)

@@ -6,7 +6,7 @@ The delivery channel (WebSocket and SSE): anyone while DELIVERY_REQUIRE_KEY is o
 an API key holding delivery:read, as the delivery API asks (accounts.services
 .api_key_authenticate, content.delivery.endpoint.HasDeliveryKey), or a JWT of an active
 user. A credential that is presented must be good, required or not, and a key must hold
-delivery:read: this channel is for delivery keys.
+delivery:read (this channel is for delivery keys) and be used from its allowed networks.
 
 The editors' channel: the admin's session cookie or a JWT, of an active staff user.
 
@@ -28,9 +28,11 @@ from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY
 
 from accounts.authentication import jwt_authenticate, jwt_password_claim
+from accounts.key_limits import api_key_allows_address
 from accounts.models import ApiKeyScope
 from accounts.services import api_key_authenticate
 from content.delivery.endpoint import HasDeliveryKey
+from core.client_address import client_address
 from flags.capabilities import REALTIME, capability_on
 from realtime.credentials import (
     Credential,
@@ -63,6 +65,15 @@ def header(scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def scope_client_address(scope) -> str | None:
+    """The client's address as the HTTP side resolves it (core.client_address): the peer,
+    or what our own proxies forwarded."""
+    meta = {"REMOTE_ADDR": (scope.get("client") or (None,))[0]}
+    if (forwarded := header(scope, b"x-forwarded-for")) is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_address(meta)
 
 
 def presented(scope, scheme: str, parameter: str) -> str | None:
@@ -104,6 +115,10 @@ def authenticate(scope) -> Credential | None:
             raise Refused(4401, 401, "invalid_api_key", "Invalid, expired or revoked API key.")
         if ApiKeyScope.DELIVERY_READ not in key.scopes:
             raise Refused(4403, 403, "permission_denied", HasDeliveryKey.message)
+        if not api_key_allows_address(key, scope_client_address(scope)):
+            raise Refused(
+                4403, 403, "address_not_allowed", "This API key may not be used from your address."
+            )
         return KeyCredential(key.pk)
     raw_token = presented(scope, "Bearer", "access_token")
     if raw_token is not None:

@@ -27,8 +27,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.schema.FolioAutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's, sending RateLimit-* headers (core.throttling); an API key's own rate
+        # replaces the user rate for requests made with it (accounts.throttling).
+        "core.throttling.AnonRateThrottle",
+        "accounts.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON_RATE", default="120/min"),
@@ -77,3 +79,5 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # a preflight's leave), and read the request id and which items a preview left out.
 CORS_ALLOW_HEADERS = (*default_headers, "x-folio-release-preview")
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "X-Folio-Release", "X-Folio-Release-Blocked"]
+# A browser client may read its throttle budget (core.throttling) and when to retry.
+CORS_EXPOSE_HEADERS += ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"]

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     # Before anything reads REMOTE_ADDR: X-Forwarded-For only from our own proxies.
     "core.client_address.ClientAddressMiddleware",
+    # RateLimit-* headers of the throttle a request was counted against (core.throttling).
+    "core.throttling.RateLimitHeadersMiddleware",
     # Public reads to a read replica, writers pinned to the primary (config/settings/replicas.py).
     "core.replica_middleware.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -79,7 +79,10 @@ class DeliveryView(APIView):
             elif "HTTP_AUTHORIZATION" in request.META:
                 # None is needed, but one that is sent must be good (anonymous requests,
                 # the hot path, skip this). Before the cache lookup: a hit is no way round.
-                authenticate_presented(request)
+                presented = authenticate_presented(request)
+                if presented is not None and isinstance(presented[1], ApiKey):
+                    # Its own rate, if it has one, is counted per key (DeliveryThrottle).
+                    request.auth = presented[1] if presented[1].rate_limit else None
             if release_preview.asked(request.META):
                 return release_preview.serve(
                     request, lambda: self.get(request, *args, **kwargs), self

@@ -1,11 +1,16 @@
-"""Delivery's throttle: anonymous traffic counted per client, mostly without a cache round
-trip (content.delivery.endpoint applies it to every delivery endpoint)."""
+"""Delivery's throttle: anonymous traffic counted per client, and traffic of API keys with a
+rate of their own per key, mostly without a cache round trip (content.delivery.endpoint
+applies it to every delivery endpoint)."""
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import AnonRateThrottle
+
+from accounts.key_limits import rate_limit_parse
+from accounts.throttling import key_with_own_rate
+from core.throttling import rate_limit_note
 
 
 class DeliveryThrottle(AnonRateThrottle):
@@ -35,9 +40,14 @@ class DeliveryThrottle(AnonRateThrottle):
         cls._shared.clear()
 
     def get_cache_key(self, request, view) -> str | None:
-        """Per client address, unless an API key authenticated the request. Delivery has no
-        session users: asking for one would read the session, and make every public
-        response `Vary: Cookie`, which splits a CDN's cache per visitor."""
+        """Per client address, unless an API key authenticated the request: then per key
+        at the key's own rate, or not at all (DELIVERY_REQUIRE_KEY) for a key without one.
+        Delivery has no session users: asking for one would read the session, and make
+        every public response `Vary: Cookie`, which splits a CDN's cache per visitor."""
+        if (key := key_with_own_rate(request)) is not None:
+            self.rate = key.rate_limit
+            self.num_requests, self.duration = rate_limit_parse(key.rate_limit)
+            return self.cache_format % {"scope": "delivery_key", "ident": key.pk}
         if getattr(request, "auth", None) is not None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
@@ -47,24 +57,29 @@ class DeliveryThrottle(AnonRateThrottle):
         return min(self.MAX_UNSHARED, max(1, self.num_requests // 100))
 
     def check(self, request) -> None:
-        """Count this request, or refuse it once the window's budget is spent."""
+        """Count this request, or refuse it once the window's budget is spent. Notes the
+        budget for the RateLimit headers (core.throttling) from the counts at hand."""
         ident = self.get_cache_key(request, None) if self.rate else None
         if ident is None:
             return
         now = self.timer()
         key = f"{ident}:{int(now // self.duration)}"
+        reset = self.duration - now % self.duration
         pending = self._pending.get(key, 0) + 1
         shared = self._shared.get(key)
         if (shared or 0) + pending > self.num_requests:
-            raise Throttled(self.duration - now % self.duration)
+            rate_limit_note(request, self.num_requests, 0, reset)
+            raise Throttled(reset)
         if shared is not None and pending < self.flush_every:
             self._pending[key] = pending
+            rate_limit_note(request, self.num_requests, self.num_requests - shared - pending, reset)
             return
         if len(self._shared) > 10_000:  # mostly keys of windows that have ended
             self._pending.clear()
             self._shared.clear()
         self._pending[key] = 0
-        self._shared[key] = self._add(key, pending)
+        self._shared[key] = total = self._add(key, pending)
+        rate_limit_note(request, self.num_requests, self.num_requests - total, reset)
 
     def _add(self, key: str, count: int) -> int:
         """Add to the shared counter; the new total. Once the window's counter exists (all

@@ -278,7 +278,7 @@ def test_unknown_api_path_is_404_json(api_client):
         ("get", "/api/v1/auth/token/"),
         ("get", "/api/v1/auth/logout/"),
         ("get", "/api/v1/users/{id}/deactivate/"),
-        ("patch", "/api/v1/api-keys/{key}/"),
+        ("put", "/api/v1/api-keys/{key}/"),  # PATCH sets its limits; nothing replaces it
         ("delete", "/api/v1/api-keys/{key}/"),
     ],
 )

@@ -140,3 +140,32 @@ def test_anonymous_clients_are_rate_limited(api_client, monkeypatch):
     throttled = api_client.get("/api/docs/")
     assert throttled.status_code == 429
     assert int(throttled["Retry-After"]) > 0
+
+
+def test_throttled_endpoints_send_their_budget(api_client):
+    """RateLimit-Limit / -Remaining / -Reset (the IETF draft's names) on every response a
+    throttle counted, the 429 included; browsers may read them (CORS)."""
+    user = UserFactory()
+    credentials = {"email": user.email, "password": PASSWORD}
+    allowed = _allowed("login")
+    responses = [api_client.post("/api/v1/auth/token/", credentials) for _ in range(allowed + 1)]
+    assert [int(r["RateLimit-Limit"]) for r in responses] == [allowed] * (allowed + 1)
+    assert [int(r["RateLimit-Remaining"]) for r in responses] == [
+        *range(allowed - 1, -1, -1),
+        0,
+    ]
+    assert all(0 < int(r["RateLimit-Reset"]) <= 60 for r in responses)
+    _assert_throttled(responses[-1])
+    assert int(responses[-1]["Retry-After"]) <= int(responses[-1]["RateLimit-Reset"])
+
+
+def test_browsers_may_read_the_rate_limit_headers(api_client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    response = api_client.post(
+        "/api/v1/auth/password/reset/",
+        {"email": "x@example.com"},
+        HTTP_ORIGIN="https://app.example.com",
+    )
+    exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after"} <= exposed
+    assert int(response["RateLimit-Remaining"]) == _allowed("password_reset") - 1

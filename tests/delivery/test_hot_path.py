@@ -7,8 +7,10 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 
+from accounts.models import ApiKey
 from content.delivery import local
 from content.delivery.throttling import DeliveryThrottle
+from tests.accounts.factories import ApiKeyFactory
 from tests.assertions import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +138,59 @@ def test_a_304_keeps_the_cache_headers(api_client, article):
     assert again.status_code == 304
     for header in ("ETag", "Last-Modified", "Cache-Control", "Surrogate-Key"):
         assert again[header] == first[header]
+
+
+# --- RateLimit headers and keys with a rate of their own -------------------------------------
+
+
+def _limits(response) -> tuple[int, int, int]:
+    return tuple(int(response[f"RateLimit-{name}"]) for name in ("Limit", "Remaining", "Reset"))
+
+
+def test_public_responses_carry_no_rate_limit_headers_but_a_429_does(api_client, article, rate):
+    """A CDN keeps public responses and would show one client's budget to every other."""
+    rate("2/min")
+    article(published=True)
+    for _ in range(2):
+        response = api_client.get(URL)
+        assert response.status_code == 200
+        assert "public" in response["Cache-Control"]
+        assert "RateLimit-Remaining" not in response
+    refused = api_client.get(URL)
+    assert_error(refused, 429, "throttled")
+    limit, remaining, reset = _limits(refused)
+    assert (limit, remaining) == (2, 0)
+    assert 0 < reset <= 60
+    assert int(refused["Retry-After"]) <= reset
+
+
+def test_private_responses_carry_the_clients_budget(api_client, article, rate, settings):
+    settings.DELIVERY_CACHE_CONTROL = "private, max-age=60"
+    rate("300/min")  # counted locally between shared increments (flush_every 3)
+    article(published=True)
+    seen = [_limits(api_client.get(URL))[1] for _ in range(5)]
+    assert seen == [299, 298, 297, 296, 295]
+    assert _limits(api_client.get(URL, REMOTE_ADDR="203.0.113.7"))[1] == 299
+
+
+@pytest.fixture
+def limited_key():
+    key = ApiKeyFactory(scopes=["delivery:read"])
+    ApiKey.objects.filter(pk=key.pk).update(rate_limit="2/min")
+    return key
+
+
+@pytest.mark.parametrize("require_key", [False, True])
+def test_a_key_with_its_own_rate_is_counted_per_key(
+    api_client, article, limited_key, settings, require_key
+):
+    settings.DELIVERY_REQUIRE_KEY = require_key
+    article(published=True)
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {limited_key.raw_key}"}
+    for _ in range(2):
+        assert api_client.get(URL, **auth).status_code == 200
+    refused = api_client.get(URL, **auth)
+    assert_error(refused, 429, "throttled")
+    assert _limits(refused)[:2] == (2, 0)
+    if not require_key:  # anonymous requests from the same address keep their own budget
+        assert api_client.get(URL).status_code == 200

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from accounts import services as accounts
+from accounts.models import ApiKey
 from config.asgi import application
 from tests.accounts.factories import ApiKeyFactory, UserFactory
 from tests.realtime.conftest import URL, connected, next_frame, publish_article
@@ -212,3 +214,44 @@ async def test_a_revoked_keys_connections_are_closed_within_a_second(settings, h
         assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
         await unaffected.send_json_to({"action": "ping"})
         assert await next_frame(unaffected) == {"event": "pong"}
+
+
+class _FromAddress(ApplicationCommunicator):
+    """Puts the peer's address in the scope, as the ASGI server does."""
+
+    peer = "127.0.0.1"
+
+    def __init__(self, application, scope):
+        super().__init__(application, {**scope, "client": (self.peer, 50000)})
+
+
+def _client_from(peer: str, path: str, headers=()) -> WebsocketCommunicator:
+    class Client(WebsocketCommunicator, _FromAddress):
+        pass
+
+    Client.peer = peer
+    return Client(application, path, headers=list(headers))
+
+
+async def test_a_key_restricted_to_networks_connects_only_from_them(settings):
+    settings.TRUSTED_PROXIES = ["192.0.2.0/24"]
+    key = await _key(["delivery:read"])
+    await database_sync_to_async(ApiKey.objects.filter(pk=key.pk).update)(
+        allowed_networks=["10.0.0.0/8"]
+    )
+    path = f"{URL}?api_key={key.raw_key}"
+
+    refused = _client_from("127.0.0.1", path, [(b"x-forwarded-for", b"10.1.1.1")])
+    assert (await refused.connect(timeout=5))[0]
+    frame = await refused.receive_json_from(timeout=5)
+    closed = await refused.receive_output(timeout=5)
+    assert (frame["code"], closed["code"]) == ("address_not_allowed", 4403)
+
+    for allowed in (
+        _client_from("10.2.3.4", path),
+        _client_from("192.0.2.7", path, [(b"x-forwarded-for", b"10.1.1.1")]),  # our proxy
+    ):
+        assert (await allowed.connect(timeout=5))[0]
+        await allowed.send_json_to({"action": "subscribe"})
+        assert (await allowed.receive_json_from(timeout=5))["event"] == "subscribed"
+        await allowed.disconnect()

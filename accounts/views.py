@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from accounts import selectors, services
+from accounts import selectors, services, user_sessions
 from accounts.audit import audit_record
 from accounts.filters import UserFilter
 from accounts.permissions import HasModelPermission, RejectApiKeys
@@ -32,6 +32,7 @@ from accounts.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from accounts.views_sessions import SessionsEndedSerializer
 
 
 class PublicEndpoint:
@@ -172,7 +173,7 @@ class UserViewSet(
 
     permission_classes = [HasModelPermission, RejectApiKeys]
     permission_model = "accounts.user"
-    action_permissions = {"deactivate": "change"}
+    action_permissions = {"deactivate": "change", "end_sessions": "change"}
     serializer_class = UserSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = UserFilter
@@ -201,6 +202,13 @@ class UserViewSet(
         """Deactivate the user: they can no longer log in, and their tokens stop working."""
         user = services.user_deactivate(actor=request.user, user=self.get_object())
         return Response(UserSerializer(user).data)
+
+    @extend_schema(tags=["users"], request=None, responses=SessionsEndedSerializer)
+    @action(detail=True, methods=["post"], url_path="end-sessions")
+    def end_sessions(self, request, pk=None):
+        """End all of the user's browser sessions and refresh tokens at once."""
+        ended = user_sessions.user_sessions_end_all(actor=request.user, user=self.get_object())
+        return Response(SessionsEndedSerializer(ended).data)
 
 
 @extend_schema_view(

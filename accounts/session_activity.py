@@ -2,7 +2,8 @@
 
 Browsers: the middleware notes a signed-in browser's address, agent and time after the
 response, at most once per SESSION_ACTIVITY_SECONDS (a stamp in the session says when),
-and so records a session the first time it is used. API: a refresh token is recorded
+and so records a session the first time it is used. A session found ended in the
+database (its cached copy outlived it) is signed out there. API: a refresh token is recorded
 when simplejwt stores it (OutstandingToken's post_save, connected in AccountsConfig.ready),
 from the request that asked for it, which the middleware keeps in a context variable.
 """
@@ -13,6 +14,7 @@ import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.contrib.auth import logout
 
 from accounts.user_sessions import Origin, browser_session_seen, refresh_token_issued
 
@@ -55,8 +57,11 @@ class SessionActivityMiddleware:
         # The key is in the stamp: a key cycled at sign-in or a password change is new.
         if stamp and stamp[0] == key and now - stamp[1] < settings.SESSION_ACTIVITY_SECONDS:
             return
-        browser_session_seen(user=user, session_key=key, origin=origin)
-        session[SEEN_KEY] = [key, now]
+        if browser_session_seen(user=user, session_key=key, origin=origin):
+            session[SEEN_KEY] = [key, now]
+        else:
+            # Ended, but a cached copy outlived it: sign it out here (and drop the copy).
+            logout(request)
 
 
 def record_refresh_token(sender, instance, created: bool, **kwargs) -> None:

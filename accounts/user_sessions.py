@@ -17,6 +17,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -83,19 +84,26 @@ class Origin:
         return cls(ip=request.META.get("REMOTE_ADDR") or None, user_agent=agent)
 
 
-def browser_session_seen(*, user: User, session_key: str, origin: Origin) -> None:
-    """Note that a signed-in browser was seen now, from `origin` (first time: its row)."""
+def browser_session_seen(*, user: User, session_key: str, origin: Origin) -> bool:
+    """Note that a signed-in browser was seen now, from `origin` (first time: its row).
+
+    False when the session is no longer in the database: it was ended while a copy
+    lived on in the cache (Redis stalled as it was deleted); the caller signs it out."""
     now = timezone.now()
     fields = {"last_seen_at": now, "ip": origin.ip, "user_agent": origin.user_agent}
     if UserSession.objects.filter(session_id=session_key, user=user).update(**fields):
-        return
+        return True
+    # Checked first: foreign keys are checked at commit (deferred), too late to tell.
+    if not Session.objects.filter(pk=session_key).exists():
+        return False
     try:
         with transaction.atomic():
             UserSession.objects.create(user=user, session_id=session_key, created_at=now, **fields)
     except IntegrityError:
-        # The session was ended (or its key cycled) meanwhile, or a parallel request of
-        # the same browser wrote the row first: nothing to note.
-        return
+        # A parallel request of the same browser wrote the row first, or the session
+        # was ended in between (its next request finds out).
+        pass
+    return True
 
 
 def refresh_token_issued(*, token: OutstandingToken, origin: Origin | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -66,7 +66,11 @@ class SessionDetailView(APIView):
 
     permission_classes = [IsAuthenticated, RejectApiKeys]
 
-    @extend_schema(tags=["auth"], responses={204: None})
+    @extend_schema(
+        tags=["auth"],
+        parameters=[OpenApiParameter("session_id", int, OpenApiParameter.PATH)],
+        responses={204: None},
+    )
     def delete(self, request, session_id: str):
         if not session_id.isdigit() or len(session_id) > 18:
             raise ValidationError({"id": ["A session id is a whole number."]})

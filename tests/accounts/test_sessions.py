@@ -7,6 +7,8 @@ means what a user sees: the admin sends them back to the login page.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -16,6 +18,7 @@ from accounts import services, user_sessions
 from accounts.models import UserSession
 from governance.audit.models import AuditEvent
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.test_settings import _settings
 from tests.assertions import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +275,18 @@ def test_signing_out_forgets_the_session(editor):
 )
 def test_device_names(agent, device):
     assert user_sessions.device_name(agent) == device
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [
+        ("redis://127.0.0.1:6379/8", "django.contrib.sessions.backends.cached_db"),
+        ("", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_are_read_from_redis_and_kept_in_the_database(cache_url, engine):
+    result = _settings(
+        "config.settings.test", {"CACHE_URL": cache_url, "REDIS_URL": ""}, "settings.SESSION_ENGINE"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == engine

@@ -132,10 +132,10 @@ class UserSession(models.Model):
         blank=True,
         related_name="+",
     )
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    ip = models.GenericIPAddressField("address", null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("signed in", default=timezone.now)
+    last_seen_at = models.DateTimeField("last seen", default=timezone.now)
 
     class Meta:
         ordering = ["-last_seen_at"]

@@ -20,6 +20,7 @@ from governance.audit.models import AuditEvent
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.test_settings import _settings
 from tests.assertions import assert_error
+from tests.core.test_admin_theme import sidebar
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +291,8 @@ def test_sessions_are_read_from_redis_and_kept_in_the_database(cache_url, engine
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == engine
+
+
+@pytest.mark.parametrize("role", ["Author", "Administrator"])
+def test_every_staff_user_finds_sessions_in_the_sidebar(role):
+    assert "Sessions" in sidebar(UserFactory(role=role))["Settings"]

@@ -11,6 +11,7 @@ deactivated user's are refused at once (accounts.authentication).
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
@@ -55,7 +56,8 @@ def user_session_get(*, user: User, session_id: int) -> UserSession | None:
 
 @lru_cache(maxsize=512)
 def device_name(user_agent: str) -> str:
-    """ "Firefox 128 on Windows", from a User-Agent; "Unknown device" when there is none."""
+    """A User-Agent in a few words, such as "Firefox 128 on Windows"; "Unknown device"
+    when there is none."""
     if not user_agent:
         return "Unknown device"
     parsed = parse_user_agent(user_agent)
@@ -81,7 +83,12 @@ class Origin:
     @classmethod
     def of(cls, request) -> Origin:
         agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
-        return cls(ip=request.META.get("REMOTE_ADDR") or None, user_agent=agent)
+        address = request.META.get("REMOTE_ADDR") or ""
+        try:
+            ip: str | None = str(ipaddress.ip_address(address))
+        except ValueError:  # none, or a server on a Unix socket: no address to show
+            ip = None
+        return cls(ip=ip, user_agent=agent)
 
 
 def browser_session_seen(*, user: User, session_key: str, origin: Origin) -> bool:

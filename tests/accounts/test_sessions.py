@@ -296,3 +296,10 @@ def test_sessions_are_read_from_redis_and_kept_in_the_database(cache_url, engine
 @pytest.mark.parametrize("role", ["Author", "Administrator"])
 def test_every_staff_user_finds_sessions_in_the_sidebar(role):
     assert "Sessions" in sidebar(UserFactory(role=role))["Settings"]
+
+
+def test_a_request_with_no_usable_address_is_listed_without_one(editor):
+    browser(editor, ip="unix:/run/folio.sock")
+    [row] = UserSession.objects.filter(user=editor)
+    assert row.ip is None
+    assert row.user_agent == FIREFOX

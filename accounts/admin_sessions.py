@@ -7,7 +7,7 @@ them with the list's action; the writes are accounts.user_sessions', as in the A
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from unfold.admin import ModelAdmin
 
 from accounts import user_sessions
@@ -24,8 +24,12 @@ class UserSessionAdmin(ModelAdmin):
     def get_queryset(self, request):
         # Whether a row is the browser looking at the page, marked in the query (the
         # admin instance is shared between requests).
-        key = request.session.session_key or ""
-        here = ExpressionWrapper(Q(session_id=key), output_field=BooleanField())
+        key = getattr(getattr(request, "session", None), "session_key", None)
+        here = (
+            ExpressionWrapper(Q(session_id=key), output_field=BooleanField())
+            if key
+            else Value(False)
+        )
         return user_sessions.user_session_list(user=request.user).annotate(is_here=here)
 
     # Anyone signed in to the admin has sessions of their own; nobody sees another's.

@@ -19,6 +19,15 @@ class UserSessionAdmin(ModelAdmin):
     nav_section, nav_icon, nav_order = "settings", "devices", 15
     list_display = ["device", "kind_label", "ip", "last_seen_at", "created_at", "this_browser"]
     list_display_links = None
+    # Never the session key or the token: they are credentials (the cookie is HttpOnly).
+    fields = readonly_fields = [
+        "device",
+        "kind_label",
+        "ip",
+        "user_agent",
+        "created_at",
+        "last_seen_at",
+    ]
     actions = ["end_sessions"]
 
     def get_queryset(self, request):

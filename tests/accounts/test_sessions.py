@@ -303,3 +303,12 @@ def test_a_request_with_no_usable_address_is_listed_without_one(editor):
     [row] = UserSession.objects.filter(user=editor)
     assert row.ip is None
     assert row.user_agent == FIREFOX
+
+
+def test_the_admin_never_shows_a_session_key(editor):
+    client = browser(editor)
+    row = UserSession.objects.get(user=editor)
+    for path in ("/admin/accounts/usersession/", f"/admin/accounts/usersession/{row.pk}/change/"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert row.session_id.encode() not in page.content, path

@@ -298,11 +298,12 @@ def test_every_staff_user_finds_sessions_in_the_sidebar(role):
     assert "Sessions" in sidebar(UserFactory(role=role))["Settings"]
 
 
-def test_a_request_with_no_usable_address_is_listed_without_one(editor):
-    browser(editor, ip="unix:/run/folio.sock")
-    [row] = UserSession.objects.filter(user=editor)
-    assert row.ip is None
-    assert row.user_agent == FIREFOX
+@pytest.mark.parametrize(
+    ("address", "ip"), [("unix:/run/folio.sock", None), ("", None), ("2001:db8::1", "2001:db8::1")]
+)
+def test_a_request_with_no_usable_address_is_noted_without_one(rf, address, ip):
+    origin = user_sessions.Origin.of(rf.get("/admin/", REMOTE_ADDR=address, HTTP_USER_AGENT="x"))
+    assert origin == user_sessions.Origin(ip=ip, user_agent="x")
 
 
 def test_the_admin_never_shows_a_session_key(editor):

@@ -14,9 +14,11 @@ from unfold.admin import ModelAdmin
 
 from accounts import (
     admin_security,  # noqa: F401 (themes axes' and the JWT admins)
+    admin_sessions,  # noqa: F401 (each user's Sessions)
     extensions,
     key_limits,
     services,
+    user_sessions,
 )
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ROLE_NAMES
@@ -73,7 +75,7 @@ class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, ModelAdmin):
     search_fields = ["email", "full_name"]
     ordering = ["email"]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["deactivate_users"]
+    actions = ["deactivate_users", "end_all_sessions"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -127,6 +129,20 @@ class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, ModelAdmin):
                 report_refusal(request, exc, prefix=f"{user.email}: ")
             else:
                 messages.success(request, f"Deactivated {user.email}.")
+
+    @admin.action(description="End all sessions and API tokens", permissions=["change"])
+    def end_all_sessions(self, request, queryset):
+        for user in queryset:
+            try:
+                ended = user_sessions.user_sessions_end_all(actor=request.user, user=user)
+            except SERVICE_ERRORS as exc:
+                report_refusal(request, exc, prefix=f"{user.email}: ")
+            else:
+                messages.success(
+                    request,
+                    f"{user.email}: ended {ended['browser_sessions']} browser session(s) "
+                    f"and {ended['refresh_tokens']} API token(s).",
+                )
 
 
 class NetworksFieldMixin(forms.Form):

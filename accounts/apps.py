@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 def _sync_roles(sender, **kwargs) -> None:
@@ -15,8 +15,11 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
         from accounts import schema  # noqa: F401  (registers OpenAPI auth extensions)
         from accounts.jwt_backend import install as install_jwt_backend
+        from accounts.session_activity import record_refresh_token
 
         # Tokens signed with the configured keys (with a kid under RS256 / ES256); an unfit
         # key stops start-up here, in every process, rather than failing a request.
@@ -24,3 +27,8 @@ class AccountsConfig(AppConfig):
 
         # Permissions are created after migrate; give the roles theirs once they exist.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
+        # simplejwt stores every refresh token it issues (sign-in, rotation); each is an
+        # API session on its user's Sessions page.
+        post_save.connect(
+            record_refresh_token, sender=OutstandingToken, dispatch_uid="accounts.refresh_token"
+        )

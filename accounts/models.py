@@ -118,3 +118,58 @@ class ApiKey(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class UserSession(models.Model):
+    """One place a user is signed in: a browser's admin session or an API refresh token.
+
+    What "Sessions" lists and lets the user end (accounts.user_sessions). The row goes
+    with what it describes: Django deletes it with its session (sign-out, expiry's
+    clearsessions, a key cycled at sign-in) and simplejwt's flushexpiredtokens with its
+    token. Sessions live in the database (cached in Redis: config/settings/sessions.py),
+    so the foreign key holds.
+    """
+
+    class Kind(models.TextChoices):
+        BROWSER = "browser", "Browser"
+        API = "api", "API token"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    refresh_token = models.OneToOneField(
+        "token_blacklist.OutstandingToken",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip = models.GenericIPAddressField("address", null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    created_at = models.DateTimeField("signed in", default=timezone.now)
+    last_seen_at = models.DateTimeField("last seen", default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = "session"
+        constraints = [
+            # Exactly one of the two: a row describes a browser or a token, never both.
+            models.CheckConstraint(
+                condition=models.Q(session__isnull=False, refresh_token__isnull=True)
+                | models.Q(session__isnull=True, refresh_token__isnull=False),
+                name="user_session_one_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.user_id} ({self.pk})"
+
+    @property
+    def kind(self) -> str:
+        return self.Kind.BROWSER if self.session_id else self.Kind.API
+
+    def get_kind_display(self) -> str:
+        return self.Kind(self.kind).label

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.audit import audit_record
@@ -28,6 +27,7 @@ from accounts.key_limits import allowed_networks_clean, rate_limit_clean
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ALL, ROLE_NAMES, require_perm, role_permissions
 from accounts.tasks import email_send_task
+from accounts.user_sessions import refresh_tokens_revoke_all, sessions_end_all
 from outbox.services import job_enqueue
 
 USER_EDITABLE_FIELDS = ("full_name", "email")
@@ -142,7 +142,14 @@ def user_update(
     if changes:
         user.save(update_fields=list(changes))
     if changes.get("is_active") == [True, False]:
-        _tokens_revoke_all(user)
+        # Signed out everywhere: every browser session and refresh token ends now.
+        ended = sessions_end_all(user)
+        audit_record(
+            actor=actor,
+            action="user.sessions_end_all",
+            target=user,
+            metadata={**ended, "reason": "deactivation"},
+        )
     if roles is not None:
         roles = _validate_roles(roles)
         before = user.roles
@@ -163,14 +170,6 @@ def user_deactivate(*, actor: User, user: User) -> User:
     return user_update(actor=actor, user=user, data={"is_active": False})
 
 
-def _tokens_revoke_all(user: User) -> None:
-    """Blacklist every outstanding refresh token of the user."""
-    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
-    )
-
-
 def _set_password(user: User, new_password: str) -> None:
     try:
         password_validation.validate_password(new_password, user=user)
@@ -180,7 +179,7 @@ def _set_password(user: User, new_password: str) -> None:
     user.save(update_fields=["password"])
     # Access tokens carry a hash of the password (CHECK_REVOKE_TOKEN); refresh tokens
     # are blacklisted here, so every token issued before the change stops working.
-    _tokens_revoke_all(user)
+    refresh_tokens_revoke_all(user)
 
 
 @transaction.atomic

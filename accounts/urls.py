@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts import views
+from accounts import views, views_sessions
 
 router = SimpleRouter()
 router.register("users", views.UserViewSet, basename="user")
@@ -15,6 +15,12 @@ urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
     path("auth/token/refresh/", views.TokenRefreshRotateView.as_view(), name="auth-token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/sessions/", views_sessions.SessionListView.as_view(), name="auth-sessions"),
+    path(
+        "auth/sessions/<str:session_id>/",
+        views_sessions.SessionDetailView.as_view(),
+        name="auth-session",
+    ),
     path("auth/me/", views.MeView.as_view(), name="auth-me"),
     path("auth/password/change/", views.PasswordChangeView.as_view(), name="auth-password-change"),
     path("auth/password/reset/", views.PasswordResetView.as_view(), name="auth-password-reset"),

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from accounts import key_limits, selectors, services
+from accounts import key_limits, selectors, services, user_sessions
 from accounts.audit import audit_record
 from accounts.filters import UserFilter
 from accounts.permissions import HasModelPermission, RejectApiKeys
@@ -32,6 +32,7 @@ from accounts.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from accounts.views_sessions import SessionsEndedSerializer
 from core.throttling import ScopedRateThrottle
 
 
@@ -173,7 +174,7 @@ class UserViewSet(
 
     permission_classes = [HasModelPermission, RejectApiKeys]
     permission_model = "accounts.user"
-    action_permissions = {"deactivate": "change"}
+    action_permissions = {"deactivate": "change", "end_sessions": "change"}
     serializer_class = UserSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = UserFilter
@@ -202,6 +203,13 @@ class UserViewSet(
         """Deactivate the user: they can no longer log in, and their tokens stop working."""
         user = services.user_deactivate(actor=request.user, user=self.get_object())
         return Response(UserSerializer(user).data)
+
+    @extend_schema(tags=["users"], request=None, responses=SessionsEndedSerializer)
+    @action(detail=True, methods=["post"], url_path="end-sessions")
+    def end_sessions(self, request, pk=None):
+        """End all of the user's browser sessions and refresh tokens at once."""
+        ended = user_sessions.user_sessions_end_all(actor=request.user, user=self.get_object())
+        return Response(SessionsEndedSerializer(ended).data)
 
 
 @extend_schema_view(

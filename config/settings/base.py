@@ -27,6 +27,7 @@ from .observability import *  # noqa: F403
 from .replicas import *  # noqa: F403
 from .resilience import *  # noqa: F403
 from .search import *  # noqa: F403
+from .sessions import *  # noqa: F403
 
 # --- Core ------------------------------------------------------------------------------
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production")
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each signed-in browser's "last seen" for the user's Sessions page (accounts.UserSession).
+    "accounts.session_activity.SessionActivityMiddleware",
     # Runtime content types changed by another process, before the URL is resolved.
     "content.runtime.middleware.RuntimeTypesMiddleware",
     "core.middleware.RequestContextMiddleware",

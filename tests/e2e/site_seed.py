@@ -106,6 +106,10 @@ def _empty_models_filled(administrator, article: Article, locale: Locale) -> Non
         user=administrator, jti="e2e-jti", token="e2e.token", expires_at=now + timedelta(days=1)
     )
     BlacklistedToken.objects.create(token=token)
+    # A live one too: it is the administrator's API session on their Sessions page.
+    OutstandingToken.objects.create(
+        user=administrator, jti="e2e-live", token="e2e.live", expires_at=now + timedelta(days=1)
+    )
     request = {"user_agent": "Chromium", "http_accept": "text/html", "path_info": "/admin/login/"}
     AccessAttempt.objects.create(
         **request, username="mallory", get_data="", post_data="", failures_since_start=3

@@ -11,7 +11,6 @@ deactivated user's are refused at once (accounts.authentication).
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
@@ -29,6 +28,7 @@ from ua_parser import parse as parse_user_agent
 from accounts.audit import audit_record
 from accounts.models import User, UserSession
 from accounts.roles import require_perm
+from core.client_address import request_ip
 
 USER_AGENT_MAX = UserSession._meta.get_field("user_agent").max_length
 
@@ -83,12 +83,7 @@ class Origin:
     @classmethod
     def of(cls, request) -> Origin:
         agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
-        address = request.META.get("REMOTE_ADDR") or ""
-        try:
-            ip: str | None = str(ipaddress.ip_address(address))
-        except ValueError:  # none, or a server on a Unix socket: no address to show
-            ip = None
-        return cls(ip=ip, user_agent=agent)
+        return cls(ip=request_ip(request), user_agent=agent)
 
 
 def browser_session_seen(*, user: User, session_key: str, origin: Origin) -> bool:

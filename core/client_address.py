@@ -57,9 +57,18 @@ def client_address(meta: dict) -> str | None:
     return address
 
 
-def axes_client_address(request) -> str | None:
-    """django-axes' AXES_CLIENT_IP_CALLABLE: the address the middleware settled on."""
-    return request.META.get("REMOTE_ADDR")
+def request_ip(request) -> str | None:
+    """The client's IP address as stored (audit log, lockouts, sessions), or None when the
+    peer has none: gunicorn on a Unix socket gives "unix:/run/folio.sock", which an IP
+    column refuses (PostgreSQL's inet)."""
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR") or ""))
+    except ValueError:
+        return None
+
+
+# django-axes' AXES_CLIENT_IP_CALLABLE: the address the middleware settled on.
+axes_client_address = request_ip
 
 
 class ClientAddressMiddleware:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import JsonResponse
 
+from core.client_address import request_ip
 from core.context import current_ip, current_user_id
 from core.exceptions import error_body
 
@@ -96,7 +97,7 @@ class RequestContextMiddleware:
         # ("django.request") once the middleware chain has returned, and that line must still
         # carry the user. django_guid treats the request id the same way.
         current_user_id.set(user.pk if user is not None and user.is_authenticated else None)
-        ip_token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        ip_token = current_ip.set(request_ip(request))
         try:
             return self.get_response(request)
         finally:

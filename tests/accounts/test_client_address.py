@@ -111,3 +111,21 @@ def test_the_address_is_read_from_the_trusted_end_of_the_chain(
 ):
     settings.TRUSTED_PROXIES = trusted
     assert client_address({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": header}) == expected
+
+
+def test_a_unix_socket_peer_signs_in_and_is_locked_out_by_name_alone(client, settings):
+    """gunicorn on a Unix socket gives no IP address: sign-in works (no 500 from the
+    lockout table's IP column) and failures still lock the account out."""
+    user = UserFactory(is_staff=True)
+    socket_peer = {"REMOTE_ADDR": "unix:/run/folio.sock"}
+    good = client.post(
+        "/admin/login/", {"username": user.email, "password": PASSWORD}, **socket_peer
+    )
+    assert good.status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": user.email, "password": "wrong"}, **socket_peer)
+    locked = client.post(
+        "/admin/login/", {"username": user.email, "password": PASSWORD}, **socket_peer
+    )
+    assert locked.status_code in (403, 429)

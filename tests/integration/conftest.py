@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import requests
 
 ENABLED = os.environ.get("FOLIO_INTEGRATION") == "1"
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -254,6 +255,15 @@ def start_gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> 
         tmp_path / "gunicorn.log",
     ).start()
     return web, wait_until_live(web, f"http://127.0.0.1:{port}", timeout=60)
+
+
+def bearer(base: str, email: str, password: str) -> dict[str, str]:
+    """Headers authenticating as `email`, with an access token from the real token endpoint."""
+    response = requests.post(
+        f"{base}/api/v1/auth/token/", json={"email": email, "password": password}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access']}"}
 
 
 def wait_until_live(proc: Process, base: str, *, timeout: float) -> str:

@@ -16,6 +16,7 @@ from PIL import Image
 
 from tests.integration.conftest import (
     Process,
+    bearer,
     django_shell,
     manage,
     production_env,
@@ -88,12 +89,7 @@ def test_writes_during_a_broker_outage_answer_normally_and_every_effect_happens_
     ids = django_shell(SETUP % {"password": PASSWORD}, env=env)
     web, base = start_gunicorn(env, tmp_path)
     processes.append(web)
-    token = requests.post(
-        f"{base}/api/v1/auth/token/",
-        json={"email": "ops@example.com", "password": PASSWORD},
-        timeout=30,
-    ).json()["access"]
-    auth = {"Authorization": f"Bearer {token}"}
+    auth = bearer(base, "ops@example.com", PASSWORD)
 
     broker.close()  # the broker is down from here on
     timings = {}
@@ -203,14 +199,7 @@ def test_a_publish_during_a_broker_outage_reaches_the_webhook_once_signed(tmp_pa
     ids = django_shell(SETUP % {"password": PASSWORD}, env=env)
     web, base = start_gunicorn(env, tmp_path)
     processes.append(web)
-    auth = {
-        "Authorization": "Bearer "
-        + requests.post(
-            f"{base}/api/v1/auth/token/",
-            json={"email": "ops@example.com", "password": PASSWORD},
-            timeout=30,
-        ).json()["access"]
-    }
+    auth = bearer(base, "ops@example.com", PASSWORD)
     with Receiver() as receiver:
         hook = requests.post(
             f"{base}/api/v1/webhooks/",

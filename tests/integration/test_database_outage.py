@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from tests.integration.conftest import django_shell, manage, production_env, start_gunicorn
+from tests.integration.conftest import bearer, django_shell, manage, production_env, start_gunicorn
 from tests.pg_process import private_postgres
 from tests.redis_process import RedisProcess
 from tests.waiting import wait_for
@@ -61,12 +61,7 @@ def test_delivery_degrades_to_stale_and_503_while_postgres_is_down_and_recovers(
         slugs = django_shell(SETUP % {"password": PASSWORD}, env=env)["slugs"]
         web, base = start_gunicorn(env, tmp_path, workers=1)
         processes.append(web)
-        token = requests.post(
-            f"{base}/api/v1/auth/token/",
-            json={"email": "ops@example.com", "password": PASSWORD},
-            timeout=30,
-        ).json()["access"]
-        auth = {"Authorization": f"Bearer {token}"}
+        auth = bearer(base, "ops@example.com", PASSWORD)
         cached_url = f"{base}/api/v1/delivery/articles/{slugs[0]}/"
         other_url = f"{base}/api/v1/delivery/articles/{slugs[1]}/"
         fresh = requests.get(cached_url, timeout=30)
@@ -155,12 +150,7 @@ def test_a_statement_past_db_statement_timeout_is_a_503_not_a_held_worker(tmp_pa
         django_shell(SETUP % {"password": PASSWORD}, env=env)
         web, base = start_gunicorn(env, tmp_path, workers=1)
         processes.append(web)
-        token = requests.post(
-            f"{base}/api/v1/auth/token/",
-            json={"email": "ops@example.com", "password": PASSWORD},
-            timeout=30,
-        ).json()["access"]
-        auth = {"Authorization": f"Bearer {token}"}
+        auth = bearer(base, "ops@example.com", PASSWORD)
         article = requests.get(f"{base}/api/v1/articles/", headers=auth, timeout=30).json()
         item = article["results"][0]
         url = f"{base}/api/v1/articles/{item['id']}/"

@@ -21,6 +21,7 @@ import requests
 
 from tests.integration.conftest import (
     Process,
+    bearer,
     django_shell,
     free_port,
     manage,
@@ -121,14 +122,10 @@ def test_one_trace_spans_the_publish_request_the_worker_and_the_webhook_post(
         web, base = start_gunicorn(env, tmp_path)
         processes.append(web)
 
-        token = requests.post(
-            f"{base}/api/v1/auth/token/",
-            json={"email": "ops@example.com", "password": PASSWORD},
-            timeout=30,
-        ).json()["access"]
+        auth = bearer(base, "ops@example.com", PASSWORD)
         published = requests.post(
             f"{base}/api/v1/articles/{ids['draft']}/publish/",
-            headers={"Authorization": f"Bearer {token}", "X-Request-ID": "trace-publish-1"},
+            headers={**auth, "X-Request-ID": "trace-publish-1"},
             timeout=60,
         )
         assert published.status_code == 200, published.text
@@ -197,7 +194,7 @@ def test_one_trace_spans_the_publish_request_the_worker_and_the_webhook_post(
     renamed = requests.patch(
         f"{base}/api/v1/categories/{ids['category']}/",
         json={"name": "Technology"},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=auth,
         timeout=60,
     )
     assert renamed.status_code == 200, renamed.text

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.integration.conftest import django_shell, manage, production_env, start_gunicorn
+from tests.integration.conftest import bearer, django_shell, manage, production_env, start_gunicorn
 from tests.pg_process import PostgresServer
 
 pytestmark = pytest.mark.integration
@@ -96,12 +96,7 @@ def test_delivery_reads_the_replica_and_a_writer_reads_its_own_write(tmp_path, p
     standby.sql("SELECT pg_wal_replay_pause()")
     standby.wait_until("SELECT pg_get_wal_replay_pause_state()", "paused")
 
-    token = requests.post(
-        f"{base}/api/v1/auth/token/",
-        json={"email": "ops@example.com", "password": PASSWORD},
-        timeout=30,
-    ).json()["access"]
-    writer = {"Authorization": f"Bearer {token}"}
+    writer = bearer(base, "ops@example.com", PASSWORD)
     published = requests.post(
         f"{base}/api/v1/articles/{made['draft']}/publish/", headers=writer, timeout=30
     )

@@ -75,3 +75,17 @@ class RedisProcess:
 
     def __exit__(self, *exc_info):
         self.close()
+
+
+def redis_cache(url: str) -> dict:
+    """A CACHES entry on `url` as production configures Redis (core.cache, misses on
+    failure), with timeouts short enough for a test that stops the server."""
+    return {
+        "BACKEND": "core.cache.QuietRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 0.2,
+            "SOCKET_TIMEOUT": 0.2,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }

@@ -12,25 +12,16 @@ from accounts import user_sessions
 from accounts.models import UserSession
 from tests.accounts.factories import UserFactory
 from tests.accounts.test_sessions import browser, signed_in
-from tests.redis_process import RedisProcess
+from tests.redis_process import RedisProcess, redis_cache
 
 pytestmark = pytest.mark.django_db
-
-OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True}
 
 
 @pytest.fixture
 def redis_sessions(settings):
     """Sessions in cached_db over a private Redis of this test's own."""
     with RedisProcess() as process:
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "core.cache.QuietRedisCache",
-                "LOCATION": process.url,
-                "OPTIONS": OPTIONS,
-            },
-        }
+        settings.CACHES = {**settings.CACHES, "default": redis_cache(process.url)}
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
         settings.CIRCUIT_BREAKER_RESET_SECONDS = 0.2
         yield process

@@ -27,7 +27,7 @@ from governance.webhooks.services import (
 )
 from tests.content.factories import ArticleFactory
 from tests.loopback import Receiver
-from tests.redis_process import RedisProcess
+from tests.redis_process import RedisProcess, redis_cache
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -110,18 +110,7 @@ def test_a_dead_link_host_is_not_asked_again_during_the_cool_down(fast_breakers,
 def stopped_redis(settings):
     """The default cache on a private redis-server, which the test then stops."""
     with RedisProcess() as redis:
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "core.cache.QuietRedisCache",
-                "LOCATION": redis.url,
-                "OPTIONS": {
-                    "SOCKET_CONNECT_TIMEOUT": 0.2,
-                    "SOCKET_TIMEOUT": 0.2,
-                    "IGNORE_EXCEPTIONS": True,
-                },
-            },
-        }
+        settings.CACHES = {**settings.CACHES, "default": redis_cache(redis.url)}
         yield redis
 
 

@@ -33,6 +33,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.integration.conftest import django_shell, manage  # noqa: E402
 from tests.pg_process import private_postgres  # noqa: E402
 from tests.redis_process import RedisProcess  # noqa: E402
 
@@ -99,25 +100,6 @@ def _env(database: str, cache: str) -> dict[str, str]:
     return env
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return done.stdout
-
-
-def _shell(env: dict[str, str], code: str):
-    out = _manage(env, "shell", "--no-imports", "-c", code)
-    line = next(line for line in out.splitlines() if line.startswith("RESULT="))
-    return json.loads(line.removeprefix("RESULT="))
-
-
 class Drill:
     def __init__(self, base: str, slugs: list[str], token: str):
         self.base, self.token = base, token
@@ -172,8 +154,8 @@ class Drill:
 def main() -> None:
     with private_postgres() as database, RedisProcess() as cache:
         env = _env(database.url("folio"), cache.url)
-        _manage(env, "migrate", "--noinput")
-        slugs = _shell(env, SETUP % {"password": PASSWORD, "articles": ARTICLES})
+        manage("migrate", "--noinput", env=env, timeout=300)
+        slugs = django_shell(SETUP % {"password": PASSWORD, "articles": ARTICLES}, env=env)
         port = _free_port()
         log = Path(tempfile.mkstemp(prefix="folio-outage-", suffix=".log")[1])
         web = subprocess.Popen(
@@ -223,7 +205,7 @@ def main() -> None:
         finally:
             web.terminate()
             web.wait(timeout=60)
-        written = _shell(env, COUNT)
+        written = django_shell(COUNT, env=env)
         server_errors = log.read_text(errors="replace").count("Internal Server Error")
     report = {
         "phases": {

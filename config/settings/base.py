@@ -23,6 +23,7 @@ from .features import *  # noqa: F403
 from .jwt_signing import *  # noqa: F403
 from .jwt_signing import simple_jwt_keys
 from .log_settings import *  # noqa: F403
+from .mfa import *  # noqa: F403
 from .observability import *  # noqa: F403
 from .replicas import *  # noqa: F403
 from .resilience import *  # noqa: F403
@@ -54,6 +55,11 @@ INSTALLED_APPS = [
     "django_prometheus",
     "django_guid",
     "axes",
+    # Two-factor sign-in (accounts/mfa): TOTP, recovery codes and passkeys as OTP devices.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_prose_editor",
     "core",
     "outbox",

@@ -1,4 +1,5 @@
-"""Sign-in security in the admin: django-axes' lockout records and the JWT blacklist.
+"""Sign-in security in the admin: django-axes' lockout records and the JWT blacklist
+(django-otp's device admins are removed).
 
 Both apps register plain Django ModelAdmins; they are registered again as subclasses
 that add unfold's ModelAdmin (the way unfold's docs re-register third-party admins), so
@@ -9,6 +10,8 @@ admin modules run first (their apps come before accounts in INSTALLED_APPS).
 from __future__ import annotations
 
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from unfold.admin import ModelAdmin
 
 from core.admin_forms import NoRelatedPopupsMixin
@@ -40,3 +43,9 @@ def retheme(site: admin.AdminSite = admin.site) -> None:
 
 
 retheme()
+
+# django-otp's device admins show a device's secret key and QR code to any superuser; a
+# user's factors are managed on their own Security page (accounts/mfa) instead.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)

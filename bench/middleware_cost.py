@@ -1,0 +1,104 @@
+"""`make bench-middleware`: what each middleware costs an anonymous delivery GET, in µs.
+
+In one process, with no server and no socket: Django's WSGI handler is called with a
+plain WSGI environ for PATH, REPEAT times, first with the whole stack, then once with each
+middleware left out; a middleware's cost is the difference. Each timing is the fastest
+of ROUNDS in CPU time (time.process_time): on a shared machine wall time mostly measures
+the neighbours. Read
+the ordering and the big numbers, not the last microsecond.
+
+PATH defaults to the floor view (bench/urls.py); set it to a delivery URL to see a real
+request (a cache hit when the response cache is on, its default in bench.settings).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+PATH = os.environ.get("PATH_INFO", "/bench/floor/")
+QUERY = os.environ.get("QUERY", "")
+REPEAT = int(os.environ.get("REPEAT", "2000"))
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
+
+
+def environ() -> dict:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": PATH,
+        "QUERY_STRING": QUERY,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_ACCEPT": "application/json",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+
+
+def per_request(middleware: list[str]) -> float | None:
+    """µs per request through a handler built with `middleware`: the fastest of ROUNDS
+    (None when the request fails without it: another middleware needs it)."""
+    with override_settings(MIDDLEWARE=middleware):
+        handler = WSGIHandler()
+        status = []
+
+        def start_response(s, headers, exc_info=None):
+            status.append(s)
+
+        for _ in range(50):  # warm up: caches, lazy imports
+            b"".join(handler(environ(), start_response))
+        if not status[-1].startswith(("200", "304")):
+            return None
+        best = float("inf")
+        for _ in range(ROUNDS):
+            started = time.process_time()
+            for _ in range(REPEAT):
+                b"".join(handler(environ(), start_response))
+            best = min(best, time.process_time() - started)
+    return best / REPEAT * 1e6
+
+
+def main() -> None:
+    stack = list(settings.MIDDLEWARE)
+    full, bare = per_request(stack), per_request([])
+    if full is None or bare is None:
+        sys.exit(f"{PATH} does not answer 200")
+    print(f"{PATH}{'?' + QUERY if QUERY else ''}: {REPEAT} requests x {ROUNDS} rounds")
+    print(f"whole stack: {full:8.1f} µs/request; no middleware at all: {bare:8.1f} µs")
+    print(f"the {len(stack)} middleware together: {full - bare:8.1f} µs\n")
+    print("| middleware | µs/request |")
+    print("|---|---:|")
+    rows = []
+    for name in stack:
+        # The whole stack measured again beside each removal: the machine drifts.
+        without, beside = per_request([m for m in stack if m != name]), per_request(stack)
+        rows.append((beside - without if without is not None else float("inf"), name))
+    for cost, name in sorted(rows, reverse=True):
+        shown = f"{cost:6.1f}" if cost != float("inf") else "needed by another"
+        print(f"| `{name}` | {shown} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -19,6 +19,7 @@ class AccountsConfig(AppConfig):
 
         from accounts import schema  # noqa: F401  (registers OpenAPI auth extensions)
         from accounts.jwt_backend import install as install_jwt_backend
+        from accounts.oidc import checks  # noqa: F401  (registers the OIDC settings check)
         from accounts.session_activity import record_refresh_token
 
         # Tokens signed with the configured keys (with a kid under RS256 / ES256); an unfit

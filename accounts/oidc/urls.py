@@ -1,0 +1,12 @@
+"""Single sign-on's two pages, mounted under /admin/oidc/ in config/urls.py."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from accounts.oidc import views
+
+urlpatterns = [
+    path("login/", views.oidc_login, name="oidc-login"),
+    path("callback/", views.oidc_callback, name="oidc-callback"),
+]

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import OidcIdentity, User
-from accounts.roles import ROLE_NAMES
+from accounts.roles import ROLE_NAMES, require_perm
 from accounts.services import _apply_roles  # the one write path of role groups
 
 logger = logging.getLogger(__name__)
@@ -208,3 +208,17 @@ def _link(claims: dict[str, Any]) -> tuple[User, OidcIdentity, bool, list[str]]:
             metadata={"via": FACTOR, "issuer": issuer},
         )
     return user, identity, created, ignored
+
+
+@transaction.atomic
+def oidc_identity_unlink(*, actor: User, identity: OidcIdentity) -> None:
+    """Forget a user's link to an issuer account (Administrators): their next sign-in
+    there matches by verified email again, so another person's account can take over."""
+    require_perm(actor, "accounts.change_user")
+    identity.delete()
+    audit_record(
+        actor=actor,
+        action="user.oidc_unlink",
+        target=identity.user,
+        metadata={"issuer": identity.issuer, "subject": identity.subject},
+    )

@@ -27,7 +27,6 @@ def issuer_server():
 def issuer(issuer_server, settings):
     issuer_server.reset()
     configure(settings, issuer_server)
-    settings.AXES_ENABLED = False
     return issuer_server
 
 
@@ -190,3 +189,29 @@ def test_the_login_page_offers_the_provider(issuer, client):
     page = login_page_message(client)
     assert "Sign in with Test IdP" in page
     assert 'href="/admin/oidc/login/?next=' in page
+
+
+def test_an_administrator_sees_and_unlinks_a_users_sso_link(issuer, client):
+    ada = UserFactory(email="ada@example.com", role="Editor")
+    sign_in(client)
+    admin = UserFactory(role="Administrator")
+    admin_client = Client()
+    admin_client.force_login(admin)
+    page = admin_client.get(f"/admin/accounts/user/{ada.pk}/change/").content.decode()
+    assert "Single sign-on" in page
+    assert "sub-ada" in page
+    identity = OidcIdentity.objects.get(user=ada)
+
+    # An Editor may not unlink (the admin refuses non-staff; the service, non-Administrators).
+    editor_client = Client()
+    editor_client.force_login(UserFactory(role="Editor"))
+    editor_client.post(f"/admin/oidc/unlink/{identity.pk}/")
+    assert OidcIdentity.objects.filter(pk=identity.pk).exists()
+
+    response = admin_client.post(f"/admin/oidc/unlink/{identity.pk}/")
+    assert response["Location"] == f"/admin/accounts/user/{ada.pk}/change/"
+    assert not OidcIdentity.objects.filter(user=ada).exists()
+    unlink = AuditEvent.objects.get(action="user.oidc_unlink")
+    assert (unlink.actor, unlink.metadata["subject"]) == (admin, "sub-ada")
+    page = admin_client.get(f"/admin/accounts/user/{ada.pk}/change/").content.decode()
+    assert "sub-ada" not in page

@@ -30,7 +30,6 @@ def issuer_server():
 def issuer(issuer_server, settings):
     issuer_server.reset()
     configure(settings, issuer_server)
-    settings.AXES_ENABLED = False
     UserFactory(email="ada@example.com", role="Editor")
     return issuer_server
 

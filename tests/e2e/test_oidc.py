@@ -9,6 +9,9 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import OidcIdentity, User
+from tests.accounts.factories import UserFactory
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.watched import Watched, sign_in
 from tests.oidc_issuer import configure, running_issuer
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -44,6 +47,29 @@ def test_a_new_user_signs_in_through_the_provider_as_an_editor(issuer, browser_p
     assert ada.roles == ["Editor"]
     assert OidcIdentity.objects.filter(user=ada, subject="sub-ada").exists()
     assert page.errors == []
+
+
+def test_an_administrator_sees_the_link_on_the_users_page(issuer, browser, browser_page):
+    browser_page.goto(browser_page.base_url + "/admin/login/")
+    browser_page.get_by_role("link", name="Sign in with Test IdP").click()
+    browser_page.wait_for_url(browser_page.base_url + "/admin/")
+    ada = User.objects.get(email="ada@example.com")
+
+    admin = UserFactory(email="root@example.com", role="Administrator")
+    # Tall enough that the sticky Save bar sits below the panel in the screenshot.
+    context = browser.new_context(viewport={"width": 1280, "height": 1300})
+    watched = Watched(context, browser_page.base_url)
+    sign_in(watched, admin.email)
+    watched.open(f"/admin/accounts/user/{ada.pk}/change/")
+    panel = watched.page.locator("#oidc-identities")
+    expect(panel).to_contain_text("sub-ada")
+    expect(panel.get_by_role("button", name="Unlink")).to_be_visible()
+    watched.page.screenshot(path=SCREENSHOTS / "oidc-user-page.png")
+    panel.get_by_role("button", name="Unlink").click()
+    expect(watched.page.get_by_text("Unlinked ada@example.com")).to_be_visible()
+    expect(watched.page.locator("#oidc-identities")).to_have_count(0)
+    assert not OidcIdentity.objects.filter(user=ada).exists()
+    context.close()
 
 
 def test_a_refused_sign_in_comes_back_to_the_login_page_with_the_reason(issuer, browser_page):

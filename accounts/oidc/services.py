@@ -41,6 +41,7 @@ class OidcRefused(Exception):
 def oidc_refusal_record(*, reason: str, claims: dict[str, Any] | None, user: User | None) -> None:
     """The audit row of a refused single sign-on."""
     claims = claims or {}
+    logger.info("OIDC sign-in refused (%s) for sub %s", reason, claims.get("sub", "-"))
     audit_record(
         actor=None,
         action="auth.login_failed",

@@ -79,6 +79,26 @@ def test_a_forged_state_is_refused(issuer):
     refused(Client(), "mismatching_state", tamper=lambda url: url.replace("state=", "state=x"))
 
 
+def test_a_provider_that_declines_sends_back_to_the_login_page(issuer):
+    def declined(url):
+        state = url.split("state=", 1)[1]
+        return f"http://testserver/admin/oidc/callback/?error=access_denied&state={state}"
+
+    client = Client()
+    response = sign_in(client, tamper=declined)
+    assert response["Location"] == "/admin/login/"
+    assert "did not sign you in" in login_page_message(client)
+    assert last_refusal().metadata["reason"] == "provider_error"
+
+
+def test_a_callback_without_a_sign_in_under_way_is_refused(issuer):
+    client = Client()
+    response = client.get("/admin/oidc/callback/", {"code": "stolen", "state": "guess"})
+    assert response["Location"] == "/admin/login/"
+    assert last_refusal().metadata["reason"] == "mismatching_state"
+    assert issuer.token_requests == []  # the code was never tried
+
+
 def test_a_code_works_once(issuer):
     client = Client()
     first = {}

@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
@@ -143,8 +143,12 @@ def oidc_sign_in(*, claims: dict[str, Any]) -> User:
     try:
         # Committed even when the user is then refused for holding no role: a role the
         # provider withdrew is withdrawn in Folio too.
-        with transaction.atomic():
-            user, identity, created, ignored = _link(claims)
+        try:
+            with transaction.atomic():
+                user, identity, created, ignored = _link(claims)
+        except IntegrityError as exc:
+            # The same person's sign-in in another tab linked or created them first.
+            raise _refuse("concurrent_sign_in", "Please sign in again.") from exc
         if not (user.is_staff or user.is_superuser):
             raise _refuse("no_role", "Your account has no role in Folio.", user)
     except OidcRefused as refused:

@@ -18,7 +18,10 @@ class AccountsConfig(AppConfig):
         from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
         from accounts import schema  # noqa: F401  (registers OpenAPI auth extensions)
+        from accounts.extensions import register_user_panel
         from accounts.jwt_backend import install as install_jwt_backend
+        from accounts.oidc import checks  # noqa: F401  (registers the OIDC settings check)
+        from accounts.oidc.admin_panel import oidc_identities_panel
         from accounts.session_activity import record_refresh_token
 
         # Tokens signed with the configured keys (with a kid under RS256 / ES256); an unfit
@@ -32,3 +35,5 @@ class AccountsConfig(AppConfig):
         post_save.connect(
             record_refresh_token, sender=OutstandingToken, dispatch_uid="accounts.refresh_token"
         )
+        # A user's single sign-on links, on their admin page.
+        register_user_panel(oidc_identities_panel)

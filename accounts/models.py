@@ -173,3 +173,28 @@ class UserSession(models.Model):
 
     def get_kind_display(self) -> str:
         return self.Kind(self.kind).label
+
+
+class OidcIdentity(models.Model):
+    """A user's account at an OpenID Connect issuer (accounts.oidc): the issuer's `sub`
+    for them, which never changes, unlike an email. Sign-in matches on it first."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique"),
+            # One account per issuer: another `sub` claiming the same email is refused.
+            models.UniqueConstraint(fields=["user", "issuer"], name="oidc_identity_one_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

@@ -55,6 +55,8 @@ urlpatterns = [
         admin_reset.AdminPasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # Single sign-on (accounts.oidc): before the admin, whose catch-all would answer.
+    path("admin/oidc/", include("accounts.oidc.urls")),
     path("admin/", admin.site.urls),
     # Outside reviewers open review links here, without an account (governance item 2).
     path("review/", include("governance.workflows.review_urls")),

@@ -25,6 +25,7 @@ from .jwt_signing import simple_jwt_keys
 from .log_settings import *  # noqa: F403
 from .mfa import *  # noqa: F403
 from .observability import *  # noqa: F403
+from .oidc import *  # noqa: F403
 from .replicas import *  # noqa: F403
 from .resilience import *  # noqa: F403
 from .search import *  # noqa: F403

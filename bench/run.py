@@ -246,7 +246,8 @@ def main() -> int:
     table = "\n".join(lines)
     print(
         f"\n{SCALE} articles on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']}"
-        f", gunicorn 2 sync workers; wrk -t2 -c{CONNECTIONS} -d{max(2, DURATION // 2)}s {ROUNDS}"
+        f", gunicorn (config/gunicorn.py, {os.environ.get('WEB_CONCURRENCY', '2')} sync workers);"
+        f" wrk -t2 -c{CONNECTIONS} -d{max(2, DURATION // 2)}s {ROUNDS}"
         f" times, each after a floor run (requests/s, p50, p99 and ratio are medians), then"
         f" -t1 -c1 -d{DURATION}s\n"
     )

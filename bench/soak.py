@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,16 +41,19 @@ PORT = int(os.environ.get("BENCH_PORT", "8124"))
 TARGET = os.environ.get("SOAK_PATH", "/api/v1/delivery/articles/?limit=20")
 
 
-def outages(events: list[tuple[float, str, int]], workers: int) -> dict[str, float]:
+def outages(events: list[tuple[float, str, int]], workers: int, until: float) -> dict[str, float]:
     """Restarts, and the stretches when no worker was ready, from (time, kind, pid) events.
 
-    Counting starts once the first `workers` workers are up (the start-up is not a storm)."""
+    Counting starts once the first `workers` workers are up (the start-up is not a storm)
+    and ends with the load, at `until` (the shutdown after it is not a restart either)."""
     ready: set[int] = set()
     started = False
     restarts = 0
     down_since: float | None = None
     spans: list[float] = []
     for at, kind, pid in sorted(events):
+        if at > until:
+            break
         if kind == "ready":
             ready.add(pid)
             if not started and len(ready) >= workers:
@@ -90,6 +94,7 @@ def main() -> int:
         )
         try:
             result = _wrk(TARGET, 1, CONNECTIONS, SECONDS, base=f"http://127.0.0.1:{PORT}")
+            ended = time.time()
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=60)
@@ -97,7 +102,7 @@ def main() -> int:
             (float(at), kind, int(pid))
             for at, kind, pid in (line.split() for line in events_path.read_text().splitlines())
         ]
-    found = outages(events, workers)
+    found = outages(events, workers, ended)
     settings_line = ", ".join(
         f"{name}={os.environ[name]}"
         for name in sorted(os.environ)

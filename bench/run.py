@@ -129,10 +129,13 @@ def _wrk(
     headers: dict[str, str] | None = None,
     *,
     base: str = BASE,
+    timeout: int | None = None,
 ) -> dict[str, float]:
     script = str(ROOT / "bench" / "latency.lua")
     sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script, *sent]
+    if timeout:  # wrk gives up on a request after 2 s by default, and does not count it
+        command.append(f"--timeout={timeout}s")
     out = subprocess.run(
         [*command, base + path],
         capture_output=True,

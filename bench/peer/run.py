@@ -215,7 +215,9 @@ def main() -> int:
             print(f"round {round_number}/{ROUNDS}…")
             for name, targets in plan.items():
                 for column, (base, path) in targets.items():
-                    runs[name, column].append(_wrk(path, 1, CONNECTIONS, DURATION, base=base))
+                    runs[name, column].append(
+                        _wrk(path, 1, CONNECTIONS, DURATION, base=base, timeout=30)
+                    )
     finally:
         for proc in servers:
             os.killpg(proc.pid, signal.SIGTERM)

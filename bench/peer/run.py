@@ -127,7 +127,7 @@ def _commit() -> str:
 def _get(url: str) -> int:
     import urllib.request
 
-    return len(urllib.request.urlopen(url, timeout=10).read())  # noqa: S310 - loopback
+    return len(urllib.request.urlopen(url, timeout=120).read())  # noqa: S310 - loopback
 
 
 def main() -> int:
@@ -200,6 +200,8 @@ def main() -> int:
         },
         f"page at item {deep}, cursor": {"Folio": (off, folio[f"deep page, cursor at {deep}"][0])},
     }
+    # Each server's floor path (the cached Folio serves the same floor).
+    floors = dict(plan["floor"].values()) | {on: plan["floor"]["Folio"][1]}
     servers = []
     try:
         servers.append(serve_folio(PORT + 1, DELIVERY_CACHE_ENABLED="0"))
@@ -218,6 +220,9 @@ def main() -> int:
                     runs[name, column].append(
                         _wrk(path, 1, CONNECTIONS, DURATION, base=base, timeout=30)
                     )
+                    # wrk leaves up to CONNECTIONS requests queued when it stops; a slow
+                    # scenario's leftovers would eat into the next run on the same server.
+                    _get(base + floors[base])
     finally:
         for proc in servers:
             os.killpg(proc.pid, signal.SIGTERM)

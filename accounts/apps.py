@@ -28,6 +28,17 @@ class AccountsConfig(AppConfig):
         # key stops start-up here, in every process, rather than failing a request.
         install_jwt_backend()
 
+        # Two-factor sign-in on each user's change page, and an audit row per lockout
+        # (passwords and second factors alike).
+        from axes.signals import user_locked_out
+
+        from accounts.extensions import register_user_panel
+        from accounts.mfa.admin_security import security_panel
+        from accounts.mfa.audit import on_user_locked_out
+
+        register_user_panel(security_panel)
+        user_locked_out.connect(on_user_locked_out, dispatch_uid="accounts.audit_lockout")
+
         # Permissions are created after migrate; give the roles theirs once they exist.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
         # simplejwt stores every refresh token it issues (sign-in, rotation); each is an

@@ -102,6 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether the session passed a second factor (django-otp),
+    # and the admin only for such sessions, or for enrolment (accounts.mfa.enforcement).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.mfa.enforcement.MFAAdminMiddleware",
     # Each signed-in browser's "last seen" for the user's Sessions page (accounts.UserSession).
     "accounts.session_activity.SessionActivityMiddleware",
     # Runtime content types changed by another process, before the URL is resolved.

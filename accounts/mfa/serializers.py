@@ -23,7 +23,8 @@ class MfaDeviceSerializer(serializers.Serializer):
 
 class MfaStatusSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(help_text="The user has a confirmed second factor.")
-    required = serializers.BooleanField(help_text="The user's role requires one.")
+    # DRF's metaclass takes declared fields off the class: no clash with Field.required.
+    required = serializers.BooleanField(help_text="The user's role requires one.")  # type: ignore[assignment]
     enrolment_required = serializers.BooleanField(
         help_text="Required and missing: only enrolment answers until the user enrols."
     )

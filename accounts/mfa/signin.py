@@ -26,7 +26,7 @@ def token_pair(user: User, factor: str) -> dict[str, str]:
     refresh = RefreshToken.for_user(user)
     refresh[AMR_CLAIM] = ["pwd"] if factor == "password" else ["pwd", "mfa", factor]
     if api_settings.UPDATE_LAST_LOGIN:
-        update_last_login(None, user)
+        update_last_login(type(user), user)
     return {"refresh": str(refresh), "access": str(refresh.access_token)}
 
 

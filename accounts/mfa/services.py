@@ -40,7 +40,7 @@ class TotpEnrolment:
 
 def _enrolment(device: TOTPDevice) -> TotpEnrolment:
     uri = device.config_url
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#111827")
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=4, dark="#111827")
     return TotpEnrolment(
         device=device,
         secret=b32encode(device.bin_key).decode(),

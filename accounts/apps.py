@@ -33,6 +33,7 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
 
         from accounts.extensions import register_user_panel
+        from accounts.mfa import checks  # noqa: F401  (registers the settings check)
         from accounts.mfa.admin_security import security_panel
         from accounts.mfa.audit import on_user_locked_out
 

@@ -96,6 +96,18 @@ class CodeForm(UnfoldWidgetsMixin, forms.Form):
         return code
 
 
+def pending_user(request):
+    """Whose second step this is: the user of the session's ticket (after the password),
+    or the signed-in user whose session has not passed a factor; None if neither.
+    TicketInvalid for an expired or used ticket."""
+    ticket = request.session.get(PENDING_TICKET)
+    if ticket:
+        return tickets.ticket_user(ticket)
+    if request.user.is_authenticated and user_has_mfa(request.user):
+        return request.user
+    return None
+
+
 def _safe_next(request, url: str | None) -> str:
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -117,17 +129,14 @@ def _abandon(request, message: str) -> HttpResponseRedirect:
 def admin_mfa_verify(request):
     """The second step: a TOTP or recovery code (or a passkey, from its include)."""
     ticket = request.session.get(PENDING_TICKET)
-    if ticket:
-        try:
-            user = tickets.ticket_user(ticket)
-        except tickets.TicketInvalid:
-            return _abandon(request, "That sign-in expired; enter your password again.")
-    elif request.user.is_authenticated and user_has_mfa(request.user):
-        user = request.user
-        if request.user.is_verified():
-            return HttpResponseRedirect(_safe_next(request, request.GET.get("next")))
-    else:
+    try:
+        user = pending_user(request)
+    except tickets.TicketInvalid:
+        return _abandon(request, "That sign-in expired; enter your password again.")
+    if user is None:
         return redirect("admin:login")
+    if not ticket and request.user.is_verified():
+        return HttpResponseRedirect(_safe_next(request, request.GET.get("next")))
     form = CodeForm(request.POST or None)
     retry_after = None
     if request.method == "POST" and form.is_valid():
@@ -145,7 +154,7 @@ def admin_mfa_verify(request):
         except CodeInvalid as exc:
             form.add_error("code", str(exc.detail))
         else:
-            return _signed_in(request, user, device, ticket)
+            return signin_complete(request, user, device, ticket)
     response = TemplateResponse(
         request,
         "admin/accounts/mfa/verify.html",
@@ -163,7 +172,7 @@ def admin_mfa_verify(request):
     return response
 
 
-def _signed_in(request, user, device, ticket) -> HttpResponseRedirect:
+def signin_complete(request, user, device, ticket) -> HttpResponseRedirect:
     factor = FACTOR_OF_KIND.get(device_kind(device), device_kind(device))
     if ticket:
         backend = request.session.get(PENDING_BACKEND)

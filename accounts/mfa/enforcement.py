@@ -88,11 +88,11 @@ class MFAAdminMiddleware:
         path = request.path_info
         if path in _admin_open_paths():
             return None
+        if user.is_verified():
+            return None  # passed a factor: no device query needed
         if user_has_mfa(user):
             # Not even the Security page on the password alone: factors are managed
             # from a session that passed one.
-            if user.is_verified():
-                return None
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('admin-mfa-verify')}?{query}")
         if path.startswith(_own_security_prefix(user)):

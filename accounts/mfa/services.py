@@ -115,7 +115,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     """New recovery codes (the old ones stop working), shown this once. Only for a user
     with another factor: recovery codes stand in for a lost one."""
     if not _primary_devices(user):
-        raise ValidationError({"detail": ["Add an authenticator app or a passkey first."]})
+        raise ValidationError({"recovery_codes": ["Add an authenticator app or a passkey first."]})
     codes = _recovery_codes_replace(user)
     audit_record(
         actor=user, action="mfa.recovery_codes", target=user, metadata={"count": len(codes)}

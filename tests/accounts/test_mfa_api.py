@@ -370,3 +370,15 @@ def test_the_schema_documents_the_two_steps(api_client):
         "TokenPair",
         "MfaChallenge",
     }
+
+
+def test_a_token_from_the_identity_provider_is_not_asked(settings):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    settings.MFA_REQUIRED_ROLES = ["Administrator"]
+    admin = UserFactory(role="Administrator")
+    password_only = RefreshToken.for_user(admin)
+    assert bearer_client(str(password_only.access_token)).get("/api/v1/users/").status_code == 403
+    oidc = RefreshToken.for_user(admin)
+    oidc["amr"] = ["oidc"]
+    assert bearer_client(str(oidc.access_token)).get("/api/v1/users/").status_code == 200

@@ -193,3 +193,12 @@ def test_a_wrong_code_makes_the_device_wait(settings):
     assert raised.value.wait >= 1
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
+
+
+def test_a_misspelt_required_role_fails_the_checks(settings):
+    from accounts.mfa.checks import check_mfa_required_roles
+
+    settings.MFA_REQUIRED_ROLES = ["Administrators"]
+    assert [e.id for e in check_mfa_required_roles()] == ["accounts.E101"]
+    settings.MFA_REQUIRED_ROLES = ["Administrator", "Editor"]
+    assert check_mfa_required_roles() == []

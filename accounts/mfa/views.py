@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.audit import audit_record
 from accounts.mfa import services, signin
 from accounts.mfa.devices import device_get, device_info, device_list, signin_methods
+from accounts.mfa.enforcement import EXEMPT_AMR
 from accounts.mfa.policy import mfa_required_for, user_has_mfa
 from accounts.mfa.serializers import (
     MfaDeviceSerializer,
@@ -29,10 +30,26 @@ from accounts.serializers import TokenPairSerializer
 from core.throttling import ScopedRateThrottle
 
 
+class FactorsChangeable(BasePermission):
+    """A user with 2FA changes their factors only with a token that passed one: a token
+    got on the password alone (before they enrolled) may read, not add or remove."""
+
+    message = "Sign in again with your second factor to change your factors."
+    code = "mfa_verification_required"
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        amr = request.auth.get("amr") if hasattr(request.auth, "get") else None
+        if amr and EXEMPT_AMR & set(amr):
+            return True
+        return not user_has_mfa(request.user)
+
+
 class OwnFactorsView(APIView):
     """Signed in with a token (API keys have no second factor)."""
 
-    permission_classes = [IsAuthenticated, RejectApiKeys]
+    permission_classes = [IsAuthenticated, RejectApiKeys, FactorsChangeable]
 
 
 class MfaStatusView(OwnFactorsView):

@@ -250,6 +250,15 @@ def test_enrolment_over_the_api(client_for):
     assert status["enabled"] is True
     assert [d["kind"] for d in status["devices"]] == ["totp", "recovery_codes"]
     assert status["devices"][1]["remaining"] == 10
+    # A token got on the password alone reads the factors but no longer changes them.
+    refused = client.post("/api/v1/auth/mfa/recovery-codes/")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "mfa_verification_required"
+    api = APIClient()
+    pair = api.post(
+        TOKEN_MFA, {"ticket": ticket_for(api, user), "code": totp_code(device, 1)}, format="json"
+    ).json()
+    client = bearer_client(pair["access"])
     codes = client.post("/api/v1/auth/mfa/recovery-codes/")
     assert codes.status_code == 201
     assert len(codes.json()["recovery_codes"]) == 10

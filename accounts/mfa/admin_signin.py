@@ -172,7 +172,9 @@ def admin_mfa_verify(request):
     return response
 
 
-def signin_complete(request, user, device, ticket) -> HttpResponseRedirect:
+def signin_complete(request, user, device, ticket: str | None) -> HttpResponseRedirect:
+    """Sign the session in (after the password's ticket) or verify it (already signed in)
+    with `device`, which has just accepted a factor; the passkey step calls it too."""
     factor = FACTOR_OF_KIND.get(device_kind(device), device_kind(device))
     if ticket:
         backend = request.session.get(PENDING_BACKEND)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django_otp import user_has_device
 from waffle import get_waffle_switch_model
 
-from accounts.roles import EDITOR, REVIEWER
+from accounts.roles import ADMINISTRATOR, EDITOR, REVIEWER
 
 # Switches (waffle, created off by flags.0003) that add a role to MFA_REQUIRED_ROLES. The
 # setting is the floor an operator fixes; the switches only ever add to it, so no admin
@@ -35,6 +35,8 @@ def mfa_required_for(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_staff:
         return False  # every role holder is staff (accounts.services.user_staff_sync)
     held = set(user.roles)
+    if user.is_superuser:
+        held.add(ADMINISTRATOR)  # every right an Administrator has, whatever the groups
     # Only read the switches when the user holds a role they could add.
     if held & set(settings.MFA_REQUIRED_ROLES):
         return True

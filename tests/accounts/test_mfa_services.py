@@ -155,6 +155,8 @@ def test_roles_required_by_the_setting_and_the_switches(
         UserFactory(role="Reviewer"),
     )
     author = UserFactory(role="Author")
+    superuser = UserFactory(is_superuser=True, is_staff=True)  # in no role group
+    assert mfa_required_for(superuser)
     assert mfa_required_for(admin)
     assert enrolment_required(admin)
     assert not mfa_required_for(editor)

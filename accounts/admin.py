@@ -20,8 +20,10 @@ from accounts import (
     services,
     user_sessions,
 )
+from accounts.mfa.admin_security import SecurityPageMixin, security_nav_items
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ROLE_NAMES
+from core import admin_nav
 from core.admin_forms import NoRelatedPopupsMixin, UnfoldWidgetsMixin
 from core.admin_services import SERVICE_ERRORS, ServiceFormAdminMixin, report_refusal
 
@@ -67,7 +69,7 @@ class PanelsAdminMixin:
 
 
 @admin.register(User)
-class UserAdmin(PanelsAdminMixin, ServiceFormAdminMixin, ModelAdmin):
+class UserAdmin(SecurityPageMixin, PanelsAdminMixin, ServiceFormAdminMixin, ModelAdmin):
     nav_section, nav_icon, nav_order = "settings", "person", 10
     panels_of = staticmethod(extensions.user_panels)
     list_display = ["email", "full_name", "role_list", "is_active", "last_login"]
@@ -282,3 +284,7 @@ class RoleAdmin(PanelsAdminMixin, BaseGroupAdmin, ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Everyone's own Security page (two-factor sign-in), in the sidebar's Settings.
+admin_nav.register_items("settings", security_nav_items)

@@ -15,11 +15,15 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
         from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
         from accounts import schema  # noqa: F401  (registers OpenAPI auth extensions)
         from accounts.extensions import register_user_panel
         from accounts.jwt_backend import install as install_jwt_backend
+        from accounts.mfa import checks as mfa_checks  # noqa: F401  (registers its check)
+        from accounts.mfa.admin_security import security_panel
+        from accounts.mfa.audit import on_user_locked_out
         from accounts.oidc import checks  # noqa: F401  (registers the OIDC settings check)
         from accounts.oidc.admin_panel import oidc_identities_panel
         from accounts.session_activity import record_refresh_token
@@ -27,6 +31,11 @@ class AccountsConfig(AppConfig):
         # Tokens signed with the configured keys (with a kid under RS256 / ES256); an unfit
         # key stops start-up here, in every process, rather than failing a request.
         install_jwt_backend()
+
+        # Two-factor sign-in on each user's change page, and an audit row per lockout
+        # (passwords and second factors alike).
+        register_user_panel(security_panel)
+        user_locked_out.connect(on_user_locked_out, dispatch_uid="accounts.audit_lockout")
 
         # Permissions are created after migrate; give the roles theirs once they exist.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")

@@ -12,17 +12,20 @@ from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.key_limits import api_key_allows_address
+from accounts.mfa.enforcement import api_enforce
 from accounts.services import api_key_authenticate
 from core.context import current_user_id
 
 
 class JWTAuthentication(BaseJWTAuthentication):
-    """simplejwt, refusing tokens of inactive users and tokens issued before a password change."""
+    """simplejwt, refusing tokens of inactive users and tokens issued before a password
+    change; a user who must enrol in 2FA first reaches only enrolment (a 403 elsewhere)."""
 
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is not None:
             current_user_id.set(result[0].pk)
+            api_enforce(request, *result)
         return result
 
 

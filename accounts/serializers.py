@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import update_last_login
 from rest_framework import exceptions, serializers
 from rest_framework_simplejwt.serializers import PasswordField, TokenObtainPairSerializer
 from rest_framework_simplejwt.serializers import (
@@ -13,6 +12,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from accounts.mfa.signin import password_signin
 from accounts.models import ApiKey, ApiKeyScope, User
 from accounts.roles import ROLE_NAMES
 from core.serializers import StrictFieldsMixin, StrictSerializer
@@ -70,7 +70,9 @@ class DetailSerializer(serializers.Serializer):
 
 
 class TokenObtainSerializer(StrictFieldsMixin, TokenObtainPairSerializer):
-    """`{email, password}` → `{access, refresh}`."""
+    """`{email, password}` → `{access, refresh}`, or for a user with 2FA
+    `{mfa_required, ticket, methods}` (accounts.mfa.signin: never tokens on the password
+    alone)."""
 
     access = serializers.CharField(read_only=True)
     refresh = serializers.CharField(read_only=True)
@@ -96,10 +98,7 @@ class TokenObtainSerializer(StrictFieldsMixin, TokenObtainPairSerializer):
             raise exceptions.AuthenticationFailed(
                 "No active account found with the given credentials.", code="invalid_credentials"
             )
-        refresh = self.get_token(self.user)
-        if api_settings.UPDATE_LAST_LOGIN:
-            update_last_login(None, self.user)
-        return {"refresh": str(refresh), "access": str(refresh.access_token)}
+        return password_signin(self.user)
 
 
 class TokenRefreshSerializer(StrictFieldsMixin, BaseTokenRefreshSerializer):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from accounts import views, views_sessions
@@ -13,6 +13,8 @@ router.register("api-keys", views.ApiKeyViewSet, basename="api-key")
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
+    # Two-factor sign-in: auth/token/mfa/ and auth/mfa/... (docs/security.md).
+    path("", include("accounts.mfa.urls")),
     path("auth/token/refresh/", views.TokenRefreshRotateView.as_view(), name="auth-token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("auth/sessions/", views_sessions.SessionListView.as_view(), name="auth-sessions"),

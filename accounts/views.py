@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,6 +15,8 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from accounts import key_limits, selectors, services, user_sessions
 from accounts.audit import audit_record
 from accounts.filters import UserFilter
+from accounts.mfa import services as mfa_services
+from accounts.mfa.serializers import MfaChallengeSerializer, MfaResetSerializer
 from accounts.permissions import HasModelPermission, RejectApiKeys
 from accounts.serializers import (
     ApiKeyCreatedSerializer,
@@ -43,9 +45,20 @@ class PublicEndpoint:
     permission_classes = [AllowAny]
 
 
-@extend_schema(tags=["auth"], responses={200: TokenPairSerializer})
+@extend_schema(
+    tags=["auth"],
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="TokenObtainResult",
+            serializers=[TokenPairSerializer, MfaChallengeSerializer],
+            resource_type_field_name=None,
+        )
+    },
+)
 class TokenObtainView(TokenObtainPairView):
-    """Exchange email and password for an access and a refresh token."""
+    """Exchange email and password for an access and a refresh token. A user with
+    two-factor sign-in gets `{"mfa_required": true, "ticket", "methods"}` instead: send the
+    ticket and a code to `auth/token/mfa/` for the tokens."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
@@ -53,9 +66,13 @@ class TokenObtainView(TokenObtainPairView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
+        if response.data.get("mfa_required"):
+            return response  # audited as auth.mfa_challenge; the sign-in is not done yet
         user = RefreshToken(response.data["refresh"]).payload.get("user_id")
         audit_record(
-            actor=selectors.user_get(pk=user), action="auth.login", metadata={"via": "api"}
+            actor=selectors.user_get(pk=user),
+            action="auth.login",
+            metadata={"via": "api", "factor": "password"},
         )
         return response
 
@@ -174,7 +191,7 @@ class UserViewSet(
 
     permission_classes = [HasModelPermission, RejectApiKeys]
     permission_model = "accounts.user"
-    action_permissions = {"deactivate": "change", "end_sessions": "change"}
+    action_permissions = {"deactivate": "change", "end_sessions": "change", "reset_mfa": "change"}
     serializer_class = UserSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = UserFilter
@@ -210,6 +227,14 @@ class UserViewSet(
         """End all of the user's browser sessions and refresh tokens at once."""
         ended = user_sessions.user_sessions_end_all(actor=request.user, user=self.get_object())
         return Response(SessionsEndedSerializer(ended).data)
+
+    @extend_schema(tags=["users"], request=None, responses=MfaResetSerializer)
+    @action(detail=True, methods=["post"], url_path="reset-mfa")
+    def reset_mfa(self, request, pk=None):
+        """Lost device: remove all of the user's second factors; audited, and they are
+        emailed. They enrol again at their next sign-in if their role requires 2FA."""
+        removed = mfa_services.mfa_reset(actor=request.user, user=self.get_object())
+        return Response(MfaResetSerializer({"removed": removed}).data)
 
 
 @extend_schema_view(

@@ -13,3 +13,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "E
 # The load generator is one client: lift the anonymous throttle for the run.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["delivery_anon"] = "10000000/min"
 DELIVERY_CACHE_ENABLED = env.bool("DELIVERY_CACHE_ENABLED", default=True)
+# The bench signs its Administrators in without a second factor (docs/security.md).
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])

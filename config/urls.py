@@ -57,6 +57,8 @@ urlpatterns = [
     ),
     # Single sign-on (accounts.oidc): before the admin, whose catch-all would answer.
     path("admin/oidc/", include("accounts.oidc.urls")),
+    # The sign-in's password and second-factor steps (accounts.mfa.admin_signin).
+    path("admin/", include("accounts.mfa.admin_urls")),
     path("admin/", admin.site.urls),
     # Outside reviewers open review links here, without an account (governance item 2).
     path("review/", include("governance.workflows.review_urls")),

@@ -62,6 +62,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     except OidcRefused as exc:
         return _back_to_login(request, exc.message)
     next_url = request.session.pop(NEXT_KEY, None)
+    request.auth_factor = "oidc"  # type: ignore[attr-defined]  # auth.login audit's factor
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[AUTH_METHOD_KEY] = "oidc"
     return HttpResponseRedirect(_safe_next(request, next_url))

@@ -102,12 +102,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether the session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Each signed-in browser's "last seen" for the user's Sessions page (accounts.UserSession).
     "accounts.session_activity.SessionActivityMiddleware",
     # Runtime content types changed by another process, before the URL is resolved.
     "content.runtime.middleware.RuntimeTypesMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The admin only for a session that passed its second factor, or for enrolment
+    # (accounts.mfa.enforcement); after messages, which it leaves one in.
+    "accounts.mfa.enforcement.MFAAdminMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The project policy, with the admin theme's allowance on admin pages only.
     "core.csp.FolioCSPMiddleware",

@@ -13,6 +13,12 @@ from urllib.parse import urlsplit
 from .addresses import FOLIO_BASE_URL
 from .environment import env
 
+# Roles whose holders must sign in with a second factor; the admin's switches
+# folio_mfa_editors and folio_mfa_reviewers add Editors and Reviewers (accounts.mfa.policy).
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["Administrator"])
+# How long the ticket between a password and its second factor works, in seconds.
+MFA_TICKET_SECONDS = env.int("MFA_TICKET_SECONDS", default=5 * 60)
+
 
 def _passkey_origin(base_url: str) -> tuple[str, str]:
     """(relying party id, origin) for a base address; an IP address becomes localhost."""

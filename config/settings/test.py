@@ -12,6 +12,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks in-process; tests/integration drives a real worker over a real broker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# The suite's users act without a second factor: the tests of two-factor sign-in
+# (tests/accounts/mfa, tests/e2e/test_mfa.py) require it for the roles they name.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
 # Tests that anchor the audit log point this at their own file.
 AUDIT_ANCHOR_FILE = ""
 # The test client connects from 127.0.0.1: a direct client unless a test says otherwise.

@@ -12,7 +12,11 @@ def on_audit_requested(sender, *, actor, action, target, changes, metadata, **kw
 
 
 def on_user_logged_in(sender, request, user, **kwargs) -> None:
-    audit_event_append(actor=user, action="auth.login", target=user, metadata={"via": "admin"})
+    # The factor that completed the sign-in (accounts.mfa.admin_signin sets it).
+    factor = getattr(request, "auth_factor", "password")
+    audit_event_append(
+        actor=user, action="auth.login", target=user, metadata={"via": "admin", "factor": factor}
+    )
 
 
 def on_user_logged_out(sender, request, user, **kwargs) -> None:
@@ -23,4 +27,8 @@ def on_user_logged_out(sender, request, user, **kwargs) -> None:
 def on_user_login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Django has already replaced the password in `credentials` with stars.
     email = str(credentials.get("email") or credentials.get("username") or "")[:254]
-    audit_event_append(actor=None, action="auth.login_failed", metadata={"email": email})
+    # A wrong second factor names its kind (accounts.mfa.verify); a password does not.
+    factor = str(credentials.get("factor") or "password")
+    audit_event_append(
+        actor=None, action="auth.login_failed", metadata={"email": email, "factor": factor}
+    )

@@ -56,6 +56,8 @@ def test_an_existing_user_signs_in_by_verified_email_with_the_mapped_role(issuer
     assert login.actor == ada
     assert login.metadata["factor"] == "oidc"
     assert login.metadata["roles"] == ["Editor", "Author"]
+    session_login = AuditEvent.objects.filter(action="auth.login").latest("id")
+    assert session_login.metadata == {"via": "admin", "factor": "oidc"}
 
 
 def test_the_pkce_verifier_and_secret_reach_the_token_endpoint(issuer, client):

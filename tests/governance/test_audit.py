@@ -64,7 +64,7 @@ def test_logins_failed_logins_and_logouts_are_recorded(admin_user):
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert actions[-3:] == ["auth.login_failed", "auth.login", "auth.logout"]
     failed = AuditEvent.objects.get(action="auth.login_failed")
-    assert failed.metadata == {"email": admin_user.email}
+    assert failed.metadata == {"email": admin_user.email, "factor": "password"}
     assert PASSWORD not in json.dumps(failed.metadata)
 
 

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Each signed-in browser's "last seen" for the user's Sessions page (accounts.UserSession).
     "accounts.session_activity.SessionActivityMiddleware",
     # Runtime content types changed by another process, before the URL is resolved.
@@ -160,6 +162,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Roles limited to a section (content.RoleGrant): answers has_perm on items.
     "content.permissions.ScopedRoleBackend",
+    # Signing in with a passkey alone (accounts.passkeys.ceremony).
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

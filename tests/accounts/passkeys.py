@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp_webauthn.models import WebAuthnCredential
 
 from tests.accounts.passkey_authenticator import ORIGIN, RP_ID, SoftAuthenticator
@@ -35,9 +36,17 @@ def post_json(client: Client, url: str, data: dict | None = None):
 
 
 def register_passkey(user) -> tuple[SoftAuthenticator, WebAuthnCredential]:
-    """`user` signs in (a fresh session) and adds a passkey made by a new authenticator."""
+    """`user` signs in (a fresh session, verified with an earlier passkey if any) and adds
+    a passkey made by a new authenticator."""
     client = Client()
     client.force_login(user)
+    earlier = WebAuthnCredential.objects.filter(user=user).first()
+    if earlier is not None:
+        # An enrolled user adds another after passing the second factor (django-otp's
+        # session key, as otp_login sets it).
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = earlier.persistent_id
+        session.save()
     authenticator = SoftAuthenticator()
     options = post_json(client, BEGIN_REGISTRATION).json()
     response = post_json(client, COMPLETE_REGISTRATION, authenticator.create(options))

@@ -126,3 +126,23 @@ def test_removing_the_passkey_on_the_panel(browser_page, passkey_site):
     page.screenshot(path=SCREENSHOTS / "passkeys-removed.png", full_page=True)
     assert not WebAuthnCredential.objects.exists()
     assert page.errors == []
+
+
+def test_a_passkey_passes_the_second_step_after_the_password(browser_page, passkey_site):
+    page = browser_page
+    editor = UserFactory(role="Editor", email="eve@example.com")
+    add_virtual_authenticator(page)
+    log_in(page, editor.email)
+    page.goto(page.base_url + "/admin/passkeys-panel/")
+    page.get_by_role("button", name="Add a passkey").click()
+    expect(page.locator("#passkey-list tbody tr")).to_have_count(1)
+    log_out(page)
+
+    log_in(page, editor.email)  # the password: the session is not verified yet
+    page.goto(page.base_url + "/admin/passkey-verify/")
+    page.screenshot(path=SCREENSHOTS / "passkeys-second-step.png", full_page=True)
+    page.get_by_role("button", name="Use a passkey").click()
+    page.wait_for_url(page.base_url + "/admin/content/article/")
+    event = AuditEvent.objects.get(action="auth.mfa_verify")
+    assert event.metadata == {"via": "admin", "factor": "passkey", "passwordless": False}
+    assert page.errors == []

@@ -10,7 +10,9 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 def passkey_list(*, user: Any) -> QuerySet[WebAuthnCredential]:
     """`user`'s passkeys, the most recently added first."""
-    return WebAuthnCredential.objects.filter(user=user).order_by("-created_at", "-pk")
+    # django-otp-webauthn ships no types: its manager's queryset is Any to mypy.
+    rows: QuerySet[WebAuthnCredential] = WebAuthnCredential.objects.filter(user=user)
+    return rows.order_by("-created_at", "-pk")
 
 
 def passkey_get(*, user: Any, passkey_id: int) -> WebAuthnCredential | None:

@@ -40,7 +40,7 @@ def passkey_sign_in_record(*, user: Any, passwordless: bool) -> None:
 def _can_manage(actor: Any, passkey: WebAuthnCredential) -> bool:
     """One's own passkeys; anyone's for who may change users (an Administrator helping
     someone who lost the device)."""
-    return passkey.user_id == actor.pk or actor.has_perm("accounts.change_user")
+    return bool(passkey.user_id == actor.pk or actor.has_perm("accounts.change_user"))
 
 
 @transaction.atomic

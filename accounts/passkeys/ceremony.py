@@ -74,7 +74,7 @@ class CompleteAuthenticationView(views.CompleteCredentialAuthenticationView):
     def complete_auth(self, device) -> None:
         passwordless = not self.request.user.is_authenticated
         if passwordless:
-            # authenticate() goes through django-axes, which refuses a locked-out client.
+            # authenticate() marks the user with WebAuthnBackend, which login() records.
             user = authenticate(self.request, webauthn_credential=device)
             if user is None:
                 raise exceptions.UserDisabled()

@@ -61,27 +61,92 @@ class CompleteRegistrationView(views.CompleteCredentialRegistrationView):
         _ensure_admin_user(self.request.user)
 
 
-class BeginAuthenticationView(views.BeginCredentialAuthenticationView):
-    """Signed in with a password: the user's own passkeys (the second step). Signed out: any
-    discoverable passkey, which the browser offers (signing in with a passkey alone)."""
+# The sign-in waiting for its second factor after the password: accounts.mfa.admin_signin
+# keeps a ticket (not a login) in the session under this key. Its module is imported only
+# where a ticket exists, i.e. where that sign-in flow is installed.
+PENDING_TICKET = "mfa_pending_ticket"
 
 
-class CompleteAuthenticationView(views.CompleteCredentialAuthenticationView):
+class SignInExpired(exceptions.OTPWebAuthnApiError):
+    status_code = 403
+    default_detail = "That sign-in expired; enter your password again."
+    default_code = "sign_in_expired"
+
+
+def _pending_user(request: Any) -> Any:
+    """The user whose password was checked and who now owes a second factor, or None."""
+    ticket = request.session.get(PENDING_TICKET)
+    if not ticket:
+        return None
+    from accounts.mfa import tickets
+
+    try:
+        return tickets.ticket_user(ticket)
+    except tickets.TicketInvalid:
+        raise SignInExpired() from None
+
+
+def _finish_pending_sign_in(request: Any, user: Any) -> str | None:
+    """Sign in the ticket's user as the code step does (accounts.mfa.admin_signin), and
+    say where they were going."""
+    from accounts.mfa import admin_signin, tickets
+
+    session = request.session
+    try:
+        tickets.ticket_use(session[PENDING_TICKET])
+    except tickets.TicketInvalid:
+        raise SignInExpired() from None
+    backend = session.get(admin_signin.PENDING_BACKEND)
+    next_url = session.get(admin_signin.PENDING_NEXT)
+    login(request, user, backend=backend)
+    for key in (PENDING_TICKET, admin_signin.PENDING_BACKEND, admin_signin.PENDING_NEXT):
+        session.pop(key, None)
+    return next_url
+
+
+class _SecondStepUser:
+    """Whose passkey a ceremony asks for: the signed-in user's, the sign-in ticket's, or
+    (neither) any discoverable one."""
+
+    request: Any
+
+    def get_user(self) -> Any:
+        if self.request.user.is_authenticated:
+            return self.request.user
+        return _pending_user(self.request)
+
+
+class BeginAuthenticationView(_SecondStepUser, views.BeginCredentialAuthenticationView):
+    """Signed in, or past the password: that user's own passkeys (the second step).
+    Neither: any discoverable passkey the browser holds (signing in with a passkey alone)."""
+
+
+class CompleteAuthenticationView(_SecondStepUser, views.CompleteCredentialAuthenticationView):
+    """The library checks the assertion, and that its passkey is the expected user's
+    (CredentialUserMismatch); this signs in and marks the session verified."""
+
+    next_url: str | None = None
+
     def check_device_usable(self, device) -> None:
         super().check_device_usable(device)
         _ensure_admin_user(device.user)
 
     def complete_auth(self, device) -> None:
-        passwordless = not self.request.user.is_authenticated
-        if passwordless:
+        request = self.request
+        # Read by the `auth.login` audit row (governance.audit.receivers).
+        request.auth_factor = "passkey"
+        if request.user.is_authenticated:
+            # Signed in, not yet verified: this passkey is the session's second factor.
+            services.passkey_second_factor_record(user=device.user)
+        elif request.session.get(PENDING_TICKET):
+            self.next_url = _finish_pending_sign_in(request, device.user)
+        else:
             # authenticate() marks the user with WebAuthnBackend, which login() records.
-            user = authenticate(self.request, webauthn_credential=device)
+            user = authenticate(request, webauthn_credential=device)
             if user is None:
                 raise exceptions.UserDisabled()
-            login(self.request, user)
-        # The session has passed two-factor verification, with this passkey.
-        otp_login(self.request, device)
-        services.passkey_sign_in_record(user=device.user, passwordless=passwordless)
+            login(request, user)
+        otp_login(request, device)
 
     def get_success_url(self) -> str:
-        return self.get_redirect_url() or reverse("admin:index")
+        return self.get_redirect_url() or self.next_url or reverse("admin:index")

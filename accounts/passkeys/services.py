@@ -27,14 +27,10 @@ def passkey_added_record(*, actor: Any, passkey: WebAuthnCredential) -> None:
     audit_record(actor=actor, action="mfa.passkey_added", target=actor, metadata=_details(passkey))
 
 
-def passkey_sign_in_record(*, user: Any, passwordless: bool) -> None:
-    """Audit a sign-in's second factor passed with a passkey (alone, it counts as both)."""
-    audit_record(
-        actor=user,
-        action="auth.mfa_verify",
-        target=user,
-        metadata={"via": "admin", "factor": "passkey", "passwordless": passwordless},
-    )
+def passkey_second_factor_record(*, user: Any) -> None:
+    """Audit a signed-in session's second factor passed with a passkey. (A sign-in through a
+    passkey is Django's `auth.login` row, whose factor is "passkey".)"""
+    audit_record(actor=user, action="auth.mfa_verify", target=user, metadata={"factor": "passkey"})
 
 
 def _can_manage(actor: Any, passkey: WebAuthnCredential) -> bool:

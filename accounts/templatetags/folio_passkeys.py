@@ -1,4 +1,5 @@
-"""`{% passkeys_of user as passkeys %}`: a user's passkeys, for the Security page's list."""
+"""For the Security page's passkeys panel: `{% passkeys_owner as owner %}` (whose page it
+is) and `{% passkeys_of owner as passkeys %}` (their passkeys)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,13 @@ def passkeys_of(user: Any) -> list[Any]:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     return list(passkey_list(user=user))
+
+
+@register.simple_tag(takes_context=True)
+def passkeys_owner(context: template.Context) -> Any:
+    """The user whose page it is: `target_user`, or the Security page's `subject`; the
+    signed-in user where neither is given."""
+    for name in ("target_user", "subject"):
+        if context.get(name):
+            return context[name]
+    return context["request"].user

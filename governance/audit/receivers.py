@@ -12,7 +12,11 @@ def on_audit_requested(sender, *, actor, action, target, changes, metadata, **kw
 
 
 def on_user_logged_in(sender, request, user, **kwargs) -> None:
-    audit_event_append(actor=user, action="auth.login", target=user, metadata={"via": "admin"})
+    # The factor that completed the sign-in (accounts.mfa.admin_signin sets it).
+    factor = getattr(request, "auth_factor", "password")
+    audit_event_append(
+        actor=user, action="auth.login", target=user, metadata={"via": "admin", "factor": factor}
+    )
 
 
 def on_user_logged_out(sender, request, user, **kwargs) -> None:

@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): whether this session passed a second factor (django-otp).
+    # request.user.is_verified(): whether the session passed a second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
     # Each signed-in browser's "last seen" for the user's Sessions page (accounts.UserSession).
     "accounts.session_activity.SessionActivityMiddleware",

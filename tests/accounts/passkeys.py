@@ -35,18 +35,23 @@ def post_json(client: Client, url: str, data: dict | None = None):
     return client.post(url, body, content_type="application/json", HTTP_USER_AGENT=CHROME)
 
 
-def register_passkey(user) -> tuple[SoftAuthenticator, WebAuthnCredential]:
-    """`user` signs in (a fresh session, verified with an earlier passkey if any) and adds
-    a passkey made by a new authenticator."""
+def signed_in(user) -> Client:
+    """A browser signed in as `user`, its session past the second factor when `user` has
+    a passkey (as the two-step sign-in leaves it; django-otp's session key)."""
     client = Client()
     client.force_login(user)
     earlier = WebAuthnCredential.objects.filter(user=user).first()
     if earlier is not None:
-        # An enrolled user adds another after passing the second factor (django-otp's
-        # session key, as otp_login sets it).
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = earlier.persistent_id
         session.save()
+    return client
+
+
+def register_passkey(user) -> tuple[SoftAuthenticator, WebAuthnCredential]:
+    """`user` signs in (a fresh session, verified with an earlier passkey if any) and adds
+    a passkey made by a new authenticator."""
+    client = signed_in(user)
     authenticator = SoftAuthenticator()
     options = post_json(client, BEGIN_REGISTRATION).json()
     response = post_json(client, COMPLETE_REGISTRATION, authenticator.create(options))

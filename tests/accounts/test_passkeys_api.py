@@ -15,6 +15,7 @@ from tests.accounts.passkeys import (
     post_json,
     register_passkey,
     relying_party,  # noqa: F401 - a fixture
+    signed_in,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("relying_party")]
@@ -171,8 +172,7 @@ def test_the_security_panel_lists_passkeys_and_offers_adding_one_on_ones_own_pag
 def test_removing_in_the_admin_ones_own_or_as_an_administrator(editor, someone_else, admin_user):
     _, mine = register_passkey(editor)
     _, theirs = register_passkey(someone_else)
-    browser = Client()
-    browser.force_login(editor)
+    browser = signed_in(editor)
     back = "/admin/accounts/user/"
     response = browser.post(f"/admin/passkeys/{theirs.pk}/remove/", {"next": back})
     assert response.status_code == 404
@@ -181,7 +181,7 @@ def test_removing_in_the_admin_ones_own_or_as_an_administrator(editor, someone_e
     assert response["Location"] == back
     assert not WebAuthnCredential.objects.filter(pk=mine.pk).exists()
     # An Administrator removes a lost one of someone else's.
-    browser.force_login(admin_user)
+    browser = signed_in(admin_user)
     response = browser.post(
         f"/admin/passkeys/{theirs.pk}/remove/", {"next": "https://evil.example/"}
     )
@@ -193,8 +193,7 @@ def test_removing_in_the_admin_ones_own_or_as_an_administrator(editor, someone_e
 
 def test_removing_in_the_admin_is_a_post(editor):
     _, mine = register_passkey(editor)
-    browser = Client()
-    browser.force_login(editor)
+    browser = signed_in(editor)
     assert browser.get(f"/admin/passkeys/{mine.pk}/remove/").status_code == 405
     assert WebAuthnCredential.objects.filter(pk=mine.pk).exists()
 

@@ -28,3 +28,10 @@ def passkeys_owner(context: template.Context) -> Any:
         if context.get(name):
             return context[name]
     return context["request"].user
+
+
+@register.simple_tag(takes_context=True)
+def passkeys_manageable(context: template.Context, owner: Any) -> bool:
+    """Whether the viewer may remove `owner`'s passkeys (accounts.passkeys.services)."""
+    viewer = context["request"].user
+    return bool(owner.pk == viewer.pk or viewer.has_perm("accounts.change_user"))

@@ -167,6 +167,7 @@ def test_the_security_panel_lists_passkeys_and_offers_adding_one_on_ones_own_pag
     )
     assert "Chrome 131 on Linux" in theirs
     assert "passkey-register-button" not in theirs  # only its owner's device makes one
+    assert "Remove the passkey" not in theirs  # an Editor cannot remove someone else's
 
 
 def test_removing_in_the_admin_ones_own_or_as_an_administrator(editor, someone_else, admin_user):

@@ -6,6 +6,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from accounts import views, views_sessions
+from accounts.passkeys import api as passkeys_api
 
 router = SimpleRouter()
 router.register("users", views.UserViewSet, basename="user")
@@ -22,6 +23,12 @@ urlpatterns = [
         "auth/sessions/<str:session_id>/",
         views_sessions.SessionDetailView.as_view(),
         name="auth-session",
+    ),
+    path("auth/mfa/passkeys/", passkeys_api.PasskeyListView.as_view(), name="auth-passkeys"),
+    path(
+        "auth/mfa/passkeys/<str:passkey_id>/",
+        passkeys_api.PasskeyDetailView.as_view(),
+        name="auth-passkey",
     ),
     path("auth/me/", views.MeView.as_view(), name="auth-me"),
     path("auth/password/change/", views.PasswordChangeView.as_view(), name="auth-password-change"),

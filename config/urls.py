@@ -9,6 +9,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from accounts import admin_reset, jwks
+from accounts.passkeys.admin_views import passkey_remove_view
 from config.metrics import metrics_view
 from content.delivery.feeds import ArticleFeed, PublishedSitemap
 from content.delivery.release_preview import previewable
@@ -59,7 +60,15 @@ urlpatterns = [
     path("admin/oidc/", include("accounts.oidc.urls")),
     # The sign-in's password and second-factor steps (accounts.mfa.admin_signin).
     path("admin/", include("accounts.mfa.admin_urls")),
+    path(
+        "admin/passkeys/<int:passkey_id>/remove/",
+        admin.site.admin_view(passkey_remove_view),
+        name="admin-passkey-remove",
+    ),
     path("admin/", admin.site.urls),
+    # Passkeys' ceremonies (django-otp-webauthn's, JSON), for the admin's sign-in and
+    # Security page; outside /admin/, as they run before the admin lets anyone in.
+    path("passkeys/", include("accounts.passkeys.urls")),
     # Outside reviewers open review links here, without an account (governance item 2).
     path("review/", include("governance.workflows.review_urls")),
     path("api/v1/", include(api_v1)),

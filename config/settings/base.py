@@ -166,6 +166,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Roles limited to a section (content.RoleGrant): answers has_perm on items.
     "content.permissions.ScopedRoleBackend",
+    # Signing in with a passkey alone (accounts.passkeys.ceremony).
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

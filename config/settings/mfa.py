@@ -38,3 +38,5 @@ OTP_WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default="Folio")
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ALLOWED_ORIGINS", default=[_ORIGIN])
 # The issuer name authenticator apps show next to a TOTP entry.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Folio")
+# Folio's ceremonies: names each new passkey and audits it (accounts.passkeys.ceremony).
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.ceremony.FolioWebAuthnHelper"

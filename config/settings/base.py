@@ -83,7 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.request_metrics.PrometheusBeforeMiddleware",
     "django_guid.middleware.guid_middleware",
     # Before anything reads REMOTE_ADDR: X-Forwarded-For only from our own proxies.
     "core.client_address.ClientAddressMiddleware",
@@ -116,7 +116,7 @@ MIDDLEWARE = [
     # The project policy, with the admin theme's allowance on admin pages only.
     "core.csp.FolioCSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "core.request_metrics.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -130,6 +130,7 @@ class DeliveryView(APIView):
             ready = found.ready
             if ready is None:
                 ready = build().ready()
+                ready.view = request.resolver_match.view_name
                 compress(request, ready)
                 store(found, ready)
             elif compress(request, ready):  # the first hit that takes gzip: keep the bytes

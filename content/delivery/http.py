@@ -63,6 +63,7 @@ class Ready:
     last_modified: str
     surrogate_key: str
     gzipped: bytes | None = None  # the body gzipped, once a client has asked for it
+    view: str = ""  # the view that built it, for the request metrics of a hit at the lane
 
     @property
     def compressible(self) -> bool:
@@ -148,6 +149,7 @@ def store(found: Lookup, ready: Ready) -> None:
             ready.last_modified,
             ready.surrogate_key,
             ready.gzipped,
+            ready.view,
         )
         cache.set(found.key, entry, settings.DELIVERY_CACHE_SECONDS)
         if settings.DELIVERY_STALE_SECONDS > 0:

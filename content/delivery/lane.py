@@ -34,14 +34,18 @@ from content.delivery.http import lookup_hit, needs_compressing, respond
 from content.delivery.throttling import DeliveryThrottle
 from core.exceptions import api_error_response
 
-# Middleware further in whose response phase sets headers on a delivery response: a cache
-# hit answered here runs them, so its headers are the ones the lean stack would give.
-_HEADER_MIDDLEWARE = (
-    "django.middleware.security.SecurityMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.csp.FolioCSPMiddleware",
-)
+# Middleware further in whose response phase sets headers on (or counts) a delivery
+# response: a cache hit answered here runs them, in the lean stack's order, so its headers
+# are the ones the lean stack would give. django-prometheus' counts it as a request too.
+_FINISHING = {
+    "django.middleware.security.SecurityMiddleware": "process_response",
+    "corsheaders.middleware.CorsMiddleware": "add_response_headers",
+    "django.middleware.common.CommonMiddleware": "process_response",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware": "process_response",
+    "core.csp.FolioCSPMiddleware": "process_response",
+    "core.request_metrics.PrometheusAfterMiddleware": "process_response",
+}
+_METRICS = "core.request_metrics.PrometheusAfterMiddleware"
 
 
 def lane_middleware() -> list[str]:
@@ -76,14 +80,16 @@ class DeliveryLaneMiddleware:
         if self.enabled:
             lean = lane_middleware()
             self.lean = _LeanHandler(lean)
-            # Built with a dummy next step: only their response phase is called.
+            # Built with a dummy next step: only their response phase is called, innermost
+            # first as in a real response phase.
+            instances = {
+                path: import_string(path)(_unreachable) for path in lean if path in _FINISHING
+            }
             self.finishers = [
-                import_string(path)(_unreachable).process_response
-                for path in _HEADER_MIDDLEWARE
-                if path in lean
+                getattr(instances[path], _FINISHING[path]) for path in reversed(instances)
             ]
-            cors = "corsheaders.middleware.CorsMiddleware"
-            self.cors = import_string(cors)(_unreachable) if cors in lean else None
+            metrics = instances.get(_METRICS)
+            self.count_request = metrics.process_request if metrics else None
 
     def __call__(self, request):
         if not self.enabled or request.method not in ("GET", "HEAD"):
@@ -111,16 +117,17 @@ class DeliveryLaneMiddleware:
         ready = lookup_hit(request)
         if ready is None or needs_compressing(request, ready):
             return None  # the view compresses it once and keeps the bytes
+        request.view_name = ready.view  # metrics count it under the view that built it
+        if self.count_request is not None:
+            self.count_request(request)
         try:
             DeliveryThrottle().check(request)
         except Throttled as exc:
             response = api_error_response(request, exc).render()
         else:
             response = respond(request, ready)
-        if self.cors is not None:
-            self.cors.add_response_headers(request, response)
         for finish in self.finishers:
-            response = finish(request, response)
+            response = finish(request, response) or response  # CORS' returns it too
         return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client, override_settings
+from prometheus_client import REGISTRY
 
 from content.delivery import lane
 from tests.accounts.factories import UserFactory
@@ -140,3 +141,16 @@ def test_excluded_paths_take_the_main_stack(api_client, article, editor, setting
     client = Client()
     client.force_login(editor)
     assert client.get(URL).wsgi_request.user == editor
+
+
+def test_a_hit_is_counted_under_the_view_that_built_it(api_client, article):
+    def answered() -> float:
+        labels = {"status": "200", "view": "delivery-articles", "method": "GET"}
+        name = "django_http_responses_total_by_status_view_method_total"
+        return REGISTRY.get_sample_value(name, labels) or 0
+
+    article(published=True)
+    api_client.get(URL)
+    before = answered()
+    assert api_client.get(URL).wsgi_request.view_name == "delivery-articles"  # a hit
+    assert answered() == before + 1

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format typecheck audit coverage helm-check sbom install migrate seed bench bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
+.PHONY: run test test-integration lint format typecheck audit coverage helm-check sbom install migrate seed bench bench-peer bench-soak bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -85,6 +85,18 @@ clean:
 bench: install
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	SCALE=$(or $(SCALE),10000) $(BIN)/python bench/run.py
+
+## Folio beside Wagtail 8 (API v2 and v3) on PostgreSQL: same data, same load, ratios and the
+## issue's targets (docs/benchmarks.md). Wagtail goes into var/peer-venv, never into Folio's.
+bench-peer: install
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
+	SCALE=$(or $(SCALE),10000) $(BIN)/python bench/peer/run.py
+
+## Production's gunicorn under 50 connections for SOAK_SECONDS=300: worker restarts, any
+## moment every worker was down at once, and p99 (docs/operations.md, "Worker recycling").
+bench-soak: install
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
+	SOAK_SECONDS=$(or $(SOAK_SECONDS),300) $(BIN)/python bench/soak.py
 
 ## Time writing an entry of a type defined as data against an article of the same size.
 bench-writes: install

@@ -1,7 +1,10 @@
 """`make bench`: seed published articles, serve with gunicorn, load with wrk, print figures.
 
-Scenarios run with the response cache off, then on. The floor is a bare Django JSON
-view served by the same process and middleware; ratios are requests/s against it.
+Scenarios run with the response cache off, then on, served as production serves them:
+gunicorn with config/gunicorn.py (bench/serving.py; 2 workers unless WEB_CONCURRENCY).
+The floor is a bare Django JSON view mounted under the delivery prefix, so it passes
+through exactly the middleware an anonymous delivery request does; ratios are requests/s
+against it.
 Requests/s come from ROUNDS runs of CONNECTIONS connections, each right after a run of
 the floor: the machine's speed drifts between minutes, so each ratio is the median of a
 scenario's runs over the median of the floor runs beside them. Then one connection
@@ -25,7 +28,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -46,6 +48,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.seed import seed  # noqa: E402
 from bench.seed_events import seed_events  # noqa: E402
+from bench.serving import serve_folio  # noqa: E402
 from content.delivery.query import encode_cursor  # noqa: E402
 from content.models.snapshots import DeliverySnapshot  # noqa: E402
 
@@ -53,7 +56,7 @@ SCALE = int(os.environ.get("SCALE", "10000"))
 DURATION = int(os.environ.get("DURATION", "8"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "8"))
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
-FLOOR = "/bench/floor/"
+FLOOR = "/api/v1/delivery/bench-floor/"
 PORT = int(os.environ.get("BENCH_PORT", "8123"))
 BASE = f"http://127.0.0.1:{PORT}"
 API = "/api/v1/delivery/articles/"
@@ -109,32 +112,8 @@ def queries_per_request(path: str, cached: bool, headers: dict[str, str]) -> int
 
 
 def serve(cache_on: bool) -> subprocess.Popen:
-    env = {**os.environ, "DELIVERY_CACHE_ENABLED": "1" if cache_on else "0"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{BASE}/health/live/", timeout=1)  # noqa: S310 - loopback
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+    """Production's gunicorn configuration (bench/serving.py), the cache on or off."""
+    return serve_folio(PORT, DELIVERY_CACHE_ENABLED="1" if cache_on else "0")
 
 
 def _get(path: str, headers: dict[str, str]) -> bytes:
@@ -143,13 +122,22 @@ def _get(path: str, headers: dict[str, str]) -> bytes:
 
 
 def _wrk(
-    path: str, threads: int, connections: int, seconds: int, headers: dict[str, str] | None = None
+    path: str,
+    threads: int,
+    connections: int,
+    seconds: int,
+    headers: dict[str, str] | None = None,
+    *,
+    base: str = BASE,
+    timeout: int | None = None,
 ) -> dict[str, float]:
     script = str(ROOT / "bench" / "latency.lua")
     sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script, *sent]
+    if timeout:  # wrk gives up on a request after 2 s by default, and does not count it
+        command.append(f"--timeout={timeout}s")
     out = subprocess.run(
-        [*command, BASE + path],
+        [*command, base + path],
         capture_output=True,
         text=True,
         check=True,
@@ -157,12 +145,14 @@ def _wrk(
     latency = re.search(r"LATENCY_US (\d+) (\d+) (\d+)", out).groups()
     p50, p95, p99 = (int(v) / 1000 for v in latency)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": p50,
         "p95": p95,
         "p99": p99,
         "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(int(n) for n in socket.groups()) if socket else 0,
     }
 
 
@@ -259,7 +249,8 @@ def main() -> int:
     table = "\n".join(lines)
     print(
         f"\n{SCALE} articles on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']}"
-        f", gunicorn 2 sync workers; wrk -t2 -c{CONNECTIONS} -d{max(2, DURATION // 2)}s {ROUNDS}"
+        f", gunicorn (config/gunicorn.py, {os.environ.get('WEB_CONCURRENCY', '2')} sync workers);"
+        f" wrk -t2 -c{CONNECTIONS} -d{max(2, DURATION // 2)}s {ROUNDS}"
         f" times, each after a floor run (requests/s, p50, p99 and ratio are medians), then"
         f" -t1 -c1 -d{DURATION}s\n"
     )

@@ -1,4 +1,9 @@
-"""Folio's URLs plus the floor: a bare Django JSON view served by the same stack."""
+"""Folio's URLs plus the floor: a bare Django JSON view served by the same stack.
+
+The floor is mounted under the delivery prefix, ahead of the delivery routes, so it passes
+through exactly what an anonymous delivery request passes through (middleware that acts
+on /api/ paths included) and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -13,4 +18,4 @@ def floor(request):
     return JsonResponse({"results": [], "next": None, "previous": None})
 
 
-urlpatterns = [path("bench/floor/", floor), *folio_urlpatterns]
+urlpatterns = [path("api/v1/delivery/bench-floor/", floor), *folio_urlpatterns]

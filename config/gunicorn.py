@@ -26,11 +26,21 @@ threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# Recycle workers now and then so a slow leak never grows without bound.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
-# No preload: each worker opens its own database pool after the fork.
-preload_app = False
+# Recycle workers now and then so a slow leak never grows without bound, and never all at
+# once (docs/operations.md, "Worker recycling"; measured with `make bench-soak`). Workers
+# start together and share the load evenly, so they reach max_requests together; and while
+# one restarts the others take its load and reach theirs sooner, so a restart that takes
+# long pulls the next one in. With 1000 ± 100 and the app loaded in each worker (about 1.5 s
+# under load), both workers were down at once 4 times in 20 s at 450 requests/s.
+# - A limit of 10,000 recycles a worker every 20-60 s at that rate, not every 4 s, and
+#   jitter of half the limit spreads the workers' limits apart.
+# - Preloading makes a restart a fork (about 50 ms, not 1.5 s), so restarts hardly ever
+#   overlap and cannot pull each other in: the measured storm went from 9.3 s with every
+#   worker down to 0.07 s. The master loads the app once; each worker still opens its own
+#   database and cache connections (when_ready closes any the master opened).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 2)
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}
 # Trust X-Forwarded-* only from our own proxies; core.client_address reads the same list
 # for the client address that throttles, lockouts and the audit log use.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -83,6 +93,18 @@ def on_starting(server):
     if folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         for stale in Path(folder).glob("*.db"):
             stale.unlink()
+
+
+def when_ready(server):
+    """With a preloaded app, drop any connection the master opened while loading it, before
+    the first fork: a socket shared by two workers would interleave their traffic."""
+    if server.cfg.preload_app:
+        from django.core.cache import caches
+        from django.db import connections
+
+        connections.close_all()
+        for cache in caches.all(initialized_only=True):
+            cache.close()
 
 
 def post_fork(server, worker):

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format typecheck audit coverage helm-check sbom install migrate seed bench bench-peer bench-soak bench-scoped bench-writes bench-admin bench-releases bench-realtime clean
+.PHONY: run test test-integration lint format typecheck audit coverage helm-check sbom install migrate seed bench bench-peer bench-soak bench-scoped bench-writes bench-admin bench-releases bench-realtime bench-middleware clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -91,6 +91,10 @@ bench: install
 bench-peer: install
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	SCALE=$(or $(SCALE),10000) $(BIN)/python bench/peer/run.py
+
+## What each middleware costs a request, in CPU µs, in one process (PATH_INFO picks the URL).
+bench-middleware: install
+	PATH_INFO=$(or $(PATH_INFO),/api/v1/delivery/bench-floor/) $(BIN)/python bench/middleware_cost.py
 
 ## Production's gunicorn under 50 connections for SOAK_SECONDS=300: worker restarts, any
 ## moment every worker was down at once, and p99 (docs/operations.md, "Worker recycling").

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import NoReverseMatch, get_urlconf, reverse
 
@@ -37,9 +41,50 @@ def is_admin_path(path: str) -> bool:
     return prefix is not None and path.startswith(prefix)
 
 
+@lru_cache
+def _plain_headers() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(header, value, excluded path prefixes) of the project policy as it stands, with
+    nothing a view or a nonce added: built once, not on every response."""
+    headers = []
+    for header, setting, report_only in (
+        (HEADER, "CONTENT_SECURITY_POLICY", False),
+        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+    ):
+        if value := build_policy(report_only=report_only):
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            headers.append((header, value, tuple(prefixes)))
+    return tuple(headers)
+
+
+@receiver(setting_changed)
+def _policy_changed(setting, **kwargs) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _plain_headers.cache_clear()
+
+
+_CUSTOMISED = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+_CUSTOMISED_RO = ("_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro")
+
+
 class FolioCSPMiddleware(CSPMiddleware):
     """django-csp's middleware; on admin pages script-src also allows 'unsafe-eval', and
-    connect-src the real-time process."""
+    connect-src the real-time process. A response that nothing customised (every JSON
+    response: the API's) gets the project policy built once (`_plain_headers`)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase):
+        customised = getattr(request, "_csp_nonce", None) is not None or any(
+            hasattr(response, name) for name in (*_CUSTOMISED, *_CUSTOMISED_RO)
+        )
+        if customised or not response.get("Content-Type", "").startswith("application/json"):
+            return super().process_response(request, response)
+        if response.status_code in (404, 500) and settings.DEBUG:
+            return response  # as django-csp leaves Django's debug pages alone
+        for header, value, excluded in _plain_headers():
+            if header not in response and not request.path_info.startswith(excluded):
+                response[header] = value
+        # As django-csp does: a nonce asked for after this would not be in the header.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False

@@ -89,9 +89,22 @@ def instrumentors() -> tuple:
 
 def _instrument() -> None:
     """Patch the libraries once per interpreter (the patches survive a fork)."""
+    os.environ.setdefault("OTEL_PYTHON_DJANGO_MIDDLEWARE_POSITION", str(_django_position()))
     for instrumentor in instrumentors():
         if not instrumentor.is_instrumented_by_opentelemetry:
             instrumentor.instrument()
+
+
+def _django_position() -> int:
+    """Where Django's instrumentation goes in MIDDLEWARE: just below the delivery lane
+    (content.delivery.lane), whose own stack takes it too, so each request meets it once,
+    in the stack that resolves its URL (the span's http.route). Cache hits the lane answers
+    have no span; the metrics count them."""
+    from django.conf import settings
+
+    names = list(settings.MIDDLEWARE)
+    lane = "content.delivery.lane.DeliveryLaneMiddleware"
+    return names.index(lane) + 1 if lane in names else 0
 
 
 def setup_tracing(role: str, *, exporters: list[Any] | None = None) -> bool:

@@ -22,6 +22,7 @@ from .environment import BASE_DIR, VAR_DIR, env
 from .features import *  # noqa: F403
 from .jwt_signing import *  # noqa: F403
 from .jwt_signing import simple_jwt_keys
+from .lane import *  # noqa: F403
 from .log_settings import *  # noqa: F403
 from .mfa import *  # noqa: F403
 from .observability import *  # noqa: F403
@@ -82,7 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.request_metrics.PrometheusBeforeMiddleware",
     "django_guid.middleware.guid_middleware",
     # Before anything reads REMOTE_ADDR: X-Forwarded-For only from our own proxies.
     "core.client_address.ClientAddressMiddleware",
@@ -90,6 +91,9 @@ MIDDLEWARE = [
     "core.throttling.RateLimitHeadersMiddleware",
     # Public reads to a read replica, writers pinned to the primary (config/settings/replicas.py).
     "core.replica_middleware.ReplicaRoutingMiddleware",
+    # Anonymous delivery reads: cache hits answered here, the rest through DELIVERY_MIDDLEWARE
+    # (config/settings/lane.py), without what only the admin and the management API need.
+    "content.delivery.lane.DeliveryLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside every middleware that reads or writes a body; static files (whitenoise,
@@ -117,7 +121,7 @@ MIDDLEWARE = [
     # The project policy, with the admin theme's allowance on admin pages only.
     "core.csp.FolioCSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "core.request_metrics.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -114,7 +114,7 @@ class DeliveryView(APIView):
             )
         return response
 
-    def cached(self, request, build, scope: str):
+    def cached(self, request, build):
         """Throttle, then serve the cached response, or build, store and serve it.
 
         Before anything is parsed, the response is looked up: in this process's own tier,
@@ -126,10 +126,11 @@ class DeliveryView(APIView):
             return release_preview.answer(build().body)
         DeliveryThrottle().check(request)
         try:
-            found = lookup(request, scope)
+            found = lookup(request)
             ready = found.ready
             if ready is None:
                 ready = build().ready()
+                ready.view = request.resolver_match.view_name
                 compress(request, ready)
                 store(found, ready)
             elif compress(request, ready):  # the first hit that takes gzip: keep the bytes
@@ -137,7 +138,7 @@ class DeliveryView(APIView):
         except (OperationalError, InterfaceError):
             # The database is unreachable (or too slow): the last response kept for this
             # request, marked stale; with none, the error becomes a 503 (core.exceptions).
-            if (response := stale.answer(request, scope)) is None:
+            if (response := stale.answer(request)) is None:
                 raise
             return response
         return respond(request, ready)

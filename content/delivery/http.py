@@ -63,6 +63,7 @@ class Ready:
     last_modified: str
     surrogate_key: str
     gzipped: bytes | None = None  # the body gzipped, once a client has asked for it
+    view: str = ""  # the view that built it, for the request metrics of a hit at the lane
 
     @property
     def compressible(self) -> bool:
@@ -78,14 +79,15 @@ class Lookup:
     ready: Ready | None
 
 
-def response_key(request, scope: str) -> str:
-    """The cache key of this request's response."""
+def response_key(request) -> str:
+    """The cache key of this request's response: its path and query, which name one view
+    (so the delivery lane finds a hit before the URL is resolved)."""
     # The frontend's bases are part of the key: responses carry URLs built with them.
     path = f"{request.get_full_path()} {frontend.cache_tag()}"
     digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
-    # r2: entries hold the gzipped body too, which processes of an older release (a rolling
-    # deploy shares Redis) could not read.
-    return f"delivery:r2:{scope}:{digest}"
+    # r3: no view scope in the key. r2 added the gzipped body, which processes of an older
+    # release (a rolling deploy shares Redis) could not read.
+    return f"delivery:r3:{digest}"
 
 
 def stale_key(key: str) -> str:
@@ -93,13 +95,13 @@ def stale_key(key: str) -> str:
     return f"stale:{key}"
 
 
-def lookup(request, scope: str) -> Lookup:
+def lookup(request) -> Lookup:
     """The cached response and the content version. The version is the database's
     (content.delivery.services), trusted for the process's lease (content.delivery.local);
     the response comes from the process's own tier, else in one read of the shared cache."""
     if not settings.DELIVERY_CACHE_ENABLED:
         return Lookup("", 0, None)  # `store` keeps nothing either
-    key = response_key(request, scope)
+    key = response_key(request)
     version = local.version()
     if version is None:  # the lease ran out: read the committed version again
         version, expiry = content_version()
@@ -109,18 +111,31 @@ def lookup(request, scope: str) -> Lookup:
             content_version_bump(expired=expiry)
             version, expiry = content_version()
         local.renew(version, expiry.timestamp() if expiry else None)
+    ready = _read(key, version)
+    if ready is None:
+        DELIVERY_CACHE_MISS.inc()
+    return Lookup(key, version, ready)
+
+
+def lookup_hit(request) -> Ready | None:
+    """The cached response while the process's lease on the content version holds, else
+    None (a miss is counted by the view's `lookup`, which follows)."""
+    version = local.version()
+    return None if version is None else _read(response_key(request), version)
+
+
+def _read(key: str, version: int) -> Ready | None:
+    """The response kept under `version`, from this process's tier, else the shared one."""
     if ready := local.get(key, version):
         DELIVERY_CACHE_LOCAL_HIT.inc()
-        return Lookup(key, version, ready)
+        return ready
     entry = cache.get(key)
     # Built under an older content version: something was published since.
     ready = Ready(*entry[1:]) if entry and entry[0] == version else None
     if ready:
         DELIVERY_CACHE_SHARED_HIT.inc()
         local.put(key, version, ready)
-    else:
-        DELIVERY_CACHE_MISS.inc()
-    return Lookup(key, version, ready)
+    return ready
 
 
 def store(found: Lookup, ready: Ready) -> None:
@@ -134,6 +149,7 @@ def store(found: Lookup, ready: Ready) -> None:
             ready.last_modified,
             ready.surrogate_key,
             ready.gzipped,
+            ready.view,
         )
         cache.set(found.key, entry, settings.DELIVERY_CACHE_SECONDS)
         if settings.DELIVERY_STALE_SECONDS > 0:
@@ -150,10 +166,15 @@ def _takes_gzip(request, ready: Ready) -> bool:
     )
 
 
+def needs_compressing(request, ready: Ready) -> bool:
+    """Whether this client takes gzip and the body is not compressed yet."""
+    return ready.gzipped is None and _takes_gzip(request, ready)
+
+
 def compress(request, ready: Ready) -> bool:
     """Gzip the body if this client takes gzip and it is not done yet; True when it was
     done now, so the caller stores the response again and later hits reuse the bytes."""
-    if ready.gzipped is not None or not _takes_gzip(request, ready):
+    if not needs_compressing(request, ready):
         return False
     ready.gzipped = compress_string(ready.body)
     return True

@@ -176,7 +176,7 @@ class PageListView(EntryListView):
             row = one_row(rows, locale)
             return detail_payload(row, params, delivery, delivery.relatives(row))
 
-        return self.cached(request, build, f"{delivery.kind}-path")
+        return self.cached(request, build)
 
 
 class PageDetailView(DeliveryView):
@@ -193,4 +193,4 @@ class PageDetailView(DeliveryView):
             row = get_object_or_404(DeliverySnapshot, kind=delivery.kind, object_id=pk)
             return detail_payload(row, params, delivery, delivery.relatives(row))
 
-        return self.cached(request, build, delivery.kind)
+        return self.cached(request, build)

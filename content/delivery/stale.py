@@ -26,11 +26,11 @@ WARNING = '110 - "Response is Stale"'
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
 
-def kept(request, scope: str) -> tuple[float, Ready] | None:
+def kept(request) -> tuple[float, Ready] | None:
     """(when it was built, the response) last kept for this request, if any."""
     if not settings.DELIVERY_CACHE_ENABLED or settings.DELIVERY_STALE_SECONDS <= 0:
         return None
-    key = response_key(request, scope)
+    key = response_key(request)
     if found := local.latest(key):
         return found
     entry = cache.get(stale_key(key))  # None as well when Redis is down too
@@ -40,9 +40,9 @@ def kept(request, scope: str) -> tuple[float, Ready] | None:
     return stored_at, Ready(*fields)
 
 
-def answer(request, scope: str) -> HttpResponse | None:
+def answer(request) -> HttpResponse | None:
     """The stale response for this request, or None when nothing was kept."""
-    found = kept(request, scope)
+    found = kept(request)
     if found is None:
         return None
     stored_at, ready = found

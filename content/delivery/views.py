@@ -71,7 +71,7 @@ class EntryListView(DeliveryView):
 
     def get(self, request):
         delivery = self.delivery
-        return self.cached(request, lambda: entry_list(request, delivery), delivery.plural)
+        return self.cached(request, lambda: entry_list(request, delivery))
 
 
 class EntryDetailView(DeliveryView):
@@ -97,7 +97,7 @@ class EntryDetailView(DeliveryView):
             row = one_row(rows, locale)
             return detail_payload(row, params, delivery)
 
-        return self.cached(request, build, delivery.kind)
+        return self.cached(request, build)
 
 
 def _taxonomy(model, request, scope: str):
@@ -124,9 +124,7 @@ class CategoryListView(DeliveryView):
     follows_releases = False  # taxonomy is not published
 
     def get(self, request):
-        return self.cached(
-            request, lambda: _taxonomy(Category, request, "categories"), "categories"
-        )
+        return self.cached(request, lambda: _taxonomy(Category, request, "categories"))
 
 
 @extend_schema(
@@ -140,7 +138,7 @@ class TagListView(DeliveryView):
     follows_releases = False  # taxonomy is not published
 
     def get(self, request):
-        return self.cached(request, lambda: _taxonomy(Tag, request, "tags"), "tags")
+        return self.cached(request, lambda: _taxonomy(Tag, request, "tags"))
 
 
 @extend_schema(
@@ -171,7 +169,7 @@ class MediaDetailView(DeliveryView):
                 }
             return Payload(json.dumps(item).encode(), asset.updated_at, [f"media-{asset.pk}"])
 
-        return self.cached(request, build, "media")
+        return self.cached(request, build)
 
 
 @extend_schema(
@@ -215,7 +213,7 @@ class RedirectLookupView(DeliveryView):
             }
             return Payload(json.dumps(body).encode(), redirect.created_at, ["redirects"])
 
-        return self.cached(request, build, "redirect")
+        return self.cached(request, build)
 
 
 @extend_schema(

@@ -4,7 +4,8 @@ only the admin and the management API need, and cache hits are answered before t
 The lane's stack is MIDDLEWARE from the lane on, less DELIVERY_LANE_SKIPPED_MIDDLEWARE:
 whitenoise (static files), sessions, CSRF, authentication (delivery authenticates API keys
 and JWTs inside its views), two-factor verification of sessions and its admin guard, the
-sessions' "last seen", messages and axes (sign-in lockouts). Middleware added later runs on the lane too unless it is named here.
+sessions' "last seen", messages and axes (sign-in lockouts). Middleware added later runs
+on the lane too unless it is named here.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django_otp import login as otp_login
 
 from accounts.mfa import services
-from accounts.mfa.devices import device_get, device_list
+from accounts.mfa.devices import PASSKEY, device_get, device_list
 from accounts.mfa.policy import mfa_required_for
 from accounts.models import User
 from core.admin_forms import UnfoldWidgetsMixin
@@ -69,7 +69,9 @@ class SecurityPageMixin:
             "opts": self.opts,
             "subject": user,
             "own": own,
-            "devices": device_list(user),
+            "devices": (devices := device_list(user)),
+            # Passkeys have a panel of their own (admin/accounts/mfa/_passkeys.html).
+            "app_devices": [d for d in devices if d.kind != PASSKEY],
             "required": mfa_required_for(user),
             "pending": services.totp_pending(user) if own else None,
             "confirm_form": extra.pop("confirm_form", None) or ConfirmCodeForm(),

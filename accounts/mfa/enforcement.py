@@ -76,14 +76,12 @@ class MFAAdminMiddleware:
         return redirect if redirect is not None else self.get_response(request)
 
     def _redirect(self, request) -> HttpResponseRedirect | None:
+        # The path first: reading request.user reads the session, which makes every
+        # response `Vary: Cookie` (a CDN would keep a copy per visitor).
+        if not request.path_info.startswith(reverse("admin:index")):
+            return None
         user = getattr(request, "user", None)
-        admin_root = reverse("admin:index")
-        if (
-            user is None
-            or not user.is_authenticated
-            or not request.path_info.startswith(admin_root)
-            or session_exempt(request)
-        ):
+        if user is None or not user.is_authenticated or session_exempt(request):
             return None
         path = request.path_info
         if path in _admin_open_paths():

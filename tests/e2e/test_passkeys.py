@@ -15,7 +15,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from governance.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.test_editorial_flow import log_in, log_out
+from tests.e2e.test_editorial_flow import PASSWORD, log_in, log_out
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -143,7 +143,11 @@ def test_a_passkey_passes_the_second_step_after_the_password(browser_page, passk
     expect(page.locator("#passkey-list tbody tr")).to_have_count(1)
     log_out(page)
 
-    log_in(page, editor.email)  # the password: now the second step asks for a factor
+    # The password: now the second step asks for a factor.
+    page.goto(page.base_url + "/admin/login/")
+    page.fill("#id_username", editor.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form [type=submit]")
     expect(page).to_have_url(re.compile(r"/admin/login/verify/"))
     page.screenshot(path=SCREENSHOTS / "passkeys-second-step.png", full_page=True)
     page.get_by_role("button", name="Use a passkey").click()

@@ -1,0 +1,154 @@
+"""Page-number paging as a keyset seek: page N of a list costs what page 1 does.
+
+`?page=N` used to count every matching row and walk (N - 1) * limit index entries (with their
+heap rows, for the expiry test) before the page's own: page 451 of 20 cost PostgreSQL
+about twice page 1, and the count was paid on every page. Instead, the first page-number
+request of a list (its filters, locale, ordering and limit) at a content version reads the
+sort keys of every matching row once, in one statement that also reads the content
+version and the next expiry (content.models.snapshots.DeliveryState), and keeps the count
+and the last sort key of every page (a `PageMap`, in this process). Page N is then the
+`limit` rows after page N-1's last key: an index seek, as a cursor page is.
+
+Why a keyset translation rather than the other two ways the issue names: a count cached
+per version still walks the offset, and an estimate beyond a threshold makes `count`,
+and so `next` on the last pages, inexact. The translation is exact, as long as the map
+is of the rows being read, which each seek checks for itself: it reads the content
+version in the same statement as its rows (every publish, unpublish, delete and re-index
+moves it in the transaction that changes the snapshots: content.delivery.services), and
+the map is used only before the first served item's expiry noted with it. A seek that
+finds another version, or no rows, is answered by the plain OFFSET instead, and the map
+is built again on the next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Func, QuerySet, Subquery
+from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
+
+from content.delivery import compiled
+from content.delivery import query as q
+from content.delivery.compiled import Param
+from content.models.snapshots import DeliverySnapshot, DeliveryState
+from core.replicas import read_alias
+
+if TYPE_CHECKING:
+    from content.delivery.query import ListQuery
+
+MAX_MAPS = 256  # a process's page maps; past this they are built afresh
+VERSION = "content_version"  # the column each seek and each map read adds
+
+_maps: dict[Hashable, PageMap] = {}
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """A list's row count and the sort key of the last row of each full page, as of a
+    content version."""
+
+    version: int | None
+    expiry: datetime | None  # the first served item's expiry then: the map ends there
+    count: int
+    boundaries: list[tuple[Any, int]]
+
+
+def applies(query: ListQuery, order: tuple) -> bool:
+    """Whether the list can be paged by seeking: one of the common orderings, whose keys
+    are unique (the id breaks ties), and no search (a search engine's matches are not
+    versioned by the database)."""
+    return not query.search and order == q.ORDERINGS.get(query.ordering)
+
+
+def _key(query: ListQuery) -> Hashable:
+    filters = tuple(
+        sorted((name, query.available[name].shape, repr(v)) for name, v in query.filters.items())
+    )
+    return (read_alias(), q.sql_shape(query), filters)
+
+
+def _version() -> Subquery:
+    return Subquery(DeliveryState.objects.filter(pk=1).values("version")[:1])
+
+
+def _expiry() -> Subquery:
+    return Subquery(DeliveryState.objects.filter(pk=1).values("next_expiry")[:1])
+
+
+def _build(qs: QuerySet, order: tuple, limit: int) -> PageMap | None:
+    """Read every matching row's sort key, with the version and expiry, in one statement."""
+    fields = [f.lstrip("-") for f in order]
+    keys = list(
+        qs.annotate(map_version=_version(), map_expiry=_expiry())
+        .order_by(*order)
+        .values_list(*fields, "map_version", "map_expiry")
+    )
+    if not keys:
+        return None  # no rows to check a seek's version against: the plain OFFSET answers
+    version, expiry = keys[0][2], keys[0][3]
+    boundaries = [(k[0], k[1]) for k in keys[limit - 1 :: limit]]
+    return PageMap(version, expiry, len(keys), boundaries)
+
+
+def current(query: ListQuery, qs: QuerySet, order: tuple) -> PageMap | None:
+    """This list's map, built now if there is none or its expiry has passed."""
+    key = _key(query)
+    found = _maps.get(key)
+    if found is None or (found.expiry is not None and timezone.now() >= found.expiry):
+        found = _build(qs, order, query.limit)
+        if found is not None:
+            if len(_maps) >= MAX_MAPS:
+                _maps.clear()
+            _maps[key] = found
+    return found
+
+
+def forget(query: ListQuery) -> None:
+    """Drop this list's map: a seek found another version."""
+    _maps.pop(_key(query), None)
+
+
+def seek(
+    query: ListQuery, values: dict[str, Any], order: tuple, found: PageMap, columns: tuple
+) -> list[dict[str, Any]] | None:
+    """The page's rows, found after the previous page's last key; None when the map is
+    not of the rows read (another version) or the page is empty (nothing to check)."""
+    if (query.page - 1) * query.limit >= found.count:
+        return None  # past the end: nothing to check the version against
+    after = found.boundaries[query.page - 2] if query.page > 1 else None
+    bound = {**values, **({"after_key": after[0], "after_id": after[1]} if after else {})}
+    fields = [f.lstrip("-") for f in order]
+    key_field = DeliverySnapshot._meta.get_field(fields[0])
+
+    def build():
+        qs = q.filtered(query, bound)
+        if after is not None:
+            pair: dict[str, Any] = {"template": "(%(expressions)s)", "output_field": key_field}
+            row = Func(*fields, **pair)
+            mark = Func(
+                Param("after_key", bound["after_key"], key_field),
+                Param("after_id", bound["after_id"], DeliverySnapshot._meta.pk),
+                **pair,
+            )
+            descending = order[0].startswith("-")
+            qs = qs.filter(LessThan(row, mark) if descending else GreaterThan(row, mark))
+        qs = qs.annotate(map_version=_version()).order_by(*order)
+        return qs.values_list(*columns, "map_version")[: query.limit]
+
+    shape = ("page", q.sql_shape(query), after is not None)
+    fetched = compiled.rows(shape, build, bound)
+    if not fetched:
+        return None
+    if any(row[-1] != found.version for row in fetched):
+        forget(query)  # built again by the next request
+        return None
+    return [dict(zip(columns, row[:-1], strict=True)) for row in fetched]
+
+
+def clear() -> None:
+    """Forget every map (tests)."""
+    _maps.clear()

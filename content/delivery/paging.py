@@ -35,6 +35,7 @@ from content.delivery import compiled
 from content.delivery import query as q
 from content.delivery.compiled import Param
 from content.models.snapshots import DeliverySnapshot, DeliveryState
+from core.rehearsal import rehearsing
 from core.replicas import read_alias
 
 if TYPE_CHECKING:
@@ -60,8 +61,9 @@ class PageMap:
 def applies(query: ListQuery, order: tuple) -> bool:
     """Whether the list can be paged by seeking: one of the common orderings, whose keys
     are unique (the id breaks ties), and no search (a search engine's matches are not
-    versioned by the database)."""
-    return not query.search and order == q.ORDERINGS.get(query.ordering)
+    versioned by the database), nor in a rehearsal (a release preview: its snapshots
+    change, rolled back after, while the content version stays)."""
+    return not query.search and order == q.ORDERINGS.get(query.ordering) and not rehearsing()
 
 
 def _key(query: ListQuery) -> Hashable:

@@ -52,7 +52,7 @@ def entry_list(request, delivery: EntryDelivery) -> Payload:
             qs, order = search.backend().ranked(qs, query), ("-rank", "-id")  # best matches first
         found = paging.current(query, qs, order) if paging.applies(query, order) else None
         rows = paging.seek(query, values, order, found, columns) if found else None
-        if rows is not None:
+        if found is not None and rows is not None:
             count = found.count
         else:
             count, rows = _offset_page(qs, query, order, columns)

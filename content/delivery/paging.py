@@ -119,9 +119,10 @@ def seek(
 ) -> list[dict[str, Any]] | None:
     """The page's rows, found after the previous page's last key; None when the map is
     not of the rows read (another version) or the page is empty (nothing to check)."""
-    if (query.page - 1) * query.limit >= found.count:
+    page = query.page or 1
+    if (page - 1) * query.limit >= found.count:
         return None  # past the end: nothing to check the version against
-    after = found.boundaries[query.page - 2] if query.page > 1 else None
+    after = found.boundaries[page - 2] if page > 1 else None
     bound = {**values, **({"after_key": after[0], "after_id": after[1]} if after else {})}
     fields = [f.lstrip("-") for f in order]
     key_field = DeliverySnapshot._meta.get_field(fields[0])

@@ -3,10 +3,10 @@
 `?page=N` used to count every matching row and walk (N - 1) * limit index entries (with their
 heap rows, for the expiry test) before the page's own: page 451 of 20 cost PostgreSQL
 about twice page 1, and the count was paid on every page. Instead, the first page-number
-request of a list (its filters, locale, ordering and limit) at a content version reads the
-sort keys of every matching row once, in one statement that also reads the content
-version and the next expiry (content.models.snapshots.DeliveryState), and keeps the count
-and the last sort key of every page (a `PageMap`, in this process). Page N is then the
+request of a list (its filters, locale, ordering and limit) at a content version numbers
+the matching rows once, in one statement that also reads the content version and the next
+expiry (content.models.snapshots.DeliveryState), and keeps the count and the sort key of
+the last row of every page (a `PageMap`, in this process). Page N is then the
 `limit` rows after page N-1's last key: an index seek, as a cursor page is.
 
 Why a keyset translation rather than the other two ways the issue names: a count cached
@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Func, QuerySet, Subquery
+from django.db import connections
+from django.db.models import Count, F, Func, OrderBy, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
@@ -82,18 +84,42 @@ def _expiry() -> Subquery:
 
 
 def _build(qs: QuerySet, order: tuple, limit: int) -> PageMap | None:
-    """Read every matching row's sort key, with the version and expiry, in one statement."""
+    """Number the matching rows in the database and read back only each page's last row
+    (and the list's last), with the count, the version and the expiry: one statement that
+    walks the index once, as the count did, and returns count / limit rows."""
     fields = [f.lstrip("-") for f in order]
-    keys = list(
-        qs.annotate(map_version=_version(), map_expiry=_expiry())
-        .order_by(*order)
-        .values_list(*fields, "map_version", "map_expiry")
+    numbered = (
+        qs.annotate(
+            map_position=Window(RowNumber(), order_by=[_sorted(f) for f in order]),
+            map_count=Window(Count("pk")),
+            map_version=_version(),
+            map_expiry=_expiry(),
+        )
+        .order_by()
+        .values_list(*fields, "map_position", "map_count", "map_version", "map_expiry")
     )
-    if not keys:
+    compiler = numbered.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    # The page ends only: a window's value is filtered outside the query that computes it.
+    wrapped = (
+        f"SELECT * FROM ({sql}) numbered WHERE map_position %% %s = 0 "  # noqa: S608 - the ORM's SQL, parameterised
+        "OR map_position = map_count ORDER BY map_position"
+    )
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(wrapped, [*params, limit])
+        fetched = cursor.fetchall()
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    if converters:
+        fetched = list(compiler.apply_converters(fetched, converters))
+    if not fetched:
         return None  # no rows to check a seek's version against: the plain OFFSET answers
-    version, expiry = keys[0][2], keys[0][3]
-    boundaries = [(k[0], k[1]) for k in keys[limit - 1 :: limit]]
-    return PageMap(version, expiry, len(keys), boundaries)
+    count, version, expiry = fetched[0][3], fetched[0][4], fetched[0][5]
+    boundaries = [(row[0], row[1]) for row in fetched if row[2] % limit == 0]
+    return PageMap(version, expiry, count, boundaries)
+
+
+def _sorted(name: str) -> OrderBy:
+    return F(name[1:]).desc() if name.startswith("-") else F(name).asc()
 
 
 def current(query: ListQuery, qs: QuerySet, order: tuple) -> PageMap | None:

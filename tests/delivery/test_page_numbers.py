@@ -109,6 +109,8 @@ def test_a_deep_page_is_one_query(api_client, catalogue, django_assert_num_queri
         response = api_client.get(f"{URL}?limit=2&page=11")
     assert response.json()["count"] == 23
     assert len(_ids(response)) == 2
+    (kept,) = paging._maps.values()  # the database numbered the rows: only page ends came back
+    assert (kept.count, len(kept.boundaries)) == (23, 11)
 
 
 def test_a_publish_and_an_unpublish_are_seen_at_once(

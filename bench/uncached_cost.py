@@ -23,7 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# FOLIO_ROOT: time another checkout (an earlier commit) with this script.
+sys.path.insert(0, os.environ.get("FOLIO_ROOT") or str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ["DELIVERY_CACHE_ENABLED"] = "0"
 
@@ -35,7 +36,6 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from content.delivery import paging  # noqa: E402
 from content.models.snapshots import DeliverySnapshot  # noqa: E402
 
 API = "/api/v1/delivery/articles/"
@@ -98,6 +98,8 @@ def main() -> None:
             f"{queries} queries, {size} bytes"
         )
     if os.environ.get("COLD"):
+        from content.delivery import paging
+
         python, postgres = cost(client, paths[wanted[0]], before=paging.clear)
         print(
             f"{wanted[0]}, its page map built each time: Python {python:.0f} µs + "

@@ -105,11 +105,11 @@ def main() -> None:
             f"{wanted[0]}, its page map built each time: Python {python:.0f} µs + "
             f"PostgreSQL {postgres:.0f} µs"
         )
-    if name := os.environ.get("PROFILE"):
+    if profiled := os.environ.get("PROFILE"):
         profile = cProfile.Profile(time.process_time)
         profile.enable()
         for _ in range(N):
-            client.get(paths[name])
+            client.get(paths[profiled])
         profile.disable()
         pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
 

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     from content.delivery.query import ListQuery
 
 MAX_MAPS = 256  # a process's page maps; past this they are built afresh
+# A map's pages at most (a million items at 20 a page), and all maps' together: about
+# 100 bytes a page. A list with more pages is answered by the plain OFFSET.
+MAX_PAGES = 50_000
+MAX_TOTAL_PAGES = 500_000
 VERSION = "content_version"  # the column each seek and each map read adds
 
 _maps: dict[Hashable, PageMap] = {}
@@ -103,11 +107,13 @@ def _build(qs: QuerySet, order: tuple, limit: int) -> PageMap | None:
     # The page ends only: a window's value is filtered outside the query that computes it.
     wrapped = (
         f"SELECT * FROM ({sql}) numbered WHERE map_position %% %s = 0 "  # noqa: S608 - the ORM's SQL, parameterised
-        "OR map_position = map_count ORDER BY map_position"
+        "OR map_position = map_count ORDER BY map_position LIMIT %s"
     )
     with connections[qs.db].cursor() as cursor:
-        cursor.execute(wrapped, [*params, limit])
+        cursor.execute(wrapped, [*params, limit, MAX_PAGES + 2])
         fetched = cursor.fetchall()
+    if len(fetched) > MAX_PAGES + 1:
+        return None  # too many pages to keep
     converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
     if converters:
         fetched = list(compiler.apply_converters(fetched, converters))
@@ -129,7 +135,8 @@ def current(query: ListQuery, qs: QuerySet, order: tuple) -> PageMap | None:
     if found is None or (found.expiry is not None and timezone.now() >= found.expiry):
         found = _build(qs, order, query.limit)
         if found is not None:
-            if len(_maps) >= MAX_MAPS:
+            kept = sum(len(m.boundaries) for m in _maps.values())
+            if len(_maps) >= MAX_MAPS or kept + len(found.boundaries) > MAX_TOTAL_PAGES:
                 _maps.clear()
             _maps[key] = found
     return found

@@ -176,3 +176,12 @@ def test_a_page_past_the_end_is_empty_with_a_way_back(api_client, catalogue):
     assert body["count"] == 23
     assert body["next"] is None
     assert "page=8" in body["previous"]
+
+
+def test_a_list_of_too_many_pages_is_paged_by_offset(api_client, plain, catalogue, monkeypatch):
+    monkeypatch.setattr(paging, "MAX_PAGES", 3)
+    for page in (1, 5, 12):
+        _assert_same(api_client, plain, f"{URL}?limit=2&page={page}")
+    assert paging._maps == {}
+    _assert_same(api_client, plain, f"{URL}?limit=20&page=2")  # 2 pages: kept
+    assert len(paging._maps) == 1

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 
-from content.delivery import local, locales
+from content.delivery import local, locales, paging
 from content.delivery.throttling import DeliveryThrottle
 from content.runtime import registry
 from core import breakers
@@ -37,6 +37,7 @@ def _fresh_cache():
     def forget() -> None:
         _cache_clear()
         local.clear()
+        paging.clear()  # page maps are per content version, which tests roll back
         locales.forget()
         DeliveryThrottle.forget()
         # Circuit breakers and the throttles' fallback counts are per process too.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from content import frontend
-from content.delivery import compiled, search
+from content.delivery import compiled, paging, search
 from content.delivery import query as q
 from content.delivery.http import Payload
 from content.models.snapshots import DeliverySnapshot
@@ -50,12 +50,13 @@ def entry_list(request, delivery: EntryDelivery) -> Payload:
         qs, order = delivery.order(q.filtered(query, values), query.ordering)
         if ranked:
             qs, order = search.backend().ranked(qs, query), ("-rank", "-id")  # best matches first
-        count = qs.count()
+        found = paging.current(query, qs, order) if paging.applies(query, order) else None
+        rows = paging.seek(query, values, order, found, columns) if found else None
+        if found is not None and rows is not None:
+            count = found.count
+        else:
+            count, rows = _offset_page(qs, query, order, columns)
         offset = (query.page - 1) * query.limit
-        # Deferred join: walk the index for ids, then fetch only this page's JSON.
-        ids = list(qs.order_by(*order).values_list("id", flat=True)[offset : offset + query.limit])
-        by_id = {r["id"]: r for r in DeliverySnapshot.served.filter(id__in=ids).values(*columns)}
-        rows = [by_id[i] for i in ids]
         extra["count"] = count
         extra["next"] = _page_url(request, query.page + 1) if offset + len(rows) < count else None
         extra["previous"] = _page_url(request, query.page - 1) if query.page > 1 else None
@@ -66,6 +67,17 @@ def entry_list(request, delivery: EntryDelivery) -> Payload:
     body, expanded = _list_body(rows, delivery, fields, expand, extra)
     keys = [kind] + [f"{kind}-{r['object_id']}" for r in rows] + expanded
     return Payload(body, last_modified, keys)
+
+
+def _offset_page(qs, query, order, columns) -> tuple[int, list[dict]]:
+    """The count, and the page's rows by OFFSET: a ranked search's, a custom ordering's,
+    and what content.delivery.paging cannot answer."""
+    count = qs.count()
+    offset = (query.page - 1) * query.limit
+    # Deferred join: walk the index for ids, then fetch only this page's JSON.
+    ids = list(qs.order_by(*order).values_list("id", flat=True)[offset : offset + query.limit])
+    by_id = {r["id"]: r for r in DeliverySnapshot.served.filter(id__in=ids).values(*columns)}
+    return count, [by_id[i] for i in ids]
 
 
 def _cursor_page(request, query, values, columns):

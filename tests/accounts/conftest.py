@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.accounts.factories import UserFactory
+from tests.oidc_issuer import configure, running_issuer
 
 
 def bearer(user) -> str:
@@ -34,3 +35,18 @@ def client_for():
 @pytest.fixture
 def admin_client(admin_user, client_for) -> APIClient:
     return client_for(admin_user)
+
+
+@pytest.fixture(scope="module")
+def oidc_server():
+    """The test identity provider (tests/oidc_issuer.py) on 127.0.0.1, one per module."""
+    with running_issuer() as server:
+        yield server
+
+
+@pytest.fixture
+def issuer(oidc_server, settings):
+    """Folio's single sign-on pointed at the test provider, its knobs reset."""
+    oidc_server.reset()
+    configure(settings, oidc_server)
+    return oidc_server

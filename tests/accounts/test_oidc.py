@@ -12,27 +12,8 @@ from accounts.models import OidcIdentity, User
 from governance.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.accounts.oidc_flow import last_refusal, login_page_message, sign_in
-from tests.oidc_issuer import configure, running_issuer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def issuer_server():
-    with running_issuer() as issuer:
-        yield issuer
-
-
-@pytest.fixture
-def issuer(issuer_server, settings):
-    issuer_server.reset()
-    configure(settings, issuer_server)
-    return issuer_server
-
-
-@pytest.fixture
-def client():
-    return Client()
 
 
 def signed_in_user(client: Client) -> User | None:

@@ -15,23 +15,15 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.services import user_deactivate
 from tests.accounts.factories import UserFactory
 from tests.accounts.oidc_flow import last_refusal, login_page_message, sign_in
-from tests.oidc_issuer import configure, running_issuer
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def issuer_server():
-    with running_issuer() as issuer:
-        yield issuer
-
-
 @pytest.fixture
-def issuer(issuer_server, settings):
-    issuer_server.reset()
-    configure(settings, issuer_server)
+def issuer(issuer):
+    """The provider, and the Editor it signs in (matched by email)."""
     UserFactory(email="ada@example.com", role="Editor")
-    return issuer_server
+    return issuer
 
 
 def refused(client: Client, reason: str, **kwargs) -> None:

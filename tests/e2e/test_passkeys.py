@@ -37,6 +37,14 @@ def security_page(user) -> str:
     return f"/admin/accounts/user/{user.pk}/security/"
 
 
+def add_passkey(page, user) -> None:
+    """Signed in with the password, `user` adds a passkey on their Security page."""
+    log_in(page, user.email)
+    page.goto(page.base_url + security_page(user))
+    page.get_by_role("button", name="Add a passkey").click()
+    expect(page.locator("#passkey-list tbody tr")).to_have_count(1)
+
+
 def add_virtual_authenticator(page) -> tuple[object, str]:
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
@@ -104,10 +112,7 @@ def test_a_passkey_sign_in_goes_on_to_the_page_asked_for(browser_page, passkey_s
     page = browser_page
     editor = UserFactory(role="Editor", email="eve@example.com")
     add_virtual_authenticator(page)
-    log_in(page, editor.email)
-    page.goto(page.base_url + security_page(editor))
-    page.get_by_role("button", name="Add a passkey").click()
-    expect(page.locator("#passkey-list tbody tr")).to_have_count(1)
+    add_passkey(page, editor)
     log_out(page)
 
     page.goto(page.base_url + "/admin/content/article/")  # sent to sign in, with ?next=
@@ -121,10 +126,7 @@ def test_removing_the_passkey_on_the_panel(browser_page, passkey_site):
     page = browser_page
     editor = UserFactory(role="Editor", email="eve@example.com")
     add_virtual_authenticator(page)
-    log_in(page, editor.email)
-    page.goto(page.base_url + security_page(editor))
-    page.get_by_role("button", name="Add a passkey").click()
-    expect(page.locator("#passkey-list tbody tr")).to_have_count(1)
+    add_passkey(page, editor)
     page.get_by_role("button", name="Remove the passkey").click()
     expect(page.locator("#passkey-list-empty")).to_be_visible()
     expect(page.get_by_text("Removed the passkey")).to_be_visible()
@@ -137,10 +139,7 @@ def test_a_passkey_passes_the_second_step_after_the_password(browser_page, passk
     page = browser_page
     editor = UserFactory(role="Editor", email="eve@example.com")
     add_virtual_authenticator(page)
-    log_in(page, editor.email)
-    page.goto(page.base_url + security_page(editor))
-    page.get_by_role("button", name="Add a passkey").click()
-    expect(page.locator("#passkey-list tbody tr")).to_have_count(1)
+    add_passkey(page, editor)
     log_out(page)
 
     # The password: now the second step asks for a factor.

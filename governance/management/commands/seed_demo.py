@@ -16,6 +16,7 @@ import secrets
 import sys
 import time
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -118,7 +119,14 @@ class Command(EntriesCommand):
         self.stdout.write(self.style.SUCCESS("\nDemo login (shown once, save it):"))
         self.stdout.write(f"  email:    {admin_email}\n  password: {password}")
         emails = ", ".join(f"{r.lower()}@{DEMO_DOMAIN}" for r in names)
-        self.stdout.write(f"  The same password works for {emails}.\n")
+        self.stdout.write(f"  The same password works for {emails}.")
+        if settings.MFA_REQUIRED_ROLES:
+            roles = ", ".join(settings.MFA_REQUIRED_ROLES)
+            self.stdout.write(
+                f"  {roles}: set up two-factor sign-in (an authenticator app) at the first "
+                "sign-in (MFA_REQUIRED_ROLES; docs/security.md)."
+            )
+        self.stdout.write("")
 
     # --- Content --------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ and cache hits are answered at its top, with the same answer the whole stack giv
 from __future__ import annotations
 
 import pytest
-from django.test import Client, override_settings
+from django.test import AsyncClient, Client, override_settings
 from prometheus_client import REGISTRY
 
 from content.delivery import lane
@@ -154,3 +154,14 @@ def test_a_hit_is_counted_under_the_view_that_built_it(api_client, article):
     before = answered()
     assert api_client.get(URL).wsgi_request.view_name == "delivery-articles"  # a hit
     assert answered() == before + 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_the_lane_serves_under_asgi_too():
+    """The real-time process runs the same stack in async mode: the lane is adapted."""
+    client = AsyncClient()
+    first = await client.get(URL)
+    again = await client.get(URL, headers={"If-None-Match": first["ETag"]})
+    assert first.status_code == 200
+    assert again.status_code == 304

@@ -11,3 +11,7 @@ from .environment import env
 FRONT_CACHE_PURGE_URLS = env.list("FRONT_CACHE_PURGE_URLS", default=[])
 # Seconds one purge request may take; a failure is retried by the outbox with backoff.
 FRONT_CACHE_PURGE_TIMEOUT = env.float("FRONT_CACHE_PURGE_TIMEOUT", default=5.0)
+# Seconds after the commit before the purge: past each web process's lease on the content
+# version (DELIVERY_LOCAL_CACHE_SECONDS), so the front cache's next fetch cannot be answered
+# from a process still serving the old version (and stored again for max-age).
+FRONT_CACHE_PURGE_DELAY = env.float("FRONT_CACHE_PURGE_DELAY", default=2.0)

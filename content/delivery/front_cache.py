@@ -5,11 +5,13 @@ never serve a takedown once it has committed (docs/operations.md, "Front cache")
 `on_delivery_changed` hears content.delivery.events inside the change's transaction and
 writes one outbox job with the surrogate keys of what changed ("article article-7"): the
 job commits or rolls back with the change, and runs only once it has committed (a purge
-before the commit would let the old response be fetched and stored again). The job's task
-sends `PURGE /` with `xkey-purge: <keys>` to each FRONT_CACHE_PURGE_URLS address, behind
-that host's circuit breaker (core.breakers, "front-cache:<host>"); any failure fails the
-job, which the outbox retries with backoff and keeps, dead, for an operator
-(outbox.services). Purging a key twice is harmless, so retrying every address is too.
+before the commit would let the old response be fetched and stored again), and
+FRONT_CACHE_PURGE_DELAY after it: past the web processes' lease on the content version
+(content.delivery.local), which could otherwise answer the refetch with the old response.
+The job's task sends `PURGE /` with `xkey-purge: <keys>` to each FRONT_CACHE_PURGE_URLS
+address, behind that host's circuit breaker (core.breakers, "front-cache:<host>"); any
+failure fails the job, which the outbox retries with backoff and keeps, dead, for an
+operator (outbox.services). Purging a key twice is harmless, so retrying every address is too.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def on_delivery_changed(sender: Any, events: list[dict[str, Any]], **kwargs: Any
     if keys:
         from content.delivery.tasks import front_cache_purge_task  # tasks import this module
 
-        job_enqueue(front_cache_purge_task, keys=keys)
+        job_enqueue(front_cache_purge_task, countdown=settings.FRONT_CACHE_PURGE_DELAY, keys=keys)
 
 
 def _batches(keys: list[str]) -> list[str]:

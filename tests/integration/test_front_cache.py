@@ -7,7 +7,8 @@ a PURGE sent from 127.0.0.2, another address of this machine, is from outside it
 - a second anonymous GET of the list is a hit, with an Age;
 - a request with Authorization is passed to Folio, every time;
 - after a publish, Folio's purge makes the next GET a miss that shows the new item;
-- a PURGE from an address outside the ACL is refused, and purges nothing.
+- a PURGE from an address outside the ACL is refused, and purges nothing;
+- (before a stand-in origin) stale-while-revalidate and stale-if-error as the VCL promises.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from tests.integration.conftest import (
     start_gunicorn,
     worker_args,
 )
+from tests.loopback import LoopbackServer, QuietHandler
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 VARNISHD = os.environ.get("FOLIO_TEST_VARNISHD", "/usr/sbin/varnishd")
@@ -232,3 +235,63 @@ def test_a_purge_from_outside_the_acl_is_refused(stack):
     # From the ACL's address, the same purge empties it.
     assert _purge_from("127.0.0.1", stack.port, {"xkey-purge": "article"}) == 200
     assert _get(stack).headers["X-Cache"] == "MISS"
+
+
+class _Origin(QuietHandler):
+    """A stand-in for Folio with short cache lifetimes: each fetch of /api/v1/delivery/x/
+    answers the next number; /health/live/ follows `healthy`."""
+
+    def do_GET(self):
+        origin = self.loopback
+        if self.path == "/health/live/":
+            self.send_response(200 if origin.healthy else 503)
+            self.end_headers()
+            return
+        if not origin.healthy:
+            self.send_response(500)
+            self.end_headers()
+            return
+        origin.fetches += 1
+        body = str(origin.fetches).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header(
+            "Cache-Control", "public, max-age=1, stale-while-revalidate=2, stale-if-error=60"
+        )
+        self.send_header("Surrogate-Key", "thing thing-1")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_stale_copies_within_swr_then_fresh_and_while_folio_is_down(tmp_path):
+    """stale-while-revalidate: a stale copy is answered while Varnish refetches; past it,
+    the request waits for a fresh one; while the health probe fails, stale copies are
+    served for stale-if-error. (The sleeps are the lifetimes under test: max-age 1 s,
+    stale-while-revalidate 2 s.)"""
+    origin = LoopbackServer(_Origin)
+    origin.fetches, origin.healthy = 0, True
+    varnish, cache = start_varnish(tmp_path, origin.base, free_port())
+    try:
+        url = f"{cache}/api/v1/delivery/x/"
+
+        def read() -> tuple[str, str]:
+            response = requests.get(url, timeout=30)
+            assert response.status_code == 200, response.text
+            return response.text, response.headers["X-Cache"]
+
+        assert read() == ("1", "MISS")
+        assert read() == ("1", "HIT")
+        time.sleep(1.5)  # stale, within stale-while-revalidate
+        assert read() == ("1", "HIT")  # answered stale; refetched behind it
+        wait_for(lambda: origin.fetches == 2)
+        assert read() == ("2", "HIT")
+        time.sleep(3.5)  # past max-age and stale-while-revalidate: never answered stale
+        assert read() == ("3", "MISS")
+
+        origin.healthy = False  # Folio errs, and the probe sees it
+        time.sleep(3.5)
+        assert read() == ("3", "HIT")  # within stale-if-error
+    finally:
+        varnish.stop()
+        origin.close()

@@ -34,6 +34,12 @@ class ContentConfig(AppConfig):
         hooks.delivery_changed.connect(
             search_receivers.on_delivery_changed, dispatch_uid="delivery.search"
         )
+        # A front cache (FRONT_CACHE_PURGE_URLS) is purged of what delivery changed.
+        from content.delivery import front_cache
+
+        hooks.delivery_changed.connect(
+            front_cache.on_delivery_changed, dispatch_uid="delivery.front_cache"
+        )
         # Delivery's in-process list of locale codes (content.delivery.locales).
         for signal in (post_save, post_delete):
             signal.connect(locales.forget, sender=Locale, dispatch_uid="delivery.locales")

@@ -1,5 +1,6 @@
 """Circuit breakers (pybreaker) around Folio's dependencies: the database, the Redis cache,
-the Celery broker, each webhook host and each host the external link checker fetches.
+the Celery broker, each webhook host, each host the external link checker fetches and each
+front cache Folio purges.
 
 A breaker counts consecutive failures of calls to its dependency. After
 CIRCUIT_BREAKER_FAIL_MAX of them it opens: calls fail at once (pybreaker's
@@ -41,7 +42,7 @@ BREAKER_STATE = Gauge(
 )
 # Dependencies Folio can serve without: open means degraded, not down (core.health).
 CORE = ("database", "cache", "broker")
-OPTIONAL = ("cache", "broker", "webhook:", "link-check:")
+OPTIONAL = ("cache", "broker", "webhook:", "link-check:", "front-cache:")
 
 T = TypeVar("T")
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}

@@ -43,13 +43,14 @@ _sender: dict[str, Any] = {"pid": None, "pool": None}
 _sender_lock = threading.Lock()
 
 
-def job_enqueue(task: Any, **kwargs: Any) -> Job:
-    """Have `task(**kwargs)` run once the caller's transaction commits, however the broker is."""
+def job_enqueue(task: Any, *, countdown: float = 0, **kwargs: Any) -> Job:
+    """Have `task(**kwargs)` run once the caller's transaction commits, however the broker is
+    (`countdown` seconds after the commit at the earliest)."""
     from outbox.tasks import job_run_task
 
-    due = timezone.now() + timedelta(seconds=settings.OUTBOX_RESEND_SECONDS)
+    due = timezone.now() + timedelta(seconds=settings.OUTBOX_RESEND_SECONDS + countdown)
     job = Job.objects.create(task=task.name, kwargs=kwargs, due_at=due)
-    transaction.on_commit(lambda: broker_send(job_run_task, job.pk))
+    transaction.on_commit(lambda: broker_send(job_run_task, job.pk, countdown=countdown))
     return job
 
 

@@ -20,6 +20,7 @@ from .api import *  # noqa: F403
 from .data import *  # noqa: F403
 from .environment import BASE_DIR, VAR_DIR, env
 from .features import *  # noqa: F403
+from .front_cache import *  # noqa: F403
 from .jwt_signing import *  # noqa: F403
 from .jwt_signing import simple_jwt_keys
 from .lane import *  # noqa: F403

@@ -24,3 +24,12 @@ def snapshots_rebuild_for_references_task(
     if changed_at is not None:
         SNAPSHOT_REBUILD_LAG.observe(max(time.time() - changed_at, 0.0))
     return count
+
+
+@shared_task(ignore_result=True)
+def front_cache_purge_task(keys: list[str]) -> int:
+    """Purge these surrogate keys from every front cache (run through the outbox: a front
+    cache that is down is retried with backoff, then the job is kept as dead)."""
+    from content.delivery.front_cache import front_cache_purge
+
+    return front_cache_purge(keys=keys)

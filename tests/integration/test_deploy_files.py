@@ -110,7 +110,7 @@ def test_dockerfile_builds_without_buildkit():
 def test_compose_builds_the_image_once_and_reuses_it(compose):
     services = compose["services"]
     builders = [name for name, service in services.items() if "build" in service]
-    assert builders == ["migrate"]
+    assert builders == ["migrate", "varnish"]  # varnish: the front cache's own image
     image = services["migrate"]["image"]
     for name in ("web", "realtime", "worker", "beat"):
         assert services[name]["image"] == image, name
@@ -133,3 +133,20 @@ def test_compose_stack_on_plain_http_keeps_its_cookies(compose):
         env = compose["services"][name]["environment"]
         assert env["SECURE_COOKIES"] == "${SECURE_COOKIES:-false}", name
         assert env["SECURE_SSL_REDIRECT"] == "${SECURE_SSL_REDIRECT:-false}", name
+
+
+def test_compose_front_cache_is_optional_and_in_front_of_web(compose):
+    """Varnish (deploy/varnish/) runs only with --profile front-cache, after web is healthy;
+    Folio purges it only when told where it is (FRONT_CACHE_PURGE_URLS, empty by default)."""
+    varnish = compose["services"]["varnish"]
+    assert varnish["profiles"] == ["front-cache"]
+    assert varnish["build"] == "deploy/varnish"
+    assert varnish["depends_on"]["web"]["condition"] == "service_healthy"
+    assert all(port.startswith("${FOLIO_BIND:-127.0.0.1}:") for port in varnish["ports"])
+    site = (BASE_DIR / "deploy/varnish/site.vcl").read_text()
+    assert '.host = "web";' in site
+    assert '.port = "8000";' in site
+    assert compose["x-folio-env"]["FRONT_CACHE_PURGE_URLS"] == "${FRONT_CACHE_PURGE_URLS:-}"
+    dockerfile = (BASE_DIR / "deploy/varnish/Dockerfile").read_text()
+    assert "varnish-modules" in dockerfile  # vmod xkey
+    assert "USER 10001" in dockerfile

@@ -134,6 +134,7 @@ def test_ingress_sends_websockets_and_sse_to_the_asgi_process():
         assert routes == {
             "/ws/": "folio-realtime",
             "/api/v1/delivery/events/": "folio-realtime",
+            "/api/v1/delivery/": "folio-front-cache",  # frontCache.enabled
             "/": "folio-web",
         }
     assert {rule["host"] for rule in ingress["rules"]} == {"folio.example.com", "cms.example.com"}
@@ -234,3 +235,44 @@ def test_only_web_requests_run_under_a_statement_timeout(default):
         env = container(default, "Deployment", name).get("env", [])
         assert "DB_STATEMENT_TIMEOUT_MS" not in {e["name"] for e in env}
     assert "DB_STATEMENT_TIMEOUT_MS" not in default[("ConfigMap", "folio")]["data"]
+
+
+def test_the_front_cache_is_off_unless_enabled(default):
+    assert not [key for key in default if "front-cache" in key[1]]
+    assert default[("ConfigMap", "folio")]["data"]["FRONT_CACHE_PURGE_URLS"] == ""
+
+
+def test_the_front_cache_sits_before_web_and_the_worker_purges_each_replica():
+    """frontCache.enabled: Varnish (deploy/varnish/) as a StatefulSet, whose replicas the
+    worker purges one by one by their stable names; its site.vcl points at web's Service
+    and lets only purgeFrom purge; network policies let it reach web and the worker it."""
+    objects = render("full")
+    cache = objects[("StatefulSet", "folio-front-cache")]["spec"]
+    assert cache["replicas"] == 3
+    assert cache["serviceName"] == "folio-front-cache-pods"
+    assert objects[("Service", "folio-front-cache-pods")]["spec"]["clusterIP"] == "None"
+    urls = objects[("ConfigMap", "folio")]["data"]["FRONT_CACHE_PURGE_URLS"].split(",")
+    assert urls == [f"http://folio-front-cache-{n}.folio-front-cache-pods:8080" for n in range(3)]
+    varnish = container(objects, "StatefulSet", "folio-front-cache")
+    assert varnish["image"] == "registry.example.com/folio-varnish:7.1"
+    assert varnish["securityContext"]["readOnlyRootFilesystem"] is True
+    mounts = {m["mountPath"] for m in varnish["volumeMounts"]}
+    assert {"/etc/varnish/site", "/var/lib/folio-varnish"} <= mounts
+    site = objects[("ConfigMap", "folio-front-cache")]["data"]["site.vcl"]
+    assert '.host = "folio-web";' in site
+    assert '"Host: folio.example.com"' in site
+    assert '"10.42.0.0"/16;' in site
+    assert "10.0.0.0" not in site  # purgeFrom replaces the default networks
+    ingress_to_cache = objects[("NetworkPolicy", "folio-front-cache")]["spec"]["ingress"][0]
+    peers = ingress_to_cache["from"]
+    assert {"podSelector": {"matchLabels": {
+        "app.kubernetes.io/name": "folio",
+        "app.kubernetes.io/instance": "folio",
+        "app.kubernetes.io/component": "worker",
+    }}} in peers  # fmt: skip
+    web_from = objects[("NetworkPolicy", "folio-http")]["spec"]["ingress"][0]["from"]
+    assert any(
+        p.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component")
+        == "front-cache"
+        for p in web_from
+    )

@@ -76,6 +76,16 @@ PROMETHEUS_MULTIPROC_DIR: {{ .Values.config.prometheusMultiprocDir | quote }}
 {{- with .Values.config.metricsAllowedIps }}
 METRICS_ALLOWED_IPS: {{ . | quote }}
 {{- end }}
+{{- if .Values.frontCache.enabled }}
+{{- $cache := printf "%s-front-cache" (include "folio.fullname" .) }}
+{{- $urls := list }}
+{{- range $i := until (int .Values.frontCache.replicas) }}
+{{- $urls = append $urls (printf "http://%s-%d.%s-pods:8080" $cache $i $cache) }}
+{{- end }}
+FRONT_CACHE_PURGE_URLS: {{ join "," $urls | quote }}
+{{- else }}
+FRONT_CACHE_PURGE_URLS: ""
+{{- end }}
 {{- range $name, $value := .Values.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}

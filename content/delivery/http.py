@@ -117,11 +117,16 @@ def lookup(request) -> Lookup:
     return Lookup(key, version, ready)
 
 
-def lookup_hit(request) -> Ready | None:
-    """The cached response while the process's lease on the content version holds, else
-    None (a miss is counted by the view's `lookup`, which follows)."""
+def local_hit(request) -> Ready | None:
+    """The response in this process's own tier while its lease on the content version
+    holds, else None: the view's `lookup` follows, and reads the shared cache. No I/O
+    here, so nothing the delivery lane does before the view's stack is left out of its
+    trace (the shared cache's reads are in the view's span)."""
     version = local.version()
-    return None if version is None else _read(response_key(request), version)
+    ready = None if version is None else local.get(response_key(request), version)
+    if ready is not None:
+        DELIVERY_CACHE_LOCAL_HIT.inc()
+    return ready
 
 
 def _read(key: str, version: int) -> Ready | None:

@@ -5,8 +5,9 @@ Every request passes the first few middleware (metrics, the request id, the clie
 address, the RateLimit headers, replica routing). Then, for a GET or HEAD under
 DELIVERY_LANE_PATHS:
 
-1. **A cache hit** is answered here: the throttle is counted, the content version is the
-   process's lease (content.delivery.local) exactly as the view reads it, and the
+1. **A hit in the process's own cache tier** (content.delivery.local: the recent
+   responses each process keeps) is answered here: the throttle is counted, the content
+   version is the process's lease exactly as the view reads it, and the
    response is the view's own (`content.delivery.http.respond`: ETag and 304, gzip,
    Cache-Control, Surrogate-Key), finished by the response phase of the middleware that
    set headers on it further in (security headers, X-Frame-Options, the CSP, CORS). No
@@ -30,7 +31,7 @@ from django.utils.module_loading import import_string
 from rest_framework.exceptions import Throttled
 
 from content.delivery import local, release_preview
-from content.delivery.http import lookup_hit, needs_compressing, respond
+from content.delivery.http import local_hit, needs_compressing, respond
 from content.delivery.throttling import DeliveryThrottle
 from core.exceptions import api_error_response
 
@@ -114,7 +115,7 @@ class DeliveryLaneMiddleware:
             or local.version() is None  # the lease ran out: the view reads the version
         ):
             return None
-        ready = lookup_hit(request)
+        ready = local_hit(request)
         if ready is None or needs_compressing(request, ready):
             return None  # the view compresses it once and keeps the bytes
         request.view_name = ready.view  # metrics count it under the view that built it

@@ -95,16 +95,6 @@ def folio_pages(site: Site) -> list[tuple[str, str]]:
     ]
 
 
-# The preview panel has shown what it was asked for (it asks again shortly after the page
-# loads); a button clicked while it asks would race it (the embedded SQLite has one writer).
-PREVIEW_SETTLED = """() => {
-    const panel = document.getElementById('folio-preview');
-    if (!panel || panel.hidden) return true;
-    const status = panel.querySelector('.folio-preview-status').textContent;
-    return !panel.classList.contains('is-loading') && !/Updating|not shown yet/.test(status);
-}"""
-
-
 class Tour:
     """Visits pages at one size, checks each and saves its screenshot."""
 
@@ -118,8 +108,7 @@ class Tour:
         """The page now shown: themed, no wider than the window, and its screenshot."""
         watched, page = self.watched, self.watched.page
         watched.label = slug
-        page.wait_for_load_state("networkidle")
-        page.wait_for_function(PREVIEW_SETTLED)
+        watched.settle()
         try:
             watched.assert_themed(signed_in=signed_in)
         except AssertionError as exc:

@@ -11,6 +11,15 @@ from tests.e2e.conftest import TIMEOUT
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+# The preview panel has shown what it was asked for (it asks again shortly after the page
+# loads); a button clicked while it asks would race it (the embedded SQLite has one writer).
+PREVIEW_SETTLED = """() => {
+    const panel = document.getElementById('folio-preview');
+    if (!panel || panel.hidden) return true;
+    const status = panel.querySelector('.folio-preview-status').textContent;
+    return !panel.classList.contains('is-loading') && !/Updating|not shown yet/.test(status);
+}"""
+
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
@@ -50,7 +59,14 @@ class Watched:
         response = self.page.goto(self.base_url + path)
         assert response is not None
         assert response.status == 200, (path, response.status)
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait for the page and what it fetches once loaded. Not "networkidle": that
+        waits out 500 ms of quiet on every page, which made a tour of the admin's pages
+        (test_every_page) take five minutes."""
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function(PREVIEW_SETTLED)
 
     def assert_themed(self, *, signed_in: bool) -> None:
         page = self.page

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-integration lint format typecheck audit coverage helm-check sbom install migrate seed bench bench-peer bench-soak bench-scoped bench-writes bench-admin bench-releases bench-realtime bench-middleware clean
+.PHONY: run test test-integration lint format typecheck audit coverage helm-check sbom install migrate seed bench bench-peer bench-soak bench-servers bench-scoped bench-writes bench-admin bench-releases bench-realtime bench-middleware clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Folio needs Python 3.11+"'
@@ -101,6 +101,11 @@ bench-middleware: install
 bench-soak: install
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	SOAK_SECONDS=$(or $(SOAK_SECONDS),300) $(BIN)/python bench/soak.py
+
+## gunicorn sync, gunicorn gthread and granian on the same runs, keep-alive and not.
+bench-servers: install
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
+	$(BIN)/python bench/servers.py
 
 ## Time writing an entry of a type defined as data against an article of the same size.
 bench-writes: install

@@ -5,7 +5,8 @@ own virtualenv, made here if missing) and runs the small project in bench/peer (
 ArticlePage like Folio's article: intro, date, category, three tags, a StreamField body
 of about 0.7 KB). Both projects get SCALE items on PostgreSQL, freshly analysed, and are
 served by gunicorn with 2 sync workers: Folio through config/gunicorn.py (bench/serving.py),
-twice (its response cache off, then on), Wagtail with the same timeouts and keep-alive.
+twice (its response cache off, then on), Wagtail with the same timeouts and keep-alive,
+neither writing an access log.
 Each scenario runs `wrk -t1 -c16` for DURATION seconds against each project, interleaved
 over ROUNDS rounds (requests/s is the median of the rounds). Stock Wagtail has no API
 response cache: its uncached figures stand for both rows. Ratios are Folio over the
@@ -32,6 +33,9 @@ VENV = ROOT / "var" / "peer-venv"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/folio_bench_peer")
 os.environ.setdefault("PEER_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wagtail_bench_peer")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+# Folio's articles as long as Wagtail's (about 0.7 KB of body: one paragraph of 60-120
+# words and an image block), not make bench's 1,500 words.
+os.environ.setdefault("BENCH_PARAGRAPHS", "1")
 sys.path.insert(0, str(ROOT))
 
 SCALE = int(os.environ.get("SCALE", "10000"))
@@ -204,8 +208,10 @@ def main() -> int:
     floors = dict(plan["floor"].values()) | {on: plan["floor"]["Folio"][1]}
     servers = []
     try:
-        servers.append(serve_folio(PORT + 1, DELIVERY_CACHE_ENABLED="0"))
-        servers.append(serve_folio(PORT + 2, DELIVERY_CACHE_ENABLED="1"))
+        # No access log on either side: stock Wagtail writes none.
+        quiet = {"GUNICORN_ACCESS_LOG": ""}
+        servers.append(serve_folio(PORT + 1, DELIVERY_CACHE_ENABLED="0", **quiet))
+        servers.append(serve_folio(PORT + 2, DELIVERY_CACHE_ENABLED="1", **quiet))
         servers.append(_serve_wagtail(python, PORT + 3))
         sizes = {}
         for name, targets in plan.items():

@@ -87,7 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.request_metrics.PrometheusBeforeMiddleware",
-    "django_guid.middleware.guid_middleware",
+    # X-Request-ID in, or a new one; out on the response and in every log line (core.request_id).
+    "core.request_id.request_id_middleware",
     # Before anything reads REMOTE_ADDR: X-Forwarded-For only from our own proxies.
     "core.client_address.ClientAddressMiddleware",
     # RateLimit-* headers of the throttle a request was counted against (core.throttling).

@@ -14,35 +14,36 @@ from __future__ import annotations
 import uuid
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django_guid.config import settings as guid_settings
 from django_guid.context import guid
-
-HEADER = "HTTP_X_REQUEST_ID"
-RESPONSE_HEADER = "X-Request-ID"
-
-
-def _start(request) -> str:
-    request_id = request.META.get(HEADER) or uuid.uuid4().hex
-    request.correlation_id = request_id
-    guid.set(request_id)
-    return request_id
 
 
 def request_id_middleware(get_response):
+    # The header is django-guid's GUID_HEADER_NAME (config/settings/log_settings.py).
+    header = guid_settings.guid_header_name
+    meta_key = "HTTP_" + header.upper().replace("-", "_")
+
+    def start(request) -> str:
+        request_id = request.META.get(meta_key) or uuid.uuid4().hex
+        request.correlation_id = request_id
+        guid.set(request_id)
+        return request_id
+
     if iscoroutinefunction(get_response):
 
         async def middleware(request):
-            request_id = _start(request)
+            request_id = start(request)
             response = await get_response(request)
-            response[RESPONSE_HEADER] = request_id
+            response[header] = request_id
             return response
 
         markcoroutinefunction(middleware)
     else:
 
         def middleware(request):
-            request_id = _start(request)
+            request_id = start(request)
             response = get_response(request)
-            response[RESPONSE_HEADER] = request_id
+            response[header] = request_id
             return response
 
     return middleware

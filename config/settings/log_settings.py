@@ -10,13 +10,9 @@ from .environment import env
 
 # --- Logging ---------------------------------------------------------------------------
 DJANGO_GUID = {
+    # Read from the request and echoed on the response by core.request_id, which sets
+    # django-guid's id for its log filter (below) and get_guid().
     "GUID_HEADER_NAME": "X-Request-ID",
-    "VALIDATE_GUID": False,
-    "RETURN_HEADER": True,
-    # Exposed to browsers by CORS_EXPOSE_HEADERS (api.py) with delivery's own: django-guid
-    # would replace that list with its header alone.
-    "EXPOSE_HEADER": False,
-    "UUID_LENGTH": 32,
     # Tasks log (and audit) under the id of the request that queued them; beat's get a new one.
     "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
 }

@@ -31,6 +31,7 @@ from prometheus_client import CollectorRegistry, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
 from content.services.scheduling import schedules_overdue
+from core import request_metrics
 from core.exceptions import error_body
 from governance.webhooks.models import DeliveryStatus, WebhookDelivery
 from outbox.models import Job, JobStatus
@@ -174,6 +175,7 @@ def metrics_view(request):
     if (refused := _refusal(request)) is not None:
         return refused
     started = time.monotonic()
+    request_metrics.flush()  # this thread's requests, counted since the last flush
     body = prometheus_client.generate_latest(_process_registry())
     body += prometheus_client.generate_latest(_backlog)
     logger.debug("metrics rendered in %.3f s", time.monotonic() - started)

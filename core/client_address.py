@@ -16,6 +16,7 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils.deprecation import MiddlewareMixin
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -61,8 +62,14 @@ def request_ip(request) -> str | None:
     """The client's IP address as stored (audit log, lockouts, sessions), or None when the
     peer has none: gunicorn on a Unix socket gives "unix:/run/folio.sock", which an IP
     column refuses (PostgreSQL's inet)."""
+    return _stored_ip(request.META.get("REMOTE_ADDR") or "")
+
+
+@lru_cache(maxsize=1024)
+def _stored_ip(address: str) -> str | None:
+    """The address in its canonical form (a few hundred clients at a time: parsed once)."""
     try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR") or ""))
+        return str(ipaddress.ip_address(address))
     except ValueError:
         return None
 
@@ -71,15 +78,11 @@ def request_ip(request) -> str | None:
 axes_client_address = request_ip
 
 
-class ClientAddressMiddleware:
+class ClientAddressMiddleware(MiddlewareMixin):
     """Resolve the client's address once, first, for everything after it."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request) -> None:
         meta = request.META
         if "HTTP_X_FORWARDED_FOR" in meta:
             meta["FOLIO_PEER_ADDR"] = meta.get("REMOTE_ADDR")
             meta["REMOTE_ADDR"] = client_address(meta)
-        return self.get_response(request)

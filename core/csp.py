@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -62,8 +62,12 @@ def _policy_changed(setting, **kwargs) -> None:
         _plain_headers.cache_clear()
 
 
-_CUSTOMISED = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
-_CUSTOMISED_RO = ("_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro")
+# What django-csp's view decorators set on a response.
+_CUSTOMISED = frozenset(
+    f"_csp_{name}{mode}"
+    for name in ("config", "update", "replace", "exempt")
+    for mode in ("", "_ro")
+)
 
 
 class FolioCSPMiddleware(CSPMiddleware):
@@ -72,8 +76,8 @@ class FolioCSPMiddleware(CSPMiddleware):
     response: the API's) gets the project policy built once (`_plain_headers`)."""
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase):
-        customised = getattr(request, "_csp_nonce", None) is not None or any(
-            hasattr(response, name) for name in (*_CUSTOMISED, *_CUSTOMISED_RO)
+        customised = getattr(request, "_csp_nonce", None) is not None or not (
+            _CUSTOMISED.isdisjoint(vars(response))  # set by django-csp's decorators
         )
         if customised or not response.get("Content-Type", "").startswith("application/json"):
             return super().process_response(request, response)
@@ -82,8 +86,8 @@ class FolioCSPMiddleware(CSPMiddleware):
         for header, value, excluded in _plain_headers():
             if header not in response and not request.path_info.startswith(excluded):
                 response[header] = value
-        # As django-csp does: a nonce asked for after this would not be in the header.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        # django-csp also swaps request.csp_nonce for one that fails if asked for now,
+        # against a template rendered after the header is written: JSON renders none.
         return response
 
     def get_policy_parts(

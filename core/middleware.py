@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.deprecation import MiddlewareMixin
 
 from core.client_address import request_ip
 from core.context import current_ip, current_user_id
 from core.exceptions import error_body
 
 
-class RequestBodyLimitMiddleware:
+class RequestBodyLimitMiddleware(MiddlewareMixin):
     """Refuse oversized API bodies with 413 before DRF reads them.
 
     DRF streams the body to its parsers without Django's DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -18,10 +19,7 @@ class RequestBodyLimitMiddleware:
     own, larger limit (MEDIA_MAX_UPLOAD_SIZE).
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         if request.path.startswith("/api/"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -41,7 +39,7 @@ class RequestBodyLimitMiddleware:
                     ),
                     status=413,
                 )
-        return self.get_response(request)
+        return None
 
     @staticmethod
     def _limit(request) -> int:
@@ -50,7 +48,7 @@ class RequestBodyLimitMiddleware:
         return settings.API_MAX_BODY_SIZE
 
 
-class NulCharacterGuardMiddleware:
+class NulCharacterGuardMiddleware(MiddlewareMixin):
     """Refuse API requests with a NUL character in the path or the query string: 400.
 
     PostgreSQL text cannot hold NUL, so such a value reaching any filter or lookup is a
@@ -60,10 +58,7 @@ class NulCharacterGuardMiddleware:
 
     message = "NUL characters are not allowed."
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         if request.path.startswith("/api/"):
             bad = ["path"] if "\x00" in request.path else []
             if "%00" in request.META.get("QUERY_STRING", ""):
@@ -77,10 +72,10 @@ class NulCharacterGuardMiddleware:
                 return JsonResponse(
                     error_body("validation_error", self.message, details), status=400
                 )
-        return self.get_response(request)
+        return None
 
 
-class RequestContextMiddleware:
+class RequestContextMiddleware(MiddlewareMixin):
     """Expose the client IP (for the audit log) and the session user's id (for logs).
 
     API requests authenticate inside DRF; the authentication classes set the user id there.
@@ -88,17 +83,14 @@ class RequestContextMiddleware:
     `Vary: Cookie`, splitting a CDN's cache of public delivery responses per visitor.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request) -> None:
         user = None if request.path.startswith("/api/") else getattr(request, "user", None)
         # Set afresh on every request but not reset after it: Django logs 4xx and 5xx responses
         # ("django.request") once the middleware chain has returned, and that line must still
         # carry the user. django_guid treats the request id the same way.
         current_user_id.set(user.pk if user is not None and user.is_authenticated else None)
-        ip_token = current_ip.set(request_ip(request))
-        try:
-            return self.get_response(request)
-        finally:
-            current_ip.reset(ip_token)
+        current_ip.set(request_ip(request))
+
+    def process_response(self, request, response):
+        current_ip.set(None)  # what is audited after the request is no client's doing
+        return response

@@ -13,6 +13,7 @@ import math
 
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.utils.deprecation import MiddlewareMixin
 from rest_framework import throttling
 
 from core import breakers
@@ -103,18 +104,14 @@ def _shared_cacheable(response) -> bool:
     return "public" in cache_control or "s-maxage" in cache_control
 
 
-class RateLimitHeadersMiddleware:
+class RateLimitHeadersMiddleware(MiddlewareMixin):
     """Send the RateLimit headers of the throttle a request was counted against.
 
     Not on a response a shared cache may keep (public delivery responses: a CDN would show
     one client's budget to every other), except a 429, which no cache keeps.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         noted = getattr(request, _NOTED, None)
         if noted is not None and (response.status_code == 429 or not _shared_cacheable(response)):
             limit, remaining, reset = noted

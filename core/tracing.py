@@ -98,8 +98,8 @@ def _instrument() -> None:
 def _django_position() -> int:
     """Where Django's instrumentation goes in MIDDLEWARE: just below the delivery lane
     (content.delivery.lane), whose own stack takes it too, so each request meets it once,
-    in the stack that resolves its URL (the span's http.route). Cache hits the lane answers
-    have no span; the metrics count them."""
+    in the stack that resolves its URL (the span's http.route). A cache hit the lane
+    answers has a span without a route; the metrics count it under its view."""
     from django.conf import settings
 
     names = list(settings.MIDDLEWARE)

@@ -86,24 +86,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous delivery reads: the rest of this list less what only the admin and the
+    # management API need (config/settings/lane.py), in a loop, and cache hits for the view.
+    "content.delivery.lane.DeliveryLaneMiddleware",
     "core.request_metrics.PrometheusBeforeMiddleware",
     # X-Request-ID in, or a new one; out on the response and in every log line (core.request_id).
-    "core.request_id.request_id_middleware",
+    "core.request_id.RequestIdMiddleware",
     # Before anything reads REMOTE_ADDR: X-Forwarded-For only from our own proxies.
     "core.client_address.ClientAddressMiddleware",
     # RateLimit-* headers of the throttle a request was counted against (core.throttling).
     "core.throttling.RateLimitHeadersMiddleware",
     # Public reads to a read replica, writers pinned to the primary (config/settings/replicas.py).
     "core.replica_middleware.ReplicaRoutingMiddleware",
-    # Anonymous delivery reads: cache hits answered here, the rest through DELIVERY_MIDDLEWARE
-    # (config/settings/lane.py), without what only the admin and the management API need.
-    "content.delivery.lane.DeliveryLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside every middleware that reads or writes a body; static files (whitenoise,
     # above) come precompressed.
     "core.compression.ApiGZipMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "core.cors.CorsMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
     "core.middleware.NulCharacterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

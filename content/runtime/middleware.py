@@ -4,13 +4,11 @@ CONTENT_TYPES_CHECK_SECONDS)."""
 
 from __future__ import annotations
 
+from django.utils.deprecation import MiddlewareMixin
+
 from content.runtime.registry import sync
 
 
-class RuntimeTypesMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+class RuntimeTypesMiddleware(MiddlewareMixin):
+    def process_request(self, request) -> None:
         sync()
-        return self.get_response(request)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import iscoroutinefunction
 
-from core.request_id import request_id_middleware
+from core.request_id import RequestIdMiddleware
 
 
 @pytest.mark.asyncio
@@ -26,5 +26,5 @@ def test_the_middleware_matches_the_stack_it_is_in(is_async):
 
     def sync_view(request): ...
 
-    middleware = request_id_middleware(async_view if is_async else sync_view)
+    middleware = RequestIdMiddleware(async_view if is_async else sync_view)
     assert iscoroutinefunction(middleware) is is_async

@@ -1,11 +1,12 @@
 """`make bench-middleware`: what each middleware costs an anonymous delivery GET, in µs.
 
 In one process, with no server and no socket: Django's WSGI handler is called with a
-plain WSGI environ for PATH, REPEAT times, first with the whole stack, then once with each
-middleware left out; a middleware's cost is the difference. Each timing is the fastest
-of ROUNDS in CPU time (time.process_time): on a shared machine wall time mostly measures
-the neighbours. Read
-the ordering and the big numbers, not the last microsecond.
+plain WSGI environ for PATH, REPEAT times, with the whole stack and with no middleware at
+all (the fastest of ROUNDS, in CPU time: on a shared machine wall time mostly measures the
+neighbours). Then each hook the delivery lane calls (content.delivery.lane, in its loop:
+core.flat_middleware) is timed on its own over REPEAT requests, and the view with what the
+lane does in its place (a cache hit, or URL resolution and the view). Read the ordering and
+the big numbers, not the last microsecond.
 
 PATH defaults to the floor view (bench/urls.py); set it to a delivery URL to see a real
 request (a cache hit when the response cache is on, its default in bench.settings).
@@ -17,6 +18,7 @@ import io
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +82,37 @@ def per_request(middleware: list[str]) -> float | None:
     return best / REPEAT * 1e6
 
 
+def per_hook() -> list[tuple[float, str]]:
+    """µs per request of each hook on the lane, and of the view (or the hit) inside them."""
+    handler = WSGIHandler()
+    lane = handler._middleware_chain.__wrapped__  # the first middleware, unwrapped
+    run = lane.lane.chain
+    spent: Counter[str] = Counter()
+
+    def timed(hook, name: str):
+        if hook is None:
+            return None
+
+        def call(*args):
+            started = time.perf_counter_ns()
+            try:
+                return hook(*args)
+            finally:
+                spent[name] += time.perf_counter_ns() - started
+
+        return call
+
+    run.before = [timed(h, f"{type(h.__self__).__name__}.process_request") for h in run.before]
+    run.after = [timed(h, f"{type(h.__self__).__name__}.process_response") for h in run.after]
+    run.inner = timed(run.inner, "the view, or the cache hit in its place")
+    for _ in range(50):
+        b"".join(handler(environ(), lambda *a: None))
+    spent.clear()
+    for _ in range(REPEAT * ROUNDS):
+        b"".join(handler(environ(), lambda *a: None))
+    return [(ns / (REPEAT * ROUNDS) / 1000, name) for name, ns in spent.most_common()]
+
+
 def main() -> None:
     stack = list(settings.MIDDLEWARE)
     full, bare = per_request(stack), per_request([])
@@ -87,18 +120,8 @@ def main() -> None:
         sys.exit(f"{PATH} does not answer 200")
     print(f"{PATH}{'?' + QUERY if QUERY else ''}: {REPEAT} requests x {ROUNDS} rounds")
     print(f"whole stack: {full:8.1f} µs/request; no middleware at all: {bare:8.1f} µs")
-    print(f"the {len(stack)} middleware together: {full - bare:8.1f} µs\n")
-    print("| middleware | µs/request |")
+    print(f"the middleware together: {full - bare:8.1f} µs\n")
+    print("| on the delivery lane | µs/request |")
     print("|---|---:|")
-    rows = []
-    for name in stack:
-        # The whole stack measured again beside each removal: the machine drifts.
-        without, beside = per_request([m for m in stack if m != name]), per_request(stack)
-        rows.append((beside - without if without is not None else float("inf"), name))
-    for cost, name in sorted(rows, reverse=True):
-        shown = f"{cost:6.1f}" if cost != float("inf") else "needed by another"
-        print(f"| `{name}` | {shown} |")
-
-
-if __name__ == "__main__":
-    main()
+    for cost, name in per_hook():
+        print(f"| `{name}` | {cost:6.2f} |")

@@ -30,5 +30,8 @@ class CorsMiddleware(MiddlewareMixin):
         # after building request.headers (every header) to look for one.
         enabled = getattr(request, "_cors_enabled", None)
         if enabled or (enabled is None and self.cors.is_enabled(request)):
-            patch_vary_headers(response, ("origin",))
+            if "Vary" in response:
+                patch_vary_headers(response, ("origin",))
+            else:  # what patch_vary_headers gives, without parsing an empty header
+                response.headers["Vary"] = "origin"
         return response

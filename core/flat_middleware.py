@@ -73,19 +73,19 @@ def _unreachable(request):  # pragma: no cover - a hook-only middleware's next s
 
 
 class FlatHandler(BaseHandler):
-    """A handler for `middleware` (dotted paths, outermost first) around `core`, a view-
-    calling function like BaseHandler._get_response (which it defaults to). Call
+    """A handler for `middleware` (dotted paths or factories, outermost first) around
+    `core`, a view-calling function like BaseHandler._get_response (its default). Call
     `chain(request)` inside another handler: URL conf, signals and logging are the
     caller's."""
 
-    def __init__(self, middleware: list[str], core=None):
+    def __init__(self, middleware: list, core=None):
         super().__init__()
         self._view_middleware, self._template_response_middleware = [], []
         self._exception_middleware = []
         handler = convert_exception_to_response(core or self._get_response)
         run: list = []  # hook-only middleware not yet placed, outermost first
         for path in reversed(middleware):
-            factory = import_string(path)
+            factory = import_string(path) if isinstance(path, str) else path
             hooks_only = _is_hooks_only(factory)
             inner = _HookRun(run, handler) if run and not hooks_only else handler
             try:

@@ -158,7 +158,11 @@ def _method(request) -> str:
 
 
 def _transport(request) -> str:
-    return "https" if request.is_secure() else "http"
+    """Worked out once a request (a setting and the environ to read)."""
+    transport = getattr(request, "_metrics_transport", None)
+    if transport is None:
+        transport = request._metrics_transport = "https" if request.is_secure() else "http"
+    return transport
 
 
 class PrometheusBeforeMiddleware(MiddlewareMixin):

@@ -26,18 +26,20 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.exceptions import Throttled
 
-from content.delivery import local, release_preview
+from content.delivery import lane_headers, local, release_preview
 from content.delivery.http import local_hit, needs_compressing, respond
 from content.delivery.throttling import DeliveryThrottle
 from core.exceptions import api_error_response
 from core.flat_middleware import FlatHandler
 
 
-def lane_middleware() -> list[str]:
-    """MIDDLEWARE after the lane, less what the lane skips."""
+def lane_middleware() -> list:
+    """MIDDLEWARE after the lane, less what the lane skips, with the security headers and
+    X-Frame-Options set by one hook (content.delivery.lane_headers)."""
     names = list(settings.MIDDLEWARE)
     after = names[names.index(f"{__name__}.DeliveryLaneMiddleware") + 1 :]
-    return [name for name in after if name not in settings.DELIVERY_LANE_SKIPPED_MIDDLEWARE]
+    skipped = settings.DELIVERY_LANE_SKIPPED_MIDDLEWARE
+    return lane_headers.fused([name for name in after if name not in skipped])
 
 
 class DeliveryLaneMiddleware:

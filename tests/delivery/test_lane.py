@@ -7,7 +7,7 @@ import pytest
 from django.test import AsyncClient, Client, override_settings
 from prometheus_client import REGISTRY
 
-from content.delivery import lane
+from content.delivery import lane, lane_headers
 from core import request_metrics
 from tests.accounts.factories import UserFactory
 
@@ -125,7 +125,7 @@ def test_the_lane_skips_what_delivery_never_uses():
     assert skipped == set()
     # Everything that guards or labels a response is kept.
     assert {
-        "django.middleware.security.SecurityMiddleware",
+        lane_headers.ConstantHeadersMiddleware,  # SecurityMiddleware and X-Frame-Options
         "core.cors.CorsMiddleware",
         "core.middleware.NulCharacterGuardMiddleware",
         "core.csp.FolioCSPMiddleware",

@@ -14,15 +14,21 @@ differ, and adds `Vary: Accept-Encoding`); this only chooses what it applies to:
 from __future__ import annotations
 
 from django.conf import settings
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+
+from core.vary import add_vary
 
 COMPRESSED_PATHS = ("/api/", "/sitemap.xml", "/feeds/")
 
 
 class ApiGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
-        if not request.path.startswith(COMPRESSED_PATHS):
+        if not request.path.startswith(COMPRESSED_PATHS) or "Content-Encoding" in response:
             return response
         if not response.streaming and len(response.content) < settings.API_GZIP_MIN_BYTES:
+            return response
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            # All GZipMiddleware does for this client (core.vary: without re-parsing).
+            add_vary(response, "Accept-Encoding")
             return response
         return super().process_response(request, response)

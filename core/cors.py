@@ -9,8 +9,9 @@ Tested with the rest of the CORS policy in tests/core/test_cors.py.
 from __future__ import annotations
 
 from corsheaders import middleware
-from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
+
+from core.vary import add_vary
 
 
 class CorsMiddleware(MiddlewareMixin):
@@ -30,8 +31,5 @@ class CorsMiddleware(MiddlewareMixin):
         # after building request.headers (every header) to look for one.
         enabled = getattr(request, "_cors_enabled", None)
         if enabled or (enabled is None and self.cors.is_enabled(request)):
-            if "Vary" in response:
-                patch_vary_headers(response, ("origin",))
-            else:  # what patch_vary_headers gives, without parsing an empty header
-                response.headers["Vary"] = "origin"
+            add_vary(response, "origin")
         return response

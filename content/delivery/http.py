@@ -31,8 +31,11 @@ from content.delivery import local
 from content.delivery.services import content_version, content_version_bump
 from core.metrics import DELIVERY_CACHE_LOCAL_HIT, DELIVERY_CACHE_MISS, DELIVERY_CACHE_SHARED_HIT
 
-_VARY = "Accept, Authorization, X-Folio-Release-Preview"
-_VARY_GZIP = "Accept, Accept-Encoding, Authorization, X-Folio-Release-Preview"
+# Origin: the delivery API answers browsers on other origins (CORS_URLS_REGEX), whose
+# Access-Control-Allow-Origin differs by it; named here, the CORS middleware has nothing
+# to add (core.vary).
+_VARY = "Accept, Authorization, Origin, X-Folio-Release-Preview"
+_VARY_GZIP = "Accept, Accept-Encoding, Authorization, Origin, X-Folio-Release-Preview"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 

@@ -111,7 +111,7 @@ def main() -> None:
         for _ in range(N):
             client.get(paths[profiled])
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
 
 
 if __name__ == "__main__":

@@ -92,9 +92,13 @@ bench-peer: install
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	SCALE=$(or $(SCALE),10000) $(BIN)/python bench/peer/run.py
 
-## What each middleware costs a request, in CPU µs, in one process (PATH_INFO picks the URL).
+## What each middleware costs a request, in CPU µs, in one process (PATH_INFO picks the URL);
+## then Wagtail's floor the same way, when make bench-peer has made its venv.
 bench-middleware: install
 	PATH_INFO=$(or $(PATH_INFO),/api/v1/delivery/bench-floor/) $(BIN)/python bench/middleware_cost.py
+	@if [ -x var/peer-venv/bin/python ]; then echo; echo "Wagtail (bench/peer):"; \
+	  PYTHONPATH=bench/peer DJANGO_SETTINGS_MODULE=peersite.settings PATH_INFO=/bench-floor/ \
+	  var/peer-venv/bin/python bench/middleware_cost.py; fi
 
 ## Production's gunicorn under 50 connections for SOAK_SECONDS=300: worker restarts, any
 ## moment every worker was down at once, and p99 (docs/operations.md, "Worker recycling").

@@ -10,6 +10,8 @@ the big numbers, not the last microsecond.
 
 PATH defaults to the floor view (bench/urls.py); set it to a delivery URL to see a real
 request (a cache hit when the response cache is on, its default in bench.settings).
+With DJANGO_SETTINGS_MODULE=peersite.settings and Wagtail's venv (bench/peer), the first
+two figures are Wagtail's floor, measured the same way.
 """
 
 from __future__ import annotations
@@ -123,6 +125,8 @@ def main() -> None:
     print(f"{PATH}{'?' + QUERY if QUERY else ''}: {REPEAT} requests x {ROUNDS} rounds")
     print(f"whole stack: {full:8.1f} µs/request; no middleware at all: {bare:8.1f} µs")
     print(f"the middleware together: {full - bare:8.1f} µs\n")
+    if "content.delivery.lane.DeliveryLaneMiddleware" not in stack:
+        return  # another project's floor (make bench-middleware runs Wagtail's too)
     print("| on the delivery lane | µs/request |")
     print("|---|---:|")
     for cost, name in per_hook():

@@ -120,10 +120,10 @@ def post_fork(server, worker):
 def worker_exit(server, worker):
     """Send the spans and request counts a worker still holds before it goes
     (max_requests recycles them)."""
-    from core.request_metrics import flush_all
+    from core.request_metrics import flush
     from core.tracing import shutdown_tracing
 
-    flush_all()
+    flush()
     shutdown_tracing()
 
 

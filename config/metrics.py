@@ -175,7 +175,7 @@ def metrics_view(request):
     if (refused := _refusal(request)) is not None:
         return refused
     started = time.monotonic()
-    request_metrics.flush()  # this thread's requests, counted since the last flush
+    request_metrics.flush()  # what requests recorded since the last flush
     body = prometheus_client.generate_latest(_process_registry())
     body += prometheus_client.generate_latest(_backlog)
     logger.debug("metrics rendered in %.3f s", time.monotonic() - started)

@@ -4,10 +4,12 @@ Per request django-prometheus updates eleven series (seven counters, four histog
 update under prometheus_client's lock, and under gunicorn's multi-process mode a write to
 a memory-mapped file; it looks each labelled child up on every call, and builds
 request.headers (every header) to read two. That was about a quarter of what an anonymous
-delivery request cost in middleware. Here a request adds to plain numbers this thread
-keeps (`_Tally`, one per series child), and they are handed to prometheus_client together
-at most every FLUSH_SECONDS, when this process serves /metrics (config.metrics), and when
-it exits. A scrape can miss at most the last second of another worker's requests.
+delivery request cost in middleware. Here a request appends a few records to a queue (a
+deque: appending and taking are atomic, so no lock, whatever the threads), and the queue
+is added up and handed to prometheus_client (`flush`) at most every FLUSH_SECONDS by the
+request that finds it due, by a thread of this process that does the same when requests
+stop, when this process serves /metrics (config.metrics), and when it exits. A scrape
+can miss at most the last second of another worker's requests.
 
 A response the delivery lane answered from its cache (content.delivery.lane) is counted
 under the view that built it (request.view_name), which the lane has without resolving the
@@ -17,9 +19,11 @@ URL.
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 import time
 from bisect import bisect_left
+from collections import Counter, deque
 from functools import lru_cache
 
 from django.http import HttpResponse
@@ -31,63 +35,64 @@ _METHODS = frozenset(
     ("GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "OPTIONS", "CONNECT", "PATCH")
 )
 
-
-class _Histogram:
-    """One histogram child's observations since the last flush: a count per bucket and the
-    sum. A value goes in the first bucket whose upper bound is not below it, as
-    prometheus_client's Histogram.observe puts it."""
-
-    __slots__ = ("bounds", "buckets", "child", "sum")
-
-    def __init__(self, child):
-        self.child, self.sum, self.bounds = child, 0.0, child._upper_bounds
-        self.buckets = [0] * len(self.bounds)
-
-    def observe(self, value: float) -> None:
-        self.sum += value
-        self.buckets[bisect_left(self.bounds, value)] += 1
-
-    def flush(self) -> None:
-        if any(self.buckets):  # Histogram.observe, for all of them at once
-            self.child._sum.inc(self.sum)
-            for index, count in enumerate(self.buckets):
-                if count:
-                    self.child._buckets[index].inc(count)
-            self.sum, self.buckets = 0.0, [0] * len(self.bounds)
+# A request's records: the kind of event (its counters' labels, `_series`) and the values
+# it gives a histogram (metric, labels, value).
+_counted: deque[tuple] = deque()
+_observed: deque[tuple] = deque()
+_due = [time.monotonic() + FLUSH_SECONDS]  # when the next flush is due (one, shared)
 
 
-class _Tallies(threading.local):
-    """This thread's counts since the last flush; no lock on the request path. A request
-    adds one to the count of its kind (`counts`: the labels it would give each counter)
-    and its values to the histograms; the counters are worked out from the kinds when
-    they are flushed."""
+def _take(queue: deque) -> list:
+    """What the queue holds now; another thread may append meanwhile."""
+    taken = []
+    try:
+        for _ in range(len(queue)):
+            taken.append(queue.popleft())
+    except IndexError:  # another flush took the rest
+        pass
+    return taken
 
-    def __init__(self):
-        self.counts: dict[tuple, int] = {}
-        self.histograms: dict[tuple, _Histogram] = {}
-        self.flush_at = time.monotonic() + FLUSH_SECONDS
-        with _every_lock:
-            _every.append(self)
 
-    def count(self, kind: tuple) -> None:
-        self.counts[kind] = self.counts.get(kind, 0) + 1
-
-    def observe(self, metric, value: float, *labels: str) -> None:
-        key = (metric, *labels)
-        histogram = self.histograms.get(key)
-        if histogram is None:
+def flush() -> None:
+    """Hand what requests have recorded to prometheus_client now."""
+    _due[0] = time.monotonic() + FLUSH_SECONDS
+    for (stage, *labels), times in Counter(_take(_counted)).items():
+        for metric, series in _series(stage, *labels):
+            (metric.labels(*series) if series else metric).inc(times)
+    histograms: dict[tuple, list] = {}
+    for metric, labels, value in _take(_observed):
+        key = (metric, labels)
+        if (found := histograms.get(key)) is None:
             child = metric.labels(*labels) if labels else metric
-            histogram = self.histograms[key] = _Histogram(child)
-        histogram.observe(value)
+            found = histograms[key] = [child, 0.0, [0] * len(child._upper_bounds)]
+        found[1] += value
+        # The first bucket whose upper bound is not below it, as Histogram.observe puts it.
+        found[2][bisect_left(found[0]._upper_bounds, value)] += 1
+    for child, total, buckets in histograms.values():
+        child._sum.inc(total)  # Histogram.observe, for all of them at once
+        for index, count in enumerate(buckets):
+            if count:
+                child._buckets[index].inc(count)
 
-    def flush(self) -> None:
-        counts, self.counts = self.counts, {}
-        for kind, times in counts.items():
-            for metric, labels in _series(*kind):
-                (metric.labels(*labels) if labels else metric).inc(times)
-        for histogram in list(self.histograms.values()):
-            histogram.flush()
-        self.flush_at = time.monotonic() + FLUSH_SECONDS
+
+atexit.register(flush)  # config/gunicorn.py's worker_exit calls it too
+_flusher_pid: int | None = None
+
+
+def _start_idle_flusher() -> None:
+    """Once a process (gunicorn forks its workers after loading the app)."""
+    global _flusher_pid
+    if _flusher_pid != os.getpid():
+        _flusher_pid = os.getpid()
+        threading.Thread(target=_flush_when_quiet, name="request-metrics", daemon=True).start()
+
+
+def _flush_when_quiet() -> None:
+    """What the last requests recorded before the process went quiet."""
+    while True:
+        time.sleep(FLUSH_SECONDS)
+        if time.monotonic() >= _due[0] and (_counted or _observed):
+            flush()
 
 
 def _series(stage, *labels):
@@ -108,8 +113,8 @@ def _series(stage, *labels):
         found = [
             (metrics.responses_by_status, (status,)),
             (metrics.responses_by_status_view_method, (status, view, method)),
+            (metrics.responses_by_charset, (charset,)),
         ]
-        found.append((metrics.responses_by_charset, (charset,)))
         return [*found, (metrics.responses_streaming, ())] if streaming else found
     if stage == "exception":
         name, view = labels
@@ -118,24 +123,6 @@ def _series(stage, *labels):
     if stage == "unknown":  # a response whose request this middleware never saw
         return [(metrics.requests_unknown_latency, ())]
     return [(metrics.requests_unknown_latency_before, ())]
-
-
-_every: list[_Tallies] = []
-_every_lock = threading.Lock()
-_tallies = _Tallies()
-
-
-def flush() -> None:
-    """Hand this thread's counts to prometheus_client now (before reading them here)."""
-    _tallies.flush()
-
-
-@atexit.register
-def flush_all() -> None:
-    """Every thread's counts: at exit (config/gunicorn.py's worker_exit too)."""
-    with _every_lock:
-        for tallies in _every:
-            tallies.flush()
 
 
 @lru_cache(maxsize=64)
@@ -169,18 +156,19 @@ class PrometheusBeforeMiddleware(MiddlewareMixin):
     """First: counts every request and times the whole stack."""
 
     def process_request(self, request) -> None:
+        _start_idle_flusher()
         request.prometheus_before_middleware_event = time.perf_counter()
 
     def process_response(self, request, response):
         started = getattr(request, "prometheus_before_middleware_event", None)
         if started is None:
-            _tallies.count(("unknown_before",))
+            _counted.append(("unknown_before",))
         else:
-            _tallies.count(("before",))
+            _counted.append(("before",))
             metric = Metrics.get_instance().requests_latency_before
-            _tallies.observe(metric, time.perf_counter() - started)
-        if time.monotonic() >= _tallies.flush_at:
-            _tallies.flush()
+            _observed.append((metric, (), time.perf_counter() - started))
+        if time.monotonic() >= _due[0]:
+            flush()
         return response
 
 
@@ -195,13 +183,13 @@ class PrometheusAfterMiddleware(MiddlewareMixin):
     def process_request(self, request) -> None:
         meta = request.META
         ajax = meta.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest"
-        _tallies.count(("request", _method(request), _transport(request), ajax))
+        _counted.append(("request", _method(request), _transport(request), ajax))
         length = int(meta.get("CONTENT_LENGTH") or 0)
-        _tallies.observe(self.metrics.requests_body_bytes, length)
+        _observed.append((self.metrics.requests_body_bytes, (), length))
         request.prometheus_after_middleware_event = time.perf_counter()
 
     def process_view(self, request, view_func, view_args, view_kwargs) -> None:
-        _tallies.count(("view", _view_name(request), _transport(request), _method(request)))
+        _counted.append(("view", _view_name(request), _transport(request), _method(request)))
 
     def process_template_response(self, request, response):
         if hasattr(response, "template_name"):
@@ -213,23 +201,23 @@ class PrometheusAfterMiddleware(MiddlewareMixin):
         method, view = _method(request), _view_name(request)
         charset = _charset(response.get("Content-Type", ""))
         streaming = response.streaming
-        kind = ("response", str(response.status_code), view, method, charset, streaming)
-        _tallies.count(kind)
+        _counted.append(("response", str(response.status_code), view, method, charset, streaming))
         if not streaming:
-            _tallies.observe(self.metrics.responses_body_bytes, len(response.content))
+            _observed.append((self.metrics.responses_body_bytes, (), len(response.content)))
         self._latency(request, view)
         return response
 
     def process_exception(self, request, exception) -> None:
         view = _view_name(request)
         routed = getattr(request, "resolver_match", None) is not None
-        _tallies.count(("exception", type(exception).__name__, view if routed else None))
+        _counted.append(("exception", type(exception).__name__, view if routed else None))
         self._latency(request, view)
 
     def _latency(self, request, view: str) -> None:
         started = getattr(request, "prometheus_after_middleware_event", None)
         if started is None:
-            _tallies.count(("unknown",))
+            _counted.append(("unknown",))
         else:
             metric = self.metrics.requests_latency_by_view_method
-            _tallies.observe(metric, time.perf_counter() - started, view, request.method)
+            value = time.perf_counter() - started
+            _observed.append((metric, (view, request.method), value))

@@ -70,16 +70,30 @@ _CUSTOMISED = frozenset(
 )
 
 
+def _plain(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Whether the response gets the project policy as it stands: JSON that no view gave a
+    policy of its own (django-csp's decorators) and that no nonce was made for."""
+    return (
+        getattr(request, "_csp_nonce", None) is None
+        and _CUSTOMISED.isdisjoint(vars(response))
+        and response.get("Content-Type", "").startswith("application/json")
+    )
+
+
+def plain_policy_applies(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Whether FolioCSPMiddleware gives this response the same headers as any other plain
+    JSON response (content.delivery.lane_headers): plain, and on no excluded path."""
+    excluded = tuple(prefix for _, _, prefixes in _plain_headers() for prefix in prefixes)
+    return _plain(request, response) and not request.path_info.startswith(excluded)
+
+
 class FolioCSPMiddleware(CSPMiddleware):
     """django-csp's middleware; on admin pages script-src also allows 'unsafe-eval', and
     connect-src the real-time process. A response that nothing customised (every JSON
     response: the API's) gets the project policy built once (`_plain_headers`)."""
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase):
-        customised = getattr(request, "_csp_nonce", None) is not None or not (
-            _CUSTOMISED.isdisjoint(vars(response))  # set by django-csp's decorators
-        )
-        if customised or not response.get("Content-Type", "").startswith("application/json"):
+        if not _plain(request, response):
             return super().process_response(request, response)
         if response.status_code in (404, 500) and settings.DEBUG:
             return response  # as django-csp leaves Django's debug pages alone

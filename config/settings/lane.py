@@ -1,5 +1,6 @@
 """The delivery lane (content.delivery.lane): anonymous delivery reads skip the middleware
-only the admin and the management API need, and cache hits are answered before the rest.
+only the admin and the management API need, called in a loop (core.flat_middleware), and
+cache hits are answered in place of the view.
 
 The lane's stack is MIDDLEWARE from the lane on, less DELIVERY_LANE_SKIPPED_MIDDLEWARE:
 whitenoise (static files), sessions, CSRF, authentication (delivery authenticates API keys

@@ -34,8 +34,8 @@ from core.flat_middleware import FlatHandler
 
 
 def lane_middleware() -> list:
-    """MIDDLEWARE after the lane, less what the lane skips, with the security headers and
-    X-Frame-Options set by one hook (content.delivery.lane_headers)."""
+    """MIDDLEWARE after the lane, less what the lane skips, with the security headers,
+    X-Frame-Options and the CSP set by one hook (content.delivery.lane_headers)."""
     names = list(settings.MIDDLEWARE)
     after = names[names.index(f"{__name__}.DeliveryLaneMiddleware") + 1 :]
     skipped = settings.DELIVERY_LANE_SKIPPED_MIDDLEWARE

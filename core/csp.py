@@ -56,10 +56,17 @@ def _plain_headers() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     return tuple(headers)
 
 
+@lru_cache
+def _excluded_prefixes() -> tuple[str, ...]:
+    """Every path prefix either policy leaves out."""
+    return tuple(prefix for _, _, prefixes in _plain_headers() for prefix in prefixes)
+
+
 @receiver(setting_changed)
 def _policy_changed(setting, **kwargs) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         _plain_headers.cache_clear()
+        _excluded_prefixes.cache_clear()
 
 
 # What django-csp's view decorators set on a response.
@@ -82,9 +89,17 @@ def _plain(request: HttpRequest, response: HttpResponseBase) -> bool:
 
 def plain_policy_applies(request: HttpRequest, response: HttpResponseBase) -> bool:
     """Whether FolioCSPMiddleware gives this response the same headers as any other plain
-    JSON response (content.delivery.lane_headers): plain, and on no excluded path."""
-    excluded = tuple(prefix for _, _, prefixes in _plain_headers() for prefix in prefixes)
-    return _plain(request, response) and not request.path_info.startswith(excluded)
+    JSON response (content.delivery.lane_headers): plain, on no excluded path, and not one
+    of Django's debug pages (which it leaves alone)."""
+    return (
+        _plain(request, response)
+        and not _debug_page(response)
+        and not request.path_info.startswith(_excluded_prefixes())
+    )
+
+
+def _debug_page(response: HttpResponseBase) -> bool:
+    return settings.DEBUG and response.status_code in (404, 500)
 
 
 class FolioCSPMiddleware(CSPMiddleware):
@@ -95,7 +110,7 @@ class FolioCSPMiddleware(CSPMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponseBase):
         if not _plain(request, response):
             return super().process_response(request, response)
-        if response.status_code in (404, 500) and settings.DEBUG:
+        if _debug_page(response):
             return response  # as django-csp leaves Django's debug pages alone
         for header, value, excluded in _plain_headers():
             if header not in response and not request.path_info.startswith(excluded):

@@ -39,7 +39,7 @@ _METHODS = frozenset(
 # it gives a histogram (metric, labels, value).
 _counted: deque[tuple] = deque()
 _observed: deque[tuple] = deque()
-_due = [time.monotonic() + FLUSH_SECONDS]  # when the next flush is due (one, shared)
+_due_at = time.monotonic() + FLUSH_SECONDS  # when the next flush is due (one, shared)
 
 
 def _take(queue: deque) -> list:
@@ -55,7 +55,8 @@ def _take(queue: deque) -> list:
 
 def flush() -> None:
     """Hand what requests have recorded to prometheus_client now."""
-    _due[0] = time.monotonic() + FLUSH_SECONDS
+    global _due_at
+    _due_at = time.monotonic() + FLUSH_SECONDS
     for (stage, *labels), times in Counter(_take(_counted)).items():
         for metric, series in _series(stage, *labels):
             (metric.labels(*series) if series else metric).inc(times)
@@ -91,7 +92,7 @@ def _flush_when_quiet() -> None:
     """What the last requests recorded before the process went quiet."""
     while True:
         time.sleep(FLUSH_SECONDS)
-        if time.monotonic() >= _due[0] and (_counted or _observed):
+        if time.monotonic() >= _due_at and (_counted or _observed):
             flush()
 
 
@@ -155,6 +156,10 @@ def _transport(request) -> str:
 class PrometheusBeforeMiddleware(MiddlewareMixin):
     """First: counts every request and times the whole stack."""
 
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.latency = Metrics.get_instance().requests_latency_before
+
     def process_request(self, request) -> None:
         _start_idle_flusher()
         request.prometheus_before_middleware_event = time.perf_counter()
@@ -165,9 +170,8 @@ class PrometheusBeforeMiddleware(MiddlewareMixin):
             _counted.append(("unknown_before",))
         else:
             _counted.append(("before",))
-            metric = Metrics.get_instance().requests_latency_before
-            _observed.append((metric, (), time.perf_counter() - started))
-        if time.monotonic() >= _due[0]:
+            _observed.append((self.latency, (), time.perf_counter() - started))
+        if time.monotonic() >= _due_at:
             flush()
         return response
 

@@ -16,7 +16,6 @@ The policy's nonce is not made: nothing on the lane renders a template that asks
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
@@ -61,11 +60,8 @@ class ConstantHeadersMiddleware(MiddlewareMixin):
 
     @staticmethod
     def _constant(request, response) -> bool:
-        return not (
-            getattr(response, "xframe_options_exempt", False)
-            or (settings.DEBUG and response.status_code in (404, 500))
-            or not plain_policy_applies(request, response)
-        )
+        exempt = getattr(response, "xframe_options_exempt", False)
+        return not exempt and plain_policy_applies(request, response)
 
     def _all(self, request, response):
         # In the main stack's order: the policy innermost, the security headers outermost.
